@@ -1,0 +1,1 @@
+"""The answering pipeline, CLI and HTTP API of PlanQA (规划问答)."""

@@ -1,0 +1,67 @@
+"""The one Settings object (env prefix PLANQA_), built at each entry point and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob of PlanQA. Example: PLANQA_DATA_DIR=/srv/planqa PLANQA_INDEX=test planqa ingest."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANQA_", env_file=None, extra="ignore")
+
+    # Where state lives: <data_dir>/indexes/<index>/..., caches, feedback db.
+    data_dir: Path = REPO_ROOT / "data"
+    docs_dir: Path = REPO_ROOT / "docs_src"
+    index: str = "default"
+    embed_threads: int = 2
+    embed_batch: int = 64
+
+    # Retrieval
+    top_k: int = 5
+
+    # Generation: "auto" = remote if PLANQA_LLM_BASE_URL is set, else the local model if available,
+    # else extractive.
+    llm_mode: Literal["auto", "remote", "local", "extractive"] = "auto"
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = ""
+    llm_gguf: Path | None = None
+    llm_timeout: float = 60.0
+    llm_max_retries: int = 2
+    llm_local_port: int = 8765
+    llm_ctx: int = 4096
+    llm_threads: int = 2
+
+    # Service and UI
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    ui_port: int = 8501
+    api_url: str = ""  # where the UI finds the API; default http://{api_host}:{api_port}
+    admin_token: str = ""
+    max_question_chars: int = 2000
+    max_upload_mb: int = 50
+
+    log_level: str = Field(default="INFO")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "indexes" / self.index
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
+    @property
+    def resolved_api_url(self) -> str:
+        return self.api_url or f"http://{self.api_host}:{self.api_port}"

@@ -1,0 +1,1 @@
+"""Gold Q&A set, metrics and the regression suite."""

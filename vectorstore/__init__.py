@@ -1,0 +1,1 @@
+"""Loading, cleaning, chunking and indexing of plan documents (Chroma + jieba BM25)."""

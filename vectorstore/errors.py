@@ -1,0 +1,52 @@
+"""PlanQA's errors. Messages name the bad value and say what to do; edges translate them."""
+
+from __future__ import annotations
+
+
+class PlanQAError(Exception):
+    """Base of every error PlanQA raises on purpose."""
+
+
+class ConfigError(PlanQAError):
+    """A setting is missing or has a value that cannot work."""
+
+
+class LoadError(PlanQAError):
+    """A file could not be read as a plan document."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class UnsupportedFormatError(LoadError):
+    pass
+
+
+class EmptyDocumentError(LoadError):
+    pass
+
+
+class NoTextLayerError(LoadError):
+    pass
+
+
+class IndexMissingError(PlanQAError):
+    """No index has been built yet at the configured data directory."""
+
+
+class NotFoundError(PlanQAError):
+    """A document or chunk id that the index does not hold."""
+
+
+class ModelError(PlanQAError):
+    """A model file is missing, corrupt or fails its checksum."""
+
+
+class GeneratorError(PlanQAError):
+    """The LLM endpoint failed: unreachable, timed out, or returned something unusable."""
+
+
+class BadRequestError(PlanQAError):
+    """A request or input file that cannot be processed as given."""
