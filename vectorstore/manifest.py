@@ -1,0 +1,92 @@
+"""Document metadata: from `docs_src/manifest.json`, or inferred from a new document's title lines."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from vectorstore.errors import ConfigError
+from vectorstore.types import DocMeta
+
+MANIFEST_NAME = "manifest.json"
+
+_PROVINCE = re.compile(r"(北京市|天津市|上海市|重庆市|[\u4e00-\u9fa5]{2,3}(?:省|自治区))")
+_CITY = re.compile(r"([\u4e00-\u9fa5]{2,4}市)")
+_DISTRICT = re.compile(r"([\u4e00-\u9fa5]{1,4}(?:新区|区|县|旗))")
+_TITLE_WORDS = ("规划", "计划", "方案", "意见", "通知", "纲要")
+_YEAR_RANGE = re.compile(r"(20\d\d)\s*[-—–至]\s*(20\d\d)")
+_YEAR = re.compile(r"(20\d\d)年")
+
+
+def load_manifest(docs_dir: Path) -> dict[str, DocMeta]:
+    """Manifest entries keyed by source file name; {} when there is no manifest."""
+    path = docs_dir / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = [DocMeta.from_dict(d) for d in data["documents"]]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{path}: not a valid manifest ({exc}); fix the JSON or remove the file") from exc
+    ids = [e.doc_id for e in entries]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ConfigError(f"{path}: duplicate doc_id {', '.join(dupes)}; give each document its own id")
+    return {e.source: e for e in entries}
+
+
+def slug(name: str) -> str:
+    """A document id from a file name: 'Tianjin Plan (2021).txt' → 'tianjin-plan-2021'."""
+    stem = Path(name).stem.lower()
+    s = re.sub(r"[^0-9a-z\u4e00-\u9fa5]+", "-", stem).strip("-")
+    return s or "doc"
+
+
+def infer_meta(source: str, cleaned: str) -> DocMeta:
+    """Metadata for a document the manifest does not list, read off its title lines.
+
+    '宿州市埇桥区卫生健康事业发展“十四五”规划（征求意见稿）' → district 埇桥区, status 征求意见稿, five-year plan.
+    """
+    lines = [ln.strip() for ln in cleaned.split("\n")[:15] if ln.strip() and not ln.startswith("\t")]
+    title = next((ln for ln in lines if any(w in ln for w in _TITLE_WORDS) and len(ln) <= 80), "")
+    if not title:
+        title = lines[0][:80] if lines else Path(source).stem
+    head = " ".join(lines)
+    status = next((s for s in ("征求意见稿", "送审稿", "草案", "试行") if s in head), "")
+    province = (_PROVINCE.search(title) or _PROVINCE.search(head))
+    city = _CITY.search(title)
+    district = _DISTRICT.search(title.replace("社区", ""))
+    period = ""
+    if m := _YEAR_RANGE.search(head):
+        period = f"{m.group(1)}-{m.group(2)}"
+    elif "十四五" in title:
+        period = "2021-2025"
+    elif "十五五" in title:
+        period = "2026-2030"
+    elif m2 := _YEAR.search(title):
+        period = m2.group(1)
+    kind = "five_year_plan" if "五”" in title or "五\"" in title or "五规划" in title else (
+        "annual_work_plan" if re.search(r"20\d\d年.*(计划|要点|方案)", title) else "plan"
+    )
+    issuer = ""
+    for ln in lines:
+        if re.search(r"(人民政府|办公室|委员会|卫生健康委)", ln) and ("关于" in ln or ln.endswith(("办公室", "委员会"))):
+            issuer = ln.split("关于")[0]
+            break
+    prov = province.group(1) if province else ""
+    dist = district.group(1) if district else ""
+    aliases = tuple(a for a in {dist, dist[:-1] if len(dist) > 2 else ""} if a)
+    return DocMeta(
+        doc_id=slug(source),
+        title=title,
+        source=source,
+        province=prov,
+        city=city.group(1) if city else (prov if prov in ("北京市", "天津市", "上海市", "重庆市") else ""),
+        district=dist,
+        issuer=issuer,
+        period=period,
+        kind=kind,
+        status=status,
+        aliases=aliases,
+    )

@@ -1,0 +1,99 @@
+"""Parsing a cleaned plan into headings, paragraphs and tables, each with its section path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vectorstore.headings import is_heading, item_label, match_heading
+from vectorstore.tables import Table, build_table
+from vectorstore.types import Section
+
+# A caption is the short line right above a table: "“十四五”时期卫生健康发展主要指标".
+MAX_CAPTION_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "para" | "item" | "table"
+    text: str
+    start: int
+    end: int
+    path: tuple[str, ...]
+    table: Table | None = None
+    label: str = ""  # for numbered items: "1.新建2家社区卫生服务中心"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    title: str
+    blocks: tuple[Block, ...]
+    sections: tuple[Section, ...]
+
+
+def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
+    out, off = [], 0
+    for line in text.split("\n"):
+        out.append((off, line))
+        off += len(line) + 1
+    return out
+
+
+def parse(text: str) -> Parsed:
+    """Split a cleaned document into blocks.
+
+    '一、总则\\n（一）目标\\n到2025年……。' → blocks [para '到2025年……。' with path ('一、总则', '（一）目标')]
+    """
+    lines = _lines_with_offsets(text)
+    stack: list[tuple[int, str]] = []  # (rank, heading text)
+    blocks: list[Block] = []
+    sections: list[Section] = []
+    title = ""
+    i = 0
+    prev_text = ""
+    while i < len(lines):
+        off, line = lines[i]
+        if line.startswith("\t"):
+            j = i
+            region: list[tuple[int, str]] = []
+            while j < len(lines):
+                o, ln = lines[j]
+                if ln.startswith("\t") or ln.strip() == "":
+                    region.append((o, ln))
+                elif region and region[-1][1].startswith("\t") and not is_heading(ln):
+                    region.append((o, ln))  # a paragraph inside a cell (专栏 boxes)
+                else:
+                    break
+                j += 1
+            while region and region[-1][1].strip() == "":
+                region.pop()
+            caption = prev_text if 0 < len(prev_text) <= MAX_CAPTION_CHARS and not prev_text.endswith("。") else ""
+            table = build_table(region, caption)
+            path = tuple(h for _, h in stack)
+            if table.kind == "box":
+                path = path + (table.caption,)
+            if table.rows:
+                blocks.append(Block("table", table.caption, table.start, table.end, path, table))
+            i = j
+            prev_text = ""
+            continue
+        stripped = line.strip()
+        if not stripped:
+            i += 1
+            continue
+        if not title:
+            title = stripped
+        m = match_heading(stripped)
+        if m is not None and is_heading(stripped):
+            while stack and stack[-1][0] >= m.rank:
+                stack.pop()
+            stack.append((m.rank, stripped))
+            sections.append(Section(stripped, m.rank, off, tuple(h for _, h in stack)))
+        elif m is not None:
+            label = item_label(stripped)
+            parent = tuple(h for r, h in stack if r < m.rank)
+            blocks.append(Block("item", stripped, off, off + len(line), parent + (label,), label=label))
+        else:
+            blocks.append(Block("para", stripped, off, off + len(line), tuple(h for _, h in stack)))
+        prev_text = stripped
+        i += 1
+    return Parsed(title, tuple(blocks), tuple(sections))
