@@ -1,0 +1,92 @@
+"""Rule-based rewriting of follow-up questions into standalone ones (used without an LLM).
+
+Staff ask in conversation: "东丽2025年期望寿命目标？" then "那滨海新区呢？" or "它的责任单位是谁？". Retrieval
+needs the whole question; these rules cover the follow-up shapes that occur in plan questions:
+another district, another year, another indicator, and pronouns pointing back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from vectorstore.query import QueryAnalyzer
+
+_LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
+_TAIL = re.compile(r"(的呢|呢|吗|么)?[？?。！!\s]*$")
+_PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条")
+_YEAR = re.compile(r"20\d\d年?")
+_FILLER = re.compile(r"(定的|定为|规划的|的目标|目标|的)?(是|为)?(多少|几|什么|怎样|怎么样|如何)?$")
+_QUESTION = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|吗|几|有没有")
+_PREV_TAIL = re.compile(r"(的?(目标|指标|计划|要求))?(值|数)?(是|为|要|要达到|达到|定的是|定为)?(多少|几|什么|啥)[^，。]*$")
+
+
+def last_user_turn(history: Sequence[Mapping[str, str]]) -> str:
+    for turn in reversed(history):
+        if turn.get("role") == "user" and turn.get("content", "").strip():
+            return turn["content"].strip()
+    return ""
+
+
+def _alias_spans(analyzer: QueryAnalyzer, text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for alias, _ in analyzer.aliases:
+        for m in re.finditer(re.escape(alias), text):
+            s, e = m.span()
+            if not any(s < te and ts < e for ts, te in spans):
+                spans.append((s, e))
+    return sorted(spans)
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int]], new: str) -> str:
+    out, last = [], 0
+    for i, (s, e) in enumerate(spans):
+        out.append(text[last:s])
+        if i == 0:
+            out.append(new)
+        last = e
+    out.append(text[last:])
+    return re.sub(r"^[和与、及，\s]+|[和与、及，\s]+(?=[的在])", "", "".join(out))
+
+
+def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: QueryAnalyzer) -> str:
+    """Standalone form of a follow-up: ('那滨海新区呢？', [user: '东丽2025年床位目标？']) → '滨海新区2025年床位目标？'."""
+    q = question.strip()
+    prev = last_user_turn(history)
+    if not prev:
+        return q
+    core = _TAIL.sub("", _LEAD.sub("", q))
+    q_spans = _alias_spans(analyzer, core)
+    q_names = "和".join(core[s:e] for s, e in q_spans)
+    rest = core
+    for s, e in reversed(q_spans):
+        rest = rest[:s] + rest[e:]
+    rest = re.sub(r"^[和与、及的\s]+|[和与、及的\s]+$", "", rest)
+    prev_spans = _alias_spans(analyzer, prev)
+    prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
+
+    bare = _FILLER.sub("", rest)
+    if q_names and len(bare) <= 2:
+        # "那滨海新区呢？": same question, other plan(s).
+        return _replace_spans(prev, prev_spans, q_names) if prev_spans else f"{q_names}{prev}"
+    if _YEAR.search(bare) and len(_YEAR.sub("", bare)) <= 2:
+        # "那2020年呢？": same question, other year.
+        year = _YEAR.search(rest).group(0)  # type: ignore[union-attr]
+        year = year if year.endswith("年") else year + "年"
+        return _YEAR.sub(year, prev, count=1) if _YEAR.search(prev) else f"{year}{prev}"
+    if _PRONOUN.search(core):
+        # "它的责任单位是谁？": the question is about what the previous one was about.
+        return f"{prev.rstrip('？?。')}，{core}"
+    if len(rest) <= 8 and not _QUESTION.search(rest):
+        # "护士呢？": same plan, year and question, another indicator.
+        names = q_names or prev_names
+        years = "".join(dict.fromkeys(_YEAR.findall(prev)))
+        m = _PREV_TAIL.search(prev)
+        tail = m.group(0) if m else "是多少？"
+        return f"{names}{years}{rest}{tail}"
+    if not q_names:
+        # "护士呢？" / "村卫生室怎么建？": new topic, same plan as before.
+        topic = prev_names
+        tail = "" if re.search(r"多少|什么|哪|谁|怎么|如何|是否|吗|几", core) else "的情况"
+        return f"{topic}{core}{tail}" if topic else f"{prev.rstrip('？?。')}，{core}"
+    return q

