@@ -1,0 +1,415 @@
+"""The LLM layer: one ``ChatModel`` protocol, an OpenAI-compatible client, and the factory.
+
+``OpenAIChatModel`` talks to any OpenAI-compatible ``/chat/completions`` endpoint — DeepSeek,
+DashScope (compatible mode), vLLM, Ollama, or our own local llama.cpp server
+(``python -m assistant.localmodel serve``). It has a timeout, bounded retries (connection errors,
+timeouts and HTTP 5xx only; never 4xx), SSE streaming, and turns every failure into a
+``GeneratorError`` that names the endpoint and says what to check.
+
+Example::
+
+    settings = Settings()
+    model = chat_model_from_settings(settings)     # None -> answer extractively
+    if model is not None:
+        text = model.complete([{"role": "user", "content": "你好"}], max_tokens=64)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import httpx
+import openai
+
+from assistant.settings import Settings
+from vectorstore.errors import ConfigError, GeneratorError
+
+log = logging.getLogger(__name__)
+
+Message = Mapping[str, str]
+"""One chat message: {"role": "system" | "user" | "assistant", "content": "..."}."""
+
+_DETAIL_CHARS = 300
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """What the answer pipeline needs from a generator."""
+
+    name: str
+
+    def complete(self, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0,
+                 stop: Sequence[str] | None = None) -> str:
+        """The whole reply as one string (never empty); GeneratorError on any failure."""
+        ...
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0,
+               stop: Sequence[str] | None = None) -> Iterator[str]:
+        """The reply piece by piece as the endpoint produces it; GeneratorError on any failure."""
+        ...
+
+
+class _Retryable(Exception):
+    """Internal: an attempt failed in a way worth trying again (its GeneratorError inside)."""
+
+    def __init__(self, error: GeneratorError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class OpenAIChatModel:
+    """A ChatModel over an OpenAI-compatible endpoint, via the ``openai`` client.
+
+    ``base_url`` is the API root including its version path, e.g. ``https://api.deepseek.com/v1``,
+    ``https://dashscope.aliyuncs.com/compatible-mode/v1``, ``http://127.0.0.1:11434/v1`` (Ollama),
+    ``http://127.0.0.1:8765/v1`` (local). ``timeout`` bounds each attempt's wait for the response
+    (for a stream: for each next piece); ``max_retries`` more attempts follow a connection error,
+    a timeout or an HTTP 5xx, with exponential backoff starting at ``backoff`` seconds.
+    """
+
+    def __init__(self, base_url: str, *, model: str, api_key: str = "", timeout: float = 60.0,
+                 max_retries: int = 2, backoff: float = 0.5, name: str | None = None,
+                 extra_body: Mapping[str, Any] | None = None) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"PLANQA_LLM_BASE_URL={base_url!r} is not an http(s) URL: use e.g. "
+                              f"https://api.deepseek.com/v1")
+        if not model:
+            raise ConfigError(f"no model name for the LLM endpoint {base_url}: set PLANQA_LLM_MODEL "
+                              f"(e.g. deepseek-chat, qwen-plus, or the name your vLLM/Ollama serves)")
+        if timeout <= 0:
+            raise ConfigError(f"PLANQA_LLM_TIMEOUT={timeout} must be positive (seconds)")
+        if max_retries < 0:
+            raise ConfigError(f"PLANQA_LLM_MAX_RETRIES={max_retries} must be 0 or more")
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.extra_body = dict(extra_body or {})
+        self.name = name or f"{model}@{self.base_url}"
+        # Our own retry loop decides what is retried, so the client's is off.
+        self._client = openai.OpenAI(base_url=self.base_url, api_key=api_key or "not-needed",
+                                     timeout=timeout, max_retries=0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OpenAIChatModel:
+        """The remote endpoint of PLANQA_LLM_BASE_URL / _API_KEY / _MODEL / _TIMEOUT / _MAX_RETRIES."""
+        if not settings.llm_base_url:
+            raise ConfigError("PLANQA_LLM_BASE_URL is not set: set it to an OpenAI-compatible endpoint, "
+                              "e.g. https://api.deepseek.com/v1")
+        return cls(settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
+                   timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
+                   name=f"remote:{settings.llm_model}")
+
+    def __repr__(self) -> str:  # never shows the API key
+        return f"OpenAIChatModel(base_url={self.base_url!r}, model={self.model!r})"
+
+    # ---------------------------------------------------------------- public API
+
+    def complete(self, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0,
+                 stop: Sequence[str] | None = None) -> str:
+        kwargs = self._request(messages, max_tokens, temperature, stop)
+        return self._with_retries(lambda: self._complete_once(kwargs))
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0,
+               stop: Sequence[str] | None = None) -> Iterator[str]:
+        kwargs = self._request(messages, max_tokens, temperature, stop)
+        return self._stream(kwargs)
+
+    def close(self) -> None:
+        self._client.close()
+
+    # ---------------------------------------------------------------- internals
+
+    def _request(self, messages: Sequence[Message], max_tokens: int, temperature: float,
+                 stop: Sequence[str] | None) -> dict[str, Any]:
+        if not messages:
+            raise ValueError("messages must not be empty")
+        if max_tokens < 1:
+            raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": [dict(m) for m in messages],
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+        }
+        if stop:
+            kwargs["stop"] = list(stop)
+        if self.extra_body:
+            kwargs["extra_body"] = dict(self.extra_body)
+        return kwargs
+
+    def _with_retries(self, attempt_fn: Any) -> Any:
+        attempts = self.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return attempt_fn()
+            except _Retryable as exc:
+                if attempt == attempts:
+                    raise GeneratorError(f"{exc.error} (gave up after {attempts} attempt"
+                                         f"{'s' if attempts > 1 else ''})") from exc.error.__cause__
+                delay = self.backoff * (2 ** (attempt - 1)) * (1 + random.random() * 0.25)
+                log.warning("LLM attempt %d/%d failed, retrying in %.2f s: %s", attempt, attempts, delay,
+                            exc.error)
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _complete_once(self, kwargs: dict[str, Any]) -> str:
+        try:
+            raw = self._client.chat.completions.with_raw_response.create(**kwargs)
+            body_text = raw.http_response.text
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        try:
+            body = json.loads(body_text)
+        except ValueError as exc:
+            raise self._malformed(f"the body is not JSON: {body_text[:120]!r}") from exc
+        return self._content_of(body)
+
+    def _content_of(self, body: Any) -> str:
+        if not isinstance(body, dict):
+            raise self._malformed(f"expected a JSON object, got {type(body).__name__}")
+        if "error" in body and not body.get("choices"):
+            raise GeneratorError(f"the LLM endpoint {self.base_url} returned an error: "
+                                 f"{_short(json.dumps(body['error'], ensure_ascii=False))}")
+        choices = body.get("choices")
+        if not isinstance(choices, list) or not choices:
+            raise self._malformed("it has no choices")
+        first = choices[0]
+        message = first.get("message") if isinstance(first, dict) else None
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, str) or not content.strip():
+            reason = first.get("finish_reason") if isinstance(first, dict) else None
+            raise GeneratorError(
+                f"the LLM endpoint {self.base_url} returned an empty reply (finish_reason={reason!r}): "
+                f"check that max_tokens leaves room for an answer and that PLANQA_LLM_MODEL "
+                f"({self.model!r}) is a chat model"
+            )
+        return content
+
+    def _stream(self, kwargs: dict[str, Any]) -> Iterator[str]:
+        attempts = self.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            yielded = False
+            try:
+                try:
+                    chunks = self._client.chat.completions.create(stream=True, **kwargs)
+                except Exception as exc:
+                    raise self._translate(exc) from exc
+                try:
+                    with chunks:
+                        for chunk in chunks:
+                            piece = _delta_text(chunk)
+                            if piece:
+                                yielded = True
+                                yield piece
+                except GeneratorError:
+                    raise
+                except Exception as exc:
+                    err = self._translate(exc)
+                    if yielded:  # cannot retry without repeating text already handed out
+                        inner = err.error if isinstance(err, _Retryable) else err
+                        raise GeneratorError(f"{inner} (the reply broke off mid-stream)") from exc
+                    raise err from exc
+                if not yielded:
+                    raise GeneratorError(f"the LLM endpoint {self.base_url} streamed an empty reply: check "
+                                         f"that PLANQA_LLM_MODEL ({self.model!r}) is a chat model")
+                return
+            except _Retryable as exc:
+                if attempt == attempts:
+                    raise GeneratorError(f"{exc.error} (gave up after {attempts} attempt"
+                                         f"{'s' if attempts > 1 else ''})") from exc.error.__cause__
+                delay = self.backoff * (2 ** (attempt - 1)) * (1 + random.random() * 0.25)
+                log.warning("LLM stream attempt %d/%d failed, retrying in %.2f s: %s", attempt, attempts,
+                            delay, exc.error)
+                time.sleep(delay)
+
+    def _malformed(self, what: str) -> GeneratorError:
+        return GeneratorError(f"the LLM endpoint {self.base_url} returned a malformed chat completion "
+                              f"({what}): check that PLANQA_LLM_BASE_URL points at an OpenAI-compatible "
+                              f"API root (usually ending in /v1)")
+
+    def _translate(self, exc: Exception) -> GeneratorError | _Retryable:
+        """Map an exception from the client to GeneratorError, wrapped in _Retryable if worth retrying."""
+        if isinstance(exc, GeneratorError | _Retryable):
+            return exc
+        result = self._classify(exc)
+        inner = result.error if isinstance(result, _Retryable) else result
+        inner.__cause__ = exc
+        return result
+
+    def _classify(self, exc: Exception) -> GeneratorError | _Retryable:
+        url = self.base_url
+        if isinstance(exc, openai.APITimeoutError):
+            return _Retryable(GeneratorError(
+                f"the LLM endpoint {url} did not answer within {self.timeout:g} s: check that the server "
+                f"is up and not overloaded, or raise PLANQA_LLM_TIMEOUT"))
+        if isinstance(exc, openai.APIConnectionError):
+            cause = exc.__cause__ or exc
+            return _Retryable(GeneratorError(
+                f"cannot reach the LLM endpoint {url} ({type(cause).__name__}: {_short(str(cause))}): "
+                f"check PLANQA_LLM_BASE_URL and that the server is running (for the local model: "
+                f"python -m assistant.localmodel serve)"))
+        if isinstance(exc, openai.APIStatusError):
+            status = exc.status_code
+            detail = _short(_error_detail(exc))
+            if status >= 500:
+                return _Retryable(GeneratorError(
+                    f"the LLM endpoint {url} failed with HTTP {status} ({detail}): the server side is in "
+                    f"trouble; check its logs or try later"))
+            hint = {
+                400: f"check PLANQA_LLM_MODEL ({self.model!r}) and that the prompt fits the model's context",
+                401: "check PLANQA_LLM_API_KEY",
+                403: "check PLANQA_LLM_API_KEY and that the account may use this model",
+                404: f"check PLANQA_LLM_MODEL ({self.model!r}) and that PLANQA_LLM_BASE_URL is the API "
+                     f"root (usually ending in /v1)",
+                429: "rate limit or quota reached; check the account's quota or wait",
+            }.get(status, "check PLANQA_LLM_BASE_URL, PLANQA_LLM_MODEL and PLANQA_LLM_API_KEY")
+            return GeneratorError(f"the LLM endpoint {url} rejected the request with HTTP {status} "
+                                  f"({detail}): {hint}")
+        if isinstance(exc, openai.APIResponseValidationError | ValueError | KeyError | TypeError |
+                      AttributeError | httpx.DecodingError):
+            return self._malformed(f"{type(exc).__name__}: {_short(str(exc))}")
+        if isinstance(exc, openai.OpenAIError | httpx.HTTPError | OSError):
+            return _Retryable(GeneratorError(
+                f"the LLM endpoint {url} failed ({type(exc).__name__}: {_short(str(exc))}): check "
+                f"PLANQA_LLM_BASE_URL and that the server is running"))
+        return GeneratorError(f"the LLM endpoint {url} failed unexpectedly ({type(exc).__name__}: "
+                              f"{_short(str(exc))})")
+
+
+def _delta_text(chunk: Any) -> str:
+    """The content piece of one streamed chunk; chunks without choices (e.g. usage) give ''."""
+    choices = getattr(chunk, "choices", None)
+    if choices is None:
+        raise ValueError(f"stream chunk has no choices: {_short(repr(chunk))}")
+    if not choices:
+        return ""
+    delta = getattr(choices[0], "delta", None)
+    content = getattr(delta, "content", None) if delta is not None else None
+    return content if isinstance(content, str) else ""
+
+
+def _error_detail(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])
+        return json.dumps(err, ensure_ascii=False)
+    if body:
+        return str(body)
+    try:
+        return exc.response.text or exc.message
+    except Exception:
+        return exc.message
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _DETAIL_CHARS else text[: _DETAIL_CHARS - 1] + "…"
+
+
+# ------------------------------------------------------------------------------------------------
+# Factory and health
+# ------------------------------------------------------------------------------------------------
+
+
+def _local_root(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.llm_local_port}"
+
+
+def probe_local(settings: Settings, timeout: float = 1.0) -> str | None:
+    """The model id the local server serves, or None if nothing usable answers on its port."""
+    root = _local_root(settings)
+    try:
+        health = httpx.get(f"{root}/health", timeout=timeout)
+        if health.status_code != 200:  # 503 while the model is still loading
+            return None
+        models = httpx.get(f"{root}/v1/models", timeout=timeout)
+        data = models.json().get("data") or []
+        return str(data[0]["id"]) if data else "local"
+    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def local_chat_model(settings: Settings, model_id: str) -> OpenAIChatModel:
+    return OpenAIChatModel(f"{_local_root(settings)}/v1", model=model_id, timeout=settings.llm_timeout,
+                           max_retries=settings.llm_max_retries, name=f"local:{model_id}")
+
+
+def chat_model_from_settings(settings: Settings) -> ChatModel | None:
+    """The generator the settings ask for, or None for extractive answers.
+
+    - ``extractive``: None.
+    - ``remote``: the PLANQA_LLM_BASE_URL endpoint (ConfigError if it is not set).
+    - ``auto``: the remote endpoint if PLANQA_LLM_BASE_URL is set, else the local server if it
+      answers on 127.0.0.1:PLANQA_LLM_LOCAL_PORT, else None.
+    - ``local``: the local server if it answers, else None.
+    """
+    mode = settings.llm_mode
+    if mode == "extractive":
+        return None
+    if mode == "remote" or (mode == "auto" and settings.llm_base_url):
+        return OpenAIChatModel.from_settings(settings)
+    model_id = probe_local(settings)
+    if model_id is None:
+        log.info("no local LLM server answers on %s; answers will be extractive", _local_root(settings))
+        return None
+    return local_chat_model(settings, model_id)
+
+
+def health(settings: Settings, timeout: float = 3.0) -> dict[str, Any]:
+    """Which generator the settings select and whether it answers (for /readyz).
+
+    Keys: ``mode``, ``generator`` ("remote" | "local" | "extractive"), ``endpoint``, ``model``,
+    ``reachable`` (an HTTP answer came back), ``ok`` (usable for generation), ``detail``.
+    Never raises and never includes the API key.
+    """
+    mode = settings.llm_mode
+    info: dict[str, Any] = {"mode": mode, "generator": "extractive", "endpoint": None, "model": None,
+                            "reachable": None, "ok": True, "detail": ""}
+    if mode == "extractive":
+        info["detail"] = "PLANQA_LLM_MODE=extractive: answers quote the passages, no LLM"
+        return info
+    if mode == "remote" or (mode == "auto" and settings.llm_base_url):
+        base = settings.llm_base_url.rstrip("/")
+        info.update(generator="remote", endpoint=base or None, model=settings.llm_model or None)
+        if not base:
+            info.update(reachable=False, ok=False, detail="PLANQA_LLM_MODE=remote but PLANQA_LLM_BASE_URL is not set")
+            return info
+        if not settings.llm_model:
+            info.update(ok=False, detail="PLANQA_LLM_MODEL is not set")
+        headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
+        try:
+            r = httpx.get(f"{base}/models", headers=headers, timeout=min(timeout, settings.llm_timeout))
+        except httpx.HTTPError as exc:
+            info.update(reachable=False, ok=False,
+                        detail=f"cannot reach {base}/models ({type(exc).__name__}): check PLANQA_LLM_BASE_URL")
+            return info
+        info["reachable"] = True
+        if r.status_code in (401, 403):
+            info.update(ok=False, detail=f"HTTP {r.status_code} from {base}/models: check PLANQA_LLM_API_KEY")
+        elif r.status_code >= 500:
+            info.update(ok=False, detail=f"HTTP {r.status_code} from {base}/models: the server is in trouble")
+        elif info["ok"]:
+            info["detail"] = f"HTTP {r.status_code} from {base}/models"
+        return info
+    # local, or auto without a remote endpoint
+    root = _local_root(settings)
+    model_id = probe_local(settings, timeout=min(timeout, 2.0))
+    if model_id is not None:
+        info.update(generator="local", endpoint=f"{root}/v1", model=model_id, reachable=True, ok=True,
+                    detail="local llama.cpp server is up")
+        return info
+    hint = f"no local LLM server answers on {root} (start it: python -m assistant.localmodel serve)"
+    if mode == "local":
+        info.update(generator="local", endpoint=f"{root}/v1", reachable=False, ok=False, detail=hint)
+    else:
+        info.update(detail=f"no PLANQA_LLM_BASE_URL and {hint}; answers are extractive")
+    return info

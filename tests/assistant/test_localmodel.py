@@ -1,0 +1,216 @@
+"""Joining, verifying and serving the local model: small real parts, real sha256, real files."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import socket
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from assistant import localmodel
+from assistant.localmodel import (
+    LocalModelServer,
+    ModelSpec,
+    is_verified,
+    join_parts,
+    part_paths,
+    prepare_model,
+    resolve_gguf,
+)
+from assistant.settings import Settings
+from vectorstore.errors import ConfigError, ModelError
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def parts(tmp_path: Path) -> list[Path]:
+    """Three part files of uneven sizes (one bigger than the copy chunk would be if it were small)."""
+    out = []
+    for i, size in enumerate([1000, 70_001, 3]):
+        p = tmp_path / "parts" / f"part{i + 1:02d}.bin"
+        p.parent.mkdir(exist_ok=True)
+        p.write_bytes(os.urandom(size))
+        out.append(p)
+    return out
+
+
+def spec_for(parts: list[Path], **override: object) -> ModelSpec:
+    data = b"".join(p.read_bytes() for p in parts)
+    fields: dict = {"filename": "tiny.gguf", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    fields.update(override)
+    return ModelSpec(**fields)
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+
+
+def test_join_concatenates_in_order_and_records_the_check(parts: list[Path], tmp_path: Path) -> None:
+    spec = spec_for(parts)
+    dest = tmp_path / "models" / spec.filename
+    assert join_parts(parts, dest, spec) == dest
+    assert dest.read_bytes() == b"".join(p.read_bytes() for p in parts)
+    assert is_verified(dest, spec)
+    assert leftovers(dest.parent) == ["tiny.gguf", "tiny.gguf.verified.json"]  # no temp file left
+
+
+def test_hash_mismatch_refuses_and_leaves_nothing(parts: list[Path], tmp_path: Path) -> None:
+    spec = spec_for(parts, sha256="0" * 64)
+    dest = tmp_path / "models" / spec.filename
+    with pytest.raises(ModelError, match="reinstall") as info:
+        join_parts(parts, dest, spec)
+    assert "0" * 64 in str(info.value)
+    assert leftovers(dest.parent) == []
+
+
+def test_size_mismatch_refuses_before_copying(parts: list[Path], tmp_path: Path) -> None:
+    spec = spec_for(parts)
+    spec = ModelSpec(spec.filename, spec.size + 1, spec.sha256)
+    dest = tmp_path / "models" / spec.filename
+    with pytest.raises(ModelError, match="add up to"):
+        join_parts(parts, dest, spec)
+    assert leftovers(dest.parent) == []
+
+
+def test_prepare_uses_the_cache_without_rehashing(parts: list[Path], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    spec = spec_for(parts)
+    path = prepare_model(settings, spec, parts)
+    assert path == settings.cache_dir / "models" / spec.filename
+
+    def no_hashing(*_: object) -> str:
+        raise AssertionError("a verified cache must not be rehashed")
+
+    monkeypatch.setattr(localmodel, "_hash_file", no_hashing)
+    monkeypatch.setattr(localmodel, "join_parts", no_hashing)
+    assert prepare_model(settings, spec, parts) == path
+
+
+def test_prepare_rehashes_an_unrecorded_file_and_rebuilds_a_corrupt_one(parts: list[Path], tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    spec = spec_for(parts)
+    path = prepare_model(settings, spec, parts)
+    good = path.read_bytes()
+
+    # Sidecar lost: the file is rehashed once and recorded again.
+    Path(str(path) + ".verified.json").unlink()
+    assert prepare_model(settings, spec, parts) == path and is_verified(path, spec)
+
+    # Same size, different bytes (new mtime): no longer trusted, rebuilt from the parts.
+    corrupt = bytearray(good)
+    corrupt[10] ^= 0xFF
+    path.write_bytes(bytes(corrupt))
+    assert not is_verified(path, spec)
+    assert prepare_model(settings, spec, parts) == path
+    assert path.read_bytes() == good and is_verified(path, spec)
+
+
+def test_prepare_with_bad_parts_leaves_no_model_in_use(parts: list[Path], tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    spec = spec_for(parts)
+    parts[1].write_bytes(b"x" * parts[1].stat().st_size)  # same size, wrong bytes
+    with pytest.raises(ModelError):
+        prepare_model(settings, spec, parts)
+    assert leftovers(settings.cache_dir / "models") == []
+
+
+def test_part_paths_come_from_the_part_packages(parts: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    names = []
+    for i, p in enumerate(parts):
+        name = f"planqa_fake_part{i + 1}"
+        module = types.ModuleType(name)
+        module.get_part_path = (lambda p=p: str(p))  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, name, module)
+        names.append(name)
+    spec = spec_for(parts, part_modules=tuple(names))
+    assert part_paths(spec) == parts
+    missing = ModelSpec("x.gguf", 1, "0" * 64, part_modules=("planqa_no_such_part_module",))
+    with pytest.raises(ModelError, match=r"\.\[local\]"):
+        part_paths(missing)
+
+
+def test_own_gguf_must_exist_and_be_gguf(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="PLANQA_LLM_GGUF"):
+        resolve_gguf(Settings(llm_gguf=tmp_path / "nope.gguf"))
+    not_gguf = tmp_path / "model.bin"
+    not_gguf.write_bytes(b"PK\x03\x04 zip, not a model")
+    with pytest.raises(ModelError, match="not a GGUF"):
+        resolve_gguf(Settings(llm_gguf=not_gguf))
+    own = tmp_path / "own.gguf"
+    own.write_bytes(b"GGUF\x03\x00\x00\x00rest")
+    assert resolve_gguf(Settings(llm_gguf=own, data_dir=tmp_path / "data")) == own
+
+
+def test_server_settings_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="PLANQA_LLM_LOCAL_PORT"):
+        LocalModelServer(tmp_path / "m.gguf", port=0)
+    with pytest.raises(ConfigError, match="PLANQA_LLM_CTX"):
+        LocalModelServer(tmp_path / "m.gguf", port=8765, n_ctx=16)
+    srv = LocalModelServer(tmp_path / "m.gguf", port=8765)
+    assert srv.base_url == "http://127.0.0.1:8765/v1"
+    with pytest.raises(ModelError, match="before start"):
+        srv.wait_ready(1)
+    srv.stop()  # harmless when never started
+
+
+@pytest.mark.skipif(importlib.util.find_spec("xllamacpp") is None, reason="the `local` extra (xllamacpp) is not installed")
+def test_server_that_cannot_load_reports_why(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF\x03\x00\x00\x00" + b"\x00" * 64)
+    srv = LocalModelServer(broken, port=free_port(), log_path=tmp_path / "srv.log")
+    srv.start()
+    with pytest.raises(ModelError, match="exited") as info:
+        srv.wait_ready(timeout=30)
+    assert "cannot load" in str(info.value)  # the child's own message, from the log tail
+    assert not srv.running()
+    srv.stop()
+
+
+def test_cli_help_and_verify_without_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        localmodel.main(["--help"])
+    assert info.value.code == 0
+    assert "examples:" in capsys.readouterr().out
+    monkeypatch.setenv("PLANQA_DATA_DIR", str(tmp_path))
+    assert localmodel.main(["verify"]) == 1
+    assert "prepare" in capsys.readouterr().err
+
+
+def _local_extra_missing() -> str | None:
+    for name in ("xllamacpp", *localmodel.DEFAULT_MODEL.part_modules):
+        if importlib.util.find_spec(name) is None:
+            return f"the `local` extra is not installed ({name} missing): pip install -e '.[local]'"
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_local_extra_missing() is not None, reason=str(_local_extra_missing()))
+def test_real_model_answers_in_chinese() -> None:
+    from assistant.generate import OpenAIChatModel
+
+    settings = Settings(llm_local_port=free_port(), llm_ctx=2048)
+    with LocalModelServer.from_settings(settings) as srv:
+        model = OpenAIChatModel(srv.base_url, model=srv.alias, timeout=120, max_retries=0)
+        answer = model.complete(
+            [{"role": "system", "content": "你是一个简洁的中文助手。"},
+             {"role": "user", "content": "材料：“到2025年，每千人口医疗卫生机构床位数达到6.5张。”\n"
+                                         "问题：到2025年每千人口床位数目标是多少？请用中文回答。"}],
+            max_tokens=48,
+        )
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in answer), answer
+        assert "6.5" in answer, answer
+        streamed = "".join(model.stream([{"role": "user", "content": "用中文说“你好”。"}], max_tokens=8))
+        assert streamed.strip()
+    assert not srv.running()
