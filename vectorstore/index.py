@@ -162,15 +162,18 @@ class IndexStore:
         with open(tmp) as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, self.root / "CURRENT")
-        self.gc()
+        # Only the holder of lock() publishes, so any other .partial is from an ingest that died.
+        self.gc(partials=True)
         return final
 
-    def gc(self) -> None:
+    def gc(self, partials: bool = False) -> None:
+        """Drop builds older than the previous one, and .partial builds of dead ingests: all of them
+        when `partials` (the caller holds the lock), else only those untouched for an hour."""
         live = self.current_id()
         done = sorted(p for p in self.builds.iterdir() if p.is_dir() and not p.name.endswith(".partial"))
         keep = {p.name for p in done[-KEEP_BUILDS:]} | ({live} if live else set())
         for p in self.builds.iterdir():
-            if p.name not in keep and (not p.name.endswith(".partial") or _stale(p)):
+            if p.name not in keep and (not p.name.endswith(".partial") or partials or _stale(p)):
                 shutil.rmtree(p, ignore_errors=True)
 
 

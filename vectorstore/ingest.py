@@ -6,6 +6,7 @@ and vectors from the live build, so a second ingest re-embeds nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -79,16 +80,16 @@ class _Prepared:
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """The document files under the given files and folders (manifest and READMEs skipped)."""
-    from vectorstore.load import SUPPORTED_SUFFIXES
-
+    """The files under the given files and folders (manifest, READMEs, hidden files and Word's
+    '~$' lock files skipped). A file of a type we cannot read is kept, so that the report names
+    it instead of leaving the user to wonder why '规划.doc' never shows up."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             out.extend(
                 f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.name not in SKIP_NAMES
-                and not f.name.startswith(".")
+                if f.is_file() and f.name not in SKIP_NAMES and not f.name.startswith((".", "~$"))
+                and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1])
             )
         else:
             out.append(p)
@@ -175,10 +176,14 @@ def ingest(
             else:
                 final[doc_id] = rec
         for doc_id, p in prepared.items():
+            if doc_id in remove:
+                continue  # removing by id wins over the file still being in a synced folder
             prev = old_docs.get(doc_id)
             if prev is not None and prev.content_hash == p.content_hash and not full:
                 report.unchanged.append(doc_id)
-                continue  # keep the DocRecord: chunks and vectors are reused
+                # Keep chunks and vectors, but note where the file is now (the folder may have moved).
+                final[doc_id] = dataclasses.replace(prev, path=str(p.path.resolve()))
+                continue
             (report.updated if prev is not None else report.added).append(doc_id)
             final[doc_id] = p
 

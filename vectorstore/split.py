@@ -72,6 +72,7 @@ def split_long(text: str, target: int = TARGET_CHARS, cap: int = MAX_CHARS) -> l
 def _units(blocks: tuple[Block, ...], cleaned: str) -> Iterator[_Unit]:
     for b in blocks:
         if b.table is not None and b.table.kind == "box":
+            first = True
             for (row,), (rs, _re) in zip(b.table.rows, b.table.row_spans, strict=False):
                 off = rs
                 for para in row.split("\n"):
@@ -79,7 +80,10 @@ def _units(blocks: tuple[Block, ...], cleaned: str) -> Iterator[_Unit]:
                     if para:
                         at = cleaned.find(para, off)
                         at = off if at < 0 else at
-                        yield _Unit(para, at, at + len(para), b.path + (item_label(para),), "item")
+                        # The box title leads its first entry: "专栏1 …\n建设现代化疾病预防控制体系。…"
+                        text = f"{b.table.caption}\n{para}" if first else para
+                        yield _Unit(text, at, at + len(para), b.path + (item_label(para),), "box")
+                        first = False
                         off = at + len(para)
         elif b.table is None:
             yield _Unit(b.text, b.start, b.end, b.path, b.kind)
@@ -92,13 +96,16 @@ def _merge(units: list[_Unit], cleaned: str) -> list[_Unit]:
             last = out[-1]
             same_para_section = u.kind == last.kind == "para" and u.path == last.path
             short_items = (
-                u.kind == last.kind == "item"
+                u.kind == last.kind
+                and u.kind in ("item", "box")
                 and u.path[:-1] == last.path[:-1]
                 and len(last.text) < MIN_ITEM_CHARS
             )
             if (same_para_section or short_items) and len(last.text) + len(u.text) + 1 <= MERGE_CHARS:
                 path = last.path if same_para_section else last.path[:-1] + (last.path[-1],)
-                out[-1] = _Unit(cleaned[last.start : u.end], last.start, u.end, path, last.kind)
+                # Box entries are cells, not adjacent lines: join them; elsewhere quote the source.
+                text = last.text + "\n" + u.text if u.kind == "box" else cleaned[last.start : u.end]
+                out[-1] = _Unit(text, last.start, u.end, path, last.kind)
                 continue
         out.append(u)
     return out

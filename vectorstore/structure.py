@@ -10,6 +10,8 @@ from vectorstore.types import Section
 
 # A caption is the short line right above a table: "“十四五”时期卫生健康发展主要指标".
 MAX_CAPTION_CHARS = 60
+# Headings from 第X节 down lead into their first paragraph's passage; parts and chapters do not.
+LEAD_MIN_RANK = 2
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def parse(text: str) -> Parsed:
     title = ""
     i = 0
     prev_text = ""
+    lead: tuple[int, int] | None = None  # (offset, rank) of a heading still waiting for its first paragraph
     while i < len(lines):
         off, line = lines[i]
         if line.startswith("\t"):
@@ -59,8 +62,10 @@ def parse(text: str) -> Parsed:
                 o, ln = lines[j]
                 if ln.startswith("\t") or ln.strip() == "":
                     region.append((o, ln))
-                elif region and region[-1][1].startswith("\t") and not is_heading(ln):
-                    region.append((o, ln))  # a paragraph inside a cell (专栏 boxes)
+                elif region and region[-1][1].strip() and not is_heading(ln):
+                    # A paragraph inside a cell (专栏 boxes): it follows a cell line or another such
+                    # paragraph with no blank line between; a box can hold several.
+                    region.append((o, ln))
                 else:
                     break
                 j += 1
@@ -69,7 +74,7 @@ def parse(text: str) -> Parsed:
             caption = prev_text if 0 < len(prev_text) <= MAX_CAPTION_CHARS and not prev_text.endswith("。") else ""
             table = build_table(region, caption)
             path = tuple(h for _, h in stack)
-            if table.kind == "box":
+            if table.kind == "box" and table.caption:
                 path = path + (table.caption,)
             if table.rows:
                 blocks.append(Block("table", table.caption, table.start, table.end, path, table))
@@ -80,20 +85,28 @@ def parse(text: str) -> Parsed:
         if not stripped:
             i += 1
             continue
-        if not title:
-            title = stripped
         m = match_heading(stripped)
+        if not title:
+            title = m.body if m is not None and m.kind == "markdown" else stripped
         if m is not None and is_heading(stripped):
+            # A Markdown heading ('## 主要指标', from Word heading styles) is shown without its '#'.
+            heading = m.body if m.kind == "markdown" else stripped
             while stack and stack[-1][0] >= m.rank:
                 stack.pop()
-            stack.append((m.rank, stripped))
-            sections.append(Section(stripped, m.rank, off, tuple(h for _, h in stack)))
+            stack.append((m.rank, heading))
+            sections.append(Section(heading, m.rank, off, tuple(h for _, h in stack)))
+            stripped = heading  # a table right below takes it as its caption
         elif m is not None:
             label = item_label(stripped)
             parent = tuple(h for r, h in stack if r < m.rank)
             blocks.append(Block("item", stripped, off, off + len(line), parent + (label,), label=label))
         else:
-            blocks.append(Block("para", stripped, off, off + len(line), tuple(h for _, h in stack)))
+            # The first paragraph under a short heading ("12.健全中医药服务体系") starts with that
+            # heading, so the passage read alone still says what it is about.
+            start = lead[0] if lead is not None else off
+            blocks.append(Block("para", text[start : off + len(line)].strip(), start, off + len(line), tuple(h for _, h in stack)))
+        if m is None or not is_heading(stripped):
+            lead = None
         prev_text = stripped
         i += 1
     return Parsed(title, tuple(blocks), tuple(sections))

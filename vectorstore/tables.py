@@ -44,19 +44,21 @@ class Table:
 
 
 def split_rows(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Group (offset, line) pairs of a table region into rows; a blank line ends a row."""
+    """Group (offset, line) pairs of a table region into rows; a blank line ends a row.
+
+    Each cell keeps the offset of its own text, so that text[off : off + len(cell)] == cell."""
     rows: list[list[tuple[int, str]]] = []
     cur: list[tuple[int, str]] = []
     for off, line in lines:
         if line.startswith("\t"):
-            cur.append((off, line[1:]))
+            cur.append((off + 1, line[1:]))
         elif line.strip() == "":
             if cur:
                 rows.append(cur)
             cur = []
         elif cur:
             # A paragraph that cleaning could not join continues the cell (专栏 box bullets).
-            cur.append((off, "\n" + line))
+            cur.append((off - 1, "\n" + line))
     if cur:
         rows.append(cur)
     return rows
@@ -83,16 +85,24 @@ def build_table(lines: list[tuple[int, str]], caption: str = "") -> Table:
     width = max(len(r) for r in raw_rows)
     if width == 1:
         cells = [r[0][1].strip() for r in raw_rows]
+        # A box opens with its title ('专栏1 …'); one whose title was lost opens with an entry.
+        titled = _is_box_title(cells[0])
+        body = raw_rows[1:] if titled else raw_rows
         return Table(
-            caption=cells[0],
+            caption=cells[0] if titled else "",
             header=(),
-            rows=tuple((c,) for c in cells[1:]),
-            originals=tuple((c,) for c in cells[1:]),
+            rows=tuple((c,) for c in cells[len(cells) - len(body) :]),
+            originals=tuple((c,) for c in cells[len(cells) - len(body) :]),
             kind="box",
             start=start,
             end=end,
-            row_spans=tuple((r[0][0], r[-1][0] + len(r[-1][1])) for r in raw_rows[1:]),
+            row_spans=tuple((r[0][0], r[-1][0] + len(r[-1][1])) for r in body),
         )
+    if len(raw_rows[0]) == 1 and len(raw_rows) > 1:
+        # A title row merged across the table (Word: '“十四五”…主要预期指标' over all columns).
+        title = raw_rows[0][0][1].strip()
+        caption = title if not caption or caption in title or title in caption else f"{caption} {title}"
+        raw_rows = raw_rows[1:]
     header = tuple(c.strip() for _, c in raw_rows[0])
     header = header + ("",) * (width - len(header))
     rows: list[tuple[str, ...]] = []
@@ -129,6 +139,11 @@ def build_table(lines: list[tuple[int, str]], caption: str = "") -> Table:
         end=end,
         row_spans=tuple(spans),
     )
+
+
+def _is_box_title(cell: str) -> bool:
+    """'专栏1 公共卫生防控救治能力建设工程' is a title; '建立传染病…平台。以传染病为重点…' is an entry."""
+    return cell.startswith("专栏") or (len(cell) <= 40 and "\n" not in cell and not cell.endswith(("。", "；")))
 
 
 def _is_label_column(header: str, index: int) -> bool:
