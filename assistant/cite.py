@@ -1,0 +1,95 @@
+"""Checks after generation: citations point at given passages, numbers come from cited passages,
+citations are renumbered in order of first use. Pure functions over text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+REFUSAL = "规划文件中未找到相关内容"
+_CITE = re.compile(r"\[(\d{1,2})\]")
+_CITE_GROUP = re.compile(r"(?:\[\d{1,2}\])+")
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_SENT = re.compile(r"(?<=[。；！？\n])")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+# Numbers that are not claims: list markers ("1." at a line start) and the years of the plan period.
+_LIST_MARK = re.compile(r"^\s*(?:[-•·]\s*)?\d{1,2}[.、．]\s*")
+
+
+@dataclass(frozen=True)
+class Checked:
+    text: str  # the answer with citations renumbered [1], [2], … in order of first use
+    order: tuple[int, ...]  # order[i] = the original passage number (1-based) of new citation i+1
+    removed: tuple[str, ...]  # sentences dropped because a number in them is in no cited passage
+    invalid: tuple[int, ...]  # citation numbers that referred to no passage
+    refused: bool
+
+
+def is_refusal(text: str) -> bool:
+    """'规划文件中未找到相关内容。' (alone or leading the answer) → True."""
+    stripped = _CITE_GROUP.sub("", text).strip()
+    return stripped.startswith(REFUSAL) or (REFUSAL in stripped and len(stripped) < len(REFUSAL) + 30)
+
+
+def numbers(text: str) -> list[str]:
+    """Figures a reader would check: '2025年达到2.8人[1]' → ['2025', '2.8'] (citation marks skipped)."""
+    text = _LIST_MARK.sub("", _CITE_GROUP.sub("", text.translate(_FULLWIDTH)))
+    return _NUM.findall(text)
+
+
+def _number_in(num: str, passage: str) -> bool:
+    """A number counts as found when it stands in the passage as a whole number, not inside another
+    ('8' is not found in '2.8' or '18')."""
+    p = passage.translate(_FULLWIDTH)
+    return re.search(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", p) is not None
+
+
+def check_answer(answer: str, passages: Sequence[str], question: str = "") -> Checked:
+    """Verify and renumber an LLM answer against the passages it was given.
+
+    ('到2025年达到82岁[2]。', ['…', '…2025年：82']) → Checked(text='到2025年达到82岁[1]。', order=(2,), …)
+    A sentence whose numbers are in none of its cited passages (or, when it cites none, in none of
+    the given passages) is removed; numbers the question itself contains are never flagged.
+    """
+    n = len(passages)
+    invalid: list[int] = []
+    kept: list[str] = []
+    removed: list[str] = []
+    q_nums = set(numbers(question))
+    for sent in _SENT.split(answer):
+        if not sent.strip():
+            if sent:
+                kept.append(sent)
+            continue
+        cited = []
+        for m in _CITE.finditer(sent):
+            k = int(m.group(1))
+            if 1 <= k <= n:
+                cited.append(k)
+            elif k not in invalid:
+                invalid.append(k)
+        pool = [passages[k - 1] for k in cited] if cited else list(passages)
+        bad = [x for x in numbers(sent) if x not in q_nums and not any(_number_in(x, p) for p in pool)]
+        if bad:
+            removed.append(sent.strip())
+            continue
+        kept.append(_CITE.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= n else "", sent))
+    text = "".join(kept).strip()
+    order: list[int] = []
+    for m in _CITE.finditer(text):
+        k = int(m.group(1))
+        if k not in order:
+            order.append(k)
+    text = _CITE.sub(lambda m: f"[{order.index(int(m.group(1))) + 1}]", text)
+    text = _dedupe_marks(text)
+    return Checked(text, tuple(order), tuple(removed), tuple(invalid), is_refusal(text) or not text)
+
+
+def _dedupe_marks(text: str) -> str:
+    """'[1][1]' → '[1]'; '[2][1]' → '[1][2]'."""
+    def fix(m: re.Match[str]) -> str:
+        nums = sorted({int(x) for x in _CITE.findall(m.group(0))})
+        return "".join(f"[{x}]" for x in nums)
+
+    return _CITE_GROUP.sub(fix, text)

@@ -1,0 +1,171 @@
+"""Extractive answers: pick the sentences and table rows of the top passages that answer the
+question, copy them verbatim, and cite them. No LLM, so nothing can be invented.
+
+Used when no LLM is configured, when the LLM fails (the answer says so), and in the fast tests.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from vectorstore.query import QueryInfo
+from vectorstore.types import Hit
+
+_SENT = re.compile(r"(?<=[。；！？])")
+_RESP = re.compile(r"^[（(](责任单位|牵头单位|配合单位)[:：]")
+_NUMBER = re.compile(r"\d")
+MAX_SENTENCE = 220  # a longer sentence is cut at a comma near this length
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_index: int  # which passage (0-based in the hits given)
+    text: str
+    score: float = 0.0
+
+
+def candidates(hits: Sequence[Hit]) -> list[Candidate]:
+    """Sentences of text passages and whole table rows, in passage order.
+
+    A trailing '（责任单位：…）' stays with the sentence it belongs to, so "谁负责" gets both.
+    """
+    out: list[Candidate] = []
+    for i, h in enumerate(hits):
+        if h.chunk.kind == "table_row":
+            out.append(Candidate(i, h.chunk.text))
+            continue
+        sents: list[str] = []
+        for line in h.chunk.text.split("\n"):
+            for s in _SENT.split(line.strip()):
+                s = s.strip()
+                if not s:
+                    continue
+                if sents and (_RESP.match(s) or len(s) <= 4):
+                    sents[-1] += s
+                else:
+                    sents.append(s)
+        for s in sents:
+            out.append(Candidate(i, _clip(s)))
+    return out
+
+
+def _clip(s: str) -> str:
+    if len(s) <= MAX_SENTENCE:
+        return s
+    cut = max(s.rfind("，", 0, MAX_SENTENCE), s.rfind("；", 0, MAX_SENTENCE))
+    return s[: cut + 1] + "……" if cut > 40 else s[:MAX_SENTENCE] + "……"
+
+
+def score_candidates(
+    cands: Sequence[Candidate],
+    info: QueryInfo,
+    tokens: Callable[[str], list[str]],
+    idf: Callable[[str], float],
+) -> list[Candidate]:
+    """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
+    figures when the question asks for one, for the year asked, and a small prior for the
+    passage's retrieval rank; divided by a gentle length penalty so a long sentence that mentions
+    everything does not win over the one that answers."""
+    q_terms = {t: 1.0 for t in tokens(info.text)}
+    for t in tokens(" ".join(info.expansions)):
+        q_terms.setdefault(t, 0.5)
+    scored = []
+    for c in cands:
+        low = c.text.lower()
+        overlap = sum(w * idf(t) for t, w in q_terms.items() if t in low)
+        bonus = 0.0
+        if info.indicator and _NUMBER.search(c.text):
+            bonus += 0.6
+        for y in info.years:
+            if y in c.text:
+                bonus += 0.8
+        prior = 0.8 / (1 + c.hit_index)
+        length = max(1.0, len(c.text) / 60) ** 0.3
+        scored.append(Candidate(c.hit_index, c.text, (overlap + bonus) / length + prior))
+    return scored
+
+
+def coverage(info: QueryInfo, text: str, tokens: Callable[[str], list[str]], idf: Callable[[str], float],
+             ignore: Sequence[str] = ()) -> float:
+    """Share (idf-weighted) of the question's content words that a text contains; names of the
+    plans are ignored because every passage of a named plan 'contains' them via its title."""
+    terms = [t for t in dict.fromkeys(tokens(info.text)) if not any(t in a or a in t for a in ignore)]
+    if not terms:
+        return 1.0
+    total = sum(idf(t) for t in terms)
+    low = text.lower()
+    return sum(idf(t) for t in terms if t in low) / total if total else 0.0
+
+
+def default_idf(n_docs: int, df: Callable[[str], int]) -> Callable[[str], float]:
+    def idf(t: str) -> float:
+        return math.log(1 + (n_docs - df(t) + 0.5) / (df(t) + 0.5))
+
+    return idf
+
+
+def region_label(hit: Hit) -> str:
+    m = hit.chunk.meta
+    return str(m.get("district") or m.get("city") or m.get("title") or hit.chunk.doc_id)
+
+
+def display(c: Candidate, hit: Hit) -> str:
+    """How a chosen sentence is shown: a table row without its long caption."""
+    if hit.chunk.kind == "table_row":
+        parts = c.text.split("｜")
+        caption = str(hit.chunk.meta.get("caption", ""))
+        if caption and parts and parts[0] == caption:
+            parts = parts[1:]
+        return "｜".join(parts)
+    return c.text
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    used: tuple[int, ...]  # hit indices in citation order
+
+
+def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, max_chars: int = 200,
+            per_doc_ratio: float = 0.55, second_ratio: float = 0.8) -> Composed:
+    """The answer from the best candidates: one per plan when plans differ, else the best one or two.
+
+    Citations are numbered by first use; a plan's label leads its line when several plans answer.
+    """
+    if not scored:
+        return Composed("", ())
+    ranked = sorted(scored, key=lambda c: -c.score)
+    best = ranked[0].score
+    chosen: list[Candidate] = []
+    if multi_doc:
+        seen_docs: set[str] = set()
+        for c in ranked:
+            doc = hits[c.hit_index].chunk.doc_id
+            if doc not in seen_docs and c.score >= per_doc_ratio * best:
+                chosen.append(c)
+                seen_docs.add(doc)
+    else:
+        chosen.append(ranked[0])
+        for c in ranked[1:3]:
+            same_doc = hits[c.hit_index].chunk.doc_id == hits[ranked[0].hit_index].chunk.doc_id
+            if same_doc and c.score >= second_ratio * best and c.text != ranked[0].text and \
+                    sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
+                chosen.append(c)
+                break
+    order: list[int] = []
+    lines: list[str] = []
+    labelled = multi_doc and len({hits[c.hit_index].chunk.doc_id for c in chosen}) > 1
+    for c in chosen:
+        if c.hit_index not in order:
+            order.append(c.hit_index)
+        n = order.index(c.hit_index) + 1
+        body = display(c, hits[c.hit_index])
+        lines.append(f"- {region_label(hits[c.hit_index])}：{body}[{n}]" if labelled else f"{body}[{n}]")
+    if labelled:
+        text = "各规划的规定不同：\n" + "\n".join(lines)
+    else:
+        text = "\n".join(lines)
+    return Composed(text, tuple(order))

@@ -1,0 +1,264 @@
+"""The answering pipeline: standalone question → retrieval → confidence gate → generation →
+checks → an Answer whose every claim cites a passage.
+
+One `Assistant` per process (CLI command, API app, eval run), built from Settings and passed down.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from assistant.cite import REFUSAL, check_answer
+from assistant.extract import (
+    compose,
+    coverage,
+    default_idf,
+    region_label,
+    score_candidates,
+)
+from assistant.extract import (
+    candidates as sentence_candidates,
+)
+from assistant.rewrite import rewrite
+from assistant.settings import Settings
+from vectorstore.errors import GeneratorError
+from vectorstore.index import IndexStore, index_text
+from vectorstore.query import QueryInfo
+from vectorstore.retrieve import Corpus, Filters, HybridRetriever
+from vectorstore.types import Answer, Citation, Hit
+
+log = logging.getLogger(__name__)
+
+Message = Mapping[str, str]
+
+# Below this share of the question's content words in the best passages, the plans are taken not
+# to answer; set on the gold set's unanswerable items (see eval/baseline.json and the README).
+MIN_COVERAGE = 0.25
+LLM_PASSAGES = 4
+LLM_PASSAGE_CHARS = 320
+NOTE_LLM_DOWN = "大模型暂不可用，以下为规划原文摘录。"
+NOTE_LLM_UNVERIFIED = "模型回答未通过引用核验，以下为规划原文摘录。"
+
+
+@dataclass
+class Trace:
+    """Timings and decisions of one answer, for the eval suite and the API's debug field."""
+
+    standalone: str = ""
+    stages: dict[str, float] = field(default_factory=dict)
+    coverage: float = 0.0
+    first_token: float | None = None
+    hits: list[Hit] = field(default_factory=list)
+
+
+class Assistant:
+    """Answers questions over the current index. `chat` is an OpenAI-compatible ChatModel or None
+    (extractive); 'auto' picks from the settings on first use."""
+
+    def __init__(self, settings: Settings, chat: Any = "auto", min_coverage: float = MIN_COVERAGE) -> None:
+        self.settings = settings
+        self._chat = chat
+        self._corpus: Corpus | None = None
+        self._build_id: str | None = None
+        self._df: Counter[str] = Counter()
+        self.min_coverage = min_coverage
+
+    # -- index ------------------------------------------------------------------------------
+    @property
+    def corpus(self) -> Corpus:
+        """The live index, reopened when an ingest has switched CURRENT to a new build."""
+        store = IndexStore(self.settings.index_dir)
+        bid = store.current_id()
+        if self._corpus is None or bid != self._build_id:
+            self._corpus = Corpus.open(self.settings.index_dir, self.settings.embed_threads)
+            self._build_id = bid
+            tok = self._corpus.build.bm25.tokenizer
+            self._df = Counter(t for c in self._corpus.chunks for t in set(tok.tokens(index_text(c))))
+        return self._corpus
+
+    @property
+    def chat(self) -> Any:
+        if self._chat == "auto":
+            from assistant.generate import chat_model_from_settings
+
+            self._chat = chat_model_from_settings(self.settings)
+        return self._chat
+
+    @property
+    def generator_name(self) -> str:
+        chat = self.chat
+        if chat is None:
+            return "extractive"
+        return "local" if str(getattr(chat, "name", "")).startswith("local") else "remote"
+
+    def _idf(self) -> Any:
+        c = self.corpus
+        return default_idf(len(c.chunks), lambda t: self._df.get(t, 0))
+
+    # -- retrieval ----------------------------------------------------------------------------
+    def standalone(self, question: str, history: Sequence[Message] = ()) -> str:
+        """The follow-up rewritten into a whole question (rules; the LLM only when rules cannot)."""
+        if not history:
+            return question.strip()
+        return rewrite(question, history, self.corpus.analyzer)
+
+    def search(self, question: str, k: int = 5, filters: Filters | None = None,
+               history: Sequence[Message] = ()) -> tuple[str, list[Hit]]:
+        """('东丽2025年人均期望寿命目标？') → (same question, [Hit(东丽 indicator row …), …])"""
+        q = self.standalone(question, history)
+        return q, HybridRetriever(self.corpus).search(q, k, filters)
+
+    # -- answering ----------------------------------------------------------------------------
+    def answer(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
+               reply: bool = False, trace: Trace | None = None) -> Answer:
+        """Answer with citations, or decline: '东丽区2025年人均期望寿命目标是多少？' → '…2025年：82[1]'."""
+        final: Answer | None = None
+        for ev in self.stream(question, history, filters, reply, trace):
+            if ev["type"] == "final":
+                final = ev["answer"]
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
+               reply: bool = False, trace: Trace | None = None) -> Iterator[dict[str, Any]]:
+        """Events: {'type':'token','text':…} while the answer is written, then
+        {'type':'final','answer':Answer} once it is checked (its text replaces the tokens)."""
+        tr = trace or Trace()
+        t0 = time.perf_counter()
+        q = self.standalone(question, history)
+        tr.standalone = q
+        corpus = self.corpus
+        info = corpus.analyzer.analyze(q)
+        t1 = time.perf_counter()
+        hits = HybridRetriever(corpus).search(q, 5, filters)
+        tr.stages["retrieve"] = time.perf_counter() - t1
+        tr.hits = hits
+        tr.coverage = self._confidence(info, hits)
+        if not hits or tr.coverage < self.min_coverage:
+            ans = self._refusal(q, reply)
+            tr.stages["total"] = time.perf_counter() - t0
+            tr.first_token = tr.stages["total"]
+            yield {"type": "token", "text": ans.text}
+            yield {"type": "final", "answer": ans}
+            return
+        chat = self.chat
+        if chat is not None:
+            try:
+                ans = yield from self._llm_answer(chat, q, info, hits, reply, tr, t0)
+                tr.stages["total"] = time.perf_counter() - t0
+                yield {"type": "final", "answer": ans}
+                return
+            except GeneratorError as exc:
+                log.warning("LLM failed, answering extractively: %s", exc)
+                note = NOTE_LLM_DOWN
+        else:
+            note = ""
+        t2 = time.perf_counter()
+        ans = self._extractive(q, info, hits, reply, note)
+        tr.stages["generate"] = time.perf_counter() - t2
+        tr.stages["total"] = time.perf_counter() - t0
+        if tr.first_token is None:
+            tr.first_token = tr.stages["total"]
+        yield {"type": "token", "text": ans.text}
+        yield {"type": "final", "answer": ans}
+
+    def _confidence(self, info: QueryInfo, hits: Sequence[Hit]) -> float:
+        """How much of the question the best of the top-3 passages covers (plan names ignored)."""
+        tok = self.corpus.build.bm25.tokenizer.tokens
+        names = [a for a, _ in self.corpus.analyzer.aliases]
+        idf = self._idf()
+        best = 0.0
+        for h in hits[:3]:
+            text = f"{h.chunk.section}\n{h.chunk.text}"
+            best = max(best, coverage(info, text, tok, idf, names), coverage(
+                replace(info, text=info.expanded), text, tok, idf, names) * 0.9)
+        return best
+
+    def _multi_doc(self, info: QueryInfo, hits: Sequence[Hit]) -> bool:
+        return len(info.doc_ids) != 1 and len({h.chunk.doc_id for h in hits}) > 1
+
+    def _extractive(self, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool, note: str = "") -> Answer:
+        tok = self.corpus.build.bm25.tokenizer.tokens
+        scored = score_candidates(sentence_candidates(hits), info, tok, self._idf())
+        comp = compose(scored, hits, self._multi_doc(info, hits))
+        if not comp.text:
+            return self._refusal(q, reply)
+        cites = tuple(Citation(i + 1, hits[h].chunk) for i, h in enumerate(comp.used))
+        text = comp.text
+        if reply:
+            text = reply_from_extract(text, [hits[h] for h in comp.used])
+        if note:
+            text = f"（{note}）\n{text}"
+        return Answer(text, cites, False, "extractive", (note,) if note else (), q)
+
+    def _refusal(self, q: str, reply: bool) -> Answer:
+        text = (
+            f"您好！感谢您的关注。经查阅现行卫生健康规划文件，{REFUSAL}，暂无法就此事项作出具体答复，"
+            "也不能作出规划以外的承诺。如需进一步了解，请咨询相关主管部门。"
+            if reply else f"{REFUSAL}。"
+        )
+        return Answer(text, (), True, "extractive" if self.chat is None else self.generator_name, (), q)
+
+    def _llm_answer(self, chat: Any, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool,
+                    tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
+        from assistant.prompt import answer_messages
+
+        use = list(hits[:LLM_PASSAGES])
+        chunks = [replace(h.chunk, text=h.chunk.text[:LLM_PASSAGE_CHARS]) for h in use]
+        msgs = answer_messages(q, chunks, reply)
+        t2 = time.perf_counter()
+        parts: list[str] = []
+        for piece in chat.stream(msgs, max_tokens=320 if reply else 220, temperature=0.0):
+            if tr.first_token is None:
+                tr.first_token = time.perf_counter() - t0
+            parts.append(piece)
+            yield {"type": "token", "text": piece}
+        tr.stages["generate"] = time.perf_counter() - t2
+        raw = "".join(parts).strip()
+        checked = check_answer(raw, [h.chunk.text for h in use], q)
+        if checked.refused or not checked.order:
+            # Retrieval found passages covering the question, so a refusal or an unverifiable
+            # answer from the model is replaced by the verbatim passages rather than shown.
+            ans = self._extractive(q, info, hits, reply, NOTE_LLM_UNVERIFIED)
+            return replace(ans, generator=self.generator_name)
+        cites = tuple(Citation(i + 1, use[k - 1].chunk) for i, k in enumerate(checked.order))
+        notes = tuple(f"已删除无法在引用段落中核实数字的句子：{s}" for s in checked.removed)
+        return Answer(checked.text, cites, False, self.generator_name, notes, q)
+
+    # -- documents ----------------------------------------------------------------------------
+    def context(self, chunk_id: str, around: int = 300) -> dict[str, Any]:
+        """A passage with its plan, section path and the text around it, for opening a citation."""
+        build = self.corpus.build
+        c = build.chunk(chunk_id)
+        doc = build.docs[c.doc_id]
+        text = build.doc_text(c.doc_id)
+        s, e = max(0, c.start - around), min(len(text), c.end + around)
+        return {
+            "chunk_id": c.id, "doc_id": c.doc_id, "title": doc.meta.title, "status": doc.meta.status,
+            "section": c.section, "section_path": list(c.section_path), "kind": c.kind, "text": c.text,
+            "before": text[s : c.start], "passage": text[c.start : c.end], "after": text[c.end : e],
+            "table": _table_text(build, c),
+        }
+
+
+def _table_text(build: Any, c: Any) -> str | None:
+    tid = c.meta.get("table_id") if c.kind == "table_row" else None
+    return build.chunks[tid].text if tid and tid in build.chunks else None
+
+
+def reply_from_extract(body: str, hits: Sequence[Hit]) -> str:
+    """A citizen reply draft in the plain style of a government response, quoting the plan."""
+    first = hits[0].chunk
+    title = str(first.meta.get("title", ""))
+    section = first.section_path[-1] if first.section_path else ""
+    where = f"《{title}》" + (f"“{section}”部分" if section else "")
+    regions = "、".join(dict.fromkeys(region_label(h) for h in hits))
+    return (
+        f"您好！感谢您对{regions}卫生健康工作的关注。经查阅{where}，规划中的相关内容如下：\n{body}\n"
+        "以上为规划文件的原文内容，具体实施安排以主管部门后续公布的信息为准。"
+    )
