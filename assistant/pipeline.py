@@ -39,6 +39,9 @@ Message = Mapping[str, str]
 # Below this share of the question's content words in the best passages, the plans are taken not
 # to answer; set on the gold set's unanswerable items (see eval/baseline.json and the README).
 MIN_COVERAGE = 0.25
+# With chat="auto" and no LLM found, look again at most this often (a local model started in the
+# background by `planqa run` is picked up once it answers).
+RERESOLVE_SECONDS = 10.0
 LLM_PASSAGES = 4
 LLM_PASSAGE_CHARS = 320
 NOTE_LLM_DOWN = "大模型暂不可用，以下为规划原文摘录。"
@@ -63,6 +66,8 @@ class Assistant:
     def __init__(self, settings: Settings, chat: Any = "auto", min_coverage: float = MIN_COVERAGE) -> None:
         self.settings = settings
         self._chat = chat
+        self._auto = isinstance(chat, str) and chat == "auto"
+        self._resolved_at = float("-inf")
         self._corpus: Corpus | None = None
         self._build_id: str | None = None
         self._df: Counter[str] = Counter()
@@ -83,9 +88,13 @@ class Assistant:
 
     @property
     def chat(self) -> Any:
-        if self._chat == "auto":
+        if (isinstance(self._chat, str) and self._chat == "auto") or (
+            self._auto and self._chat is None and self.settings.llm_mode in ("auto", "local")
+            and time.monotonic() - self._resolved_at >= RERESOLVE_SECONDS
+        ):
             from assistant.generate import chat_model_from_settings
 
+            self._resolved_at = time.monotonic()
             self._chat = chat_model_from_settings(self.settings)
         return self._chat
 
