@@ -1,0 +1,188 @@
+"""The FastAPI application: state, startup, error translation, health and readiness.
+
+PlanQAError subclasses are turned into HTTP statuses here and only here (see STATUS_FOR).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from assistant import feedback
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+from vectorstore.errors import (
+    BadRequestError,
+    ConfigError,
+    GeneratorError,
+    IndexMissingError,
+    LoadError,
+    ModelError,
+    NotFoundError,
+    PlanQAError,
+)
+from vectorstore.index import IndexStore
+from vectorstore.retrieve import Corpus
+
+log = logging.getLogger(__name__)
+
+STATUS_FOR: tuple[tuple[type[PlanQAError], int], ...] = (
+    (NotFoundError, 404),
+    (IndexMissingError, 503),
+    (GeneratorError, 502),
+    (LoadError, 422),
+    (BadRequestError, 400),
+    (ModelError, 503),
+    (ConfigError, 500),
+)
+HEALTH_TTL = 5.0  # /readyz probes the LLM endpoint at most this often
+
+DESCRIPTION = """PlanQA（规划问答）: answers questions about government health plans, citing the passages it used.
+
+* `POST /v1/ask`, `POST /v1/ask/stream` (server-sent events), `POST /v1/search`
+* `GET /v1/documents`, `GET /v1/chunks/{id}`; staff: `POST /v1/documents` (upload), `DELETE /v1/documents/{id}`
+  with `Authorization: Bearer $PLANQA_ADMIN_TOKEN`
+* OpenAI-compatible: `POST /v1/chat/completions`, `GET /v1/models` (model `planqa`, or `planqa-reply` for reply drafts)
+* `POST /v1/feedback`; `GET /healthz`, `GET /readyz`
+"""
+
+
+def status_for(exc: PlanQAError) -> int:
+    for cls, code in STATUS_FOR:
+        if isinstance(exc, cls):
+            return code
+    return 500
+
+
+@dataclass
+class ApiState:
+    settings: Settings
+    assistant: Assistant
+    started: float = field(default_factory=time.time)
+    _health: tuple[float, dict[str, Any]] | None = None
+    _health_lock: threading.Lock = field(default_factory=threading.Lock)
+    _index_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def corpus(self) -> Corpus:
+        """The Assistant's live corpus, (re)opened and fully loaded under a lock: Chroma's client
+        is not safe to create from two threads at once, and a new build appears after each upload.
+        Every request touching the index calls this first. IndexMissingError without an index."""
+        with self._index_lock:
+            c = self.assistant.corpus
+            c.build.vectors()
+            c.build.bm25  # noqa: B018 -- load it now
+            return c
+
+    def generator_health(self) -> dict[str, Any]:
+        """assistant.generate.health, cached for HEALTH_TTL seconds (the UI polls /readyz)."""
+        from assistant.generate import health
+
+        with self._health_lock:
+            now = time.monotonic()
+            if self._health is None or now - self._health[0] > HEALTH_TTL:
+                self._health = (now, health(self.settings, timeout=2.0))
+            return dict(self._health[1])
+
+
+def get_state(request: Request) -> ApiState:
+    return get_app_state(request.app)
+
+
+def _warm(st: ApiState) -> None:
+    """Open the index and load the embedder in the background, so the first question is quick."""
+    try:
+        st.corpus()
+        st.assistant.search("卫生健康规划", 1)
+    except IndexMissingError:
+        log.warning("no index at %s yet: build it with `planqa ingest` or upload a plan", st.settings.index_dir)
+    except Exception:  # a broken index is reported by /readyz and each request, not by startup
+        log.exception("warming the index failed")
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
+    """The API over one Assistant; the Assistant is built at startup unless one is given."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.planqa is None:
+            app.state.planqa = ApiState(settings, assistant or Assistant(settings))
+        feedback.init(settings.feedback_db)
+        threading.Thread(target=_warm, args=(app.state.planqa,), name="planqa-warm", daemon=True).start()
+        yield
+
+    app = FastAPI(title="PlanQA 规划问答 API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.planqa = ApiState(settings, assistant) if assistant is not None else None
+
+    @app.exception_handler(PlanQAError)
+    async def planqa_error(request: Request, exc: PlanQAError) -> JSONResponse:
+        code = status_for(exc)
+        if code >= 500 and code not in (502, 503):
+            log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
+        return JSONResponse({"detail": str(exc), "error": type(exc).__name__}, status_code=code)
+
+    @app.get("/healthz", tags=["health"], summary="The process is up")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "uptime_s": round(time.time() - get_app_state(app).started, 1)}
+
+    @app.get("/readyz", tags=["health"], summary="Index loaded and generator status (503 without an index)")
+    def readyz() -> JSONResponse:
+        st = get_app_state(app)
+        gen = st.generator_health()
+        body: dict[str, Any] = {"status": "ready", "generator": gen,
+                                "index": {"name": settings.index, "dir": str(settings.index_dir)}}
+        bid = IndexStore(settings.index_dir).current_id()
+        if bid is None:
+            body.update(status="no_index", detail=f"no index at {settings.index_dir}: build it with "
+                        "`planqa ingest`, or upload a plan (POST /v1/documents)")
+            return JSONResponse(body, status_code=503)
+        try:
+            corpus = st.corpus()
+        except Exception as exc:
+            log.exception("cannot open the index")
+            body.update(status="index_error", detail=f"cannot open index build {bid}: {exc}")
+            return JSONResponse(body, status_code=503)
+        body["index"].update(build=bid, loaded=True, documents=len(corpus.build.docs), chunks=len(corpus.chunks))
+        body["active_generator"] = st.assistant.generator_name
+        return JSONResponse(body)
+
+    from assistant.api.openai_compat import router as openai_router
+    from assistant.api.routes import router
+
+    app.include_router(router)
+    app.include_router(openai_router)
+    return app
+
+
+def get_app_state(app: FastAPI) -> ApiState:
+    st = app.state.planqa
+    if st is None:
+        raise HTTPException(503, "the service is starting")
+    assert isinstance(st, ApiState)
+    return st
+
+
+def make_server(settings: Settings, app: FastAPI | None = None) -> Any:
+    """A uvicorn.Server for the app on settings.api_host:api_port (run it with .run() or in a thread)."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app or create_app(settings), host=settings.api_host, port=settings.api_port,
+        log_level=settings.log_level.lower(), timeout_graceful_shutdown=5,
+    )
+    return uvicorn.Server(config)
+
+
+def serve(settings: Settings) -> None:
+    """`planqa serve`: the API on settings.api_host:api_port until Ctrl-C."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    print(f"PlanQA API: http://{settings.api_host}:{settings.api_port}  (docs: /docs)", flush=True)
+    make_server(settings).run()
