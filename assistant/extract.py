@@ -164,8 +164,5 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
         n = order.index(c.hit_index) + 1
         body = display(c, hits[c.hit_index])
         lines.append(f"- {region_label(hits[c.hit_index])}：{body}[{n}]" if labelled else f"{body}[{n}]")
-    if labelled:
-        text = "各规划的规定不同：\n" + "\n".join(lines)
-    else:
-        text = "\n".join(lines)
+    text = "各规划的规定不同：\n" + "\n".join(lines) if labelled else "\n".join(lines)
     return Composed(text, tuple(order))

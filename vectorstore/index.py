@@ -192,9 +192,9 @@ def open_collection(path: Path, create: bool = False) -> Any:
     client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
     if create:
         return client.get_or_create_collection(
-            COLLECTION, embedding_function=ChromaE5Function(), metadata={"hnsw:space": "cosine"}
+            COLLECTION, embedding_function=ChromaE5Function(), metadata={"hnsw:space": "cosine"},  # type: ignore[arg-type]
         )
-    return client.get_collection(COLLECTION, embedding_function=ChromaE5Function())
+    return client.get_collection(COLLECTION, embedding_function=ChromaE5Function())  # type: ignore[arg-type]
 
 
 class Build:

@@ -96,6 +96,11 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def default_embed_cache(index_dir: Path) -> Path:
+    """<data_dir>/cache/embeddings.sqlite beside <data_dir>/indexes/<name>."""
+    return index_dir.parent.parent / "cache" / "embeddings.sqlite"
+
+
 def _prepare(path: Path, manifests: dict[Path, dict[str, DocMeta]]) -> _Prepared:
     from vectorstore.load import load_file
 
@@ -128,6 +133,7 @@ def ingest(
     remove: Sequence[str] = (),
     progress: Progress | None = None,
     embedder: object | None = None,
+    embed_cache: Path | None = None,
 ) -> IngestReport:
     """Bring the index in line with the given files and folders.
 
@@ -169,9 +175,7 @@ def ingest(
         folders = [p for p in paths if p.is_dir()]
         final: dict[str, DocRecord | _Prepared] = {}
         for doc_id, rec in old_docs.items():
-            if doc_id in remove:
-                report.removed.append(doc_id)
-            elif doc_id not in prepared and _under(rec.path, folders) and str(Path(rec.path).resolve()) not in seen_paths:
+            if doc_id in remove or doc_id not in prepared and _under(rec.path, folders) and str(Path(rec.path).resolve()) not in seen_paths:
                 report.removed.append(doc_id)
             else:
                 final[doc_id] = rec
@@ -223,9 +227,9 @@ def ingest(
             for cid, v in zip(reused_ids, embeddings_for(old.collection, reused_ids), strict=True):
                 vectors[cid] = v
         if fresh:
-            from vectorstore.embed import shared_embedder
+            from vectorstore.embed import CachedEmbedder, shared_embedder
 
-            emb = embedder or shared_embedder()
+            emb = embedder or CachedEmbedder(shared_embedder(), embed_cache or default_embed_cache(index_dir))
             batch = 32
             for i in range(0, len(fresh), batch):
                 note("embed", i, len(fresh))

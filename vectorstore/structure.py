@@ -88,7 +88,8 @@ def parse(text: str) -> Parsed:
         m = match_heading(stripped)
         if not title:
             title = m.body if m is not None and m.kind == "markdown" else stripped
-        if m is not None and is_heading(stripped):
+        is_head = m is not None and is_heading(stripped)
+        if m is not None and is_head:
             # A Markdown heading ('## 主要指标', from Word heading styles) is shown without its '#'.
             heading = m.body if m.kind == "markdown" else stripped
             while stack and stack[-1][0] >= m.rank:
@@ -96,6 +97,7 @@ def parse(text: str) -> Parsed:
             stack.append((m.rank, heading))
             sections.append(Section(heading, m.rank, off, tuple(h for _, h in stack)))
             stripped = heading  # a table right below takes it as its caption
+            lead = (off, m.rank) if m.rank >= LEAD_MIN_RANK and m.kind != "box" else None
         elif m is not None:
             label = item_label(stripped)
             parent = tuple(h for r, h in stack if r < m.rank)
@@ -105,7 +107,7 @@ def parse(text: str) -> Parsed:
             # heading, so the passage read alone still says what it is about.
             start = lead[0] if lead is not None else off
             blocks.append(Block("para", text[start : off + len(line)].strip(), start, off + len(line), tuple(h for _, h in stack)))
-        if m is None or not is_heading(stripped):
+        if not is_head:
             lead = None
         prev_text = stripped
         i += 1

@@ -1,0 +1,319 @@
+"""`planqa …`: the command line. Heavy imports live inside the commands so `--help` is instant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings
+from vectorstore.errors import PlanQAError
+
+EXAMPLES = {
+    "ingest": "planqa ingest                      # docs_src/ → index (unchanged plans are not re-embedded)\n"
+              "planqa ingest new-plan.docx        # add or update one file\n"
+              "planqa ingest --remove binhai      # delete a plan from the index",
+    "docs": "planqa docs\nplanqa docs --json",
+    "show": "planqa show 3f2a9c1d0e4b5a6c",
+    "search": "planqa search \"东丽区2025年每千人口执业医师数目标是多少？\" --explain\n"
+              "planqa search --questions questions.jsonl --k 10 --json",
+    "ask": "planqa ask \"东丽区2025年人均期望寿命目标是多少？\"\n"
+           "planqa ask --reply \"我们镇的卫生院会改建吗？\"\n"
+           "planqa ask --questions inquiries.xlsx --out answers.xlsx",
+    "eval": "planqa eval                         # retrieval + answer suites, gate on thresholds\n"
+            "planqa eval --suite retrieval\n"
+            "planqa eval --compare naive,bm25,dense,rrf,hybrid",
+    "serve": "planqa serve                        # API on PLANQA_API_HOST:PLANQA_API_PORT",
+    "ui": "planqa ui                           # Streamlit chat UI",
+    "run": "planqa run                          # index (first run), API, UI and local model together",
+    "feedback": "planqa feedback export feedback.xlsx",
+    "model": "planqa model prepare                # join + verify the local GGUF\nplanqa model serve",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="planqa",
+        description="PlanQA（规划问答）: answers questions about health plans with the passages it relied on.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  " + "\n  ".join(v.split("\n")[0] for v in EXAMPLES.values()),
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, description=help_, epilog="example:\n  " + EXAMPLES[name].replace("\n", "\n  "),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    c = cmd("ingest", "build or update the index from plan files (.txt .md .docx .pdf)")
+    c.add_argument("paths", nargs="*", type=Path, help="files or folders (default: PLANQA_DOCS_DIR, i.e. docs_src/)")
+    c.add_argument("--full", action="store_true", help="re-embed every document")
+    c.add_argument("--remove", action="append", default=[], metavar="DOC_ID", help="delete a document")
+    c.add_argument("--quiet", action="store_true")
+
+    c = cmd("docs", "list the indexed documents")
+    c.add_argument("--json", action="store_true")
+
+    c = cmd("show", "print a chunk with its section path and surrounding text")
+    c.add_argument("chunk_id")
+    c.add_argument("--json", action="store_true")
+
+    for name, help_ in (("search", "find passages for a question"), ("ask", "answer a question with citations")):
+        c = cmd(name, help_)
+        c.add_argument("question", nargs="?", help="the question (or --questions FILE)")
+        c.add_argument("--questions", type=Path, help="JSONL {id, question, history?} or CSV/XLSX with a question column")
+        c.add_argument("--json", action="store_true", help="one JSON object per question")
+        c.add_argument("--out", type=Path, help="write .jsonl, .csv or .xlsx instead of printing")
+        c.add_argument("--doc", action="append", default=[], help="only these document ids")
+        c.add_argument("--region", action="append", default=[], help="only plans of this region (e.g. 东丽区)")
+        c.add_argument("--kind", action="append", default=[], help="only plans of this kind (five_year_plan, annual_work_plan)")
+        if name == "search":
+            c.add_argument("--k", type=int, default=5)
+            c.add_argument("--explain", action="store_true", help="each retriever's rank and the fused score")
+            c.add_argument("--retriever", default="hybrid", help="bm25, bm25+syn, dense, rrf, hybrid-noroute, hybrid")
+        else:
+            c.add_argument("--reply", action="store_true", help="draft a reply to a citizen (答复意见)")
+            c.add_argument("--extractive", action="store_true", help="no LLM: quote the passages")
+
+    c = cmd("eval", "run the eval suite, write a report, fail when a metric drops below its threshold")
+    c.add_argument("--suite", choices=("retrieval", "answer", "all"), default="all")
+    c.add_argument("--config", default=None, help="retrieval: a retriever name; answer: extractive|llm (default: hybrid / extractive)")
+    c.add_argument("--compare", default=None, help="comma-separated retrieval configurations to show side by side")
+    c.add_argument("--no-report", action="store_true")
+    c.add_argument("--write-baseline", action="store_true", help="record today's figures in eval/baseline.json")
+    c.add_argument("--limit", type=int, default=0, help="only the first N gold items (quick look)")
+
+    cmd("serve", "start the HTTP API")
+    cmd("ui", "start the Streamlit chat UI")
+    cmd("run", "start index, API, UI (and the local model) together; Ctrl-C stops all")
+
+    c = cmd("feedback", "export the thumbs up/down feedback")
+    c.add_argument("action", choices=("export",))
+    c.add_argument("file", type=Path)
+
+    c = cmd("model", "the embedded local LLM (Qwen2.5 GGUF from PyPI parts)")
+    c.add_argument("action", choices=("prepare", "verify", "serve"))
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+        return int(COMMANDS[args.command](settings, args) or 0)
+    except PlanQAError as exc:
+        print(f"planqa {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from vectorstore.retrieve import Filters
+
+    return Filters(tuple(args.doc), tuple(args.region), tuple(args.kind))
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from vectorstore.ingest import ingest
+
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, i: int, n: int) -> None:
+        if args.quiet or n == 0:
+            return
+        label = {"load": "读取", "embed": "向量化", "store": "写入"}.get(stage, stage)
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=n, desc=label, file=sys.stderr, unit="项")
+        bar.n = i
+        bar.refresh()
+        if i >= n:
+            bar.close()
+
+    paths = list(args.paths) or ([] if args.remove else [settings.docs_dir])
+    r = ingest(settings.index_dir, paths, full=args.full, remove=args.remove, progress=progress)
+    for path, reason in r.errors:
+        print(f"error: {path}: {reason}", file=sys.stderr)
+    sizes = r.size_stats()
+    print(
+        f"documents {r.documents} · sections {r.sections} · tables {r.tables} · rows {r.rows} · chunks {r.chunks} "
+        f"· embedded {r.embedded} · reused {r.reused} · {r.seconds:.1f} s"
+    )
+    for label, ids in (("added", r.added), ("updated", r.updated), ("unchanged", r.unchanged), ("removed", r.removed)):
+        if ids:
+            print(f"  {label}: {', '.join(ids)}")
+    print(f"  rows per plan: {r.rows_per_doc}")
+    print(f"  chunk size (chars): {sizes}")
+    print(f"  index: {settings.index_dir} (build {r.build})")
+    return 1 if r.errors else 0
+
+
+def _assistant(settings: Settings, extractive: bool = False) -> Any:
+    from assistant.pipeline import Assistant
+
+    return Assistant(settings, chat=None if extractive else "auto")
+
+
+def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
+    from vectorstore.index import Build, IndexStore
+
+    build = Build(IndexStore(settings.index_dir).current_dir())
+    docs = [r.as_dict() for r in build.docs.values()]
+    if args.json:
+        print(json.dumps(docs, ensure_ascii=False, indent=1))
+        return 0
+    for d in docs:
+        status = f"（{d['status']}）" if d["status"] and d["status"] not in d["title"] else ""
+        region = " ".join(x for x in (d["province"], d["city"], d["district"]) if x)
+        print(f"{d['doc_id']:<16} {d['title']}{status}")
+        print(f"{'':<16} {region} · {d['kind']} · {d['period']} · {d['n_chunks']} chunks, {d['n_rows']} table rows")
+    return 0
+
+
+def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
+    ctx = _assistant(settings, extractive=True).context(args.chunk_id)
+    if args.json:
+        print(json.dumps(ctx, ensure_ascii=False, indent=1))
+        return 0
+    status = f"（{ctx['status']}）" if ctx["status"] and ctx["status"] not in ctx["title"] else ""
+    print(f"《{ctx['title']}》{status}\n{ctx['section']}\n")
+    print(f"…{ctx['before'][-200:]}\033[1;33m{ctx['passage']}\033[0m{ctx['after'][:200]}…")
+    if ctx.get("table"):
+        print("\n" + ctx["table"])
+    return 0
+
+
+def _highlight(text: str, terms: Sequence[str]) -> str:
+    if not sys.stdout.isatty():
+        return text
+    for t in sorted(set(terms), key=len, reverse=True):
+        text = text.replace(t, f"\033[1;31m{t}\033[0m")
+    return text
+
+
+def _questions(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from assistant.batch import read_questions
+    from vectorstore.errors import BadRequestError
+
+    if args.questions:
+        return read_questions(args.questions)
+    if not args.question:
+        raise BadRequestError("give a question in quotes or --questions FILE")
+    return [{"id": "1", "question": args.question, "history": []}]
+
+
+def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.batch import hit_json, iter_progress, write_rows
+    from vectorstore.retrieve import make_retriever
+
+    a = _assistant(settings, extractive=True)
+    retriever = make_retriever(a.corpus, args.retriever)
+    rows = []
+    qs = _questions(args)
+    for q in iter_progress(qs, len(qs), bool(args.questions) and not args.json):
+        standalone = a.standalone(q["question"], q["history"])
+        hits = retriever.search(standalone, args.k, _filters(args))
+        rows.append({"id": q["id"], "question": q["question"], "hits": [hit_json(h) for h in hits]})
+        if not (args.json or args.out):
+            print(f"问：{q['question']}" + (f"（按：{standalone}）" if standalone != q["question"] else ""))
+            for i, h in enumerate(hits, 1):
+                print(f"[{i}] {h.score:.3f} 《{h.chunk.title}》 {h.chunk.section}")
+                print("    " + _highlight(h.chunk.text.replace("\n", "\n    "), h.matched))
+                if args.explain:
+                    print(f"    ranks: {dict(h.ranks)} · matched: {', '.join(h.matched)}")
+            print()
+    if args.out:
+        write_rows(args.out, rows)
+        print(f"wrote {len(rows)} results to {args.out}", file=sys.stderr)
+    elif args.json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.batch import answer_json, iter_progress, write_rows
+
+    a = _assistant(settings, extractive=args.extractive)
+    qs = _questions(args)
+    rows = []
+    for q in iter_progress(qs, len(qs), bool(args.questions) and not args.json):
+        ans = a.answer(q["question"], q["history"], _filters(args), reply=args.reply)
+        rows.append({"id": q["id"], "question": q["question"], **answer_json(ans)})
+        if not (args.json or args.out):
+            print(ans.text)
+            for c in ans.citations:
+                print(f"  [{c.n}] 《{c.chunk.title}》 {c.chunk.section}\n      {c.chunk.text[:160]}")
+            for note in ans.notes:
+                print(f"  注：{note}")
+            print(f"  （生成方式：{ans.generator}）\n")
+    if args.out:
+        write_rows(args.out, rows)
+        print(f"wrote {len(rows)} answers to {args.out}", file=sys.stderr)
+    elif args.json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from eval.cli import run_eval
+
+    return run_eval(settings, args)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.api import serve
+
+    serve(settings)
+    return 0
+
+
+def cmd_ui(settings: Settings, args: argparse.Namespace) -> int:
+    import subprocess
+
+    from assistant.settings import REPO_ROOT
+
+    return subprocess.call([
+        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "ui" / "app.py"), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.port", str(settings.ui_port),
+        "--server.address", settings.api_host,
+    ])
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.stack import run_stack
+
+    return int(run_stack(settings) or 0)
+
+
+def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.feedback import export
+
+    n = export(settings, args.file)
+    print(f"wrote {n} feedback records to {args.file}")
+    return 0
+
+
+def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.localmodel import main as model_main
+
+    return int(model_main([args.action]) or 0)
+
+
+COMMANDS = {
+    "ingest": cmd_ingest, "docs": cmd_docs, "show": cmd_show, "search": cmd_search, "ask": cmd_ask,
+    "eval": cmd_eval, "serve": cmd_serve, "ui": cmd_ui, "run": cmd_run, "feedback": cmd_feedback,
+    "model": cmd_model,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())
