@@ -96,6 +96,7 @@ def run_answers(items: Sequence[GoldItem], answer: AnswerFn, config: str, progre
     rows = [(r.item, answer_scores(r)) for r in results]
     agg = aggregate(rows, lambda i: _by_kind(i) + _by_doc(i))
     overall, kinds, docs = _split(agg)
+    overall["answer_chars_median"] = percentile([s["answer_chars"] or 0.0 for _, s in rows], 50)
     total = [r.seconds for r in results]
     latency: dict[str, float] = {
         "answer_p50_s": percentile(total, 50),
@@ -163,8 +164,9 @@ def compare_to_baseline(res: SuiteResult, baseline: Mapping[str, Any]) -> dict[s
     return {m: (base[m], res.overall[m]) for m in base if m in res.overall}
 
 
-def write_report(results: Sequence[SuiteResult], out_dir: Path = REPORTS, stamp: str | None = None) -> list[Path]:
+def write_report(results: Sequence[SuiteResult], out_dir: Path | None = None, stamp: str | None = None) -> list[Path]:
     """eval/reports/<timestamp>-<config>.json and .md, with a per-kind bar chart PNG."""
+    out_dir = out_dir or REPORTS
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
     written: list[Path] = []

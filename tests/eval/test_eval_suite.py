@@ -1,0 +1,73 @@
+"""The regression gate: the retrieval suite and the extractive answer suite on the real index meet
+the thresholds committed in eval/baseline.json, and `planqa eval` reports and fails as promised."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+import eval.run as run_mod
+from eval.cli import run_eval
+from eval.run import check_thresholds, load_baseline
+
+
+def _args(**kw: object) -> argparse.Namespace:
+    base = dict(suite="all", config=None, compare=None, no_report=False, write_baseline=False, limit=0)
+    base.update(kw)
+    return argparse.Namespace(**base)
+
+
+@pytest.fixture()
+def reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    out = tmp_path / "reports"
+    monkeypatch.setattr(run_mod, "REPORTS", out)
+    return out
+
+
+def test_retrieval_and_answer_suites_meet_committed_thresholds(full_settings, reports, capsys):
+    code = run_eval(full_settings, _args())
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "all thresholds met" in out.out
+    written = sorted(p.name for p in reports.iterdir())
+    assert any(n.endswith("-hybrid.json") for n in written)
+    assert any(n.endswith("-extractive.md") for n in written)
+    assert any(n.endswith(".png") for n in written)
+    data = json.loads(next(reports.glob("*-hybrid.json")).read_text(encoding="utf-8"))
+    retrieval = data["suites"]["retrieval"]
+    assert retrieval["overall"]["recall@5"] >= 0.97
+    assert set(retrieval["by_kind"]) >= {"table", "cross_doc", "ambiguous", "multi_turn"}
+    assert "dongli" in retrieval["by_doc"]
+
+
+def test_gate_fails_when_a_metric_is_below_its_threshold(full_settings, reports, tmp_path, monkeypatch, capsys):
+    strict = load_baseline()
+    strict["thresholds"]["retrieval"]["hybrid"]["all"]["recall@1"] = 1.01
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps(strict), encoding="utf-8")
+    monkeypatch.setattr(run_mod, "BASELINE", path)
+    code = run_eval(full_settings, _args(suite="retrieval", no_report=True))
+    assert code == 1
+    assert "recall@1" in capsys.readouterr().err
+
+
+def test_compare_prints_the_naive_floor_beside_our_configurations(full_settings, reports, capsys):
+    assert run_eval(full_settings, _args(compare="naive,bm25,hybrid", no_report=True)) == 0
+    out = capsys.readouterr().out
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
+    assert {"naive", "bm25", "hybrid"} <= set(rows)
+
+    def r1(name: str) -> float:
+        return float(rows[name].split("|")[3])
+
+    assert r1("hybrid") > r1("naive") + 0.1
+
+
+def test_threshold_rules_read_maxima_and_minima():
+    res = run_mod.SuiteResult("retrieval", "hybrid", {"recall@1": 0.5, "ctx_chars@5": 2500}, {}, {}, {})
+    rules = {"thresholds": {"retrieval": {"hybrid": {"all": {"recall@1": 0.6, "ctx_chars@5<=": 1800}}}}}
+    failures = check_thresholds(res, rules)
+    assert len(failures) == 2 and any("maximum" in f for f in failures)
