@@ -125,3 +125,26 @@ def _shared_embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterato
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ingest_mod, "default_embed_cache", lambda index_dir: path)
         yield
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 东丽 plan alone (its docs_src file + the manifest) ingested once per session with the real
+    pipeline; returns the data dir (index "default"). Shared: copy it before changing the index.
+
+    Passage vectors come from a cache keyed by (model, passage text) in tests/artifacts/, so a rerun
+    skips the ~1 minute of embedding; everything else (chunking, BM25, Chroma) is rebuilt each session.
+    """
+    import shutil
+
+    from vectorstore.ingest import ingest
+
+    docs = tmp_path_factory.mktemp("small-docs")
+    for name in ("tianjin-dongli-health-14th-fyp.txt", "manifest.json"):
+        shutil.copy(REPO / "docs_src" / name, docs / name)
+    data = tmp_path_factory.mktemp("small-index")
+    cache = REPO / "tests" / "artifacts" / "cache" / "embeddings.sqlite"
+    report = ingest(data / "indexes" / "default", [docs], embed_cache=cache)
+    assert not report.errors, report.errors
+    assert report.documents == 1
+    return data

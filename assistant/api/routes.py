@@ -24,8 +24,8 @@ from assistant.api.admin import (
 from assistant.api.app import ApiState, get_state, status_for
 from assistant.api.schemas import (
     AskRequest,
-    FeedbackComment,
     FeedbackRequest,
+    FeedbackUpdate,
     FilterSpec,
     SearchRequest,
     Turn,
@@ -201,9 +201,9 @@ def post_feedback(req: FeedbackRequest, st: ApiState = Depends(get_state)) -> di
     return {"id": fid, "stored": True}
 
 
-@router.patch("/v1/feedback/{feedback_id}", tags=["feedback"], summary="Add a comment to a rating")
-def comment_feedback(feedback_id: int, req: FeedbackComment, st: ApiState = Depends(get_state)) -> dict[str, Any]:
-    feedback.set_comment(st.settings.feedback_db, feedback_id, req.comment)
+@router.patch("/v1/feedback/{feedback_id}", tags=["feedback"], summary="Add a comment to a rating, or flip it")
+def update_feedback(feedback_id: int, req: FeedbackUpdate, st: ApiState = Depends(get_state)) -> dict[str, Any]:
+    feedback.update(st.settings.feedback_db, feedback_id, comment=req.comment, rating=req.rating)
     return {"id": feedback_id, "stored": True}
 
 

@@ -52,8 +52,9 @@ class FeedbackRequest(BaseModel):
     mode: str = Field(default="", max_length=20)
 
 
-class FeedbackComment(BaseModel):
-    comment: str = Field(max_length=5_000)
+class FeedbackUpdate(BaseModel):
+    comment: str | None = Field(default=None, max_length=5_000)
+    rating: Literal["up", "down"] | None = None
 
 
 class ChatMessage(BaseModel):
