@@ -108,6 +108,8 @@ class ApiClient:
                         if event == "done":
                             return
                         event, data = "message", []
+        except httpx.ConnectError as exc:
+            raise ApiError(0, f"无法连接问答服务 {self.base_url}。Cannot reach the PlanQA API.") from exc
         except httpx.HTTPError as exc:
             raise ApiError(0, f"与问答服务的连接中断（{type(exc).__name__}）。"
                               f"The connection to the PlanQA API failed.") from exc

@@ -1,0 +1,220 @@
+"""The Streamlit UI's logic through streamlit.testing's AppTest, against the real API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ui.client import ApiClient
+from ui.render import PLACEHOLDER
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "ui" / "app.py")
+QUESTION = "东丽区2025年人均期望寿命目标是多少？"
+DONGLI_TITLE = "天津市东丽区卫生健康事业发展“十四五”规划"
+TIMEOUT = 90
+
+
+@pytest.fixture
+def at(live_api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setenv("PLANQA_API_URL", live_api.url)
+    st.cache_data.clear()  # AppTest runs share the process's caches
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    assert not app.exception, app.exception
+    yield app
+    st.cache_data.clear()
+
+
+def texts(app: AppTest) -> str:
+    """Every piece of text on the page (markdown, captions, alerts, code, html)."""
+    parts: list[str] = []
+    for kind in ("markdown", "caption", "success", "info", "warning", "error", "code", "html", "title"):
+        parts += [str(e.value) for e in getattr(app, kind)]
+    return "\n".join(parts)
+
+
+def ask(app: AppTest, question: str) -> AppTest:
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_chat_page_layout(at: AppTest) -> None:
+    assert at.chat_input[0].placeholder == PLACEHOLDER
+    assert "规划问答" in at.title[0].value
+    side = at.sidebar
+    assert any("原文摘录" in s.value for s in side.success)  # generator status from /readyz
+    assert any("1 份规划" in c.value for c in side.caption)
+    plans = side.multiselect(key="filter_docs")
+    assert list(plans.options) == [DONGLI_TITLE]  # labels: titles, with a draft's status beside them
+    assert list(side.multiselect(key="filter_regions").options) == ["东丽区"]
+    assert side.toggle(key="reply_mode").label == "答复草稿模式"
+    assert side.button(key="new_chat").label == "新对话"
+
+
+def test_ask_shows_answer_citation_and_passage(at: AppTest) -> None:
+    ask(at, QUESTION)
+    msgs = at.chat_message
+    assert [m.name for m in msgs] == ["user", "assistant"]
+    answer = msgs[1]
+    assert "82" in answer.markdown[0].value and "\\[1\\]" in answer.markdown[0].value
+    chips = at.button_group(key="cite_1")
+    label = str(chips.options[0])
+    assert label.startswith("[1] ") and DONGLI_TITLE in label
+    chips.set_value(1).run()
+    assert not at.exception
+    page = texts(at)
+    assert f"《{DONGLI_TITLE}》" in page
+    assert "章节：" in page and "主要预期指标" in page
+    table = next(h.value for h in at.html if "planqa-table" in h.value)
+    assert 'class="planqa-cited-row"' in table and "人均期望寿命（岁）" in table and "婴儿死亡率" in table
+
+
+def test_text_passage_is_highlighted_in_its_context(at: AppTest) -> None:
+    ask(at, "东丽区如何推进家庭医生签约服务？")
+    at.button_group(key="cite_1").set_value(1).run()
+    html = next(h.value for h in at.html if "planqa-passage" in h.value)
+    before, marked = html.split("<mark", 1)
+    assert len(before) > 50 and "家庭医生" in marked.split("</mark>")[0] and "</mark>" in marked
+
+
+def test_follow_up_and_new_chat(at: AppTest) -> None:
+    ask(at, QUESTION)
+    ask(at, "婴儿死亡率呢？")
+    assert len(at.chat_message) == 4
+    assert "婴儿死亡率" in at.chat_message[3].markdown[0].value  # history went to the API
+    at.sidebar.button(key="new_chat").click().run()
+    assert len(at.chat_message) == 0
+    assert any("试试这些问题" in m.value for m in at.markdown)
+
+
+def test_example_question_button(at: AppTest) -> None:
+    at.button(key="example_0").click().run()
+    assert not at.exception
+    assert "82" in at.chat_message[1].markdown[0].value
+
+
+def test_reply_mode_gives_a_copyable_draft(at: AppTest) -> None:
+    at.sidebar.toggle(key="reply_mode").set_value(True).run()
+    ask(at, "东丽区如何推进家庭医生签约服务？")
+    code = at.chat_message[1].code
+    assert code and code[0].value.startswith("您好") and "《" + DONGLI_TITLE + "》" in code[0].value
+
+
+def test_refusal_has_no_citations(at: AppTest) -> None:
+    ask(at, "火星移民的规划是什么？")
+    assert "未找到" in at.chat_message[1].markdown[0].value
+    assert len(at.button_group) == 0 and len(at.feedback) == 1  # thumbs, but no citation chips
+
+
+def test_too_long_question_shows_the_limit(at: AppTest, live_api: Any) -> None:
+    ask(at, "东" * (live_api.settings.max_question_chars + 5))
+    err = at.chat_message[1].error[0].value
+    assert "问题过长" in err and str(live_api.settings.max_question_chars) in err
+
+
+def test_thumbs_and_comment_are_stored(at: AppTest, live_api: Any) -> None:
+    ask(at, QUESTION)
+    at.feedback(key="fb_1").set_value(1).run()
+    assert not at.exception
+    assert any("已记录您的评价" in c.value for c in at.caption)
+    at.text_input(key="fbc_1").set_value("很清楚").run()
+    at.button(key="fbs_1").click().run()
+    with sqlite3.connect(live_api.settings.feedback_db) as db:
+        row = db.execute("SELECT rating, question, answer, comment, citations FROM feedback ORDER BY id DESC").fetchone()
+    rating, question, answer, comment, citations = row
+    assert (rating, question, comment) == ("up", QUESTION, "很清楚") and "82" in answer
+    assert json.loads(citations)[0]["title"] == DONGLI_TITLE
+    at.feedback(key="fb_1").set_value(0).run()  # changing one's mind updates the same record
+    with sqlite3.connect(live_api.settings.feedback_db) as db:
+        assert db.execute("SELECT rating FROM feedback ORDER BY id DESC").fetchone()[0] == "down"
+
+
+def test_api_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("PLANQA_API_URL", f"http://127.0.0.1:{port}")
+    st.cache_data.clear()
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    assert any("问答服务不可用" in e.value for e in app.sidebar.error)
+    ask(app, QUESTION)
+    assert "无法连接" in app.chat_message[1].error[0].value
+    st.cache_data.clear()
+
+
+def test_documents_page_lists_plans_and_staff_upload_delete(at: AppTest, live_api: Any) -> None:
+    at.switch_page("pages/documents.py").run()
+    assert not at.exception
+    df = at.dataframe[0].value
+    assert list(df["标题"]) == [DONGLI_TITLE] and list(df["地区"]) == ["东丽区"] and list(df["状态"]) == ["正式"]
+    assert not at.file_uploader  # staff controls only after the token
+    at.selectbox(key="doc_detail").set_value("dongli").run()
+    assert any("主要目标" in m.value for m in at.markdown)
+
+    at.text_input(key="admin_token").set_value("wrong").run()
+    plan = "测试市河西区卫生健康事业发展“十四五”规划（征求意见稿）\n一、发展目标\n到2025年，河西区每千常住人口床位数达到6张。\n"
+    at.file_uploader(key="upload_file").set_value(("hexi.txt", plan.encode(), "text/plain")).run()
+    at.button(key="upload_go").click().run()
+    assert any("HTTP 403" in e.value for e in at.error)
+
+    at.text_input(key="admin_token").set_value("ui-admin-token").run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    assert any("已新增" in s.value and "hexi" in s.value for s in at.success)
+    df = at.dataframe[0].value
+    assert "征求意见稿" in list(df["状态"])
+    assert {d["doc_id"] for d in ApiClient(live_api.url).documents()} == {"dongli", "hexi"}
+
+    at.selectbox(key="delete_pick").set_value("hexi").run()
+    at.checkbox(key="delete_sure").check().run()
+    at.button(key="delete_go").click().run()
+    assert any("已删除" in s.value for s in at.success)
+    assert [d["doc_id"] for d in ApiClient(live_api.url).documents()] == ["dongli"]
+
+
+def _report(folder: Path, stem: str, recall: float) -> Path:
+    data = {"config": "hybrid", "created": "2026-01-01T00:00:00", "suites": {"retrieval": {
+        "overall": {"recall@5": recall, "mrr": 0.8}, "by_kind": {"indicator": {"recall@5": recall}},
+        "by_doc": {}, "latency": {"p50_ms": 12.0}, "items": []}}}
+    path = folder / f"{stem}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_eval_page(at: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLANQA_EVAL_REPORTS_DIR", str(tmp_path))
+    at.switch_page("pages/eval.py").run()
+    assert any("尚无评测报告" in i.value for i in at.info)
+
+    import os
+
+    old = _report(tmp_path, "20260101-000000-hybrid", 0.5)
+    new = _report(tmp_path, "20260102-000000-hybrid", 0.93)
+    os.utime(old, (2_000_000_000, 2_000_000_000))
+    os.utime(new, (1_000_000_000, 1_000_000_000))  # newest by mtime, not by name
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.bar(["indicator"], [0.5])
+    fig.savefig(tmp_path / "20260101-000000-hybrid-retrieval.png")
+    plt.close(fig)
+    at.run()
+    assert not at.exception
+    assert any("20260101-000000-hybrid.json" in c.value for c in at.caption)
+    overall = at.dataframe[0].value
+    assert dict(zip(overall["指标"], overall["数值"], strict=True))["recall@5"] == 0.5
+    assert len(at.image) == 1 and "检索评测" in str(at.image[0].captions)
