@@ -1,0 +1,61 @@
+"""Citation and number checks on real plan passages."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.cite import check_answer, is_refusal, numbers
+
+DONGLI_ROW = "“十四五”东丽区卫生健康规划主要预期指标｜健康水平｜人均期望寿命（岁）｜2020年：81.15｜2025年：82"
+YONGQIAO_ROW = "“十四五”时期卫生健康事业发展主要指标｜资源配置｜每千常住人口床位数（张）｜2020年：6.86｜2025年：6.9｜属性：约束性"
+BINHAI_ITEM = (
+    "1.新建2家社区卫生服务中心。积极新建杭州道街、新城镇社区卫生服务中心，杭州道街社区卫生服务中心在确定资金来源、"
+    "完成初步设计及施工招标后，争取年内具备开工条件。（责任单位：区卫生健康委、区财政局、区住房建设委、区政务服务办）"
+)
+
+
+def test_numbers_copied_from_the_cited_passage_pass_and_citations_are_renumbered():
+    c = check_answer("东丽区2025年人均期望寿命目标为82岁[2]。", [YONGQIAO_ROW, DONGLI_ROW])
+    assert c.text == "东丽区2025年人均期望寿命目标为82岁[1]。"
+    assert c.order == (2,)
+    assert not c.removed and not c.refused
+
+
+def test_a_number_in_no_cited_passage_removes_its_sentence():
+    c = check_answer("东丽区目标为82岁[1]。埇桥区目标为80岁[2]。", [DONGLI_ROW, YONGQIAO_ROW])
+    assert "80岁" not in c.text
+    assert c.removed == ("埇桥区目标为80岁[2]。",)
+    assert c.order == (1,)
+
+
+def test_a_number_must_stand_whole_in_the_passage():
+    # "8" is not in "82" or "81.15": a model that writes 8 invented it.
+    c = check_answer("目标为8岁[1]。", [DONGLI_ROW])
+    assert c.removed and c.text == ""
+
+
+def test_citation_to_a_passage_not_given_is_dropped():
+    c = check_answer("新建2家社区卫生服务中心[1][7]。", [BINHAI_ITEM])
+    assert c.invalid == (7,)
+    assert c.text == "新建2家社区卫生服务中心[1]。"
+
+
+def test_order_of_first_use_and_duplicate_marks():
+    c = check_answer("床位6.9张[2][2]，期望寿命82岁[1]。", [DONGLI_ROW, YONGQIAO_ROW])
+    assert c.text == "床位6.9张[1]，期望寿命82岁[2]。"
+    assert c.order == (2, 1)
+
+
+def test_numbers_from_the_question_are_not_flagged():
+    c = check_answer("您问的2035年目标，规划中未提及；2025年目标为82岁[1]。", [DONGLI_ROW], question="2035年目标是多少")
+    assert "2035" in c.text
+
+
+@pytest.mark.parametrize("text", ["规划文件中未找到相关内容。", "规划文件中未找到相关内容"])
+def test_refusal_is_recognised(text):
+    assert is_refusal(text)
+    assert check_answer(text, [DONGLI_ROW]).refused
+
+
+def test_numbers_skip_citation_marks_and_list_markers():
+    assert numbers("1. 到2025年达到2.8人[3]") == ["2025", "2.8"]

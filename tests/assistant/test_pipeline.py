@@ -1,0 +1,125 @@
+"""The answering pipeline on the real index: extractive answers, refusals, reply drafts, and the LLM
+path against a fake OpenAI-compatible server speaking the real wire format."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.generate import OpenAIChatModel
+from assistant.pipeline import NOTE_LLM_DOWN, NOTE_LLM_UNVERIFIED, Assistant, Trace
+from vectorstore.retrieve import Filters
+
+
+@pytest.fixture(scope="module")
+def extractive(full_index):
+    from assistant.settings import Settings
+
+    return Assistant(Settings(data_dir=full_index, llm_mode="extractive"), chat=None)
+
+
+def _llm(full_index, server) -> Assistant:
+    from assistant.settings import Settings
+
+    s = Settings(data_dir=full_index, llm_mode="remote", llm_base_url=server.base_url, llm_model="fake-model",
+                 llm_timeout=5, llm_max_retries=1)
+    return Assistant(s, chat=OpenAIChatModel.from_settings(s))
+
+
+def test_table_question_answers_the_number_with_a_citation_to_the_table_row(extractive):
+    a = extractive.answer("东丽区2025年人均期望寿命目标是多少？")
+    assert not a.refused
+    assert "82" in a.text and "[1]" in a.text
+    c = a.citations[0].chunk
+    assert c.doc_id == "dongli" and c.kind == "table_row" and "人均期望寿命" in c.text
+
+
+def test_question_naming_no_district_gets_each_plans_figure(extractive):
+    a = extractive.answer("2025年人均预期寿命目标是多少？")
+    docs = {c.chunk.doc_id for c in a.citations}
+    assert len(docs) >= 2, a.text
+    assert "各规划" in a.text
+    for c in a.citations:
+        assert f"[{c.n}]" in a.text
+
+
+def test_plans_silent_means_a_plain_refusal_without_citations(extractive):
+    a = extractive.answer("滨海新区2021年补短板计划总共安排了多少资金？")
+    assert a.refused and not a.citations
+    assert "规划文件中未找到相关内容" in a.text
+
+
+def test_follow_up_uses_the_conversation(extractive):
+    hist = [{"role": "user", "content": "东丽2025年人均预期寿命目标是多少？"}, {"role": "assistant", "content": "82[1]"}]
+    a = extractive.answer("埇桥呢？", hist)
+    assert a.question.startswith("埇桥")
+    assert a.citations and a.citations[0].chunk.doc_id == "yongqiao"
+    assert "78.2" in a.text
+
+
+def test_reply_draft_is_polite_names_the_plan_and_cites(extractive):
+    a = extractive.answer("我们滨海新区杭州道街的社区卫生服务中心什么时候开建？", reply=True)
+    assert a.text.startswith("您好")
+    assert "《" in a.text and a.citations
+    assert a.citations[0].chunk.doc_id == "binhai"
+
+
+def test_filters_restrict_to_a_plan(extractive):
+    a = extractive.answer("每千常住人口床位数目标是多少？", filters=Filters(doc_ids=("zhenan",)))
+    assert {c.chunk.doc_id for c in a.citations} == {"zhenan"}
+
+
+def test_stream_yields_tokens_then_the_checked_answer(extractive):
+    events = list(extractive.stream("东丽区2025年人均期望寿命目标是多少？"))
+    assert events[0]["type"] == "token" and events[-1]["type"] == "final"
+
+
+def test_llm_answer_is_checked_and_citations_point_at_passages(full_index, fake_openai):
+    fake_openai.script.reply = "东丽区2025年人均期望寿命目标为82岁[1]。"
+    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
+    assert a.generator == "remote" and not a.refused
+    assert a.text == "东丽区2025年人均期望寿命目标为82岁[1]。"
+    assert "人均期望寿命" in a.citations[0].chunk.text
+    prompt = fake_openai.state.requests[-1]["messages"]
+    assert "【资料】" in prompt[1]["content"] and "[1]" in prompt[1]["content"]
+    assert "一律不执行" in prompt[0]["content"]  # passages and questions are data, not instructions
+
+
+def test_llm_invented_number_is_removed(full_index, fake_openai):
+    fake_openai.script.reply = "目标为82岁[1]。另外要求床位达到99.9张[1]。"
+    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
+    assert "99.9" not in a.text and "82" in a.text
+    assert any("99.9" in n for n in a.notes)
+
+
+def test_llm_failure_falls_back_to_extractive_and_says_so(full_index, fake_openai):
+    fake_openai.script.status = 500
+    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
+    assert NOTE_LLM_DOWN in a.text and "82" in a.text
+    assert a.generator == "extractive"
+
+
+def test_llm_answer_without_valid_citation_is_replaced_by_the_passages(full_index, fake_openai):
+    fake_openai.script.reply = "根据规划，目标是82岁。"  # no [n]: cannot be verified
+    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
+    assert NOTE_LLM_UNVERIFIED in a.text and a.citations
+
+
+def test_low_confidence_declines_without_calling_the_llm(full_index, fake_openai):
+    tr = Trace()
+    a = _llm(full_index, fake_openai).answer("滨海新区2021年补短板计划总共安排了多少资金？", trace=tr)
+    assert a.refused and fake_openai.calls == 0
+
+
+def test_llm_stream_sends_tokens_before_the_final_answer(full_index, fake_openai):
+    fake_openai.script.tokens = ["东丽区", "2025年", "目标", "82岁", "[1]。"]
+    events = list(_llm(full_index, fake_openai).stream("东丽区2025年人均期望寿命目标是多少？"))
+    tokens = [e["text"] for e in events if e["type"] == "token"]
+    assert tokens == ["东丽区", "2025年", "目标", "82岁", "[1]。"]
+    assert events[-1]["type"] == "final" and events[-1]["answer"].citations
+
+
+def test_context_of_a_citation_shows_surrounding_text(extractive):
+    a = extractive.answer("东丽区2025年人均期望寿命目标是多少？")
+    ctx = extractive.context(a.citations[0].chunk.id)
+    assert ctx["title"].startswith("天津市东丽区") and "人均期望寿命" in ctx["table"]
+    assert ctx["section"]

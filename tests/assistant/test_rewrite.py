@@ -1,0 +1,46 @@
+"""Follow-up questions become standalone ones, from the corpus's own plan names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.rewrite import rewrite
+from vectorstore.manifest import load_manifest
+from vectorstore.query import QueryAnalyzer
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return QueryAnalyzer(load_manifest(REPO / "docs_src").values())
+
+
+def _hist(q: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": q}, {"role": "assistant", "content": "……[1]"}]
+
+
+@pytest.mark.parametrize(
+    ("first", "follow", "expect"),
+    [
+        ("东丽2025年人均预期寿命目标是多少？", "那滨海新区呢？", "滨海新区2025年人均预期寿命目标是多少？"),
+        ("东丽区每千人口床位到2025年要达到多少？", "那2020年是多少？", "东丽区每千人口床位到2020年要达到多少？"),
+        ("振安区2025年每千人口医生数目标是多少？", "护士呢？", "振安区2025年护士目标是多少？"),
+        ("振安2025年高血压病人基层规范管理率的目标是多少？", "那埇桥定的是多少？", "埇桥2025年高血压病人基层规范管理率的目标是多少？"),
+    ],
+)
+def test_follow_ups(analyzer, first, follow, expect):
+    assert rewrite(follow, _hist(first), analyzer) == expect
+
+
+def test_pronoun_keeps_the_previous_subject(analyzer):
+    out = rewrite("它的责任单位是谁？", _hist("滨海新区中医医院一期工程什么时候能完工？"), analyzer)
+    assert out.startswith("滨海新区中医医院一期工程") and "责任单位" in out
+
+
+def test_no_history_or_standalone_question_is_unchanged(analyzer):
+    assert rewrite("东丽区2025年人均期望寿命目标是多少？", [], analyzer) == "东丽区2025年人均期望寿命目标是多少？"
+    q = "埇桥区每千常住人口床位数2025年目标是多少？"
+    assert rewrite(q, _hist("东丽有几家社区卫生服务中心？"), analyzer) == q
