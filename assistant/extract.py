@@ -11,13 +11,20 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from vectorstore.headings import is_heading
 from vectorstore.query import QueryInfo
 from vectorstore.types import Hit
 
 _SENT = re.compile(r"(?<=[。；！？])")
 _RESP = re.compile(r"^[（(](责任单位|牵头单位|配合单位)[:：]")
 _NUMBER = re.compile(r"\d")
-MAX_SENTENCE = 220  # a longer sentence is cut at a comma near this length
+# Sentences that carry what a question type asks for.
+_WANTS = {
+    "responsibility": re.compile(r"责任单位|牵头单位|负责|牵头"),
+    "time": re.compile(r"\d{4}年|\d+月|年底|年内|月底|以前|之前|前完成|期间|到\d{4}"),
+}
+MAX_SENTENCE = 220
+LABEL_CHARS = 12  # a sentence this short without figures is a label for the next one  # a longer sentence is cut at a comma near this length
 
 
 @dataclass(frozen=True)
@@ -38,21 +45,36 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
             out.append(Candidate(i, h.chunk.text))
             continue
         sents: list[str] = []
-        for line in h.chunk.text.split("\n"):
-            for s in _SENT.split(line.strip()):
+        lead = ""
+        lines = h.chunk.text.split("\n")
+        for li, line in enumerate(lines):
+            line = line.strip()
+            # Headings and box titles lead a passage for context; they are not answers themselves.
+            if is_heading(line) or (li == 0 and line.startswith("专栏") and len(lines) > 1):
+                continue
+            for s in _SENT.split(line):
                 s = s.strip()
                 if not s:
                     continue
                 if sents and (_RESP.match(s) or len(s) <= 4):
                     sents[-1] += s
+                elif len(s) <= LABEL_CHARS and not _NUMBER.search(s):
+                    lead += s  # "杏林人才培养行动。" labels the sentence after it
                 else:
-                    sents.append(s)
+                    sents.append(lead + s)
+                    lead = ""
+        if lead and not sents:
+            sents.append(lead)
         for s in sents:
             out.append(Candidate(i, _clip(s)))
     return out
 
 
 def _clip(s: str) -> str:
+    """Cut a long sentence at a comma near MAX_SENTENCE, keeping a trailing （责任单位：…）."""
+    m = re.search(r"[（(](?:责任单位|牵头单位|配合单位)[:：][^）)]*[）)]$", s)
+    if m and m.start() > 0:
+        return _clip(s[: m.start()]) + m.group(0)
     if len(s) <= MAX_SENTENCE:
         return s
     cut = max(s.rfind("，", 0, MAX_SENTENCE), s.rfind("；", 0, MAX_SENTENCE))
@@ -76,15 +98,19 @@ def score_candidates(
     for c in cands:
         low = c.text.lower()
         overlap = sum(w * idf(t) for t, w in q_terms.items() if t in low)
-        bonus = 0.0
+        # Multiplicative: the overlap sums idf weights (tens), so a fixed bonus would not count.
+        factor = 1.0
         if info.indicator and _NUMBER.search(c.text):
-            bonus += 0.6
+            factor *= 1.15
+        want = _WANTS.get(info.asks)
+        if want is not None and want.search(c.text):
+            factor *= 1.5
         for y in info.years:
             if y in c.text:
-                bonus += 0.8
+                factor *= 1.2
         prior = 0.8 / (1 + c.hit_index)
         length = max(1.0, len(c.text) / 60) ** 0.3
-        scored.append(Candidate(c.hit_index, c.text, (overlap + bonus) / length + prior))
+        scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior)))
     return scored
 
 
@@ -130,7 +156,7 @@ class Composed:
 
 
 def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, max_chars: int = 200,
-            per_doc_ratio: float = 0.55, second_ratio: float = 0.8) -> Composed:
+            per_doc_ratio: float = 0.55, second_ratio: float = 0.8, asks: str = "") -> Composed:
     """The answer from the best candidates: one per plan when plans differ, else the best one or two.
 
     Citations are numbered by first use; a plan's label leads its line when several plans answer.
@@ -147,6 +173,17 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
             if doc not in seen_docs and c.score >= per_doc_ratio * best:
                 chosen.append(c)
                 seen_docs.add(doc)
+    elif asks == "list":
+        # "有哪些措施": the best passage's items in reading order, as many as fit.
+        top = ranked[0]
+        pos = {id(c): i for i, c in enumerate(scored)}
+        same = [c for c in scored if c.hit_index == top.hit_index and c.score >= 0.5 * best]
+        total = 0
+        for c in sorted(same, key=lambda c: -c.score):
+            if c is top or total + len(c.text) <= max_chars + 60:
+                chosen.append(c)
+                total += len(c.text)
+        chosen.sort(key=lambda c: pos[id(c)])
     else:
         chosen.append(ranked[0])
         for c in ranked[1:3]:

@@ -339,7 +339,7 @@ def probe_local(settings: Settings, timeout: float = 1.0) -> str | None:
 
 
 def local_chat_model(settings: Settings, model_id: str) -> OpenAIChatModel:
-    return OpenAIChatModel(f"{_local_root(settings)}/v1", model=model_id, timeout=settings.llm_timeout,
+    return OpenAIChatModel(f"{_local_root(settings)}/v1", model=model_id, timeout=settings.llm_local_timeout,
                            max_retries=settings.llm_max_retries, name=f"local:{model_id}")
 
 

@@ -194,7 +194,7 @@ class Assistant:
     def _extractive(self, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool, note: str = "") -> Answer:
         tok = self.corpus.build.bm25.tokenizer.tokens
         scored = score_candidates(sentence_candidates(hits), info, tok, self._idf())
-        comp = compose(scored, hits, self._multi_doc(info, hits))
+        comp = compose(scored, hits, self._multi_doc(info, hits), asks=info.asks)
         if not comp.text:
             return self._refusal(q, reply)
         cites = tuple(Citation(i + 1, hits[h].chunk) for i, h in enumerate(comp.used))

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_gguf: Path | None = None
     llm_timeout: float = 60.0
+    # The embedded model reads prompts at ~20 tokens/s on 2 cores: a grounded answer takes minutes
+    # under load, so its deadline is its own.
+    llm_local_timeout: float = 300.0
     llm_max_retries: int = 2
     llm_local_port: int = 8765
     llm_ctx: int = 4096

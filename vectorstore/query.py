@@ -52,6 +52,12 @@ _INDICATOR_HINTS = re.compile(
     r"每千|每万|率|寿命|床位|医师|医生|护士|比例|人数|数量|多少|目标|指标|达到|控制在|以下|以上|比重|占比"
 )
 _YEAR = re.compile(r"(20\d\d)年?")
+# What kind of answer a question wants; decides which sentences an extractive answer prefers.
+_ASKS = (
+    ("responsibility", re.compile(r"谁负责|负责|责任单位|牵头|哪个部门|哪些部门|谁来|交给谁|谁抓|主管")),
+    ("time", re.compile(r"什么时候|何时|哪年|哪一年|几月|期限|多久|啥时候|截止|之前|以前|年底|时间")),
+    ("list", re.compile(r"哪些|哪几|包括|有什么|几项|几个方面|措施|任务有")),
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class QueryInfo:
     expansions: tuple[str, ...]  # extra terms from synonym groups
     indicator: bool  # asks for a figure or target
     years: tuple[str, ...]
+    asks: str = ""  # "responsibility" | "time" | "list" | ""
 
     @property
     def expanded(self) -> str:
@@ -79,7 +86,9 @@ class QueryAnalyzer:
                 if len(short) >= 2:
                     names.add(short)
             if not d.district and d.city:
+                # A city-wide plan answers for its city: "天津市" and the loose "天津".
                 names.add(d.city)
+                names.add(re.sub(r"市$", "", d.city))
             for n in names:
                 if n and len(n) >= 2:
                     self.aliases.append((n, d.doc_id))
@@ -114,4 +123,5 @@ class QueryAnalyzer:
             expansions=tuple(expansions),
             indicator=bool(_INDICATOR_HINTS.search(text)),
             years=tuple(dict.fromkeys(_YEAR.findall(text))),
+            asks=next((name for name, pat in _ASKS if pat.search(text)), ""),
         )
