@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-report", action="store_true")
     c.add_argument("--write-baseline", action="store_true", help="record today's figures in eval/baseline.json")
     c.add_argument("--limit", type=int, default=0, help="only the first N gold items (quick look)")
+    c.add_argument("--sample", type=int, default=0, help="N items spread evenly over the gold set (slow LLM runs)")
 
     cmd("serve", "start the HTTP API")
     cmd("ui", "start the Streamlit chat UI")
@@ -211,7 +212,7 @@ def _questions(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
-    from assistant.batch import hit_json, iter_progress, write_rows
+    from assistant.batch import hit_json, iter_progress
     from vectorstore.retrieve import make_retriever
 
     a = _assistant(settings, extractive=True)
@@ -230,9 +231,16 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
                 if args.explain:
                     print(f"    ranks: {dict(h.ranks)} · matched: {', '.join(h.matched)}")
             print()
+    return _emit(rows, args, "results")
+
+
+def _emit(rows: list[dict[str, Any]], args: argparse.Namespace, what: str) -> int:
+    """Batch output: --out FILE (.jsonl/.csv/.xlsx) or --json lines; plain output was printed already."""
+    from assistant.batch import write_rows
+
     if args.out:
         write_rows(args.out, rows)
-        print(f"wrote {len(rows)} results to {args.out}", file=sys.stderr)
+        print(f"wrote {len(rows)} {what} to {args.out}", file=sys.stderr)
     elif args.json:
         for r in rows:
             print(json.dumps(r, ensure_ascii=False))
@@ -240,7 +248,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from assistant.batch import answer_json, iter_progress, write_rows
+    from assistant.batch import answer_json, iter_progress
 
     a = _assistant(settings, extractive=args.extractive)
     qs = _questions(args)
@@ -255,13 +263,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             for note in ans.notes:
                 print(f"  注：{note}")
             print(f"  （生成方式：{ans.generator}）\n")
-    if args.out:
-        write_rows(args.out, rows)
-        print(f"wrote {len(rows)} answers to {args.out}", file=sys.stderr)
-    elif args.json:
-        for r in rows:
-            print(json.dumps(r, ensure_ascii=False))
-    return 0
+    return _emit(rows, args, "answers")
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:

@@ -42,8 +42,8 @@ MIN_COVERAGE = 0.25
 # With chat="auto" and no LLM found, look again at most this often (a local model started in the
 # background by `planqa run` is picked up once it answers).
 RERESOLVE_SECONDS = 10.0
-LLM_PASSAGES = 4
-LLM_PASSAGE_CHARS = 320
+LLM_PASSAGES = 3  # the local model reads ~20 tokens/s here: context is kept tight
+LLM_PASSAGE_CHARS = 260
 NOTE_LLM_DOWN = "大模型暂不可用，以下为规划原文摘录。"
 NOTE_LLM_UNVERIFIED = "模型回答未通过引用核验，以下为规划原文摘录。"
 

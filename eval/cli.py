@@ -75,6 +75,9 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     items = gold_items()
     if args.limit:
         items = items[: args.limit]
+    if getattr(args, "sample", 0) and args.sample < len(items):
+        step = len(items) / args.sample
+        items = [items[int(i * step)] for i in range(args.sample)]
     baseline = load_baseline()
     results: list[SuiteResult] = []
 
@@ -126,7 +129,7 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
             arrow = "↑" if new > old + 1e-9 else "↓" if new < old - 1e-9 else "="
             print(f"  baseline {m}: {old:.3f} → {new:.3f} {arrow}")
         print()
-        if not args.limit:
+        if not args.limit and not getattr(args, "sample", 0):
             failures += check_thresholds(r, baseline)
     if not args.no_report and results:
         for p in write_report(results):

@@ -15,7 +15,7 @@ from eval.run import check_thresholds, load_baseline
 
 
 def _args(**kw: object) -> argparse.Namespace:
-    base = dict(suite="all", config=None, compare=None, no_report=False, write_baseline=False, limit=0)
+    base = dict(suite="all", config=None, compare=None, no_report=False, write_baseline=False, limit=0, sample=0)
     base.update(kw)
     return argparse.Namespace(**base)
 

@@ -1,0 +1,40 @@
+"""The real embedded model (Qwen2.5-Coder-1.5B GGUF from PyPI parts, llama.cpp) answering a table
+question on the real index with the right number and a citation. Slow: `make test-slow`."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(importlib.util.find_spec("xllamacpp") is None, reason="the 'local' extra is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_local_model_answers_a_table_question_with_the_number_and_citation(full_index):
+    from assistant.localmodel import LocalModelServer
+    from assistant.pipeline import Assistant, Trace
+    from assistant.settings import REPO_ROOT, Settings
+
+    model_settings = Settings(data_dir=REPO_ROOT / "data", llm_local_port=_free_port(), llm_ctx=2048)
+    with LocalModelServer.from_settings(model_settings):
+        s = Settings(data_dir=full_index, llm_mode="local", llm_local_port=model_settings.llm_local_port)
+        a = Assistant(s)
+        assert a.generator_name == "local"
+        tr = Trace()
+        ans = a.answer("东丽区2025年人均期望寿命目标是多少？", trace=tr)
+    assert not ans.refused
+    assert "82" in ans.text, ans.text
+    assert ans.citations and ans.citations[0].chunk.doc_id == "dongli"
+    assert any("人均期望寿命" in c.chunk.text for c in ans.citations)
+    print(f"local model answer: {ans.text!r} generator={ans.generator} first token {tr.first_token:.1f} s, "
+          f"total {tr.stages.get('total', 0):.1f} s")
