@@ -49,12 +49,14 @@ def ensure_index(settings: Settings, out: IO[str] = sys.stderr) -> bool:
         return False
     from tqdm import tqdm
 
-    from vectorstore.ingest import ingest
+    from vectorstore.ingest import discover, ingest
 
     docs = settings.docs_dir
     if not docs.is_dir():
         raise ConfigError(f"no index at {settings.index_dir} and no documents folder {docs}: "
                           f"set PLANQA_DOCS_DIR to the folder of plan files")
+    if not discover([docs]):
+        raise ConfigError(f"no plan could be read from {docs}: it holds no files; add .txt/.md/.docx/.pdf plans")
     print(f"首次运行：正在从 {docs} 建立索引 (first run: building the index) …", file=out, flush=True)
     bars: dict[str, Any] = {}
 
@@ -69,6 +71,8 @@ def ensure_index(settings: Settings, out: IO[str] = sys.stderr) -> bool:
 
     try:
         report = ingest(settings.index_dir, [docs], progress=progress)
+    except ValueError as exc:  # e.g. every file failed to load: nothing to index
+        raise ConfigError(f"no plan could be read from {docs}: {exc}") from exc
     finally:
         for bar in bars.values():
             bar.close()

@@ -182,7 +182,7 @@ if question:
     mode = "reply" if reply_mode else "answer"
     with st.chat_message("assistant"):
         box = st.empty()
-        box.markdown("正在检索规划原文…")
+        box.markdown("正在检索规划原文并组织回答…")
         text, final = "", None
         try:
             for event, data in api().ask_stream(question, history, filters, mode):
