@@ -2,7 +2,7 @@
 
     init(db)                                  # create the table (idempotent)
     add(db, question=..., answer=..., rating="up", comment="", citations=[...]) -> id
-    set_comment(db, id, "数字有误")            # a comment written after the thumb
+    update(db, id, comment="数字有误")          # a comment written after the thumb, or the thumb flipped
     export(settings_or_db, "feedback.xlsx")  # .jsonl / .csv / .xlsx by suffix -> number of records
 
 `db` is the SQLite file (Settings.feedback_db) or a Settings object.
@@ -82,12 +82,18 @@ def add(db: DbRef, *, question: str, answer: str, rating: str, comment: str = ""
         return int(cur.lastrowid or 0)
 
 
-def set_comment(db: DbRef, feedback_id: int, comment: str) -> None:
-    """Attach (or replace) the comment of a stored rating; NotFoundError for an unknown id."""
+def update(db: DbRef, feedback_id: int, *, comment: str | None = None, rating: str | None = None) -> None:
+    """Change the comment and/or rating of a stored record (a comment written after the thumb, or
+    the thumb flipped); NotFoundError for an unknown id."""
+    if rating is not None and rating not in RATINGS:
+        raise BadRequestError(f"rating must be 'up' or 'down', not {rating!r}")
     with _connect(db) as conn:
-        cur = conn.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment[:MAX_TEXT], feedback_id))
-        if cur.rowcount == 0:
+        if conn.execute("SELECT 1 FROM feedback WHERE id = ?", (feedback_id,)).fetchone() is None:
             raise NotFoundError(f"no feedback record {feedback_id}")
+        if comment is not None:
+            conn.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment[:MAX_TEXT], feedback_id))
+        if rating is not None:
+            conn.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, feedback_id))
 
 
 def records(db: DbRef, limit: int | None = None) -> list[dict[str, Any]]:
