@@ -145,7 +145,10 @@ def display(c: Candidate, hit: Hit) -> str:
         caption = str(hit.chunk.meta.get("caption", ""))
         if caption and parts and parts[0] == caption:
             parts = parts[1:]
-        return "｜".join(parts)
+        # "健康水平·人均期望寿命（岁）：2020年 81.15，2025年 82" reads as a sentence, values verbatim.
+        labels = [p for p in parts if "：" not in p]
+        values = [p.replace("：", " ", 1) for p in parts if "：" in p]
+        return "·".join(labels) + ("：" + "，".join(values) if values else "")
     return c.text
 
 
