@@ -94,6 +94,7 @@ def _private_data_dir(
 
 
 REPO = Path(__file__).resolve().parent.parent
+EMBED_CACHE = REPO / "tests" / "artifacts" / "cache" / "embeddings.sqlite"
 
 
 @pytest.fixture(scope="session")
@@ -117,11 +118,13 @@ def full_settings(full_index: Path) -> Any:
 
 @pytest.fixture(scope="session", autouse=True)
 def _shared_embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """One embedding cache for the whole session: each test's index is private, but the same plan
-    text is embedded once, which keeps the suite within its time budget on 2 cores."""
+    """One embedding cache for every test: each test's index is private, but the same passage text
+    is embedded once (keyed by model and text), which keeps the suite within its time budget on
+    2 cores. It lives in tests/artifacts/ (git-ignored), so a developer's rerun embeds nothing new;
+    CI starts with none."""
     import vectorstore.ingest as ingest_mod
 
-    path = tmp_path_factory.mktemp("embed-cache") / "embeddings.sqlite"
+    path = EMBED_CACHE
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ingest_mod, "default_embed_cache", lambda index_dir: path)
         yield
@@ -132,8 +135,8 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 东丽 plan alone (its docs_src file + the manifest) ingested once per session with the real
     pipeline; returns the data dir (index "default"). Shared: copy it before changing the index.
 
-    Passage vectors come from a cache keyed by (model, passage text) in tests/artifacts/, so a rerun
-    skips the ~1 minute of embedding; everything else (chunking, BM25, Chroma) is rebuilt each session.
+    Passage vectors come from the shared embedding cache, so the 东丽 passages the full index
+    embedded cost nothing here; everything else (chunking, BM25, Chroma) is rebuilt each session.
     """
     import shutil
 
@@ -143,8 +146,7 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("tianjin-dongli-health-14th-fyp.txt", "manifest.json"):
         shutil.copy(REPO / "docs_src" / name, docs / name)
     data = tmp_path_factory.mktemp("small-index")
-    cache = REPO / "tests" / "artifacts" / "cache" / "embeddings.sqlite"
-    report = ingest(data / "indexes" / "default", [docs], embed_cache=cache)
+    report = ingest(data / "indexes" / "default", [docs])
     assert not report.errors, report.errors
     assert report.documents == 1
     return data
