@@ -13,7 +13,7 @@ from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.cite import REFUSAL, check_answer
+from assistant.cite import REFUSAL, attribute, check_answer
 from assistant.extract import (
     candidates as sentence_candidates,
 )
@@ -42,6 +42,8 @@ MIN_COVERAGE = 0.25
 # With chat="auto" and no LLM found, look again at most this often (a local model started in the
 # background by `planqa run` is picked up once it answers).
 RERESOLVE_SECONDS = 10.0
+# A model refusal is trusted when the best passages cover less than this share of the question.
+TRUST_LLM_REFUSAL_BELOW = 0.6
 LLM_PASSAGES = 3  # the local model reads ~20 tokens/s here: context is kept tight
 LLM_PASSAGE_CHARS = 260
 NOTE_LLM_DOWN = "大模型暂不可用，以下为规划原文摘录。"
@@ -229,10 +231,15 @@ class Assistant:
             yield {"type": "token", "text": piece}
         tr.stages["generate"] = time.perf_counter() - t2
         raw = "".join(parts).strip()
-        checked = check_answer(raw, [h.chunk.text for h in use], q)
+        texts = [h.chunk.text for h in use]
+        checked = check_answer(attribute(raw, texts), texts, q)
+        if checked.refused and tr.coverage < TRUST_LLM_REFUSAL_BELOW:
+            # The passages only partly cover the question and the model says they do not answer
+            # it: decline (plausible-but-absent figures look exactly like this).
+            return replace(self._refusal(q, reply), generator=self.generator_name)
         if checked.refused or not checked.order:
-            # Retrieval found passages covering the question, so a refusal or an unverifiable
-            # answer from the model is replaced by the verbatim passages rather than shown.
+            # Retrieval found passages that cover the question well, so a refusal or an
+            # unverifiable answer from the model is replaced by the verbatim passages.
             ans = self._extractive(q, info, hits, reply, NOTE_LLM_UNVERIFIED)
             return replace(ans, generator=self.generator_name)
         cites = tuple(Citation(i + 1, use[k - 1].chunk) for i, k in enumerate(checked.order))

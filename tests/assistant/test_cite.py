@@ -59,3 +59,18 @@ def test_refusal_is_recognised(text):
 
 def test_numbers_skip_citation_marks_and_list_markers():
     assert numbers("1. 到2025年达到2.8人[3]") == ["2025", "2.8"]
+
+
+def test_uncited_sentences_get_the_passage_that_supports_them():
+    from assistant.cite import attribute
+
+    out = attribute("东丽区2025年人均期望寿命目标是82岁。埇桥床位目标6.9张。", [DONGLI_ROW, YONGQIAO_ROW])
+    assert out == "东丽区2025年人均期望寿命目标是82岁[1]。埇桥床位目标6.9张[2]。"
+
+
+def test_unsupported_sentence_stays_uncited_and_is_then_removed():
+    from assistant.cite import attribute
+
+    out = attribute("东丽区目标是99岁。", [DONGLI_ROW])
+    assert "[" not in out
+    assert check_answer(out, [DONGLI_ROW]).removed

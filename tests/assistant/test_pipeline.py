@@ -98,10 +98,28 @@ def test_llm_failure_falls_back_to_extractive_and_says_so(full_index, fake_opena
     assert a.generator == "extractive"
 
 
-def test_llm_answer_without_valid_citation_is_replaced_by_the_passages(full_index, fake_openai):
-    fake_openai.script.reply = "根据规划，目标是82岁。"  # no [n]: cannot be verified
+def test_llm_answer_no_passage_supports_is_replaced_by_the_passages(full_index, fake_openai):
+    fake_openai.script.reply = "这个问题需要结合实际情况综合考虑。"  # no [n], and no passage says so
     a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
-    assert NOTE_LLM_UNVERIFIED in a.text and a.citations
+    assert NOTE_LLM_UNVERIFIED in a.text and a.citations and "82" in a.text
+
+
+def test_llm_answer_without_marks_is_attributed_to_its_passage(full_index, fake_openai):
+    fake_openai.script.reply = "东丽区2025年人均期望寿命目标是82岁。"  # what the small local model writes
+    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
+    assert a.text == "东丽区2025年人均期望寿命目标是82岁[1]。"
+    assert "人均期望寿命" in a.citations[0].chunk.text
+
+
+def test_llm_refusal_is_trusted_only_when_the_passages_cover_the_question_partly(full_index, fake_openai):
+    fake_openai.script.reply = "规划文件中未找到相关内容。"
+    llm = _llm(full_index, fake_openai)
+    well_covered = llm.answer("东丽区2025年人均期望寿命目标是多少？")
+    assert not well_covered.refused and NOTE_LLM_UNVERIFIED in well_covered.text
+    tr = Trace()
+    partly = llm.answer("东丽区120急救平均反应时间要缩短到几分钟？", trace=tr)  # the plan gives no figure
+    assert llm.min_coverage <= tr.coverage < 0.6  # past the gate, so the model was asked
+    assert partly.refused and not partly.citations
 
 
 def test_low_confidence_declines_without_calling_the_llm(full_index, fake_openai):
