@@ -113,10 +113,24 @@ class Assistant:
 
     # -- retrieval ----------------------------------------------------------------------------
     def standalone(self, question: str, history: Sequence[Message] = ()) -> str:
-        """The follow-up rewritten into a whole question (rules; the LLM only when rules cannot)."""
+        """The follow-up rewritten into a whole question: by a remote LLM when one is configured,
+        else (and whenever it fails or drifts) by rules; the embedded model is too slow here to
+        spend a second call on it."""
         if not history:
             return question.strip()
-        return rewrite(question, history, self.corpus.analyzer)
+        ruled = rewrite(question, history, self.corpus.analyzer)
+        if self.generator_name != "remote":
+            return ruled
+        from assistant.prompt import rewrite_messages
+
+        try:
+            out = self.chat.complete(rewrite_messages(question, history), max_tokens=80).strip()
+        except GeneratorError as exc:
+            log.warning("LLM rewrite failed, using rules: %s", exc)
+            return ruled
+        out = out.splitlines()[0].strip().strip("“”\"") if out else ""
+        # A rewrite that lost the question or grew into an answer is not used.
+        return out if 4 <= len(out) <= 3 * len(ruled) + 20 else ruled
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                history: Sequence[Message] = ()) -> tuple[str, list[Hit]]:

@@ -141,3 +141,13 @@ def test_context_of_a_citation_shows_surrounding_text(extractive):
     ctx = extractive.context(a.citations[0].chunk.id)
     assert ctx["title"].startswith("天津市东丽区") and "人均期望寿命" in ctx["table"]
     assert ctx["section"]
+
+
+def test_remote_llm_rewrites_follow_ups_and_rules_take_over_when_it_fails(full_index, fake_openai):
+    hist = [{"role": "user", "content": "东丽2025年人均预期寿命目标是多少？"}, {"role": "assistant", "content": "82岁[1]"}]
+    llm = _llm(full_index, fake_openai)
+    fake_openai.script.reply = "埇桥区2025年人均预期寿命目标是多少？"
+    assert llm.standalone("埇桥呢？", hist) == "埇桥区2025年人均预期寿命目标是多少？"
+    assert "对话" in fake_openai.state.requests[-1]["messages"][1]["content"]
+    fake_openai.script.status = 500
+    assert llm.standalone("埇桥呢？", hist) == "埇桥2025年人均预期寿命目标是多少？"
