@@ -172,6 +172,10 @@ class Assistant:
             yield {"type": "final", "answer": ans}
             return
         chat = self.chat
+        if chat is not None and self.generator_name == "local" and self._multi_doc(info, hits):
+            # Several plans answer: the embedded 1.5B model names one district and drops the
+            # others (0 of 2 complete in the measured sample), so each plan's passage is quoted.
+            chat = None
         if chat is not None:
             try:
                 ans = yield from self._llm_answer(chat, q, info, hits, reply, tr, t0)

@@ -151,3 +151,13 @@ def test_remote_llm_rewrites_follow_ups_and_rules_take_over_when_it_fails(full_i
     assert "对话" in fake_openai.state.requests[-1]["messages"][1]["content"]
     fake_openai.script.status = 500
     assert llm.standalone("埇桥呢？", hist) == "埇桥2025年人均预期寿命目标是多少？"
+
+
+def test_embedded_model_is_not_asked_when_several_plans_answer(full_index, fake_openai):
+    from assistant.settings import Settings
+
+    s = Settings(data_dir=full_index, llm_mode="local")
+    small = OpenAIChatModel(fake_openai.base_url, model="fake-model", timeout=5, max_retries=0, name="local:fake")
+    a = Assistant(s, chat=small).answer("2025年人均预期寿命目标是多少？")
+    assert fake_openai.calls == 0
+    assert len({c.chunk.doc_id for c in a.citations}) >= 2 and a.generator == "extractive"
