@@ -9,20 +9,16 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import socket
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from servers import live_uvicorn
 
 from assistant import feedback
 from assistant.api import create_app
@@ -48,25 +44,6 @@ def copy_data(src: Path, dst: Path) -> Path:
     return dst
 
 
-@contextmanager
-def live(app: FastAPI) -> Iterator[str]:
-    """The app under a real uvicorn on 127.0.0.1 (a socket bound first, so no port race)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, Any]]:
@@ -387,7 +364,7 @@ def test_upload_and_delete(admin: TestClient, admin_settings: Settings) -> None:
 
 # -- under a real server ----------------------------------------------------------------------------
 def test_stream_over_uvicorn_extractive(settings: Settings, assistant: Assistant) -> None:
-    with live(create_app(settings, assistant)) as url, \
+    with live_uvicorn(create_app(settings, assistant)) as url, \
             httpx.stream("POST", f"{url}/v1/ask/stream", json={"question": QUESTION}, timeout=60) as r:
         names = [e for e, _ in sse_events(r.iter_lines())]
     assert names.index("token") < names.index("citations") < names.index("done")
@@ -400,7 +377,7 @@ def test_stream_over_uvicorn_arrives_incrementally(settings: Settings, fake_open
     fake_openai.script.token_interval = 0.4
     llm = Assistant(settings, chat=OpenAIChatModel(fake_openai.base_url, model="fake-model", name="remote:fake"))
     arrivals: list[tuple[str, float, Any]] = []
-    with live(create_app(settings, llm)) as url:
+    with live_uvicorn(create_app(settings, llm)) as url:
         t0 = time.monotonic()
         with httpx.stream("POST", f"{url}/v1/ask/stream", json={"question": QUESTION}, timeout=60) as r:
             for event, data in sse_events(r.iter_lines()):
@@ -416,7 +393,7 @@ def test_stream_over_uvicorn_arrives_incrementally(settings: Settings, fake_open
 def test_openai_client_against_the_server(settings: Settings, assistant: Assistant) -> None:
     import openai
 
-    with live(create_app(settings, assistant)) as url:
+    with live_uvicorn(create_app(settings, assistant)) as url:
         oc = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
         assert "planqa" in [m.id for m in oc.models.list().data]
         done = oc.chat.completions.create(model="planqa", messages=[{"role": "user", "content": QUESTION}])

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import shutil
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
+from servers import live_uvicorn
 
 from assistant.api import create_app
 from assistant.pipeline import Assistant
@@ -40,17 +38,5 @@ def live_api(small_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     shutil.copytree(small_index / "indexes", data / "indexes")
     settings = Settings(data_dir=data, llm_mode="extractive", admin_token=ADMIN_TOKEN)
     app = create_app(settings, Assistant(settings))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield LiveApi(f"http://127.0.0.1:{sock.getsockname()[1]}", settings)
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with live_uvicorn(app) as url:
+        yield LiveApi(url, settings)
