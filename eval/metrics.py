@@ -89,7 +89,6 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
             out["citation_precision"] = len(good) / len(r.cited)
         else:
             out["citation_precision"] = None
-        groups_needed = range(len(it.evidence))
         got = {g for p in r.cited for g in matching_groups(it, p.doc_id, p.text)}
         if it.needs_all_groups:
             out["citation_recall"] = len(got) / max(1, len(it.evidence))
@@ -97,7 +96,6 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
             out["citation_recall"] = 1.0 if got or any(
                 p.doc_id in it.docs and any(norm(k) in norm(p.text) for k in keys) for p in r.cited
             ) else 0.0
-        del groups_needed
         if it.kind == "ambiguous":
             per_doc = []
             for gi, _doc in enumerate(it.docs):

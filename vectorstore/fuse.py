@@ -51,18 +51,17 @@ def diversify(order: Sequence[int], groups: Sequence[str], k: int, want: Sequenc
     Used when a question names no plan (or several): the answer needs each plan's best passage,
     not five passages from the plan whose wording happens to match best.
     """
+    pos = {i: r for r, i in enumerate(order)}
     chosen: list[int] = []
     for g in want:
-        for i in order:
-            if groups[i] == g and i not in chosen:
-                chosen.append(i)
-                break
-    head = [i for i in order[: k * 4] if i in chosen]  # keep the relevance order among them
-    rest = [i for i in order if i not in chosen]
-    out = head + [i for i in chosen if i not in head]
-    out = sorted(out, key=lambda i: list(order).index(i))[:k]
-    for i in rest:
+        first = next((i for i in order if groups[i] == g), None)
+        if first is not None and first not in chosen:
+            chosen.append(first)
+    out = sorted(chosen, key=pos.__getitem__)[:k]  # relevance order among the plans' best
+    taken = set(out)
+    for i in order:
         if len(out) >= k:
             break
-        out.append(i)
+        if i not in taken and i not in chosen:
+            out.append(i)
     return out

@@ -84,9 +84,10 @@ class Corpus:
             return np.ones(len(self.chunks), dtype=bool)
         return np.asarray([filters.allows(c) for c in self.chunks])
 
-    def matched_terms(self, query: str, chunk: Chunk) -> tuple[str, ...]:
-        toks = self.build.bm25.tokenizer.tokens(query)
-        return tuple(dict.fromkeys(t for t in toks if len(t) >= 2 and t in chunk.text.lower()))
+    def matched_terms(self, tokens: Sequence[str], chunk: Chunk) -> tuple[str, ...]:
+        """Query tokens (cut once per search) that stand in the chunk, for highlighting."""
+        low = chunk.text.lower()
+        return tuple(dict.fromkeys(t for t in tokens if len(t) >= 2 and t in low))
 
 
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
@@ -194,6 +195,7 @@ class HybridRetriever:
             want = list(info.doc_ids) or [d for d, s in best.items() if s >= p.cover_ratio * top]
             order = diversify(order, c.doc_of, k, want)
         ranks = {name: _ranks(s, mask) for name, s in parts.items()}
+        q_tokens = c.build.bm25.tokenizer.tokens(info.expanded)
         hits = []
         for i in order[:k]:
             chunk = c.chunks[i]
@@ -203,7 +205,7 @@ class HybridRetriever:
                     score=float(fused[i]),
                     source=self.name,
                     ranks={name: int(r[i]) for name, r in ranks.items()},
-                    matched=c.matched_terms(info.expanded, chunk),
+                    matched=c.matched_terms(q_tokens, chunk),
                 )
             )
         return hits
