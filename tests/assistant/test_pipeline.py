@@ -117,9 +117,34 @@ def test_llm_refusal_is_trusted_only_when_the_passages_cover_the_question_partly
     well_covered = llm.answer("东丽区2025年人均期望寿命目标是多少？")
     assert not well_covered.refused and NOTE_LLM_UNVERIFIED in well_covered.text
     tr = Trace()
-    partly = llm.answer("东丽区120急救平均反应时间要缩短到几分钟？", trace=tr)  # the plan gives no figure
-    assert llm.min_coverage <= tr.coverage < 0.6  # past the gate, so the model was asked
+    calls = fake_openai.calls
+    partly = llm.answer("东丽区十四五期间要新建一家儿童医院吗？建在哪？", trace=tr)  # the plan has none
+    assert llm.min_coverage <= tr.coverage < 0.6 and fake_openai.calls == calls + 1  # the model was asked
     assert partly.refused and not partly.citations
+
+
+@pytest.mark.parametrize(("question", "note"), [
+    ("东丽区120急救平均反应时间要缩短到几分钟？", "时长"),  # the plan talks of 120, gives no minutes
+    ("振安区2020年孕产妇死亡率是多少？", "孕产妇死亡率"),  # the row has only the 2025 target
+    ("新生儿死亡率的目标是多少？", "新生儿死亡率"),  # the plans have 婴儿 and 5岁以下 rates only
+    ("天津河西区2025年人均预期寿命目标是多少？", "河西区"),  # no plan for that district
+])
+def test_figure_the_plans_do_not_give_is_declined_without_calling_the_llm(full_index, fake_openai, question,
+                                                                          note):
+    a = _llm(full_index, fake_openai).answer(question)
+    assert a.refused and not a.citations and fake_openai.calls == 0
+    assert "规划文件中未找到相关内容" in a.text
+    assert any(note in n for n in a.notes), a.notes
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("东丽区卫健委十四五大概准备投多少钱？", "30亿元"),  # colloquial: few words shared with the plan
+    ("振安药剂师每千人要配几个？", "0.54"),
+    ("埇桥企业职业病危害监测合格率2020年是多少？", "25"),  # the unit is in the table header
+])
+def test_colloquial_figure_questions_are_answered_not_declined(extractive, question, key):
+    a = extractive.answer(question)
+    assert not a.refused and key in a.text, a.text
 
 
 def test_low_confidence_declines_without_calling_the_llm(full_index, fake_openai):

@@ -1,0 +1,189 @@
+"""Does the evidence carry what the question asks for?
+
+Most questions the plans cannot answer still find good-looking passages: the plan names the
+project but not its budget, has the indicator but not for the year asked, or has a different rate
+("5岁以下儿童死亡率" for "新生儿死亡率"). Word overlap cannot see this; a figure of the right kind,
+next to the right indicator and the thing asked about, can. So a question's *demands* are read
+from its wording, and an answer needs one sentence (or table row) that meets each of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from vectorstore.query import SYNONYMS
+
+_NUM = r"\d[\d.,，]*\s*"
+# Words that mark the end of the part of a question before an indicator ("振安到2025年家庭医生签约率").
+_BOUNDARY = re.compile(r".*(?:年|区|县|市|里|的|到|在|将|要|和|与|、|中|内|上|下|全|其|本|该|各|对|规划|计划)")
+_QUALIFIER = re.compile(r"[（(][^）)]{0,12}[）)]|常住|全区|全市")
+_ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制在|降到|降至|提高到|提升到|增加到|为多|是多")
+
+
+@dataclass(frozen=True)
+class Demand:
+    """One thing the question asks for: a figure of a kind, maybe of a named indicator."""
+
+    kind: str  # money | beds | days | minutes | rate | count | figure
+    evidence: re.Pattern[str]  # what a sentence must contain to meet it
+    term: str = ""  # the indicator it belongs to ("剖宫产率"), '' when the kind says enough
+
+
+_KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("money", re.compile(r"多少钱|投资多少|总投资|投资额|预算|资金.{0,4}多少|多少.{0,3}资金|经费.{0,4}多少|"
+                         r"补助标准|补贴标准|多少元|花多少|投入多少|几亿|几千万|多少万"),
+     re.compile(_NUM + r"(?:万|亿)?元|" + _NUM + r"(?:万|亿)(?!人|名|户|例|次)|[（(](?:万|亿)?元[）)][^。；]{0,12}\d")),
+    ("beds", re.compile(r"多少张|几张|床位数?(?:目标)?.{0,4}(?:多少|几)|(?:多少|几).{0,4}床"),
+     re.compile(_NUM + r"张|[（(]张[）)][^。；]{0,12}\d")),
+    ("days", re.compile(r"几天|多少天|住院日|天数"),
+     re.compile(_NUM + r"(?:天|日)(?!内完成)|住院日[^。；]{0,8}\d")),
+    ("minutes", re.compile(r"几分钟|多少分钟|多长时间"),
+     re.compile(_NUM + r"分钟")),
+    ("count", re.compile(r"(?:多少|(?<!哪)几)(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)"),
+     re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)")),
+)
+_RATE_EVIDENCE = re.compile(_NUM + r"(?:%|％|‰)|/(?:10|十)?万|百分之|千分之|\d\s*[:：]\s*\d|"
+                            r"[（(][^）)]{0,8}(?:%|％|‰|万)[）)][^。；]{0,40}\d")
+_FIGURE_EVIDENCE = re.compile(r"\d")
+
+
+def _indicator_terms(question: str) -> list[str]:
+    """'振安到2025年家庭医生签约率要达到多少' → ['家庭医生签约率']; indicators end in 率 or 数."""
+    out = []
+    for m in re.finditer(r"[\u4e00-\u9fff]{1,14}?(?:率|[^多少次]数|住院日)(?=[^\u4e00-\u9fff]|目标|是|要|达|为|有|"
+                         r"多少|的|在|应|将|控制|到|提高|降|$)", question):
+        term = _BOUNDARY.sub("", m.group(0))
+        if len(term) >= 2 and term not in ("人数", "总数", "个数", "次数"):
+            out.append(term)
+    return out
+
+
+def demands(question: str, names: Sequence[str] = ()) -> list[Demand]:
+    """What a question asks for: '振安区医院分院新建后设多少张床位？总投资多少？' → [beds, money];
+    '剖宫产率要控制在多少以内？' → [rate of 剖宫产率]; a question asking for no amount → []."""
+    q = question.replace(" ", "")
+    for n in names:  # plan names end where an indicator's name begins ("埇桥产妇死亡率")
+        q = q.replace(n, "的")
+    out = [Demand(kind, ev) for kind, ask, ev in _KINDS if ask.search(q)]
+    if not _ASKS_AMOUNT.search(q):
+        return out
+    for term in _indicator_terms(q):
+        if term.endswith("率"):
+            out.append(Demand("rate", _RATE_EVIDENCE, term))
+        elif not any(d.kind in ("beds", "days", "money") for d in out):
+            out.append(Demand("figure", _FIGURE_EVIDENCE, term))
+    return out
+
+
+def _norm(text: str) -> str:
+    return _QUALIFIER.sub("", text)
+
+
+def _bigrams(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def _variants(term: str) -> Iterable[str]:
+    """The term and its forms with each synonym the plans use ('医生' ↔ '医师')."""
+    yield term
+    for group in SYNONYMS:
+        for w in group:
+            if w in term and len(w) >= 2:
+                for alt in group:
+                    if alt != w:
+                        yield term.replace(w, alt)
+
+
+def term_match(term: str, text: str) -> float:
+    """Share of the indicator's character pairs found in the text, best over synonym forms:
+    '每千人口执业医师数' in '每千常住人口执业（助理）医师数' → 1.0; '新生儿死亡率' in '5岁以下儿童死亡率' → 0.4."""
+    norm = _norm(text)
+    best = 0.0
+    for v in _variants(_norm(term)):
+        grams = _bigrams(v)
+        if grams:
+            best = max(best, sum(g in norm for g in grams) / len(grams))
+    return best
+
+
+def meets(demand: Demand, text: str, min_term: float = 0.7) -> bool:
+    """Whether one sentence or row meets a demand: its indicator named, with a figure of its kind."""
+    # 0.7: "婴儿死亡率" shares 3 of 5 pairs with "新生儿死亡率" and is a different indicator.
+    if demand.term and term_match(demand.term, text) < min_term:
+        return False
+    # The unit is looked for in the raw text: it often sits in a table's header ("死亡率（‰）").
+    return bool(demand.evidence.search(text))
+
+
+def year_ok(years: Sequence[str], text: str, is_row: bool) -> bool:
+    """A table row answers a year only when it has that year's column ('2020年' absent → not)."""
+    if not is_row or not years:
+        return True
+    cols = set(re.findall(r"(20\d\d)年", text))
+    return not cols or all(y in cols for y in years)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    answerable: bool
+    unmet: tuple[Demand, ...] = ()
+    supporting: tuple[int, ...] = ()  # positions of the sentences that meet a demand
+
+    @property
+    def reason(self) -> str:
+        """'“剖宫产率”的数值' / '金额': what was asked for and not found."""
+        return "、".join(f"“{d.term}”的数值" if d.term else _KIND_NAMES[d.kind] for d in self.unmet)
+
+
+_KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "minutes": "时长", "rate": "比率",
+               "count": "数量", "figure": "数值"}
+
+
+def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[str],
+          covers: Callable[[str], float], names: Sequence[str] = (), rel_cover: float = 0.6) -> Verdict:
+    """Whether the sentences (text, is_table_row) answer what the question asks for.
+
+    Each demand needs a sentence that meets it, is about what the question is about (covers at
+    least ``rel_cover`` of what the best-covering sentence covers: colloquial questions share few
+    words with any sentence, so an absolute bar would refuse them) and, for a table row, has the
+    year asked. A question without demands is always answerable here; other checks decide it.
+    """
+    ds = demands(question, names)
+    if not ds or not sentences:
+        return Verdict(not ds)
+    cov = [covers(s) for s, _ in sentences]
+    bar = rel_cover * max(cov)
+    unmet = []
+    supporting: list[int] = []
+    for d in ds:
+        ok = [i for i, (s, row) in enumerate(sentences)
+              if cov[i] >= bar and meets(d, s) and year_ok(years, s, row)]
+        if ok:
+            supporting.extend(i for i in ok if i not in supporting)
+        else:
+            unmet.append(d)
+    return Verdict(not unmet, tuple(unmet), tuple(supporting))
+
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:新区|区|县|市)")
+# Words ending like a place name that are not one ("社区", "城市", "全市").
+_NOT_PLACE = re.compile(
+    r"(?:小|社|城|市|辖|园|片|山|郊|地|景|街|校|院|病|灾|牧|农|分|专|示范|开发|功能|保护|试验|高新|老城|主城|"
+    r"城|超|上|门|都|全|本|该|各|我|每|省|县|中心)(?:区|市|县)$|[的我们这那个在]")
+
+
+def unknown_places(question: str, mentioned: Callable[[str], bool]) -> list[str]:
+    """Districts or cities a question names that no plan mentions at all: a question about
+    '天津河西区' is not answered by the 东丽 plan however well the words match.
+    '天津河西区2025年人均预期寿命目标是多少？' → ['天津河西区'] when no plan text contains it."""
+    out = []
+    for m in _PLACE.finditer(question):
+        name = m.group(0)
+        if _NOT_PLACE.search(name) or mentioned(name):
+            continue
+        # "天津河西区": a known city prefix does not make the district known.
+        if not any(mentioned(name[i:]) for i in range(1, len(name) - 1)):
+            out.append(name)
+    return out

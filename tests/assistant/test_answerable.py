@@ -1,0 +1,98 @@
+"""Demand checks on real plan sentences: a question asking for a figure is answered only by a
+sentence carrying a figure of that kind, of that indicator, for that year."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answerable import demands, judge, term_match, unknown_places
+
+ZHENAN_BEDS = "“十四五”时期卫生健康发展主要指标｜医疗卫生服务体系｜每千常住人口床位数｜2025年目标：9张左右｜指标性质：预期性"
+ZHENAN_MATERNAL = "“十四五”时期卫生健康发展主要指标｜健康水平和健康保障｜孕产妇死亡率｜2025年目标：≤10.5/10万｜指标性质：预期性"
+ZHENAN_BRANCH = "推进丹东市振安区医院分院新建项目。"
+YQ_INFANT = "“十四五”时期卫生健康事业发展主要指标｜健康水平｜婴儿死亡率（‰）｜2020年：1.62｜2025年：＜5.2｜属性：预期性"
+YQ_WORKPLACE = ("“十四五”时期卫生健康事业发展主要指标｜健康服务｜工作场所职业病危害因素监测合格率（%）｜2020年：25｜"
+                "2025年：85｜属性：预期性")
+YQ_DOCTORS = "“十四五”时期卫生健康事业发展主要指标｜资源配置｜每千常住人口执业（助理）医师数（人）｜2020年：2.05｜2025年：2.6｜属性：约束性"
+DONGLI_BUDGET = "（一）东丽区卫生健康委“十四五”期间计划投入财政预算约30亿元，改善就医环境，提升医疗服务质量。"
+BINHAI_BUILDING = "推进基础设施建设，6月底以前新门急诊楼工程完成竣工验收，加快推进新扩建及改造工程。"
+DONGLI_120 = "新建成9个120院前急救站点，在公共场所安置了自动体外除颤仪40台，提升东丽区120出车效率。"
+
+
+def _everything(_: str) -> float:
+    return 1.0
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("振安区医院分院新建后设多少张床位？总投资多少？", {"beds", "money"}),
+    ("剖宫产率要控制在多少以内？", {"rate"}),
+    ("东丽区120急救平均反应时间要缩短到几分钟？", {"minutes"}),
+    ("埇桥三级医院平均住院日要控制在几天？", {"days"}),
+    ("东丽打算挂牌建几家社区医院？", {"count"}),
+    ("埇桥规划每千人口医生数2025年定的多少？", {"figure"}),
+    ("东丽哪几个街道被评为国家卫生街道了？", set()),  # a list, not an amount
+    ("滨海新区第五中心医院新门急诊楼什么时候竣工？", set()),
+])
+def test_what_a_question_asks_for(question, kinds):
+    assert {d.kind for d in demands(question, ["埇桥", "振安", "东丽"])} == kinds
+
+
+def test_plan_names_are_not_part_of_the_indicator():
+    (d,) = demands("埇桥产妇死亡率的2025年目标值是多少？", ["埇桥"])
+    assert d.term == "产妇死亡率"
+
+
+@pytest.mark.parametrize(("term", "text", "same"), [
+    ("每千人口执业医师数", YQ_DOCTORS, True),  # qualifiers and 常住 do not count
+    ("每千人口医生数", YQ_DOCTORS, True),  # the plans' synonym
+    ("企业职业病危害监测合格率", YQ_WORKPLACE, True),
+    ("新生儿死亡率", YQ_INFANT, False),  # a different indicator sharing 死亡率
+    ("每千人口药师数", YQ_DOCTORS, False),
+])
+def test_indicator_names_match_loosely_but_not_across_indicators(term, text, same):
+    assert (term_match(term, text) >= 0.7) is same
+
+
+@pytest.mark.parametrize(("question", "sentences", "answerable"), [
+    # The plan names the project, not its money or beds.
+    ("振安区医院分院新建后设多少张床位？总投资多少？", [(ZHENAN_BRANCH, False)], False),
+    ("滨海新区第五中心医院新门急诊楼一共投资多少钱？", [(BINHAI_BUILDING, False)], False),
+    ("东丽区120急救平均反应时间要缩短到几分钟？", [(DONGLI_120, False)], False),
+    # Another indicator sharing words is not an answer.
+    ("新生儿死亡率的目标是多少？", [(YQ_INFANT, True)], False),
+    # The row has no column for the year asked.
+    ("振安区2020年孕产妇死亡率是多少？", [(ZHENAN_MATERNAL, True)], False),
+    # Units in a table header count; budgets in 亿元 count.
+    ("埇桥企业职业病危害监测合格率2020年是多少？", [(YQ_WORKPLACE, True)], True),
+    ("东丽区卫健委十四五大概准备投多少钱？", [(DONGLI_BUDGET, False)], True),
+    ("振安区2025年孕产妇死亡率目标是多少？", [(ZHENAN_MATERNAL, True)], True),
+    ("振安到2025年每千人口床位数要达到多少？", [(ZHENAN_BEDS, True)], True),
+])
+def test_judge_on_real_plan_sentences(question, sentences, answerable):
+    years = [y for y in ("2020", "2025") if y in question]
+    v = judge(question, sentences, years, _everything, ["振安", "埇桥", "东丽", "滨海新区"])
+    assert v.answerable is answerable, v
+    if not answerable:
+        assert v.reason  # says what is missing, for the refusal's note
+
+
+def test_a_figure_about_something_else_does_not_answer():
+    # The beds row has 张 but is about the district's beds per 1000 people, not the new branch.
+    def covers(s: str) -> float:
+        return 0.9 if "分院" in s else 0.2
+
+    v = judge("振安区医院分院新建后设多少张床位？", [(ZHENAN_BRANCH, False), (ZHENAN_BEDS, True)], [], covers)
+    assert not v.answerable
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("天津河西区2025年人均预期寿命目标是多少？", ["天津河西区"]),
+    ("和平区有什么卫生规划？", ["和平区"]),
+    ("东丽区2025年每千人口执业医师数目标是多少？", []),
+    ("东丽和埇桥区的床位目标分别是多少？", []),
+    ("我们小区附近的社区卫生服务中心会改建吗？", []),
+    ("天津全市的基层医疗怎么规划？", []),
+])
+def test_places_no_plan_mentions(question, unknown):
+    corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区"
+    assert unknown_places(question, corpus.__contains__) == unknown
