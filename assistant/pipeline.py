@@ -22,6 +22,7 @@ from assistant.extract import (
     compose,
     coverage,
     default_idf,
+    display,
     region_label,
     score_candidates,
 )
@@ -31,7 +32,7 @@ from vectorstore.errors import GeneratorError
 from vectorstore.index import IndexStore, index_text
 from vectorstore.query import QueryInfo
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
-from vectorstore.types import Answer, Citation, Hit
+from vectorstore.types import Answer, Chunk, Citation, Hit
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ RERESOLVE_SECONDS = 10.0
 # A model refusal is trusted when the best passages cover less than this share of the question.
 TRUST_LLM_REFUSAL_BELOW = 0.6
 SUPPORT_BOOST = 1.3
+LOCAL_CONTEXT_CHARS = 260  # the embedded model's evidence: ~150 prompt tokens, ~3 s to read here
+LOCAL_SENTENCES = 3
+LOCAL_MIN_RATIO = 0.5  # a sentence scoring under half the best one is more distraction than evidence
 LLM_PASSAGES = 3  # the local model reads ~20 tokens/s here: context is kept tight
 LLM_PASSAGE_CHARS = 260
 NOTE_LLM_DOWN = "大模型暂不可用，以下为规划原文摘录。"
@@ -276,12 +280,52 @@ class Assistant:
         )
         return Answer(text, (), True, "extractive" if self.chat is None else self.generator_name, notes, q)
 
+    def _focused(self, info: QueryInfo, hits: Sequence[Hit], verdict: Verdict | None) -> list[tuple[int, Chunk]]:
+        """The context for the embedded model: the best sentences of the top passages (as the
+        extractive scorer ranks them), kept in reading order under their passage, at most
+        LOCAL_CONTEXT_CHARS in all. The model reads ~50 prompt tokens/s here, so every sentence
+        that does not answer costs a second before the first word, and distracts a 1.5B model."""
+        tok = self.corpus.build.bm25.tokenizer.tokens
+        cands = sentence_candidates(hits)
+        scored = score_candidates(cands, info, tok, self._idf())
+        good = set(verdict.supporting) if verdict is not None else set()
+        order = sorted(range(len(scored)), key=lambda i: -(scored[i].score * (SUPPORT_BOOST if i in good else 1)))
+        keep: list[int] = []
+        total = 0
+        best = scored[order[0]].score if order else 0.0
+        for i in order:
+            n = len(scored[i].text)
+            if keep and (total + n > LOCAL_CONTEXT_CHARS or len(keep) >= LOCAL_SENTENCES
+                         or scored[i].score < LOCAL_MIN_RATIO * best):
+                continue
+            keep.append(i)
+            total += n
+        by_hit: dict[int, list[int]] = {}
+        for i in keep:  # passages numbered by their best sentence, sentences in reading order
+            by_hit.setdefault(cands[i].hit_index, []).append(i)
+        out = []
+        for h, idx in by_hit.items():
+            chunk = hits[h].chunk
+            text = "".join(display(cands[i], hits[h]) if chunk.kind == "table_row" else cands[i].text
+                           for i in sorted(idx))
+            # A row's display already names its group and indicator; a heading that is the text is noise.
+            section = () if chunk.kind == "table_row" or chunk.section_path[-1:] == (text.rstrip("；。"),) \
+                else chunk.section_path[-1:]
+            short = replace(chunk, text=text, section_path=section, meta={**chunk.meta, "title": region_label(hits[h])})
+            out.append((h, short))
+        return out
+
     def _llm_answer(self, chat: Any, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool,
                     tr: Trace, t0: float) -> Generator[dict[str, Any], None, Answer]:
         from assistant.prompt import answer_messages
 
-        use = list(hits[:LLM_PASSAGES])
-        chunks = [replace(h.chunk, text=h.chunk.text[:LLM_PASSAGE_CHARS]) for h in use]
+        if self.generator_name == "local":
+            focused = self._focused(info, hits, tr.verdict)
+            use = [hits[h] for h, _ in focused]
+            chunks = [c for _, c in focused]
+        else:
+            use = list(hits[:LLM_PASSAGES])
+            chunks = [replace(h.chunk, text=h.chunk.text[:LLM_PASSAGE_CHARS]) for h in use]
         msgs = answer_messages(q, chunks, reply)
         t2 = time.perf_counter()
         parts: list[str] = []
@@ -292,7 +336,7 @@ class Assistant:
             yield {"type": "token", "text": piece}
         tr.stages["generate"] = time.perf_counter() - t2
         raw = "".join(parts).strip()
-        texts = [h.chunk.text for h in use]
+        texts = [c.text for c in chunks]  # numbers are checked against what the model was shown
         checked = check_answer(attribute(raw, texts), texts, q)
         if checked.refused and tr.coverage < TRUST_LLM_REFUSAL_BELOW:
             # The passages only partly cover the question and the model says they do not answer

@@ -15,3 +15,29 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[$extras]"
   touch "$stamp"
 fi
+
+# With the local model, also build llama.cpp for this CPU: it reads prompts about twice as fast as
+# xllamacpp's prebuilt wheel, which is most of the wait for an answer's first words. A failed
+# build is not fatal: the model is then served by xllamacpp.
+case ",$extras," in
+  *,local,*)
+    native_stamp=".venv/.planqa-installed-native"
+    if [ ! -f "$native_stamp" ] || [ pyproject.toml -nt "$native_stamp" ]; then
+      if ! command -v cmake >/dev/null || ! command -v g++ >/dev/null; then
+        SUDO=""; if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+        echo "installing cmake and g++ to build llama-cpp-python" >&2
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y cmake g++ >/dev/null 2>&1 \
+          || { $SUDO apt-get update >/dev/null 2>&1 \
+               && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y cmake g++ >/dev/null 2>&1; } \
+          || echo "warning: could not install cmake/g++" >&2
+      fi
+      echo "building llama-cpp-python for this CPU (first time only, about 5 minutes on 2 cores)..." >&2
+      if .venv/bin/python -m pip install -q -e ".[native]"; then
+        touch "$native_stamp"
+      else
+        echo "warning: llama-cpp-python could not be built; the local model will be served by xllamacpp" \
+             "(about half the prompt-reading speed). Install cmake and g++, then rerun: scripts/setup.sh $extras" >&2
+      fi
+    fi
+    ;;
+esac

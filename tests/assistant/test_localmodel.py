@@ -164,11 +164,29 @@ def test_server_settings_are_checked(tmp_path: Path) -> None:
     srv.stop()  # harmless when never started
 
 
-@pytest.mark.skipif(importlib.util.find_spec("xllamacpp") is None, reason="the `local` extra (xllamacpp) is not installed")
-def test_server_that_cannot_load_reports_why(tmp_path: Path) -> None:
+def _runtime_missing(runtime: str) -> bool:
+    return importlib.util.find_spec({"xllamacpp": "xllamacpp", "llama-cpp-python": "llama_cpp"}[runtime]) is None
+
+
+RUNTIME_PARAMS = [
+    pytest.param(r, marks=pytest.mark.skipif(_runtime_missing(r), reason=f"{r} is not installed (scripts/setup.sh "
+                                                                       f"dev,local)"))
+    for r in localmodel.RUNTIMES
+]
+
+
+def test_runtime_choice_is_checked() -> None:
+    with pytest.raises(ConfigError, match="PLANQA_LLM_RUNTIME='vllm'"):
+        localmodel.resolve_runtime("vllm")
+    if not _runtime_missing("llama-cpp-python"):
+        assert localmodel.resolve_runtime("auto") == "llama-cpp-python"  # the faster one wins
+
+
+@pytest.mark.parametrize("runtime", RUNTIME_PARAMS)
+def test_server_that_cannot_load_reports_why(tmp_path: Path, runtime: str) -> None:
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF\x03\x00\x00\x00" + b"\x00" * 64)
-    srv = LocalModelServer(broken, port=free_port(), log_path=tmp_path / "srv.log")
+    srv = LocalModelServer(broken, port=free_port(), log_path=tmp_path / "srv.log", runtime=runtime)
     srv.start()
     with pytest.raises(ModelError, match="exited") as info:
         srv.wait_ready(timeout=30)
@@ -197,10 +215,11 @@ def _local_extra_missing() -> str | None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(_local_extra_missing() is not None, reason=str(_local_extra_missing()))
-def test_real_model_answers_in_chinese() -> None:
+@pytest.mark.parametrize("runtime", RUNTIME_PARAMS)
+def test_real_model_answers_in_chinese(runtime: str) -> None:
     from assistant.generate import OpenAIChatModel
 
-    settings = Settings(llm_local_port=free_port(), llm_ctx=2048)
+    settings = Settings(llm_local_port=free_port(), llm_ctx=2048, llm_runtime=runtime)
     with LocalModelServer.from_settings(settings) as srv:
         model = OpenAIChatModel(srv.base_url, model=srv.alias, timeout=120, max_retries=0)
         answer = model.complete(

@@ -186,3 +186,19 @@ def test_embedded_model_is_not_asked_when_several_plans_answer(full_index, fake_
     a = Assistant(s, chat=small).answer("2025年人均预期寿命目标是多少？")
     assert fake_openai.calls == 0
     assert len({c.chunk.doc_id for c in a.citations}) >= 2 and a.generator == "extractive"
+
+
+def test_embedded_model_reads_only_the_best_sentences_and_its_answer_cites_the_row(full_index, fake_openai):
+    from assistant.settings import Settings
+
+    s = Settings(data_dir=full_index, llm_mode="remote", llm_base_url=fake_openai.base_url, llm_model="m",
+                 llm_timeout=5, llm_max_retries=1)
+    local = OpenAIChatModel(fake_openai.base_url, model="m", timeout=5, max_retries=1, name="local:m")
+    fake_openai.script.reply = "东丽区2025年每千常住人口执业（助理）医师数目标为2.8人[2]。"
+    a = Assistant(s, chat=local).answer("东丽区2025年每千人口执业医师数目标是多少？")
+    prompt = fake_openai.state.requests[-1]["messages"][-1]["content"]
+    # Two short passages (the goal sentence and the table row), not three 260-character ones.
+    assert len(prompt) < 200, prompt
+    assert "2025年 2.8" in prompt and "注册护士" not in prompt
+    assert a.generator == "local" and not a.refused and "2.8" in a.text
+    assert a.citations[0].chunk.kind == "table_row" and "执业（助理）医师" in a.citations[0].chunk.text

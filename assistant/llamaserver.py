@@ -1,0 +1,122 @@
+"""A small OpenAI-compatible server around llama-cpp-python, for the embedded model.
+
+Why not xllamacpp's built-in server: on this 2-core machine llama-cpp-python built from source
+(``-march=native``, AVX-512) reads prompts at ~50 tokens/s against xllamacpp's ~22 with the same
+GGUF and threads (scripts/bench_llm.py), and prompt reading is most of the time to first token.
+Its own server needs extras we do not otherwise use, and we need only three endpoints:
+
+- ``GET /health``: 200 once the model is loaded (the port opens only then);
+- ``GET /v1/models``: the model's alias;
+- ``POST /v1/chat/completions``: OpenAI's request and response, streaming as SSE included.
+
+One request runs at a time (one model context); the next waits. llama-cpp-python keeps the KV
+cache of the last prompt and evaluates only what differs, so the fixed system prompt is read once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from vectorstore.errors import ConfigError
+
+
+def _error(status: int, message: str) -> Any:
+    return JSONResponse({"error": {"message": message, "type": "invalid_request_error", "code": status}},
+                        status_code=status)
+
+
+def _messages(body: Any) -> list[dict[str, str]] | str:
+    """The request's messages, or what is wrong with them."""
+    msgs = body.get("messages") if isinstance(body, dict) else None
+    if not isinstance(msgs, list) or not msgs:
+        return "'messages' must be a non-empty list of {role, content}"
+    out = []
+    for i, m in enumerate(msgs):
+        if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant") \
+                or not isinstance(m.get("content"), str):
+            return f"messages[{i}] must be {{'role': 'system'|'user'|'assistant', 'content': str}}"
+        out.append({"role": m["role"], "content": m["content"]})
+    return out
+
+
+def create_app(llm: Any, alias: str) -> FastAPI:
+    """The FastAPI app serving ``llm`` (a ``llama_cpp.Llama``) under the model name ``alias``."""
+    app = FastAPI(title="PlanQA local LLM", docs_url=None, redoc_url=None)
+    lock = threading.Lock()
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/v1/models")
+    def models() -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": alias, "object": "model", "owned_by": "planqa"}]}
+
+    @app.post("/v1/chat/completions")
+    async def chat(request: Request) -> Any:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "the request body is not JSON")
+        msgs = _messages(body)
+        if isinstance(msgs, str):
+            return _error(400, msgs)
+        try:
+            max_tokens = int(body.get("max_tokens") or 256)
+            temperature = float(body.get("temperature", 0.0) or 0.0)
+        except (TypeError, ValueError):
+            return _error(400, "'max_tokens' must be an integer and 'temperature' a number")
+        stop = body.get("stop") or None
+        kwargs = {"messages": msgs, "max_tokens": max(1, min(max_tokens, 2048)), "temperature": temperature,
+                  "stop": stop, "seed": body.get("seed")}
+        if body.get("stream"):
+            return StreamingResponse(_sse(llm, lock, kwargs, alias), media_type="text/event-stream")
+        with lock:
+            out = llm.create_chat_completion(**kwargs)
+        out["model"] = alias
+        return out
+
+    return app
+
+
+def _sse(llm: Any, lock: threading.Lock, kwargs: dict[str, Any], alias: str) -> Iterator[str]:
+    """OpenAI's streaming wire format: one ``data: {chunk}`` event per token, then ``data: [DONE]``.
+    Runs in Starlette's thread pool; a client that disconnects closes it and frees the model."""
+    with lock:
+        cid = f"chatcmpl-{uuid.uuid4().hex[:16]}"
+        for chunk in llm.create_chat_completion(stream=True, **kwargs):
+            chunk["id"], chunk["model"] = cid, alias
+            yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+def serve(gguf: str, port: int, n_ctx: int, threads: int, alias: str, stop: threading.Event) -> None:
+    """Load the model, then serve on 127.0.0.1:port until ``stop`` is set (blocks)."""
+    try:
+        import llama_cpp
+        import uvicorn
+    except ImportError as exc:
+        raise ConfigError(f"llama-cpp-python is not installed ({exc}): run scripts/setup.sh dev,local") from exc
+    t0 = time.monotonic()
+    llm = llama_cpp.Llama(model_path=gguf, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                          n_batch=512, verbose=False)
+    print(f"planqa local LLM server (llama-cpp-python): loaded {gguf} in {time.monotonic() - t0:.1f} s",
+          flush=True)
+    config = uvicorn.Config(create_app(llm, alias), host="127.0.0.1", port=port, log_level="warning",
+                            access_log=False)
+    server = uvicorn.Server(config)
+    def watch() -> None:
+        stop.wait()
+        server.should_exit = True
+
+    threading.Thread(target=watch, daemon=True).start()
+    print(f"planqa local LLM server: http://127.0.0.1:{port} model={gguf}", flush=True)
+    server.run()
