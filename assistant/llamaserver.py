@@ -7,7 +7,9 @@ Its own server needs extras we do not otherwise use, and we need only three endp
 
 - ``GET /health``: 200 once the model is loaded (the port opens only then);
 - ``GET /v1/models``: the model's alias;
-- ``POST /v1/chat/completions``: OpenAI's request and response, streaming as SSE included.
+- ``POST /v1/chat/completions``: OpenAI's request and response, streaming as SSE and logprobs
+  included;
+- ``POST /tokenize``: llama.cpp's own, for the benchmarks' token counts.
 
 One request runs at a time (one model context); the next waits. llama-cpp-python keeps the KV
 cache of the last prompt and evaluates only what differs, so the fixed system prompt is read once.
@@ -60,6 +62,18 @@ def create_app(llm: Any, alias: str) -> FastAPI:
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": alias, "object": "model", "owned_by": "planqa"}]}
 
+    @app.post("/tokenize")
+    async def tokenize(request: Request) -> Any:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "the request body is not JSON")
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, str):
+            return _error(400, "'content' must be a string")
+        with lock:
+            return {"tokens": llm.tokenize(content.encode("utf-8"), add_bos=False)}
+
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Any:
         try:
@@ -77,6 +91,8 @@ def create_app(llm: Any, alias: str) -> FastAPI:
         stop = body.get("stop") or None
         kwargs = {"messages": msgs, "max_tokens": max(1, min(max_tokens, 2048)), "temperature": temperature,
                   "stop": stop, "seed": body.get("seed")}
+        if body.get("logprobs"):
+            kwargs.update(logprobs=True, top_logprobs=int(body.get("top_logprobs") or 1))
         if body.get("stream"):
             return StreamingResponse(_sse(llm, lock, kwargs, alias), media_type="text/event-stream")
         with lock:

@@ -46,3 +46,8 @@ def test_bad_requests_get_a_400_saying_what_to_fix(url, body, fix):
 def test_a_body_that_is_not_json_is_a_400(url):
     r = httpx.post(f"{url}/v1/chat/completions", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 400 and "not JSON" in r.json()["error"]["message"]
+
+
+def test_tokenize_needs_text(url):
+    r = httpx.post(f"{url}/tokenize", json={"content": 42})
+    assert r.status_code == 400 and "'content' must be a string" in r.json()["error"]["message"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.generate import OpenAIChatModel
-from assistant.pipeline import NOTE_LLM_DOWN, NOTE_LLM_UNVERIFIED, Assistant, Trace
+from assistant.pipeline import NOTE_LLM_DOWN, NOTE_LLM_UNVERIFIED, TRUST_LLM_REFUSAL_BELOW, Assistant, Trace
 from vectorstore.retrieve import Filters
 
 
@@ -116,10 +116,13 @@ def test_llm_refusal_is_trusted_only_when_the_passages_cover_the_question_partly
     llm = _llm(full_index, fake_openai)
     well_covered = llm.answer("东丽区2025年人均期望寿命目标是多少？")
     assert not well_covered.refused and NOTE_LLM_UNVERIFIED in well_covered.text
+    # A table row worded unlike the question (coverage ~0.5): the small model's "not found" is wrong.
+    worded_apart = llm.answer("振安每千人执业医师到2025年要多少？")
+    assert not worded_apart.refused and "3.6" in worded_apart.text
     tr = Trace()
     calls = fake_openai.calls
     partly = llm.answer("东丽区十四五期间要新建一家儿童医院吗？建在哪？", trace=tr)  # the plan has none
-    assert llm.min_coverage <= tr.coverage < 0.6 and fake_openai.calls == calls + 1  # the model was asked
+    assert llm.min_coverage <= tr.coverage < TRUST_LLM_REFUSAL_BELOW and fake_openai.calls == calls + 1  # asked
     assert partly.refused and not partly.citations
 
 
