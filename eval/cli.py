@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.settings import Settings
@@ -68,6 +69,24 @@ def _answers(assistant: Any, name: str, items: Sequence[GoldItem]) -> SuiteResul
     return res
 
 
+@contextlib.contextmanager
+def _llm_running(settings: Settings) -> Iterator[None]:
+    """The LLM the settings select, answering for the duration: a remote endpoint or a running local
+    server as they are; otherwise the embedded model is started here and stopped afterwards."""
+    from assistant.generate import chat_model_from_settings
+
+    if settings.llm_mode == "extractive":
+        raise ConfigError("PLANQA_LLM_MODE=extractive: unset it (or set auto/local/remote) to evaluate an LLM")
+    if chat_model_from_settings(settings) is not None:
+        yield
+        return
+    from assistant.localmodel import LocalModelServer
+
+    print("starting the embedded model for the LLM suite...", file=sys.stderr)
+    with LocalModelServer.from_settings(settings):
+        yield
+
+
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     """Run the asked suites; print tables; write reports; exit 1 when a threshold fails."""
     from assistant.pipeline import Assistant
@@ -106,13 +125,12 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
         mode = args.config if args.config and args.suite == "answer" else "extractive"
         if mode == "extractive":
             a = Assistant(settings, chat=None)
+            results.append(_answers(a, mode, items))
         elif mode == "llm":
-            a = Assistant(settings, chat="auto")
-            if a.chat is None:
-                raise ConfigError("no LLM reachable: start one (`planqa model serve`) or set PLANQA_LLM_BASE_URL")
+            with _llm_running(settings):
+                results.append(_answers(Assistant(settings, chat="auto"), mode, items))
         else:
             raise ConfigError(f"unknown answer config {mode!r}; use extractive or llm")
-        results.append(_answers(a, mode, items))
 
     failures: list[str] = []
     for r in results:

@@ -71,3 +71,26 @@ def test_threshold_rules_read_maxima_and_minima():
     rules = {"thresholds": {"retrieval": {"hybrid": {"all": {"recall@1": 0.6, "ctx_chars@5<=": 1800}}}}}
     failures = check_thresholds(res, rules)
     assert len(failures) == 2 and any("maximum" in f for f in failures)
+
+
+def test_llm_suite_runs_against_the_configured_endpoint(full_settings, reports, capsys):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "assistant"))
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        server.script.reply = "规划文件中未找到相关内容。"
+        s = full_settings.model_copy(update={"llm_mode": "remote", "llm_base_url": server.base_url,
+                                             "llm_model": "fake", "llm_max_retries": 0})
+        assert run_eval(s, _args(suite="answer", config="llm", limit=4, no_report=True)) == 0
+        assert server.calls >= 1  # the suite's answers went through the endpoint
+    assert "answer suite — llm (4 items)" in capsys.readouterr().out
+
+
+def test_llm_suite_refuses_extractive_mode(full_settings, reports):
+    from vectorstore.errors import ConfigError
+
+    s = full_settings.model_copy(update={"llm_mode": "extractive"})
+    with pytest.raises(ConfigError, match="PLANQA_LLM_MODE=extractive"):
+        run_eval(s, _args(suite="answer", config="llm", limit=2, no_report=True))
