@@ -45,6 +45,24 @@ def _number_in(num: str, passage: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", p) is not None
 
 
+_MEASURE = "个家所名人张台项支座间户例辆"
+_NUM_MEASURE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*([{_MEASURE}])")
+
+
+def copy_units(sentence: str, pool: Sequence[str]) -> str:
+    """A figure's measure word as the plan wrote it: the model writing '132家' for the plan's
+    '132个医疗卫生机构' is set back to '132个'. Only when the passages use that number with exactly
+    one measure word and never with the model's; the number itself is checked elsewhere."""
+    def fix(m: re.Match[str]) -> str:
+        num, unit = m.group(1), m.group(2)
+        used = {u for p in pool for n, u in _NUM_MEASURE.findall(p.translate(_FULLWIDTH)) if n == num}
+        if unit in used or len(used) != 1:
+            return m.group(0)
+        return num + used.pop()
+
+    return _NUM_MEASURE.sub(fix, sentence)
+
+
 def check_answer(answer: str, passages: Sequence[str], question: str = "") -> Checked:
     """Verify and renumber an LLM answer against the passages it was given.
 
@@ -74,6 +92,7 @@ def check_answer(answer: str, passages: Sequence[str], question: str = "") -> Ch
         if bad:
             removed.append(sent.strip())
             continue
+        sent = copy_units(sent, pool)
         kept.append(_CITE.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= n else "", sent))
     text = "".join(kept).strip()
     order: list[int] = []

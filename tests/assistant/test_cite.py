@@ -74,3 +74,16 @@ def test_unsupported_sentence_stays_uncited_and_is_then_removed():
     out = attribute("东丽区目标是99岁。", [DONGLI_ROW])
     assert "[" not in out
     assert check_answer(out, [DONGLI_ROW]).removed
+
+
+ZHENAN_BASE = "截至2020年底，全区共有医疗卫生机构132个，其中医院5家，实有床位450张。"
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("振安区有132家医疗卫生机构[1]。", "振安区有132个医疗卫生机构[1]。"),  # the plan says 132个
+    ("医院5所[1]。", "医院5家[1]。"),
+    ("床位450张[1]。", "床位450张[1]。"),  # already as written
+    ("共有机构132个，医院5家[1]。", "共有机构132个，医院5家[1]。"),
+])
+def test_measure_words_are_copied_from_the_plan(answer, expected):
+    assert check_answer(answer, [ZHENAN_BASE]).text == expected
