@@ -52,6 +52,7 @@ RERESOLVE_SECONDS = 10.0
 # row worded differently from the question), so only a much lower coverage backs its refusal.
 TRUST_LLM_REFUSAL_BELOW = 0.3
 SUPPORT_BOOST = 1.3
+ROW_PREFERENCE = 1.2
 LOCAL_CONTEXT_CHARS = 260  # the embedded model's evidence: ~150 prompt tokens, ~3 s to read here
 LOCAL_SENTENCES = 3
 LOCAL_MIN_RATIO = 0.5  # a sentence scoring under half the best one is more distraction than evidence
@@ -259,6 +260,11 @@ class Assistant:
             # (not across plans: there each plan's own best sentence is wanted).
             good = set(verdict.supporting)
             scored = [replace(c, score=c.score * SUPPORT_BOOST) if i in good else c for i, c in enumerate(scored)]
+        if multi and info.indicator:
+            # Comparing plans' targets: each plan's indicator table states its target in the same
+            # form ("≥80%"), where the prose paraphrases it ("80%以上") or sums several targets.
+            scored = [replace(c, score=c.score * ROW_PREFERENCE) if hits[c.hit_index].chunk.kind == "table_row"
+                      else c for c in scored]
         comp = compose(scored, hits, multi, asks=info.asks)
         if not comp.text:
             return self._refusal(q, reply)

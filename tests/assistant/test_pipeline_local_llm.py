@@ -10,7 +10,8 @@ import pytest
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(importlib.util.find_spec("xllamacpp") is None, reason="the 'local' extra is not installed"),
+    pytest.mark.skipif(importlib.util.find_spec("xllamacpp") is None and importlib.util.find_spec("llama_cpp") is None,
+                       reason="no llama.cpp runtime: scripts/setup.sh dev,local"),
 ]
 
 
@@ -36,5 +37,6 @@ def test_local_model_answers_a_table_question_with_the_number_and_citation(full_
     assert "82" in ans.text, ans.text
     assert ans.citations and ans.citations[0].chunk.doc_id == "dongli"
     assert any("人均期望寿命" in c.chunk.text for c in ans.citations)
+    assert ans.generator == "local"
     print(f"local model answer: {ans.text!r} generator={ans.generator} first token {tr.first_token:.1f} s, "
           f"total {tr.stages.get('total', 0):.1f} s")
