@@ -195,6 +195,12 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
                     sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
                 chosen.append(c)
                 break
+    return render(chosen, hits, multi_doc)
+
+
+def render(chosen: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool) -> Composed:
+    """Chosen sentences as answer lines, each cited; labelled by plan when several plans answer.
+    Citations are numbered by first use."""
     order: list[int] = []
     lines: list[str] = []
     labelled = multi_doc and len({hits[c.hit_index].chunk.doc_id for c in chosen}) > 1

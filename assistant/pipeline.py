@@ -16,15 +16,17 @@ from typing import Any
 from assistant.answerable import Verdict, judge, unknown_places
 from assistant.cite import REFUSAL, attribute, check_answer
 from assistant.extract import (
-    candidates as sentence_candidates,
-)
-from assistant.extract import (
+    Candidate,
+    Composed,
     compose,
     coverage,
     default_idf,
     display,
     region_label,
     score_candidates,
+)
+from assistant.extract import (
+    candidates as sentence_candidates,
 )
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
@@ -250,11 +252,10 @@ class Assistant:
     def _multi_doc(self, info: QueryInfo, hits: Sequence[Hit]) -> bool:
         return len(info.doc_ids) != 1 and len({h.chunk.doc_id for h in hits}) > 1
 
-    def _extractive(self, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool, note: str = "",
-                    verdict: Verdict | None = None) -> Answer:
+    def _scored(self, info: QueryInfo, hits: Sequence[Hit], verdict: Verdict | None, multi: bool) -> list[Candidate]:
+        """The passages' sentences and rows, scored for how well each answers the question."""
         tok = self.corpus.build.bm25.tokenizer.tokens
         scored = score_candidates(sentence_candidates(hits), info, tok, self._idf())
-        multi = self._multi_doc(info, hits)
         if verdict is not None and verdict.supporting and not multi:
             # Sentences carrying the figure of the kind asked for beat ones that only share words
             # (not across plans: there each plan's own best sentence is wanted).
@@ -265,7 +266,17 @@ class Assistant:
             # form ("≥80%"), where the prose paraphrases it ("80%以上") or sums several targets.
             scored = [replace(c, score=c.score * ROW_PREFERENCE) if hits[c.hit_index].chunk.kind == "table_row"
                       else c for c in scored]
-        comp = compose(scored, hits, multi, asks=info.asks)
+        return scored
+
+    def _extractive(self, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool, note: str = "",
+                    verdict: Verdict | None = None, generator: str = "extractive") -> Answer:
+        multi = self._multi_doc(info, hits)
+        comp = compose(self._scored(info, hits, verdict, multi), hits, multi, asks=info.asks)
+        return self._quoted(q, comp, hits, reply, note, generator)
+
+    def _quoted(self, q: str, comp: Composed, hits: Sequence[Hit], reply: bool, note: str,
+                generator: str) -> Answer:
+        """An answer made of verbatim plan sentences, each cited (or a reply draft quoting them)."""
         if not comp.text:
             return self._refusal(q, reply)
         cites = tuple(Citation(i + 1, hits[h].chunk) for i, h in enumerate(comp.used))
@@ -274,7 +285,7 @@ class Assistant:
             text = reply_from_extract(text, [hits[h] for h in comp.used])
         if note:
             text = f"（{note}）\n{text}"
-        return Answer(text, cites, False, "extractive", (note,) if note else (), q)
+        return Answer(text, cites, False, generator, (note,) if note else (), q)
 
     def _refusal(self, q: str, reply: bool, missing: str = "", places: Sequence[str] = ()) -> Answer:
         notes: tuple[str, ...] = ()
@@ -354,8 +365,7 @@ class Assistant:
         if checked.refused or not checked.order:
             # Retrieval found passages that cover the question well, so a refusal or an
             # unverifiable answer from the model is replaced by the verbatim passages.
-            ans = self._extractive(q, info, hits, reply, NOTE_LLM_UNVERIFIED, tr.verdict)
-            return replace(ans, generator=self.generator_name)
+            return self._extractive(q, info, hits, reply, NOTE_LLM_UNVERIFIED, tr.verdict, self.generator_name)
         cites = tuple(Citation(i + 1, use[k - 1].chunk) for i, k in enumerate(checked.order))
         notes = tuple(f"已删除无法在引用段落中核实数字的句子：{s}" for s in checked.removed)
         return Answer(checked.text, cites, False, self.generator_name, notes, q)

@@ -67,3 +67,4 @@ def rewrite_messages(question: str, history: Sequence[Mapping[str, str]]) -> lis
         {"role": "system", "content": REWRITE_SYSTEM},
         {"role": "user", "content": f"对话：\n{turns}\n用户：{question}\n\n改写后的问题："},
     ]
+
