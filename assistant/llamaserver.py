@@ -35,6 +35,14 @@ def _error(status: int, message: str) -> Any:
                         status_code=status)
 
 
+async def _json(request: Request) -> Any:
+    """The request's JSON body, or None when it is not JSON."""
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
 def _messages(body: Any) -> list[dict[str, str]] | str:
     """The request's messages, or what is wrong with them."""
     msgs = body.get("messages") if isinstance(body, dict) else None
@@ -64,9 +72,8 @@ def create_app(llm: Any, alias: str) -> FastAPI:
 
     @app.post("/tokenize")
     async def tokenize(request: Request) -> Any:
-        try:
-            body = await request.json()
-        except ValueError:
+        body = await _json(request)
+        if body is None:
             return _error(400, "the request body is not JSON")
         content = body.get("content") if isinstance(body, dict) else None
         if not isinstance(content, str):
@@ -76,9 +83,8 @@ def create_app(llm: Any, alias: str) -> FastAPI:
 
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Any:
-        try:
-            body = await request.json()
-        except ValueError:
+        body = await _json(request)
+        if body is None:
             return _error(400, "the request body is not JSON")
         msgs = _messages(body)
         if isinstance(msgs, str):
