@@ -7,8 +7,10 @@ checks size and sha256 and refuses a mismatch. A sidecar ``.verified.json`` reme
 check (size + mtime + hash), so a restart does not rehash 1 GB. ``PLANQA_LLM_GGUF`` points at any
 other local GGUF instead (it must exist; a user's own file gets no hash check).
 
-``LocalModelServer`` runs llama.cpp's OpenAI-compatible server (``xllamacpp``) in a child process
-on 127.0.0.1:<llm_local_port>; talk to it with ``assistant.generate.OpenAIChatModel``.
+``LocalModelServer`` runs an OpenAI-compatible llama.cpp server in a child process on
+127.0.0.1:<llm_local_port>: ``assistant.llamaserver`` over llama-cpp-python (compiled for this CPU,
+about twice xllamacpp's prompt-reading speed here) when it is installed, else xllamacpp's own
+server (prebuilt wheel). Talk to it with ``assistant.generate.OpenAIChatModel``.
 
 Command line::
 
@@ -471,7 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "  PLANQA_LLM_LOCAL_PORT=8765 python -m assistant.localmodel serve\n"
             "  curl http://127.0.0.1:8765/v1/models\n"
             "settings: PLANQA_DATA_DIR (cache), PLANQA_LLM_GGUF (own model), PLANQA_LLM_LOCAL_PORT,\n"
-            "PLANQA_LLM_CTX, PLANQA_LLM_THREADS"
+            "PLANQA_LLM_CTX, PLANQA_LLM_THREADS, PLANQA_LLM_RUNTIME (auto | llama-cpp-python | xllamacpp)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
