@@ -192,16 +192,49 @@ def test_embedded_model_is_not_asked_when_several_plans_answer(full_index, fake_
 
 
 def test_embedded_model_reads_only_the_best_sentences_and_its_answer_cites_the_row(full_index, fake_openai):
-    from assistant.settings import Settings
-
-    s = Settings(data_dir=full_index, llm_mode="remote", llm_base_url=fake_openai.base_url, llm_model="m",
-                 llm_timeout=5, llm_max_retries=1)
-    local = OpenAIChatModel(fake_openai.base_url, model="m", timeout=5, max_retries=1, name="local:m")
     fake_openai.script.reply = "东丽区2025年每千常住人口执业（助理）医师数目标为2.8人[2]。"
-    a = Assistant(s, chat=local).answer("东丽区2025年每千人口执业医师数目标是多少？")
+    a = _local(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？")
     prompt = fake_openai.state.requests[-1]["messages"][-1]["content"]
     # Two short passages (the goal sentence and the table row), not three 260-character ones.
     assert len(prompt) < 200, prompt
     assert "2025年 2.8" in prompt and "注册护士" not in prompt
     assert a.generator == "local" and not a.refused and "2.8" in a.text
     assert a.citations[0].chunk.kind == "table_row" and "执业（助理）医师" in a.citations[0].chunk.text
+    assert "原文" not in a.text  # it agrees with the plan: no quote needed
+
+
+def _local(full_index, fake_openai) -> Assistant:
+    from assistant.settings import Settings
+
+    s = Settings(data_dir=full_index, llm_mode="remote", llm_base_url=fake_openai.base_url, llm_model="m",
+                 llm_timeout=5, llm_max_retries=1)
+    return Assistant(s, chat=OpenAIChatModel(fake_openai.base_url, model="m", timeout=5, max_retries=1,
+                                             name="local:m"))
+
+
+def test_embedded_model_giving_the_wrong_column_gets_the_plan_row_quoted(full_index, fake_openai):
+    fake_openai.script.reply = "东丽区每千人口执业医师数为2.29人[2]。"  # the 2020 value, not the 2025 target
+    a = _local(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？")
+    first, quote = a.text.split("\n原文：")
+    assert "2.29" in first and "2.8" in quote
+    for c in a.citations:
+        assert f"[{c.n}]" in a.text
+
+
+def test_embedded_models_refusal_is_not_trusted_past_the_checks(full_index, fake_openai):
+    fake_openai.script.reply = "规划文件中未找到相关内容。"
+    a = _local(full_index, fake_openai).answer("振安药剂师每千人要配几个？")  # colloquial; the row has it
+    assert not a.refused and "0.54" in a.text and NOTE_LLM_UNVERIFIED in a.text
+
+
+@pytest.mark.parametrize(("answer", "quoted", "years", "agrees"), [
+    ("东丽区2025年人均期望寿命目标是82岁[1]。", "健康水平·人均期望寿命（岁）：2020年 81.15，2025年 82[1]", ("2025",), True),
+    ("2025年 6.21[1]", "健康水平·孕产妇死亡率（1/10万）：2020年 6.21，2025年 ＜14.5，属性 预期性[1]", ("2025",), False),
+    ("55家[1]", "截至“十三五”末期，全市35家基层医疗卫生机构建立疼痛门诊；[1]", (), False),
+    ("77元[1]", "2020年次均门诊和住院费用分别为77元、1727元，低于全市水平[1]", ("2020",), True),
+])
+def test_agreement_with_the_plans_best_sentence(answer, quoted, years, agrees):
+    from assistant.pipeline import _agrees
+    from vectorstore.query import QueryInfo
+
+    assert _agrees(answer, quoted, QueryInfo("问题", (), (), True, years)) is agrees
