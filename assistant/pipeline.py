@@ -301,11 +301,13 @@ class Assistant:
         )
         return Answer(text, (), True, "extractive" if self.chat is None else self.generator_name, notes, q)
 
-    def _focused(self, info: QueryInfo, hits: Sequence[Hit], verdict: Verdict | None) -> list[tuple[int, Chunk]]:
+    def _focused(self, info: QueryInfo, hits: Sequence[Hit], verdict: Verdict | None,
+                 titles: bool = False) -> list[tuple[int, Chunk]]:
         """The context for the embedded model: the best sentences of the top passages (as the
         extractive scorer ranks them), kept in reading order under their passage, at most
         LOCAL_CONTEXT_CHARS in all. The model reads ~50 prompt tokens/s here, so every sentence
-        that does not answer costs a second before the first word, and distracts a 1.5B model."""
+        that does not answer costs a second before the first word, and distracts a 1.5B model.
+        ``titles`` keeps each plan's full title (a reply draft must name the plan it relies on)."""
         tok = self.corpus.build.bm25.tokenizer.tokens
         cands = sentence_candidates(hits)
         scored = score_candidates(cands, info, tok, self._idf())
@@ -332,7 +334,8 @@ class Assistant:
             # A row's display already names its group and indicator; a heading that is the text is noise.
             section = () if chunk.kind == "table_row" or chunk.section_path[-1:] == (text.rstrip("；。"),) \
                 else chunk.section_path[-1:]
-            short = replace(chunk, text=text, section_path=section, meta={**chunk.meta, "title": region_label(hits[h])})
+            label = chunk.meta.get("title") if titles else region_label(hits[h])
+            short = replace(chunk, text=text, section_path=section, meta={**chunk.meta, "title": label})
             out.append((h, short))
         return out
 
@@ -341,7 +344,7 @@ class Assistant:
         from assistant.prompt import answer_messages
 
         if self.generator_name == "local":
-            focused = self._focused(info, hits, tr.verdict)
+            focused = self._focused(info, hits, tr.verdict, titles=reply)
             use = [hits[h] for h, _ in focused]
             chunks = [c for _, c in focused]
         else:

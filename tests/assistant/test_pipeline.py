@@ -238,3 +238,11 @@ def test_agreement_with_the_plans_best_sentence(answer, quoted, years, agrees):
     from vectorstore.query import QueryInfo
 
     assert _agrees(answer, quoted, QueryInfo("问题", (), (), True, years)) is agrees
+
+
+def test_embedded_models_reply_draft_sees_the_plans_full_title(full_index, fake_openai):
+    fake_openai.script.reply = "您好！根据《天津市东丽区卫生健康事业发展“十四五”规划》，每千人口执业医师数提高到2.8[1]。感谢您的关注。"
+    a = _local(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？", reply=True)
+    prompt = fake_openai.state.requests[-1]["messages"][-1]["content"]
+    assert "《天津市东丽区卫生健康事业发展“十四五”规划》" in prompt
+    assert a.text.startswith("您好") and a.citations
