@@ -10,7 +10,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -219,34 +219,35 @@ class Assistant:
         yield {"type": "token", "text": ans.text}
         yield {"type": "final", "answer": ans}
 
-    def _confidence(self, info: QueryInfo, hits: Sequence[Hit]) -> float:
-        """How much of the question the best of the top-3 passages covers (plan names ignored)."""
+    def _covers(self, info: QueryInfo) -> Callable[[str], float]:
+        """How much of the question a text covers: its own words, or (discounted) their synonyms;
+        plan names are ignored."""
         tok = self.corpus.build.bm25.tokenizer.tokens
-        names = [a for a, _ in self.corpus.analyzer.aliases]
-        idf = self._idf()
-        best = 0.0
-        for h in hits[:3]:
-            text = f"{h.chunk.section}\n{h.chunk.text}"
-            best = max(best, coverage(info, text, tok, idf, names), coverage(
-                replace(info, text=info.expanded), text, tok, idf, names) * 0.9)
-        return best
-
-    def _verdict(self, q: str, info: QueryInfo, hits: Sequence[Hit]) -> Verdict:
-        """Whether the passages carry the kind of figure the question asks for (see answerable.py);
-        only the plans a question names count, so another district's figure never answers it."""
-        tok = self.corpus.build.bm25.tokenizer.tokens
-        names = [a for a, _ in self.corpus.analyzer.aliases]
+        names = self._names()
         idf = self._idf()
         expanded = replace(info, text=info.expanded)
-        every = sentence_candidates(hits)
-        pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
-        sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
-                  hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
 
         def covers(text: str) -> float:
             return max(coverage(info, text, tok, idf, names), coverage(expanded, text, tok, idf, names) * 0.9)
 
-        v = judge(q, sents, info.years, covers, names)
+        return covers
+
+    def _names(self) -> list[str]:
+        return [a for a, _ in self.corpus.analyzer.aliases]
+
+    def _confidence(self, info: QueryInfo, hits: Sequence[Hit]) -> float:
+        """How much of the question the best of the top-3 passages covers (plan names ignored)."""
+        covers = self._covers(info)
+        return max((covers(f"{h.chunk.section}\n{h.chunk.text}") for h in hits[:3]), default=0.0)
+
+    def _verdict(self, q: str, info: QueryInfo, hits: Sequence[Hit]) -> Verdict:
+        """Whether the passages carry the kind of figure the question asks for (see answerable.py);
+        only the plans a question names count, so another district's figure never answers it."""
+        every = sentence_candidates(hits)
+        pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
+        sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
+                  hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
+        v = judge(q, sents, info.years, self._covers(info), self._names())
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting))
 
@@ -299,7 +300,7 @@ class Assistant:
             "也不能作出规划以外的承诺。如需进一步了解，请咨询相关主管部门。"
             if reply else f"{REFUSAL}。"
         )
-        return Answer(text, (), True, "extractive" if self.chat is None else self.generator_name, notes, q)
+        return Answer(text, (), True, self.generator_name, notes, q)
 
     def _focused(self, info: QueryInfo, hits: Sequence[Hit], verdict: Verdict | None,
                  titles: bool = False) -> list[tuple[int, Chunk]]:
@@ -447,8 +448,7 @@ def _agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
     for line in quoted.splitlines():
         cols = _COLUMN.findall(line)
         if cols:
-            years = [y for y, _ in cols]
-            pick = [v for y, v in cols if y in info.years] or ([cols[-1][1]] if years else [])
+            pick = [v for y, v in cols if y in info.years] or [cols[-1][1]]
             wanted = [n for v in pick for n in numbers(v)]
         else:
             wanted = [n for n in numbers(line) if not re.fullmatch(r"20\d\d", n) and n not in asked]

@@ -70,21 +70,23 @@ def _answers(assistant: Any, name: str, items: Sequence[GoldItem]) -> SuiteResul
 
 
 @contextlib.contextmanager
-def _llm_running(settings: Settings) -> Iterator[None]:
-    """The LLM the settings select, answering for the duration: a remote endpoint or a running local
-    server as they are; otherwise the embedded model is started here and stopped afterwards."""
+def _llm_running(settings: Settings) -> Iterator[Any]:
+    """The chat model the settings select, answering for the duration: a remote endpoint or a
+    running local server as they are; otherwise the embedded model is started here and stopped
+    afterwards."""
     from assistant.generate import chat_model_from_settings
 
     if settings.llm_mode == "extractive":
         raise ConfigError("PLANQA_LLM_MODE=extractive: unset it (or set auto/local/remote) to evaluate an LLM")
-    if chat_model_from_settings(settings) is not None:
-        yield
+    chat = chat_model_from_settings(settings)
+    if chat is not None:
+        yield chat
         return
     from assistant.localmodel import LocalModelServer
 
     print("starting the embedded model for the LLM suite...", file=sys.stderr)
     with LocalModelServer.from_settings(settings):
-        yield
+        yield chat_model_from_settings(settings)
 
 
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:
@@ -127,8 +129,8 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
             a = Assistant(settings, chat=None)
             results.append(_answers(a, mode, items))
         elif mode == "llm":
-            with _llm_running(settings):
-                results.append(_answers(Assistant(settings, chat="auto"), mode, items))
+            with _llm_running(settings) as chat:
+                results.append(_answers(Assistant(settings, chat=chat), mode, items))
         else:
             raise ConfigError(f"unknown answer config {mode!r}; use extractive or llm")
 
