@@ -246,11 +246,6 @@ def resolve_gguf(settings: Settings) -> Path:
 # --------------------------------------------------------------------------------------------
 
 
-def local_base_url(settings: Settings) -> str:
-    """The OpenAI-compatible base URL of the local server (with /v1)."""
-    return f"http://127.0.0.1:{settings.llm_local_port}/v1"
-
-
 def server_is_up(port: int, timeout: float = 1.0) -> bool:
     """True when an llama.cpp server on 127.0.0.1:port answers /health with 200 (model loaded)."""
     try:

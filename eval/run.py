@@ -86,6 +86,10 @@ def run_retrieval(items: Sequence[GoldItem], search: SearchFn, config: str, stan
 AnswerFn = Callable[[GoldItem], AnswerResult]
 
 
+def _p50_p95(name: str, seconds: Sequence[float]) -> dict[str, float]:
+    return {f"{name}_p50_s": percentile(seconds, 50), f"{name}_p95_s": percentile(seconds, 95)}
+
+
 def run_answers(items: Sequence[GoldItem], answer: AnswerFn, config: str, progress: Callable[[int, int], None] | None = None) -> SuiteResult:
     """Answer suite: every item (answerable or not) through the answering pipeline."""
     results: list[AnswerResult] = []
@@ -96,22 +100,15 @@ def run_answers(items: Sequence[GoldItem], answer: AnswerFn, config: str, progre
     rows = [(r.item, answer_scores(r)) for r in results]
     agg = aggregate(rows, lambda i: _by_kind(i) + _by_doc(i))
     overall, kinds, docs = _split(agg)
-    overall["answer_chars_median"] = percentile([s["answer_chars"] or 0.0 for _, s in rows], 50)
-    total = [r.seconds for r in results]
-    latency: dict[str, float] = {
-        "answer_p50_s": percentile(total, 50),
-        "answer_p95_s": percentile(total, 95),
-        "answer_median_chars": percentile([s["answer_chars"] or 0.0 for _, s in rows], 50),
-    }
+    median_chars = percentile([s["answer_chars"] or 0.0 for _, s in rows], 50)
+    overall["answer_chars_median"] = median_chars
+    latency: dict[str, float] = {**_p50_p95("answer", [r.seconds for r in results]),
+                                 "answer_median_chars": median_chars}
     firsts = [r.first_token_seconds for r in results if r.first_token_seconds is not None]
     if firsts:
-        latency["first_token_p50_s"] = percentile(firsts, 50)
-        latency["first_token_p95_s"] = percentile(firsts, 95)
-    stage_names = {k for r in results for k in r.stages}
-    for st in sorted(stage_names):
-        vals = [r.stages[st] for r in results if st in r.stages]
-        latency[f"{st}_p50_s"] = percentile(vals, 50)
-        latency[f"{st}_p95_s"] = percentile(vals, 95)
+        latency.update(_p50_p95("first_token", firsts))
+    for st in sorted({k for r in results for k in r.stages}):
+        latency.update(_p50_p95(st, [r.stages[st] for r in results if st in r.stages]))
     items_out = [
         {"id": r.item.id, "kind": r.item.kind, "answer": r.answer, "refused": r.refused, **s,
          "cited": [p.chunk_id for p in r.cited]}

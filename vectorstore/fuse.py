@@ -37,14 +37,6 @@ def minmax(scores: np.ndarray, top: int | None = None) -> np.ndarray:
     return np.clip((scores - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
 
 
-def weighted_sum(parts: Sequence[tuple[float, np.ndarray]], top: int = 50) -> np.ndarray:
-    """Convex combination of min-max scaled score vectors: sum(w · minmax(s))."""
-    total = np.zeros_like(parts[0][1], dtype=np.float32)
-    for w, s in parts:
-        total += w * minmax(s, top)
-    return total
-
-
 def diversify(order: Sequence[int], groups: Sequence[str], k: int, want: Sequence[str]) -> list[int]:
     """Top-k that holds the best item of each wanted group before any group's second item.
 

@@ -161,7 +161,7 @@ def ingest(
             try:
                 p = _prepare(f, manifests)
             except PlanQAError as exc:
-                report.errors.append((str(f), str(exc.args[0]) if isinstance(exc, LoadError) else str(exc)))
+                report.errors.append((str(f), str(exc)))
                 seen_paths.add(str(f.resolve()))  # a broken file must not delete its indexed version
                 continue
             if p.meta.doc_id in prepared:

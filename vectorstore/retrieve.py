@@ -6,7 +6,7 @@ The hybrid's choices were made on the gold set (`planqa eval --compare`), see Hy
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -144,7 +144,6 @@ class HybridParams:
     expand: bool = True  # synonym expansion for BM25
     w_syn: float = 0.3  # weight of synonym matches relative to the question's own words
     dense_weight_named: float | None = None  # dense weight when plans are named (None = same)
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 class HybridRetriever:
@@ -209,10 +208,6 @@ class HybridRetriever:
                 )
             )
         return hits
-
-
-def with_params(r: HybridRetriever, **changes: object) -> HybridRetriever:
-    return HybridRetriever(r.corpus, replace(r.p, **changes))  # type: ignore[arg-type]
 
 
 def make_retriever(corpus: Corpus, name: str = "hybrid") -> Retriever:

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 
 from assistant.api.app import ApiState, get_state, status_for
-from assistant.api.routes import SSE_HEADERS, check_question, filters_of
+from assistant.api.routes import MAX_HISTORY, SSE_HEADERS, check_question, filters_of
 from assistant.api.schemas import ChatCompletionRequest, FilterSpec, answer_json, references_text
 from vectorstore.errors import PlanQAError
 from vectorstore.types import Answer
@@ -43,6 +43,11 @@ def models() -> dict[str, Any]:
             "data": [{"id": m, "object": "model", "created": now, "owned_by": "planqa"} for m in MODELS]}
 
 
+def _data(obj: Any) -> str:
+    """One server-sent event in OpenAI's stream format."""
+    return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
+
+
 @router.post("/v1/chat/completions", summary="OpenAI-compatible chat completion over the plans",
              response_model=None)
 def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_state)) -> Any:
@@ -52,7 +57,7 @@ def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_stat
         raise HTTPException(422, "messages 中没有用户提问。No user message in 'messages'.")
     question = check_question(msgs[last].text(), st.settings)
     st.corpus()  # no index: a 503 now, also for a stream
-    history = [{"role": m.role, "content": m.text()} for m in msgs[:last]][-12:]
+    history = [{"role": m.role, "content": m.text()} for m in msgs[:last]][-MAX_HISTORY:]
     extra = req.model_extra or {}
     spec = FilterSpec.model_validate(extra["filters"]) if isinstance(extra.get("filters"), dict) else None
     filters = filters_of(spec, st)
@@ -70,21 +75,15 @@ def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_stat
             "citations": aj["citations"], "refused": ans.refused, "generator": ans.generator,
         }
 
-    events = st.assistant.stream(question, history, filters, reply=reply)
-
     def chunk(delta: dict[str, Any], finish: str | None = None, **more: Any) -> str:
-        body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **more}
-        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+        return _data({"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                      "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **more})
 
     def gen() -> Iterator[str]:
         yield chunk({"role": "assistant", "content": ""})
         try:
-            final: Answer | None = None
-            for ev in events:
-                if ev["type"] == "final":
-                    final = ev["answer"]
-            assert final is not None
+            # The whole checked answer is sent in pieces: its text can change after the tokens.
+            final = st.assistant.answer(question, history, filters, reply=reply)
             aj = answer_json(final)
             text = _content(final, aj["citations"])
             for i in range(0, len(text), PIECE):
@@ -92,16 +91,11 @@ def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_stat
             yield chunk({}, "stop", citations=aj["citations"], refused=final.refused, generator=final.generator)
         except PlanQAError as exc:
             log.warning("chat completion stream failed: %s", exc)
-            err = {"message": str(exc), "type": type(exc).__name__, "code": status_for(exc)}
-            yield f"data: {json.dumps({'error': err}, ensure_ascii=False)}\n\n"
+            yield _data({"error": {"message": str(exc), "type": type(exc).__name__, "code": status_for(exc)}})
         except Exception as exc:
             log.exception("chat completion stream failed")
-            err = {"message": f"internal error: {type(exc).__name__}", "type": "internal", "code": 500}
-            yield f"data: {json.dumps({'error': err})}\n\n"
-        finally:
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()
+            yield _data({"error": {"message": f"internal error: {type(exc).__name__}", "type": "internal",
+                                   "code": 500}})
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(gen(), media_type="text/event-stream", headers=SSE_HEADERS)
