@@ -130,6 +130,8 @@ class Verdict:
     answerable: bool
     unmet: tuple[Demand, ...] = ()
     supporting: tuple[int, ...] = ()  # positions of the sentences that meet a demand
+    complete: tuple[int, ...] = ()  # positions of the sentences that meet every demand alone
+    demands: tuple[Demand, ...] = ()
 
     @property
     def reason(self) -> str:
@@ -157,14 +159,17 @@ def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[
     bar = rel_cover * max(cov)
     unmet = []
     supporting: list[int] = []
+    met: list[set[int]] = []
     for d in ds:
         ok = [i for i, (s, row) in enumerate(sentences)
               if cov[i] >= bar and meets(d, s) and year_ok(years, s, row)]
+        met.append(set(ok))
         if ok:
             supporting.extend(i for i in ok if i not in supporting)
         else:
             unmet.append(d)
-    return Verdict(not unmet, tuple(unmet), tuple(supporting))
+    complete = tuple(i for i in supporting if all(i in m for m in met))
+    return Verdict(not unmet, tuple(unmet), tuple(supporting), complete, tuple(ds))
 
 
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:新区|区|县|市)")

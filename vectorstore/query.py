@@ -59,6 +59,17 @@ _ASKS = (
     ("time", re.compile(r"什么时候|何时|哪年|哪一年|几月|期限|多久|啥时候|截止|之前|以前|年底|时间")),
     ("list", re.compile(r"哪些|哪几|包括|有什么|几项|几个方面|措施|任务有")),
 )
+# Whether a question asks what was achieved (the plans' "十三五…成就" sections) or what is planned.
+_PAST = re.compile(r"十三五|现在|目前|现有|已经|去年|实际|截至|截止到|过去|以来|涨了|升了|降了|提高了|下降了|"
+                   r"取得|成效|成绩|20(?:1\d|20)年")
+_FUTURE = re.compile(r"十四五|2025|20[2-3][1-9]年|要|目标|将|计划|打算|力争|争取|控制在|提高到|提升到|降到|降至|"
+                     r"达到多少|会不会|能不能|是否")
+
+
+def tense(text: str) -> str:
+    """'十三五期间签了多少人？' → 'past'; '2025年目标是多少？' → 'future'; both or neither → ''."""
+    past, future = bool(_PAST.search(text)), bool(_FUTURE.search(text))
+    return "past" if past and not future else "future" if future and not past else ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ class QueryInfo:
     indicator: bool  # asks for a figure or target
     years: tuple[str, ...]
     asks: str = ""  # "responsibility" | "time" | "list" | ""
+    tense: str = ""  # "past" (what was achieved) | "future" (what is planned) | ""
 
     @property
     def expanded(self) -> str:
@@ -125,4 +137,5 @@ class QueryAnalyzer:
             indicator=bool(_INDICATOR_HINTS.search(text)),
             years=tuple(dict.fromkeys(_YEAR.findall(text))),
             asks=next((name for name, pat in _ASKS if pat.search(text)), ""),
+            tense=tense(text),
         )

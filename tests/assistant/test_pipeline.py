@@ -150,6 +150,22 @@ def test_colloquial_figure_questions_are_answered_not_declined(extractive, quest
     assert not a.refused and key in a.text, a.text
 
 
+@pytest.mark.parametrize(("question", "keys"), [
+    ("丹东振安现在人均寿命大概多少岁？", ["80.19"]),  # the achievement, not the 2025 target ≥80
+    ("东丽区人均寿命在十三五期间涨了多少？", ["80.32", "81.15"]),
+    ("宿州埇桥的规划里，到2025年人均预期寿命要达到多少？", ["78.2"]),  # the row, not "达到全市平均水平"
+])
+def test_past_or_planned_figures_come_from_the_right_part_of_the_plan(extractive, question, keys):
+    a = extractive.answer(question)
+    assert all(k in a.text for k in keys), a.text
+    assert all(k in a.citations[0].chunk.text for k in keys), a.text
+
+
+def test_an_indicator_row_that_answers_is_the_only_citation(extractive):
+    a = extractive.answer("东丽三岁以下小孩的系统管理率要求多少？")
+    assert "85%" in a.text and [c.chunk.kind for c in a.citations] == ["table_row"], a.text
+
+
 def test_low_confidence_declines_without_calling_the_llm(full_index, fake_openai):
     tr = Trace()
     a = _llm(full_index, fake_openai).answer("滨海新区2021年补短板计划总共安排了多少资金？", trace=tr)

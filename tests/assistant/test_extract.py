@@ -1,0 +1,53 @@
+"""The extractive composer on real plan sentences: which sentences make the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.extract import FIGURE, Candidate, compose
+from vectorstore.types import Chunk, Hit
+
+ROW = ("四、“十四五”东丽区卫生健康规划主要预期指标｜健康服务结果｜3岁以下儿童系统管理率｜2020年：85%｜2025年：85%")
+PROSE = ("（五）深入实施妇女儿童健康促进计划，提高孕产妇系统管理率和管理质量，孕产妇住院分娩率保持在100%的水平，"
+         "婴儿死亡率保持在3.03‰以下的水平。")
+
+
+def _hit(doc: str, text: str, kind: str = "text", district: str = "") -> Hit:
+    chunk = Chunk(id=f"{doc}-{abs(hash(text)) % 10**8}", doc_id=doc, section_path=("指标",), text=text,
+                  kind=kind, meta={"district": district or doc})
+    return Hit(chunk, 1.0, "hybrid")
+
+
+@pytest.mark.parametrize(("text", "figures"), [
+    ("到2025年人均预期寿命等居民主要健康指标达到或超过全市平均水平。", []),  # a year is not a figure
+    ("人均预期寿命（岁）｜2020年：77.7｜2025年：＞78.2", ["77.7", "78.2"]),
+    ("3.推进中医医院（东丽湖院区）建设", []),  # nor is a list number
+    ("（六）家庭医生有效签约17.45万人", ["17.45"]),
+    ("出台《健康振安行动（2021-2030年）》", []),
+    ("1.新建2家社区卫生服务中心。", ["2"]),
+])
+def test_figures_are_not_years_or_list_numbers(text, figures):
+    assert FIGURE.findall(text) == figures
+
+
+def test_a_row_that_answers_on_its_own_gets_no_second_citation():
+    hits = [_hit("dongli", ROW, "table_row"), _hit("dongli", PROSE)]
+    row, prose = Candidate(0, ROW, 10.0, complete=True), Candidate(1, PROSE, 9.0)
+    alone = compose([row, prose], hits, multi_doc=False)
+    assert alone.used == (0,) and "[2]" not in alone.text
+    # Without the mark the near-scoring sentence of the same plan joins, as before.
+    both = compose([Candidate(0, ROW, 10.0), prose], hits, multi_doc=False)
+    assert both.used == (0, 1)
+
+
+def test_another_plans_prose_joins_a_comparison_only_when_it_scores_close():
+    rows = [_hit("dongli", ROW, "table_row", "东丽区"),
+            _hit("zhenan", "妇幼健康｜3岁以下儿童健康管理率｜2025年目标：≥90%", "table_row", "振安区"),
+            _hit("yongqiao", "做实家庭医生签约服务。推动家庭医生服务标准化建设。", district="埇桥区")]
+    cands = [Candidate(0, rows[0].chunk.text, 10.0), Candidate(1, rows[1].chunk.text, 6.0),
+             Candidate(2, rows[2].chunk.text, 6.5)]
+    out = compose(cands, rows, multi_doc=True)
+    assert out.used == (0, 1), out.text  # the row at 0.6 of the best joins, the prose at 0.65 does not
+    assert "东丽区" in out.text and "振安区" in out.text and "埇桥区" not in out.text
+    close = compose([*cands[:2], Candidate(2, rows[2].chunk.text, 8.0)], rows, multi_doc=True)
+    assert close.used == (0, 2, 1)
