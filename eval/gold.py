@@ -110,6 +110,11 @@ def validate(items: Sequence[GoldItem], lines: Mapping[str, list[str]]) -> list[
                     problems.append(f"{where}: snippet {snip!r} holds a tab or line break")
                 elif not any(snip in ln for d in docs for ln in lines[d]):
                     problems.append(f"{where}: snippet {snip!r} not found in {docs}")
+        if it.kind == "ambiguous":
+            # District completeness counts a plan only through the keys in its own group.
+            for gi, group in enumerate(it.evidence):
+                if not any(k in s for k in it.answer_keys for s in group):
+                    problems.append(f"{where}: evidence group {gi} holds no answer key, so its plan can never count")
         for key in it.answer_keys:
             if not any(key in ln for d in it.docs for ln in lines[d]):
                 problems.append(f"{where}: answer key {key!r} not found in {list(it.docs)}")

@@ -210,6 +210,27 @@ class HybridRetriever:
         return hits
 
 
+    def best_rows(self, query: str, filters: Filters | None = None, min_ratio: float = 0.3) -> list[Hit]:
+        """Each plan's best indicator-table row for the question, best first: '高血压病人规范管理率'
+        → 振安's '高血压患者基层规范管理服务率｜≥80%' row, 埇桥's '…服务率（%）｜≥70' row.
+
+        Comparing plans needs each plan's own figure, and a plan's best *passage* is often prose
+        that paraphrases its table ("80%以上" for "≥80%") or lists many targets at once. Rows under
+        ``min_ratio`` of the best row's score are other indicators and are left out.
+        """
+        c = self.corpus
+        _, fused, _, mask = self.scores(query, filters)
+        rows = mask & c.is_row
+        if not rows.any():
+            return []
+        best: dict[str, int] = {}
+        for i in _top(fused, rows, 200):
+            best.setdefault(c.doc_of[i], i)
+        top = max(float(fused[i]) for i in best.values())
+        return [Hit(c.chunks[i], float(fused[i]), "rows") for i in sorted(best.values(), key=lambda i: -fused[i])
+                if float(fused[i]) >= min_ratio * top]
+
+
 def make_retriever(corpus: Corpus, name: str = "hybrid") -> Retriever:
     """Named configurations, as `planqa eval --compare` and `planqa search --retriever` know them."""
     if name == "bm25":

@@ -42,6 +42,12 @@ def test_question_naming_no_district_gets_each_plans_figure(extractive):
         assert f"[{c.n}]" in a.text
 
 
+def test_comparison_quotes_a_plan_whose_row_is_named_differently(extractive):
+    a = extractive.answer("小孩打疫苗的接种率要保持在多少以上？")
+    assert "东丽区" in a.text and ">95%" in a.text, a.text  # 东丽's row is "规划免疫接种率"
+    assert {c.chunk.doc_id for c in a.citations} == {"dongli", "yongqiao", "zhenan"}
+
+
 def test_plans_silent_means_a_plain_refusal_without_citations(extractive):
     a = extractive.answer("滨海新区2021年补短板计划总共安排了多少资金？")
     assert a.refused and not a.citations

@@ -53,3 +53,11 @@ def test_multi_turn_items_carry_history(items):
     for it in items:
         if it.kind == "multi_turn":
             assert it.history and it.history[0]["role"] == "user"
+
+
+def test_validator_catches_a_plan_that_district_completeness_could_never_count(items, lines):
+    from dataclasses import replace
+
+    amb = next(i for i in items if i.kind == "ambiguous")
+    bad = replace(amb, id="keyless", evidence=((amb.evidence[0][0],), *amb.evidence[1:]))
+    assert any("group 0 holds no answer key" in p for p in validate([bad], lines))

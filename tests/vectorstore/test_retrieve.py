@@ -1,0 +1,34 @@
+"""Hybrid retrieval over the real index: each plan's own indicator row for comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from vectorstore.retrieve import Corpus, Filters, HybridRetriever
+
+
+@pytest.fixture(scope="module")
+def retriever(full_index):
+    return HybridRetriever(Corpus.open(full_index / "indexes" / "default"))
+
+
+def test_best_rows_give_each_plan_its_own_indicator_row(retriever):
+    rows = retriever.best_rows("小孩打疫苗的接种率要保持在多少以上？")
+    by_doc = {h.chunk.doc_id: h.chunk.text for h in rows}
+    assert all(h.chunk.kind == "table_row" for h in rows)
+    # 东丽's row is named differently ("规划免疫接种率") from the other two plans' rows.
+    assert "规划免疫接种率" in by_doc["dongli"] and ">95%" in by_doc["dongli"]
+    assert "疫苗接种率" in by_doc["yongqiao"] and "疫苗接种率" in by_doc["zhenan"]
+    assert [h.score for h in rows] == sorted((h.score for h in rows), reverse=True)
+
+
+def test_best_rows_leave_out_rows_far_below_the_best(retriever):
+    everything = retriever.best_rows("每万人要有几个全科医生？", min_ratio=0.0)
+    close = retriever.best_rows("每万人要有几个全科医生？", min_ratio=0.9)
+    assert len(close) < len(everything)
+    assert "全科医" in close[0].chunk.text
+
+
+def test_best_rows_keep_to_the_filtered_plans(retriever):
+    rows = retriever.best_rows("孕产妇死亡率要控制在多少？", Filters(doc_ids=("zhenan",)))
+    assert [h.chunk.doc_id for h in rows] == ["zhenan"] and "孕产妇死亡率" in rows[0].chunk.text
