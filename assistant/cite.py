@@ -80,6 +80,11 @@ def check_answer(answer: str, passages: Sequence[str], question: str = "") -> Ch
             if sent:
                 kept.append(sent)
             continue
+        if not _CITE_GROUP.sub("", sent).strip(" \t。；！？"):
+            # Marks standing alone after a sentence ("…剂次[1]。[1][2]") support nothing.
+            if sent.endswith("\n"):
+                kept.append("\n")
+            continue
         cited = []
         for m in _CITE.finditer(sent):
             k = int(m.group(1))
@@ -92,6 +97,8 @@ def check_answer(answer: str, passages: Sequence[str], question: str = "") -> Ch
         if bad:
             removed.append(sent.strip())
             continue
+        if len(cited) > 1:
+            sent, pool = _prune(sent, cited, passages, q_nums)
         sent = copy_units(sent, pool)
         kept.append(_CITE.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= n else "", sent))
     text = "".join(kept).strip()
@@ -103,6 +110,28 @@ def check_answer(answer: str, passages: Sequence[str], question: str = "") -> Ch
     text = _CITE.sub(lambda m: f"[{order.index(int(m.group(1))) + 1}]", text)
     text = _dedupe_marks(text)
     return Checked(text, tuple(order), tuple(removed), tuple(invalid), is_refusal(text) or not text)
+
+
+def _prune(sent: str, cited: list[int], passages: Sequence[str], q_nums: set[str],
+           min_overlap: float = 0.2) -> tuple[str, list[str]]:
+    """Drop a sentence's marks to passages that do not support it, when another cited one does.
+
+    A passage supports a sentence when it holds one of the sentence's figures or shares at least
+    ``min_overlap`` of its character pairs. The small model tends to append every passage it was
+    shown ('…[1][2]'); a reader checking [2] would find nothing of the sentence there.
+    """
+    nums = [x for x in numbers(sent) if x not in q_nums]
+    grams = _bigrams(_CITE_GROUP.sub("", sent))
+
+    def supports(k: int) -> bool:
+        p = passages[k - 1]
+        return any(_number_in(x, p) for x in nums) or len(grams & _bigrams(p)) >= min_overlap * max(1, len(grams))
+
+    keep = [k for k in cited if supports(k)]
+    if not keep or len(keep) == len(cited):
+        return sent, [passages[k - 1] for k in cited]
+    drop = set(cited) - set(keep)
+    return _CITE.sub(lambda m: "" if int(m.group(1)) in drop else m.group(0), sent), [passages[k - 1] for k in keep]
 
 
 def _dedupe_marks(text: str) -> str:

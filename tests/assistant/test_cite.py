@@ -40,6 +40,19 @@ def test_citation_to_a_passage_not_given_is_dropped():
     assert c.text == "新建2家社区卫生服务中心[1]。"
 
 
+def test_marks_to_a_passage_that_does_not_support_the_sentence_are_dropped():
+    c = check_answer("滨海新区今年新建2家社区卫生服务中心[1][2]。", [BINHAI_ITEM, DONGLI_ROW])
+    assert c.text == "滨海新区今年新建2家社区卫生服务中心[1]。" and c.order == (1,)
+    # Each passage holding one of the sentence's figures keeps its mark.
+    both = check_answer("床位6.9张，期望寿命82岁[1][2]。", [DONGLI_ROW, YONGQIAO_ROW])
+    assert both.order == (1, 2)
+
+
+def test_marks_standing_alone_after_the_last_sentence_are_dropped():
+    c = check_answer("东丽区2025年人均期望寿命目标为82岁[1]。[1][2]", [DONGLI_ROW, YONGQIAO_ROW])
+    assert c.text == "东丽区2025年人均期望寿命目标为82岁[1]。" and c.order == (1,)
+
+
 def test_order_of_first_use_and_duplicate_marks():
     c = check_answer("床位6.9张[2][2]，期望寿命82岁[1]。", [DONGLI_ROW, YONGQIAO_ROW])
     assert c.text == "床位6.9张[1]，期望寿命82岁[2]。"

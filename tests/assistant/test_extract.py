@@ -51,3 +51,16 @@ def test_another_plans_prose_joins_a_comparison_only_when_it_scores_close():
     assert "东丽区" in out.text and "振安区" in out.text and "埇桥区" not in out.text
     close = compose([*cands[:2], Candidate(2, rows[2].chunk.text, 8.0)], rows, multi_doc=True)
     assert close.used == (0, 2, 1)
+
+
+def test_a_lead_in_line_scores_below_the_same_words_as_a_statement():
+    from assistant.extract import score_candidates
+    from vectorstore.query import QueryInfo
+
+    lead = "“十三五”期间，东丽区卫生健康事业取得了令人瞩目的成就，具体表现为："
+    plain = "“十三五”期间，东丽区卫生健康事业取得了令人瞩目的成就。"
+    info = QueryInfo("东丽十三五期间卫生健康事业取得了哪些成就", ("dongli",), (), False, ())
+    words = ["十三五", "期间", "东丽", "卫生健康", "事业", "成就"]
+    a, b = score_candidates([Candidate(0, lead), Candidate(0, plain)], info,
+                            lambda t: [w for w in words if w in t], lambda t: 1.0)
+    assert a.score < b.score

@@ -254,6 +254,8 @@ def test_embedded_models_refusal_is_not_trusted_past_the_checks(full_index, fake
     ("2025年 6.21[1]", "健康水平·孕产妇死亡率（1/10万）：2020年 6.21，2025年 ＜14.5，属性 预期性[1]", ("2025",), False),
     ("55家[1]", "截至“十三五”末期，全市35家基层医疗卫生机构建立疼痛门诊；[1]", (), False),
     ("77元[1]", "2020年次均门诊和住院费用分别为77元、1727元，低于全市水平[1]", ("2020",), True),
+    ("东丽家医签约签了17.45万人[1]。", "做实家庭医生签约服务，重点做好4类慢性病的规范管理。[1]\n"
+     "（六）家庭医生有效签约17.45万人，重点人群签约率超过60%。[2]", (), True),
 ])
 def test_agreement_with_the_plans_best_sentence(answer, quoted, years, agrees):
     from assistant.pipeline import _agrees
