@@ -14,7 +14,7 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 _SENT = re.compile(r"(?<=[。；！？\n])")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 # Numbers that are not claims: list markers ("1." at a line start) and the years of the plan period.
-_LIST_MARK = re.compile(r"^\s*(?:[-•·]\s*)?\d{1,2}[.、．]\s*")
+_LIST_MARK = re.compile(r"^\s*(?:[-•·]\s*)?\d{1,2}[.、．](?!\d)\s*")  # "2." yes, "2.6" no
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _bigrams(text: str) -> set[str]:
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
-def attribute(answer: str, passages: Sequence[str], min_overlap: float = 0.35) -> str:
+def attribute(answer: str, passages: Sequence[str], min_overlap: float = 0.35, question: str = "") -> str:
     """Add [n] to sentences the model left uncited, pointing at the passage that supports them.
 
     Small local models often answer correctly but drop the marks ('东丽区2025年目标是82岁。').
@@ -163,16 +163,20 @@ def attribute(answer: str, passages: Sequence[str], min_overlap: float = 0.35) -
             out.append(sent)
             continue
         nums = [x for x in numbers(body) if len(x) > 1 or "." in x]
-        grams = _bigrams(body)
+        # Words echoed from the question are no evidence of where the rest came from.
+        grams = _bigrams(body) - _bigrams(question) or _bigrams(body)
         best, best_score = 0, 0.0
+        holders = 0
         for k, p in enumerate(passages, 1):
             if nums and not all(_number_in(x, p) for x in nums):
                 continue
+            holders += 1
             score = len(grams & _bigrams(p)) / max(1, len(grams))
-            if score > best_score:
+            if score > best_score or not best:
                 best, best_score = k, score
-        # A sentence whose figures all stand in the passage needs less wording in common.
-        need = min_overlap / 3 if nums else min_overlap
+        # A sentence whose figures all stand in the passage needs less wording in common, and none
+        # when only one passage has them ("…病床数打算提到2.6张。" and the row "…床位数（张）…2.6").
+        need = 0.0 if nums and holders == 1 else min_overlap / 3 if nums else min_overlap
         if best and best_score >= need:
             stripped = sent.rstrip()
             tail = sent[len(stripped):]

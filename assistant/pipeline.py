@@ -379,7 +379,7 @@ class Assistant:
             # The top passages, and the plans' own indicator rows when several plans answer.
             use = list(hits[:LLM_PASSAGES]) + [h for h in hits[LLM_PASSAGES:] if h.source == "rows"]
             chunks = [replace(h.chunk, text=h.chunk.text[:LLM_PASSAGE_CHARS]) for h in use]
-        msgs = answer_messages(q, chunks, reply)
+        msgs = answer_messages(q, chunks, reply, checked=self.generator_name == "local")
         t2 = time.perf_counter()
         parts: list[str] = []
         for piece in chat.stream(msgs, max_tokens=320 if reply else 220, temperature=0.0):
@@ -390,7 +390,7 @@ class Assistant:
         tr.stages["generate"] = time.perf_counter() - t2
         raw = "".join(parts).strip()
         texts = [c.text for c in chunks]  # numbers are checked against what the model was shown
-        checked = check_answer(attribute(raw, texts), texts, q)
+        checked = check_answer(attribute(raw, texts, question=q), texts, q)
         local = self.generator_name == "local"
         if checked.refused and not local and tr.coverage < TRUST_LLM_REFUSAL_BELOW:
             # The passages only partly cover the question and the model says they do not answer

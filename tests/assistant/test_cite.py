@@ -81,6 +81,30 @@ def test_uncited_sentences_get_the_passage_that_supports_them():
     assert out == "东丽区2025年人均期望寿命目标是82岁[1]。埇桥床位目标6.9张[2]。"
 
 
+def test_a_figure_only_one_passage_holds_attributes_the_sentence_to_it():
+    from assistant.cite import attribute
+
+    rows = ["健康服务提供·每千常住人口医疗卫生机构床位数（张）：2020年 2.16，2025年 2.6",
+            "1.每千人口执业医师数提高到2.8的水平；"]
+    # Few words in common ("病床数" for "床位数"), but 2.6 stands only in the first row.
+    assert attribute("东丽十四五期间每千人口病床数打算提到2.6张。", rows) == "东丽十四五期间每千人口病床数打算提到2.6张[1]。"
+
+
+def test_a_decimal_at_the_start_of_a_line_is_a_figure_not_a_list_marker():
+    assert numbers("2.6张[1]") == ["2.6"] and numbers("2.新建社区医院") == []
+    c = check_answer("2.6张[1]", ["健康服务提供·每千常住人口医疗卫生机构床位数（张）：2020年 2.16，2025年 2.6"])
+    assert c.text == "2.6张[1]" and not c.removed
+
+
+def test_words_echoed_from_the_question_do_not_count_as_support():
+    from assistant.cite import attribute
+
+    q = "滨海补短板计划列的重点问题里，第三条讲的是什么？"
+    passages = ["3.龙头医院建设亟待加强。第五中心医院基础设施急需改善、学科建设管理需要强化。", "一、工作目标 着力解决制约卫生健康事业发展的基础性、紧迫性问题。"]
+    out = attribute("滨海补短板计划列的重点问题里，第三条讲的是“龙头医院建设亟待加强”。", passages, question=q)
+    assert out.endswith("[1]。")
+
+
 def test_unsupported_sentence_stays_uncited_and_is_then_removed():
     from assistant.cite import attribute
 
