@@ -223,6 +223,11 @@ def test_embedded_model_reads_only_the_best_sentences_and_its_answer_cites_the_r
     assert a.generator == "local" and not a.refused and "2.8" in a.text
     assert a.citations[0].chunk.kind == "table_row" and "执业（助理）医师" in a.citations[0].chunk.text
     assert "原文" not in a.text  # it agrees with the plan: no quote needed
+    # Past the checks the embedded model is told the passages answer; a remote model may decline.
+    system = fake_openai.state.requests[-1]["messages"][0]["content"]
+    assert "规划文件中未找到相关内容" not in system and "包含问题的答案" in system
+    _llm(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？")
+    assert "规划文件中未找到相关内容" in fake_openai.state.requests[-1]["messages"][0]["content"]
 
 
 def _local(full_index, fake_openai) -> Assistant:
