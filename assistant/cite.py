@@ -92,6 +92,8 @@ def check_answer(answer: str, passages: Sequence[str], question: str = "") -> Ch
                 cited.append(k)
             elif k not in invalid:
                 invalid.append(k)
+        if len(cited) == 1:
+            sent, cited = _repoint(sent, cited[0], passages)
         pool = [passages[k - 1] for k in cited] if cited else list(passages)
         bad = [x for x in numbers(sent) if x not in q_nums and not any(_number_in(x, p) for p in pool)]
         if bad:
@@ -110,6 +112,32 @@ def check_answer(answer: str, passages: Sequence[str], question: str = "") -> Ch
     text = _CITE.sub(lambda m: f"[{order.index(int(m.group(1))) + 1}]", text)
     text = _dedupe_marks(text)
     return Checked(text, tuple(order), tuple(removed), tuple(invalid), is_refusal(text) or not text)
+
+
+def _repoint(sent: str, k: int, passages: Sequence[str]) -> tuple[str, list[int]]:
+    """A sentence copied from another passage than the one it cites gets that passage's number.
+
+    The small model sometimes writes passage 2's sentence and marks it [1]. When another passage
+    holds all the sentence's figures and shares at least half its character pairs, and twice as
+    many as the cited one, the mark is moved there.
+    """
+    body = _CITE_GROUP.sub("", sent)
+    grams = _bigrams(body)
+    if len(grams) < 6:
+        return sent, [k]
+    nums = [x for x in numbers(body) if len(x) > 1 or "." in x]
+
+    def overlap(p: str) -> float:
+        return len(grams & _bigrams(p)) / len(grams)
+
+    here = overlap(passages[k - 1])
+    best, best_k = here, k
+    for m, p in enumerate(passages, 1):
+        if m != k and all(_number_in(x, p) for x in nums) and overlap(p) > best:
+            best, best_k = overlap(p), m
+    if best_k == k or best < 0.5 or best < 2 * here:
+        return sent, [k]
+    return _CITE.sub(lambda mt: f"[{best_k}]" if int(mt.group(1)) == k else mt.group(0), sent), [best_k]
 
 
 def _prune(sent: str, cited: list[int], passages: Sequence[str], q_nums: set[str],

@@ -48,6 +48,18 @@ def test_marks_to_a_passage_that_does_not_support_the_sentence_are_dropped():
     assert both.order == (1, 2)
 
 
+def test_a_sentence_copied_from_another_passage_gets_that_passages_mark():
+    achieved = ("三是卫生应急工作更加有力。依托区属医疗卫生机构组建了区级的卫生应急队伍2大类2支20人和涵盖多个专业工作组的"
+                "市级专家咨询委员会，保证了突发公共事件卫生应急处置的专业技术能力支撑。")
+    action = ("20.深入开展健康振安行动 完善专项行动组，组建健康振安行动专家咨询委员会，为实施健康振安行动提供专业技术支持，"
+              "推动健康丹东各个专项行动深入开展。")
+    c = check_answer("组建健康振安行动专家咨询委员会，为实施健康振安行动提供专业技术支持[1]。", [achieved, action])
+    assert c.order == (2,) and c.text.endswith("[1]。")
+    # A sentence that does come from the passage it cites keeps its mark.
+    kept = check_answer("依托区属医疗卫生机构组建了市级专家咨询委员会[1]。", [achieved, action])
+    assert kept.order == (1,)
+
+
 def test_marks_standing_alone_after_the_last_sentence_are_dropped():
     c = check_answer("东丽区2025年人均期望寿命目标为82岁[1]。[1][2]", [DONGLI_ROW, YONGQIAO_ROW])
     assert c.text == "东丽区2025年人均期望寿命目标为82岁[1]。" and c.order == (1,)

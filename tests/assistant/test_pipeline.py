@@ -239,6 +239,14 @@ def _local(full_index, fake_openai) -> Assistant:
                                              name="local:m"))
 
 
+def test_embedded_model_asked_for_a_target_is_not_shown_past_achievements(full_index, fake_openai):
+    fake_openai.script.reply = "振安老年人健康管理服务率要达到65%以上[1]。"
+    a = _local(full_index, fake_openai).answer("丹东振安里老年人健康管理率要达到多少？")
+    prompt = fake_openai.state.requests[-1]["messages"][-1]["content"]
+    assert "65%以上" in prompt and "健康管理率80%" not in prompt, prompt  # 80% is the 2020 achievement
+    assert "65%以上" in a.text and "原文" not in a.text
+
+
 def test_embedded_model_giving_the_wrong_column_gets_the_plan_row_quoted(full_index, fake_openai):
     fake_openai.script.reply = "东丽区每千人口执业医师数为2.29人[2]。"  # the 2020 value, not the 2025 target
     a = _local(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？")
