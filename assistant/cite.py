@@ -127,14 +127,11 @@ def _repoint(sent: str, k: int, passages: Sequence[str]) -> tuple[str, list[int]
         return sent, [k]
     nums = [x for x in numbers(body) if len(x) > 1 or "." in x]
 
-    def overlap(p: str) -> float:
-        return len(grams & _bigrams(p)) / len(grams)
-
-    here = overlap(passages[k - 1])
+    here = _share(grams, passages[k - 1])
     best, best_k = here, k
     for m, p in enumerate(passages, 1):
-        if m != k and all(_number_in(x, p) for x in nums) and overlap(p) > best:
-            best, best_k = overlap(p), m
+        if m != k and all(_number_in(x, p) for x in nums) and _share(grams, p) > best:
+            best, best_k = _share(grams, p), m
     if best_k == k or best < 0.5 or best < 2 * here:
         return sent, [k]
     return _CITE.sub(lambda mt: f"[{best_k}]" if int(mt.group(1)) == k else mt.group(0), sent), [best_k]
@@ -153,7 +150,7 @@ def _prune(sent: str, cited: list[int], passages: Sequence[str], q_nums: set[str
 
     def supports(k: int) -> bool:
         p = passages[k - 1]
-        return any(_number_in(x, p) for x in nums) or len(grams & _bigrams(p)) >= min_overlap * max(1, len(grams))
+        return any(_number_in(x, p) for x in nums) or _share(grams, p) >= min_overlap
 
     keep = [k for k in cited if supports(k)]
     if not keep or len(keep) == len(cited):
@@ -169,6 +166,11 @@ def _dedupe_marks(text: str) -> str:
         return "".join(f"[{x}]" for x in nums)
 
     return _CITE_GROUP.sub(fix, text)
+
+
+def _share(grams: set[str], passage: str) -> float:
+    """Share of a sentence's character pairs that stand in the passage."""
+    return len(grams & _bigrams(passage)) / max(1, len(grams))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -199,7 +201,7 @@ def attribute(answer: str, passages: Sequence[str], min_overlap: float = 0.35, q
             if nums and not all(_number_in(x, p) for x in nums):
                 continue
             holders += 1
-            score = len(grams & _bigrams(p)) / max(1, len(grams))
+            score = _share(grams, p)
             if score > best_score or not best:
                 best, best_score = k, score
         # A sentence whose figures all stand in the passage needs less wording in common, and none

@@ -331,20 +331,18 @@ class Assistant:
         )
         return Answer(text, (), True, self.generator_name, notes, q)
 
-    def _focused(self, info: QueryInfo, hits: Sequence[Hit], verdict: Verdict | None,
+    def _focused(self, info: QueryInfo, hits: Sequence[Hit], scored: Sequence[Candidate],
                  titles: bool = False) -> list[tuple[int, Chunk]]:
         """The context for the embedded model: the best sentences of the top passages (as the
         extractive scorer ranks them), kept in reading order under their passage, at most
         LOCAL_CONTEXT_CHARS in all. The model reads ~50 prompt tokens/s here, so every sentence
         that does not answer costs a second before the first word, and distracts a 1.5B model.
         ``titles`` keeps each plan's full title (a reply draft must name the plan it relies on)."""
-        cands = sentence_candidates(hits)
-        scored = self._scored(info, hits, verdict, False)
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         if info.tense == "future":
             # Asked for a target, the model is not shown what the last plan achieved: given both, it
             # answered "老年人健康管理率 80%" (2020) for the 2025 target "65%以上".
-            plan = [i for i in order if not _ACHIEVED.search(hits[cands[i].hit_index].chunk.section)]
+            plan = [i for i in order if not _ACHIEVED.search(hits[scored[i].hit_index].chunk.section)]
             order = plan or order
         keep: list[int] = []
         total = 0
@@ -358,11 +356,11 @@ class Assistant:
             total += n
         by_hit: dict[int, list[int]] = {}
         for i in keep:  # passages numbered by their best sentence, sentences in reading order
-            by_hit.setdefault(cands[i].hit_index, []).append(i)
+            by_hit.setdefault(scored[i].hit_index, []).append(i)
         out = []
         for h, idx in by_hit.items():
             chunk = hits[h].chunk
-            text = "".join(display(cands[i], hits[h]) if chunk.kind == "table_row" else cands[i].text
+            text = "".join(display(scored[i], hits[h]) if chunk.kind == "table_row" else scored[i].text
                            for i in sorted(idx))
             # A row's display already names its group and indicator; a heading that is the text is noise.
             section = () if chunk.kind == "table_row" or chunk.section_path[-1:] == (text.rstrip("；。"),) \
@@ -376,15 +374,18 @@ class Assistant:
                     tr: Trace, t0: float) -> Generator[dict[str, Any], None, Answer]:
         from assistant.prompt import answer_messages
 
-        if self.generator_name == "local":
-            focused = self._focused(info, hits, tr.verdict, titles=reply)
+        local = self.generator_name == "local"
+        # The embedded model's sentences, scored once for its context and for the "原文" check.
+        scored = self._scored(info, hits, tr.verdict, False) if local else []
+        if local:
+            focused = self._focused(info, hits, scored, titles=reply)
             use = [hits[h] for h, _ in focused]
             chunks = [c for _, c in focused]
         else:
             # The top passages, and the plans' own indicator rows when several plans answer.
             use = list(hits[:LLM_PASSAGES]) + [h for h in hits[LLM_PASSAGES:] if h.source == "rows"]
             chunks = [replace(h.chunk, text=h.chunk.text[:LLM_PASSAGE_CHARS]) for h in use]
-        msgs = answer_messages(q, chunks, reply, checked=self.generator_name == "local")
+        msgs = answer_messages(q, chunks, reply, checked=local)
         t2 = time.perf_counter()
         parts: list[str] = []
         for piece in chat.stream(msgs, max_tokens=320 if reply else 220, temperature=0.0):
@@ -396,7 +397,6 @@ class Assistant:
         raw = "".join(parts).strip()
         texts = [c.text for c in chunks]  # numbers are checked against what the model was shown
         checked = check_answer(attribute(raw, texts, question=q), texts, q)
-        local = self.generator_name == "local"
         if checked.refused and not local and tr.coverage < TRUST_LLM_REFUSAL_BELOW:
             # The passages only partly cover the question and the model says they do not answer
             # it: decline (plausible-but-absent figures look exactly like this).
@@ -409,11 +409,11 @@ class Assistant:
         notes = tuple(f"已删除无法在引用段落中核实数字的句子：{s}" for s in checked.removed)
         text = checked.text
         if local and not reply:
-            text = self._quote_if_disagreeing(text, cites, info, hits, tr.verdict)
+            text = self._quote_if_disagreeing(text, cites, info, hits, scored)
         return Answer(text, tuple(cites), False, self.generator_name, notes, q)
 
     def _quote_if_disagreeing(self, text: str, cites: list[Citation], info: QueryInfo, hits: Sequence[Hit],
-                              verdict: Verdict | None) -> str:
+                              scored: Sequence[Candidate]) -> str:
         """The small model's answer, followed by the plan's own sentence when the two disagree.
 
         Measured on the gold set, the 1.5B model drops or swaps figures the best sentence has
@@ -421,7 +421,7 @@ class Assistant:
         a figure of the extractive choice is missing from the model's answer, that choice is quoted
         verbatim under "原文", so the reader sees the plan's words. ``cites`` is extended in place.
         """
-        comp = compose(self._scored(info, hits, verdict, False), hits, False, asks=info.asks)
+        comp = compose(scored, hits, False, asks=info.asks)
         if not comp.text or _agrees(text, comp.text, info):
             return text
         mapping: dict[int, int] = {}

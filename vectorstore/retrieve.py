@@ -146,6 +146,9 @@ class HybridParams:
     dense_weight_named: float | None = None  # dense weight when plans are named (None = same)
 
 
+Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
+
+
 class HybridRetriever:
     """BM25 and dense scores, min-max scaled over each one's head and added with weights.
 
@@ -161,8 +164,18 @@ class HybridRetriever:
     def __init__(self, corpus: Corpus, params: HybridParams | None = None) -> None:
         self.corpus = corpus
         self.p = params or HybridParams()
+        # The last query's scores: `best_rows` after `search` for the same question reuses them
+        # instead of embedding the question and scoring BM25 a second time.
+        self._last: tuple[tuple[str, Filters | None], Scores] | None = None
 
-    def scores(self, query: str, filters: Filters | None = None) -> tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    def scores(self, query: str, filters: Filters | None = None) -> Scores:
+        if self._last is not None and self._last[0] == (query, filters):
+            return self._last[1]
+        out = self._scores(query, filters)
+        self._last = ((query, filters), out)
+        return out
+
+    def _scores(self, query: str, filters: Filters | None) -> Scores:
         c, p = self.corpus, self.p
         info = c.analyzer.analyze(query)
         sb = c.bm25_scores(query, info.expansions if p.expand else (), p.w_syn)
