@@ -14,7 +14,7 @@ import numpy as np
 
 from vectorstore.fuse import diversify, minmax
 from vectorstore.index import Build, IndexStore
-from vectorstore.query import QueryAnalyzer, QueryInfo
+from vectorstore.query import SYNONYMS, QueryAnalyzer, QueryInfo
 from vectorstore.types import Chunk, Hit
 
 
@@ -60,6 +60,8 @@ class Corpus:
         pos = {cid: i for i, cid in enumerate(build.bm25.ids)}
         self._bm25_order = np.asarray([pos[c.id] for c in self.chunks], dtype=np.int64)
         self.is_row = np.asarray([c.kind == "table_row" for c in self.chunks])
+        whole = "\n".join(c.text for c in self.chunks)
+        self._used = {w for group in SYNONYMS for w in group if w in whole}  # synonyms the plans use
 
     @classmethod
     def open(cls, index_dir: Path, embed_threads: int = 2) -> Corpus:
@@ -67,11 +69,27 @@ class Corpus:
 
     def bm25_scores(self, text: str, expansions: Sequence[str] = (), w_syn: float = 0.3) -> np.ndarray:
         """BM25 of the question, plus a down-weighted BM25 of its synonyms: a synonym is evidence,
-        but weaker than the user's own word (full weight let '目标'→'指标' noise outrank hits)."""
+        but weaker than the user's own word (full weight let '目标'→'指标' noise outrank hits).
+        A synonym standing in for a word the plans never use ('蛀牙' → '龋齿') is the only carrier
+        of that word's meaning, so it keeps full weight."""
         s = self.build.bm25.scores(text)[self._bm25_order]
-        if expansions and w_syn:
-            s = s + w_syn * self.build.bm25.scores(" ".join(expansions))[self._bm25_order]
+        full = self.stand_ins(text, expansions)
+        if full:
+            s = s + self.build.bm25.scores(" ".join(full))[self._bm25_order]
+        weak = [e for e in expansions if e not in full]
+        if weak and w_syn:
+            s = s + w_syn * self.build.bm25.scores(" ".join(weak))[self._bm25_order]
         return s
+
+    def stand_ins(self, text: str, expansions: Sequence[str]) -> list[str]:
+        """The expansions that translate a question's everyday word into the plans' own:
+        '小孩蛀牙率' → ['儿童', '龋齿'] (the plans write neither '小孩' nor '蛀牙')."""
+        out: list[str] = []
+        for group in SYNONYMS:
+            said = [w for w in group if w in text]
+            if said and not any(w in self._used for w in said):
+                out += [w for w in group if w in expansions and w in self._used and w not in out]
+        return out
 
     def dense_scores(self, text: str) -> np.ndarray:
         from vectorstore.embed import shared_embedder

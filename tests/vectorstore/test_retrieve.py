@@ -32,3 +32,12 @@ def test_best_rows_leave_out_rows_far_below_the_best(retriever):
 def test_best_rows_keep_to_the_filtered_plans(retriever):
     rows = retriever.best_rows("孕产妇死亡率要控制在多少？", Filters(doc_ids=("zhenan",)))
     assert [h.chunk.doc_id for h in rows] == ["zhenan"] and "孕产妇死亡率" in rows[0].chunk.text
+
+
+def test_everyday_words_are_searched_as_the_plans_write_them(retriever):
+    # The plans write "儿童龋齿率", never "小孩" or "蛀牙": those synonyms carry the question alone.
+    assert retriever.corpus.stand_ins("12岁小孩蛀牙率", ("儿童", "孩子", "龋齿")) == ["儿童", "龋齿"]
+    # "医生" stands in the plans itself, so "执业医师" stays a weaker synonym.
+    assert retriever.corpus.stand_ins("医生多少", ("执业医师",)) == []
+    hits = retriever.search("振安对12岁小孩蛀牙率有指标吗？", 5)
+    assert any("龋齿率控制在25%以下" in h.chunk.text for h in hits)
