@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from vectorstore.headings import is_heading
 from vectorstore.query import QueryInfo
+from vectorstore.sections import core as heading_core
 from vectorstore.types import Hit
 
 _SENT = re.compile(r"(?<=[。；！？])")
@@ -32,6 +33,7 @@ NO_FIGURE = 0.5
 LEAD_IN = 0.5
 MAX_SENTENCE = 220  # a longer sentence is cut at a comma near this length
 LABEL_CHARS = 12  # a sentence this short without figures is a label for the next one
+LABEL_MAX = 40  # a line's first sentence longer than this is a paragraph, not an item's label
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,50 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
                 chosen.append(c)
                 break
     return render(chosen, hits, multi_doc)
+
+
+def outline(hits: Sequence[Hit], heading: str, nth: int | None, max_chars: int = 200) -> Composed:
+    """A question naming a section by its heading, answered from the plan's own structure, each
+    line cited: the Nth item ('第三条' → '“重点问题”第3条：3.龙头医院建设亟待加强。第五中心医院…[1]')
+    or each item's label ('包括哪几项' → '12.深化公立医院综合改革。[1]', '13.加大人才…[2]').
+    Only the hits retrieval picked by position (source "section") are used."""
+    used = [i for i, h in enumerate(hits) if h.source == "section"]
+    title = heading_core(heading)
+    lines: list[str] = []
+    order: list[int] = []
+    for i in used:
+        n = len(order) + 1
+        if nth is not None:
+            body = "".join(s for s in _SENT.split(hits[i].chunk.text.replace("\n", "")) if s)
+            lines.append(f"“{title}”第{nth}条：{_clip(body[:max_chars]) if len(body) > max_chars else body}[{n}]")
+        else:
+            labels = _labels(hits[i].chunk.text, title)
+            if not labels:
+                continue
+            lines += [f"{label}[{n}]" for label in labels]
+        order.append(i)
+    if nth is None and lines:
+        lines.insert(0, f"“{title}”包括：")
+    return Composed("\n".join(lines), tuple(order))
+
+
+def _labels(text: str, title: str) -> list[str]:
+    """Each item's label in a passage: a heading line, or a line's short first sentence
+    ('12.深化公立医院综合改革。完善…' → '12.深化公立医院综合改革。'); the section's own title is skipped."""
+    out: list[str] = []
+    after_heading = False
+    for line in (x.strip() for x in text.split("\n")):
+        if not line or heading_core(line) == title:
+            continue
+        if is_heading(line):
+            out.append(line)
+            after_heading = True
+            continue
+        first = _SENT.split(line)[0]
+        if not after_heading and len(first) <= LABEL_MAX:
+            out.append(first)
+        after_heading = False
+    return out
 
 
 def render(chosen: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool) -> Composed:

@@ -17,12 +17,14 @@ from typing import Any
 from assistant.answerable import Verdict, judge, unknown_places
 from assistant.cite import REFUSAL, attribute, check_answer, numbers
 from assistant.extract import (
+    FIGURE,
     Candidate,
     Composed,
     compose,
     coverage,
     default_idf,
     display,
+    outline,
     region_label,
     score_candidates,
 )
@@ -201,8 +203,19 @@ class Assistant:
         places = unknown_places(q, self._plan_text.__contains__)
         verdict = self._verdict(q, info, hits) if hits and not places else Verdict(False)
         tr.verdict = verdict
-        if not hits or tr.coverage < self.min_coverage or not verdict.answerable:
+        structural = bool(hits) and hits[0].source == "section"
+        if not hits or (tr.coverage < self.min_coverage or not verdict.answerable) and not structural:
             ans = self._refusal(q, reply, verdict.reason, places)
+            tr.stages["total"] = time.perf_counter() - t0
+            tr.first_token = tr.stages["total"]
+            yield {"type": "token", "text": ans.text}
+            yield {"type": "final", "answer": ans}
+            return
+        named = corpus.sections.find(q, info.doc_ids) if hits[0].source == "section" else None
+        if named is not None and (named.ordinal is not None or named.wants_list):
+            # The question names a section and asks for its Nth item or its items: the plan's
+            # own headings answer it verbatim, whatever words they share with the question.
+            ans = self._quoted(q, outline(hits, named.heading, named.ordinal), hits, reply, "", "extractive")
             tr.stages["total"] = time.perf_counter() - t0
             tr.first_token = tr.stages["total"]
             yield {"type": "token", "text": ans.text}
@@ -482,7 +495,8 @@ def _agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
     for line in quoted.splitlines():
         cols = _COLUMN.findall(line)
         if not cols:
-            prose += [n for n in numbers(line) if not re.fullmatch(r"20\d\d", n) and n not in asked]
+            prose += [n for n in numbers(_asked_clauses(line, info.text)) if not re.fullmatch(r"20\d\d", n)
+                      and n not in asked]
             continue
         pick = [v for y, v in cols if y in info.years] or [cols[-1][1]]
         wanted = [n for v in pick for n in numbers(v)]
@@ -490,3 +504,15 @@ def _agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
             return False
     # Prose: one shared figure shows the model read the same sentences (its figures were checked).
     return not prose or any(n in have for n in prose)
+
+
+def _asked_clauses(sentence: str, question: str) -> str:
+    """The clauses of a sentence that share most words with the question, where the sentence pairs
+    several subjects with figures: '乡镇卫生院…比例达到100%，村卫生室…比例达到75%' asked about
+    '村卫生室' → '村卫生室…比例达到75%'. A model that copied the other clause's figure disagrees."""
+    pairs = {question[i : i + 2] for i in range(len(question) - 1) if not re.search(r"[\d\W]", question[i : i + 2])}
+    clauses = [c for c in re.split(r"[，；。]", sentence) if FIGURE.search(c)]
+    if len(clauses) < 2:
+        return sentence
+    shared = [sum(c[i : i + 2] in pairs for i in range(len(c) - 1)) for c in clauses]
+    return "，".join(c for c, n in zip(clauses, shared, strict=True) if n == max(shared))

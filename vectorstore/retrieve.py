@@ -6,7 +6,7 @@ The hybrid's choices were made on the gold set (`planqa eval --compare`), see Hy
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -15,6 +15,7 @@ import numpy as np
 from vectorstore.fuse import diversify, minmax
 from vectorstore.index import Build, IndexStore
 from vectorstore.query import SYNONYMS, QueryAnalyzer, QueryInfo
+from vectorstore.sections import SectionIndex
 from vectorstore.types import Chunk, Hit
 
 
@@ -62,6 +63,7 @@ class Corpus:
         self.is_row = np.asarray([c.kind == "table_row" for c in self.chunks])
         whole = "\n".join(c.text for c in self.chunks)
         self._used = {w for group in SYNONYMS for w in group if w in whole}  # synonyms the plans use
+        self.sections = SectionIndex(self.chunks)
 
     @classmethod
     def open(cls, index_dir: Path, embed_threads: int = 2) -> Corpus:
@@ -162,6 +164,8 @@ class HybridParams:
     expand: bool = True  # synonym expansion for BM25
     w_syn: float = 0.3  # weight of synonym matches relative to the question's own words
     dense_weight_named: float | None = None  # dense weight when plans are named (None = same)
+    sections: bool = True  # a question naming a heading gets that section (its Nth item, its items)
+    section_bonus: float = 0.3  # a named section's passages, when no item or list is asked
 
 
 Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
@@ -214,9 +218,22 @@ class HybridRetriever:
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         c, p = self.corpus, self.p
         info, fused, parts, mask = self.scores(query, filters)
+        named = c.sections.find(query, info.doc_ids) if p.sections else None
+        picked = [i for i in named.picked if mask[i]] if named else []
+        if named and picked and named.ordinal is None and not named.wants_list:
+            fused = fused + p.section_bonus * np.isin(np.arange(len(fused)), picked)
+            picked = []
         order = _top(fused, mask, max(k * 8, 40))
         if not order:
             return []
+        if picked:
+            # The item or items the question names by position come first, each as strong as the best.
+            top = float(fused[order[0]])
+            fused = fused.copy()
+            fused[picked] = top
+            hits = self._hits(info, fused, parts, mask, picked + [i for i in order if i not in picked],
+                              max(k, len(picked)), self.name)
+            return [replace(h, source="section") if n < len(picked) else h for n, h in enumerate(hits)]
         if p.diversify and len(info.doc_ids) != 1:
             best: dict[str, float] = {}
             for i in order:
@@ -224,21 +241,19 @@ class HybridRetriever:
             top = float(fused[order[0]])
             want = list(info.doc_ids) or [d for d, s in best.items() if s >= p.cover_ratio * top]
             order = diversify(order, c.doc_of, k, want)
+        return self._hits(info, fused, parts, mask, order, k, self.name)
+
+    def _hits(self, info: QueryInfo, fused: np.ndarray, parts: dict[str, np.ndarray], mask: np.ndarray,
+              order: Sequence[int], k: int, source: str) -> list[Hit]:
+        """The first k of ``order`` as hits, with each retriever's rank and the query words they hold."""
+        c = self.corpus
         ranks = {name: _ranks(s, mask) for name, s in parts.items()}
         q_tokens = c.build.bm25.tokenizer.tokens(info.expanded)
-        hits = []
-        for i in order[:k]:
-            chunk = c.chunks[i]
-            hits.append(
-                Hit(
-                    chunk=chunk,
-                    score=float(fused[i]),
-                    source=self.name,
-                    ranks={name: int(r[i]) for name, r in ranks.items()},
-                    matched=c.matched_terms(q_tokens, chunk),
-                )
-            )
-        return hits
+        return [
+            Hit(chunk=c.chunks[i], score=float(fused[i]), source=source,
+                ranks={name: int(r[i]) for name, r in ranks.items()}, matched=c.matched_terms(q_tokens, c.chunks[i]))
+            for i in order[:k]
+        ]
 
 
     def best_rows(self, query: str, filters: Filters | None = None, min_ratio: float = 0.3) -> list[Hit]:

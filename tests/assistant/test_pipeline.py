@@ -172,6 +172,24 @@ def test_an_indicator_row_that_answers_is_the_only_citation(extractive):
     assert "85%" in a.text and [c.chunk.kind for c in a.citations] == ["table_row"], a.text
 
 
+def test_the_nth_item_of_a_named_section_is_quoted(extractive):
+    a = extractive.answer("滨海补短板计划列的重点问题里，第三条讲的是什么？")
+    assert a.text.startswith("“重点问题”第3条：3.龙头医院建设亟待加强。") and a.text.endswith("[1]"), a.text
+    assert [c.chunk.section_path[-1] for c in a.citations] == ["3.龙头医院建设亟待加强"]
+
+
+def test_a_named_sections_items_are_listed_each_cited(full_index, extractive, fake_openai):
+    a = extractive.answer("振安专栏1公共卫生防控救治能力建设工程有哪几项？")
+    lines = a.text.splitlines()
+    assert lines[0] == "“公共卫生防控救治能力建设工程”包括："
+    assert lines[1:] == ["建设现代化疾病预防控制体系。[1]", "完善现有传染病监测体系。[2]", "加强分级分层救治网络建设。[2]",
+                         "强化卫生监督体系建设。[3]"]
+    assert len(a.citations) == 3 and all("专栏1" in c.chunk.section for c in a.citations)
+    # The plan's headings answer verbatim; no model is asked to retell them.
+    b = _local(full_index, fake_openai).answer("振安专栏1公共卫生防控救治能力建设工程有哪几项？")
+    assert b.text == a.text and fake_openai.calls == 0
+
+
 def test_low_confidence_declines_without_calling_the_llm(full_index, fake_openai):
     tr = Trace()
     a = _llm(full_index, fake_openai).answer("滨海新区2021年补短板计划总共安排了多少资金？", trace=tr)
@@ -275,6 +293,17 @@ def test_agreement_with_the_plans_best_sentence(answer, quoted, years, agrees):
     from vectorstore.query import QueryInfo
 
     assert _agrees(answer, quoted, QueryInfo("问题", (), (), True, years)) is agrees
+
+
+def test_agreement_is_with_the_clause_the_question_asks_about():
+    from assistant.pipeline import _agrees
+    from vectorstore.query import QueryInfo
+
+    quoted = ("到2025年，30%的中医馆建成示范中医馆，乡镇卫生院、社区卫生服务中心提供中医非药物疗法的比例达到100%，"
+              "村卫生室提供中医非药物疗法的比例达到75%。[1]")
+    info = QueryInfo("村卫生室到2025年提供中医非药物疗法的比例要达到多少？", (), (), True, ("2025",))
+    assert not _agrees("村卫生室提供中医非药物疗法的比例要达到100%[1]。", quoted, info)
+    assert _agrees("村卫生室的比例要达到75%[1]。", quoted, info)
 
 
 def test_embedded_models_reply_draft_sees_the_plans_full_title(full_index, fake_openai):

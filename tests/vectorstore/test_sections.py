@@ -1,0 +1,62 @@
+"""Questions naming a section of a plan: ordinals, headings, and the section's items on the real index."""
+
+from __future__ import annotations
+
+import pytest
+
+from vectorstore.retrieve import Corpus, Filters, HybridRetriever
+from vectorstore.sections import core, ordinal
+
+
+@pytest.mark.parametrize(("text", "n"), [
+    ("重点问题里，第三条讲的是什么？", 3), ("第12项是什么", 12), ("第十一条", 11), ("第二十个方面", 20),
+    ("第十条", 10), ("十三五期间", None), ("第一次会议", None),
+])
+def test_ordinal(text, n):
+    assert ordinal(text) == n
+
+
+@pytest.mark.parametrize(("heading", "want"), [
+    ("（五）增强卫生健康事业发展动力", "增强卫生健康事业发展动力"),
+    ("专栏1 公共卫生防控救治能力建设工程", "公共卫生防控救治能力建设工程"),
+    ("12.深化公立医院综合改革", "深化公立医院综合改革"),
+    ("第四部分“十四五”东丽区卫生健康改革规划重点任务", "十四五东丽区卫生健康改革规划重点任务"),
+])
+def test_core_drops_numbering_and_quotes(heading, want):
+    assert core(heading) == want
+
+
+@pytest.fixture(scope="module")
+def corpus(full_index):
+    return Corpus.open(full_index / "indexes" / "default")
+
+
+def test_an_ordinal_picks_the_nth_item_of_the_named_section(corpus):
+    m = corpus.sections.find("滨海补短板计划列的重点问题里，第三条讲的是什么？", ("binhai",))
+    assert m is not None and m.heading == "二、重点问题" and m.ordinal == 3
+    assert [corpus.chunks[i].text[:13] for i in m.picked] == ["3.龙头医院建设亟待加强。"]
+    # Past the last item nothing is picked: the question is then answered by word search.
+    assert corpus.sections.find("滨海重点问题的第九条是什么？", ("binhai",)).picked == ()
+
+
+def test_a_list_question_picks_each_item_of_the_quoted_heading(corpus):
+    m = corpus.sections.find("滨海计划“增强卫生健康事业发展动力”这一块包括哪几项任务？", ("binhai",))
+    assert m is not None and m.wants_list
+    assert [h for h, _ in m.items] == ["12.深化公立医院综合改革", "13.加大人才招聘引进和培养力度"]
+    box = corpus.sections.find("振安专栏1有哪几项？", ("zhenan",))
+    assert box is not None and box.heading.startswith("专栏1") and len(box.items) == 3
+
+
+def test_no_section_when_none_is_named_or_several_plans_share_it(corpus):
+    assert corpus.sections.find("东丽区2025年每千人口执业医师数目标是多少？", ("dongli",)) is None
+    # "保障措施" heads a section in several plans; a question naming none of them is not structural.
+    assert corpus.sections.find("保障措施包括哪些？") is None
+
+
+def test_search_puts_the_named_item_first_and_respects_filters(corpus):
+    r = HybridRetriever(corpus)
+    hits = r.search("滨海补短板计划列的重点问题里，第三条讲的是什么？", 5)
+    assert hits[0].source == "section" and hits[0].chunk.text.startswith("3.龙头医院建设亟待加强")
+    assert all(h.source != "section" for h in hits[1:])
+    hits = r.search("滨海补短板计划列的重点问题里，第三条讲的是什么？", 5, Filters(doc_ids=("dongli",)))
+    assert all(h.source != "section" and h.chunk.doc_id == "dongli" for h in hits)

@@ -1,0 +1,111 @@
+"""Questions that name a section of a plan, answered by the plan's structure rather than its words.
+
+"重点问题里，第三条讲的是什么？" shares no word with the passage it wants ("3.龙头医院建设亟待加强。…"),
+and "“增强卫生健康事业发展动力”这一块包括哪几项任务？" wants the headings *under* the one it names,
+whose passages repeat none of its words. Word and meaning overlap cannot find either; the section
+paths the splitter recorded can: a question quoting a heading picks that section, an ordinal
+("第三条") picks its Nth item, and a list question gets each item's first passage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vectorstore.headings import match_heading
+from vectorstore.types import Chunk
+
+MIN_CORE_CHARS = 4  # "重点问题", "主要任务": shorter headings ("概述") are too common to name a section
+_ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
+_LIST = re.compile(r"哪几|哪些|几项|几个方面|包括什么|包括哪|有什么|都有|分别是|列了")
+_NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
+_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def ordinal(text: str) -> int | None:
+    """'第三条讲的是什么' → 3; '第12项' → 12; '第十一条' → 11; no ordinal → None."""
+    m = _ORDINAL.search(text)
+    if not m:
+        return None
+    s = m.group(1)
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return _DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0)
+    return _DIGITS.get(s)
+
+
+def core(heading: str) -> str:
+    """A heading without its numbering: '（五）增强卫生健康事业发展动力' → '增强卫生健康事业发展动力';
+    '专栏1 公共卫生防控救治能力建设工程' → '公共卫生防控救治能力建设工程'."""
+    m = match_heading(heading)
+    body = m.body if m else heading
+    return _NOISE.sub("", body).rstrip("。")
+
+
+@dataclass(frozen=True)
+class SectionMatch:
+    doc_id: str
+    heading: str  # as the plan writes it
+    items: tuple[tuple[str, tuple[int, ...]], ...]  # each sub-heading, with its chunks' indices
+    chunks: tuple[int, ...]  # every chunk under the heading, in reading order
+    ordinal: int | None = None
+    wants_list: bool = False
+
+    @property
+    def picked(self) -> tuple[int, ...]:
+        """The chunks the question wants: the Nth item's, each item's first, or the whole section's."""
+        if self.ordinal is not None:
+            return self.items[self.ordinal - 1][1] if 0 < self.ordinal <= len(self.items) else ()
+        if self.wants_list and self.items:
+            return tuple(idx[0] for _, idx in self.items)
+        return self.chunks
+
+
+class SectionIndex:
+    """Which chunks stand under each heading of each plan, built once per corpus."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self._under: dict[tuple[str, str], list[int]] = {}  # (doc_id, heading) → chunk indices
+        for i, c in enumerate(chunks):
+            if c.kind == "table":
+                continue
+            for h in c.section_path:
+                self._under.setdefault((c.doc_id, h), []).append(i)
+        self._chunks = chunks
+        self._cores = [(core(h), d, h) for d, h in self._under]
+        self._cores = [t for t in self._cores if len(t[0]) >= MIN_CORE_CHARS]
+        self._boxes = {(d, re.sub(r"\s", "", m.group(0))): h for d, h in self._under
+                       if (m := re.match(r"专栏\s*\d+", h))}
+
+    def find(self, question: str, doc_ids: Sequence[str] = ()) -> SectionMatch | None:
+        """The section a question names, within the plans it names (or the one plan holding that
+        heading): '滨海补短板计划列的重点问题里，第三条讲的是什么？' → binhai's '二、重点问题', ordinal 3."""
+        q = _NOISE.sub("", question)
+        named = [(len(c), d, h) for c, d, h in self._cores if c in q and (not doc_ids or d in doc_ids)]
+        for m in re.finditer(r"专栏(\d+)(?!\d)", q):
+            for d in doc_ids:
+                h = self._boxes.get((d, f"专栏{m.group(1)}"))
+                if h:
+                    named.append((len(core(h)) + 1, d, h))
+        if not named:
+            return None
+        best = max(n for n, _, _ in named)
+        top = {(d, h) for n, d, h in named if n == best}
+        if len({d for d, _ in top}) != 1:
+            return None  # the same heading in several plans and none named: not a structural question
+        doc_id, heading = min(top, key=lambda t: len(self._under[t]))  # the innermost of equal names
+        return self._match(doc_id, heading, ordinal(question), bool(_LIST.search(question)))
+
+    def _match(self, doc_id: str, heading: str, nth: int | None, wants_list: bool) -> SectionMatch:
+        idx = self._under[(doc_id, heading)]
+        items: dict[str, list[int]] = {}
+        for i in idx:
+            path = self._chunks[i].section_path
+            at = path.index(heading)
+            if at + 1 < len(path):
+                items.setdefault(path[at + 1], []).append(i)
+        return SectionMatch(doc_id, heading, tuple((h, tuple(v)) for h, v in items.items()), tuple(idx),
+                            nth, wants_list)
