@@ -385,7 +385,7 @@ class Assistant:
 
     def _llm_answer(self, chat: Any, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool,
                     tr: Trace, t0: float) -> Generator[dict[str, Any], None, Answer]:
-        from assistant.prompt import answer_messages
+        from assistant.prompt import answer_messages, shown
 
         local = self.generator_name == "local"
         # The embedded model's sentences, scored once for its context and for the "原文" check.
@@ -408,7 +408,7 @@ class Assistant:
             yield {"type": "token", "text": piece}
         tr.stages["generate"] = time.perf_counter() - t2
         raw = "".join(parts).strip()
-        texts = [c.text for c in chunks]  # numbers are checked against what the model was shown
+        texts = [shown(c) for c in chunks]  # numbers are checked against what the model was shown
         checked = check_answer(attribute(raw, texts, question=q), texts, q)
         if checked.refused and not local and tr.coverage < TRUST_LLM_REFUSAL_BELOW:
             # The passages only partly cover the question and the model says they do not answer

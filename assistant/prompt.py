@@ -41,14 +41,18 @@ def short_title(chunk: Chunk) -> str:
     return str(chunk.meta.get("title", "")) or chunk.doc_id
 
 
+def shown(c: Chunk, max_chars: int = 420) -> str:
+    """A passage as the model reads it: '《东丽区…规划》 第三部分… › 四、…\\n…passage…'. The answer is
+    checked against this whole text: a model copying its heading ('20.深入开展健康振安行动') copies
+    what it was shown."""
+    text = c.text if len(c.text) <= max_chars else c.text[:max_chars] + "……"
+    section = f" {c.section}" if c.section else ""
+    return f"《{short_title(c)}》{section}\n{text}"
+
+
 def passage_block(chunks: Sequence[Chunk], max_chars: int = 420) -> str:
     """'[1] 《东丽区…规划》 第三部分… › 四、…\\n…passage…' for each passage."""
-    parts = []
-    for i, c in enumerate(chunks, 1):
-        text = c.text if len(c.text) <= max_chars else c.text[:max_chars] + "……"
-        section = f" {c.section}" if c.section else ""
-        parts.append(f"[{i}] 《{short_title(c)}》{section}\n{text}")
-    return "\n\n".join(parts)
+    return "\n\n".join(f"[{i}] {shown(c, max_chars)}" for i, c in enumerate(chunks, 1))
 
 
 def answer_messages(question: str, chunks: Sequence[Chunk], reply: bool = False,

@@ -306,6 +306,19 @@ def test_agreement_is_with_the_clause_the_question_asks_about():
     assert _agrees("村卫生室的比例要达到75%[1]。", quoted, info)
 
 
+def test_embedded_model_copying_a_heading_and_citing_the_wrong_passage_is_repointed(full_index, fake_openai):
+    local, q = _local(full_index, fake_openai), "健康振安行动的专业技术支撑由谁来提供？"
+    local.answer(q)
+    blocks = fake_openai.state.requests[-1]["messages"][-1]["content"].split("\n\n[")
+    right = next(i for i, b in enumerate(blocks, 1) if "组建健康振安行动专家咨询委员会" in b)
+    wrong = next(i for i in range(1, len(blocks) + 1) if i != right)
+    # The 1.5B model copied the passage's heading ("20.") with its sentence and cited another passage.
+    fake_openai.script.reply = f"《振安区》 20.深入开展健康振安行动完善专项行动组，组建健康振安行动专家咨询委员会，提供专业技术支持[{wrong}]。"
+    a = local.answer(q)
+    assert a.generator == "local" and "专家咨询委员会" in a.text
+    assert [c.chunk.section_path[-1] for c in a.citations] == ["20.深入开展健康振安行动"]
+
+
 def test_embedded_models_reply_draft_sees_the_plans_full_title(full_index, fake_openai):
     fake_openai.script.reply = "您好！根据《天津市东丽区卫生健康事业发展“十四五”规划》，每千人口执业医师数提高到2.8[1]。感谢您的关注。"
     a = _local(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？", reply=True)
