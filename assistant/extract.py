@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from vectorstore.headings import is_heading
 from vectorstore.query import QueryInfo
+from vectorstore.sections import SectionMatch, title
 from vectorstore.sections import core as heading_core
 from vectorstore.types import Hit
 
@@ -222,29 +223,45 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
     return render(chosen, hits, multi_doc)
 
 
-def outline(hits: Sequence[Hit], heading: str, nth: int | None, max_chars: int = 200) -> Composed:
+def outline(hits: Sequence[Hit], named: SectionMatch, max_chars: int = 200) -> Composed:
     """A question naming a section by its heading, answered from the plan's own structure, each
     line cited: the Nth item ('第三条' → '“重点问题”第3条：3.龙头医院建设亟待加强。第五中心医院…[1]')
     or each item's label ('包括哪几项' → '12.深化公立医院综合改革。[1]', '13.加大人才…[2]').
     Only the hits retrieval picked by position (source "section") are used."""
     used = [i for i, h in enumerate(hits) if h.source == "section"]
-    title = heading_core(heading)
-    lines: list[str] = []
+    if not used:
+        return Composed("", ())
+    name = re.sub(r"[“”]", "", title(named.heading))  # it is quoted as a whole
+    if named.ordinal is not None:
+        return Composed(f"“{name}”第{named.ordinal}条：{_item(hits[used[0]].chunk.text, named, max_chars)}[1]",
+                        (used[0],))
+    lines = [f"“{name}”包括："]
     order: list[int] = []
     for i in used:
-        n = len(order) + 1
-        if nth is not None:
-            body = "".join(s for s in _SENT.split(hits[i].chunk.text.replace("\n", "")) if s)
-            lines.append(f"“{title}”第{nth}条：{_clip(body[:max_chars]) if len(body) > max_chars else body}[{n}]")
-        else:
-            labels = _labels(hits[i].chunk.text, title)
-            if not labels:
-                continue
-            lines += [f"{label}[{n}]" for label in labels]
-        order.append(i)
-    if nth is None and lines:
-        lines.insert(0, f"“{title}”包括：")
-    return Composed("\n".join(lines), tuple(order))
+        labels = [label for label, idx in named.items if idx[0] == i] if named.enumerated \
+            else _labels(hits[i].chunk.text, heading_core(named.heading))
+        if labels:
+            order.append(i)
+            lines += [f"{label}[{len(order)}]" for label in labels]
+    return Composed("\n".join(lines), tuple(order)) if order else Composed("", ())
+
+
+def _item(text: str, named: SectionMatch, max_chars: int) -> str:
+    """The Nth item's text: from its label to the next point ("三是…" up to "四是"), or its first
+    passage under its heading, cut at a sentence end near ``max_chars``."""
+    assert named.ordinal is not None
+    label = named.items[named.ordinal - 1][0]
+    if named.enumerated:
+        start = max(0, text.find(label))
+        nxt = text.find(named.items[named.ordinal][0], start + 1) if named.ordinal < len(named.items) else -1
+        body = text[start : nxt if nxt > start else len(text)]
+    else:
+        # An item with sub-items: its first passage starts at "1.…", so its own heading leads.
+        body = text if heading_core(label) in heading_core(text[:80]) else f"{label}\n{text}"
+    if len(body) > max_chars:
+        cut = body.rfind("。", 0, max_chars)
+        body = body[: cut + 1] + "……" if cut > 40 else body[:max_chars] + "……"
+    return "\n".join(x.strip() for x in body.splitlines() if x.strip())  # a heading keeps its own line
 
 
 def _labels(text: str, title: str) -> list[str]:

@@ -203,19 +203,18 @@ class Assistant:
         places = unknown_places(q, self._plan_text.__contains__)
         verdict = self._verdict(q, info, hits) if hits and not places else Verdict(False)
         tr.verdict = verdict
-        structural = bool(hits) and hits[0].source == "section"
-        if not hits or (tr.coverage < self.min_coverage or not verdict.answerable) and not structural:
+        # A question naming a section and asking for its Nth item or its items: the plan's own
+        # headings answer it verbatim, whatever words they share with the question.
+        named = corpus.sections.find(q, info.doc_ids) if hits and hits[0].source == "section" else None
+        structure = outline(hits, named) if named is not None and not places else None
+        structure = structure if structure is not None and structure.text else None
+        if not hits or (tr.coverage < self.min_coverage or not verdict.answerable) and not structure:
             ans = self._refusal(q, reply, verdict.reason, places)
-            tr.stages["total"] = time.perf_counter() - t0
-            tr.first_token = tr.stages["total"]
-            yield {"type": "token", "text": ans.text}
-            yield {"type": "final", "answer": ans}
-            return
-        named = corpus.sections.find(q, info.doc_ids) if hits[0].source == "section" else None
-        if named is not None and (named.ordinal is not None or named.wants_list):
-            # The question names a section and asks for its Nth item or its items: the plan's
-            # own headings answer it verbatim, whatever words they share with the question.
-            ans = self._quoted(q, outline(hits, named.heading, named.ordinal), hits, reply, "", "extractive")
+        elif structure:
+            ans = self._quoted(q, structure, hits, reply, "", "extractive")
+        else:
+            ans = None
+        if ans is not None:
             tr.stages["total"] = time.perf_counter() - t0
             tr.first_token = tr.stages["total"]
             yield {"type": "token", "text": ans.text}

@@ -165,7 +165,7 @@ class HybridParams:
     w_syn: float = 0.3  # weight of synonym matches relative to the question's own words
     dense_weight_named: float | None = None  # dense weight when plans are named (None = same)
     sections: bool = True  # a question naming a heading gets that section (its Nth item, its items)
-    section_bonus: float = 0.3  # a named section's passages, when no item or list is asked
+    section_bonus: float = 0.3  # a named section's passages, when no item of it is asked for
 
 
 Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
@@ -220,9 +220,8 @@ class HybridRetriever:
         info, fused, parts, mask = self.scores(query, filters)
         named = c.sections.find(query, info.doc_ids) if p.sections else None
         picked = [i for i in named.picked if mask[i]] if named else []
-        if named and picked and named.ordinal is None and not named.wants_list:
-            fused = fused + p.section_bonus * np.isin(np.arange(len(fused)), picked)
-            picked = []
+        if named and not picked:
+            fused = fused + p.section_bonus * np.isin(np.arange(len(fused)), named.chunks)
         order = _top(fused, mask, max(k * 8, 40))
         if not order:
             return []

@@ -17,10 +17,22 @@ from vectorstore.headings import match_heading
 from vectorstore.types import Chunk
 
 MIN_CORE_CHARS = 4  # "重点问题", "主要任务": shorter headings ("概述") are too common to name a section
+MIN_TAIL_CHARS = 5  # a heading's ending this long names it ("面临的问题"); "体系建设" does not
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
 _LIST = re.compile(r"哪几|哪些|几项|几个方面|包括什么|包括哪|有什么|都有|分别是|列了")
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# "一是…。二是…。": how the plans enumerate points inside one paragraph.
+_ENUM = re.compile(r"(?:^|(?<=[。；：\n]))\s*([一二三四五六七八九十]{1,2})是")
+
+
+def _tail(heading: str, q: str) -> int:
+    """How many of a heading's last characters (MIN_TAIL_CHARS or more) a question names; a Chinese
+    heading ends with its head noun: '面临的问题' names '天津市…发展面临的问题' (5)."""
+    for start in range(1, len(heading) - MIN_TAIL_CHARS + 1):
+        if heading[start:] in q:
+            return len(heading) - start
+    return 0
 
 
 def ordinal(text: str) -> int | None:
@@ -37,12 +49,17 @@ def ordinal(text: str) -> int | None:
     return _DIGITS.get(s)
 
 
-def core(heading: str) -> str:
-    """A heading without its numbering: '（五）增强卫生健康事业发展动力' → '增强卫生健康事业发展动力';
-    '专栏1 公共卫生防控救治能力建设工程' → '公共卫生防控救治能力建设工程'."""
+def title(heading: str) -> str:
+    """A heading as a reader names it, without its numbering: '（五）增强卫生健康事业发展动力' →
+    '增强卫生健康事业发展动力'; '专栏1 公共卫生防控救治能力建设工程' → '公共卫生防控救治能力建设工程'."""
     m = match_heading(heading)
-    body = m.body if m else heading
-    return _NOISE.sub("", body).rstrip("。")
+    return (m.body if m else heading).strip().rstrip("。")
+
+
+def core(heading: str) -> str:
+    """A heading's title without quotes or punctuation, for matching: '第四部分“十四五”东丽区…重点任务'
+    → '十四五东丽区…重点任务'."""
+    return _NOISE.sub("", title(heading))
 
 
 @dataclass(frozen=True)
@@ -53,15 +70,17 @@ class SectionMatch:
     chunks: tuple[int, ...]  # every chunk under the heading, in reading order
     ordinal: int | None = None
     wants_list: bool = False
+    enumerated: bool = False  # the items are a paragraph's "一是…二是…" points, labelled by sentence
 
     @property
     def picked(self) -> tuple[int, ...]:
-        """The chunks the question wants: the Nth item's, each item's first, or the whole section's."""
+        """The chunks an ordinal or list question wants: the Nth item's, or each item's first;
+        none when the section has no such item (word search then answers)."""
         if self.ordinal is not None:
             return self.items[self.ordinal - 1][1] if 0 < self.ordinal <= len(self.items) else ()
-        if self.wants_list and self.items:
-            return tuple(idx[0] for _, idx in self.items)
-        return self.chunks
+        if self.wants_list:
+            return tuple(dict.fromkeys(idx[0] for _, idx in self.items))
+        return ()
 
 
 class SectionIndex:
@@ -84,7 +103,11 @@ class SectionIndex:
         """The section a question names, within the plans it names (or the one plan holding that
         heading): '滨海补短板计划列的重点问题里，第三条讲的是什么？' → binhai's '二、重点问题', ordinal 3."""
         q = _NOISE.sub("", question)
-        named = [(len(c), d, h) for c, d, h in self._cores if c in q and (not doc_ids or d in doc_ids)]
+        nth = ordinal(question)
+        # A heading's ending names it only beside an ordinal ("面临的问题…第三个"): alone, a tail like
+        # "社区卫生服务中心" is just a topic many headings end with.
+        named = [(n, d, h) for c, d, h in self._cores
+                 if (not doc_ids or d in doc_ids) and (n := len(c) if c in q else _tail(c, q) if nth else 0)]
         for m in re.finditer(r"专栏(\d+)(?!\d)", q):
             for d in doc_ids:
                 h = self._boxes.get((d, f"专栏{m.group(1)}"))
@@ -97,7 +120,7 @@ class SectionIndex:
         if len({d for d, _ in top}) != 1:
             return None  # the same heading in several plans and none named: not a structural question
         doc_id, heading = min(top, key=lambda t: len(self._under[t]))  # the innermost of equal names
-        return self._match(doc_id, heading, ordinal(question), bool(_LIST.search(question)))
+        return self._match(doc_id, heading, nth, bool(_LIST.search(question)))
 
     def _match(self, doc_id: str, heading: str, nth: int | None, wants_list: bool) -> SectionMatch:
         idx = self._under[(doc_id, heading)]
@@ -107,5 +130,27 @@ class SectionIndex:
             at = path.index(heading)
             if at + 1 < len(path):
                 items.setdefault(path[at + 1], []).append(i)
-        return SectionMatch(doc_id, heading, tuple((h, tuple(v)) for h, v in items.items()), tuple(idx),
-                            nth, wants_list)
+        if items:
+            return SectionMatch(doc_id, heading, tuple((h, tuple(v)) for h, v in items.items()), tuple(idx),
+                                nth, wants_list)
+        points = enumerated([(i, self._chunks[i].text) for i in idx])
+        return SectionMatch(doc_id, heading, tuple((label, (i,)) for i, label in points), tuple(idx), nth,
+                            wants_list, enumerated=bool(points))
+
+
+def enumerated(passages: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The '一是…' points of a section, each its first sentence with its passage, when they run
+    一, 二, 三 in order (across passages, as a long paragraph is split): '…一是基层服务供给不足的问题
+    依然存在。与…二是…' → [(i, '一是基层服务供给不足的问题依然存在。'), (i, '二是…'), …]. A second
+    list starting again at '一是' makes the numbering ambiguous: none."""
+    out: list[tuple[int, str]] = []
+    for i, text in passages:
+        for m in _ENUM.finditer(text):
+            n = ordinal(f"第{m.group(1)}条")
+            if n == 1 and out:
+                return []
+            if n != len(out) + 1:
+                continue
+            end = re.search(r"[。；]", text[m.start(1) :])
+            out.append((i, text[m.start(1) : m.start(1) + end.end()] if end else text[m.start(1) :]))
+    return out if len(out) >= 2 else []

@@ -178,6 +178,17 @@ def test_the_nth_item_of_a_named_section_is_quoted(extractive):
     assert [c.chunk.section_path[-1] for c in a.citations] == ["3.龙头医院建设亟待加强"]
 
 
+@pytest.mark.parametrize(("question", "start"), [
+    ("天津基层规划里面临的问题第三个是什么？", "“天津市十四五基层卫生健康事业发展面临的问题”第3条：三是基层卫生信息化建设水平还不高。[1]"),
+    ("天津基层规划保障措施第二条？", "“保障措施”第2条：（二）履行工作职责\n各区要强化部门协同配合"),
+    # An item with sub-items: its heading leads its first passage.
+    ("东丽规划重点任务第二个方面讲什么？", "“十四五东丽区卫生健康改革规划重点任务”第2条：二、构建居民全生命周期健康管理\n1.结合"),
+])
+def test_the_nth_point_or_item_is_quoted_from_where_it_starts(extractive, question, start):
+    a = extractive.answer(question)
+    assert a.text.startswith(start) and len(a.citations) == 1, a.text
+
+
 def test_a_named_sections_items_are_listed_each_cited(full_index, extractive, fake_openai):
     a = extractive.answer("振安专栏1公共卫生防控救治能力建设工程有哪几项？")
     lines = a.text.splitlines()
