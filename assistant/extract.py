@@ -225,7 +225,7 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
 
 def outline(hits: Sequence[Hit], named: SectionMatch, max_chars: int = 200) -> Composed:
     """A question naming a section by its heading, answered from the plan's own structure, each
-    line cited: the Nth item ('第三条' → '“重点问题”第3条：3.龙头医院建设亟待加强。第五中心医院…[1]')
+    line cited: the Nth item ('第三条' → '“重点问题”：3.龙头医院建设亟待加强。第五中心医院…[1]')
     or each item's label ('包括哪几项' → '12.深化公立医院综合改革。[1]', '13.加大人才…[2]').
     Only the hits retrieval picked by position (source "section") are used."""
     used = [i for i, h in enumerate(hits) if h.source == "section"]
@@ -233,8 +233,8 @@ def outline(hits: Sequence[Hit], named: SectionMatch, max_chars: int = 200) -> C
         return Composed("", ())
     name = re.sub(r"[“”]", "", title(named.heading))  # it is quoted as a whole
     if named.ordinal is not None:
-        return Composed(f"“{name}”第{named.ordinal}条：{_item(hits[used[0]].chunk.text, named, max_chars)}[1]",
-                        (used[0],))
+        # No "第3条" of our own: every figure in an answer is one the cited passage holds.
+        return Composed(f"“{name}”：{_item(hits[used[0]].chunk.text, named, max_chars)}[1]", (used[0],))
     lines = [f"“{name}”包括："]
     order: list[int] = []
     for i in used:

@@ -231,7 +231,7 @@ class HybridRetriever:
             fused = fused.copy()
             fused[picked] = top
             hits = self._hits(info, fused, parts, mask, picked + [i for i in order if i not in picked],
-                              max(k, len(picked)), self.name)
+                              max(k, len(picked)))
             return [replace(h, source="section") if n < len(picked) else h for n, h in enumerate(hits)]
         if p.diversify and len(info.doc_ids) != 1:
             best: dict[str, float] = {}
@@ -240,16 +240,16 @@ class HybridRetriever:
             top = float(fused[order[0]])
             want = list(info.doc_ids) or [d for d, s in best.items() if s >= p.cover_ratio * top]
             order = diversify(order, c.doc_of, k, want)
-        return self._hits(info, fused, parts, mask, order, k, self.name)
+        return self._hits(info, fused, parts, mask, order, k)
 
     def _hits(self, info: QueryInfo, fused: np.ndarray, parts: dict[str, np.ndarray], mask: np.ndarray,
-              order: Sequence[int], k: int, source: str) -> list[Hit]:
+              order: Sequence[int], k: int) -> list[Hit]:
         """The first k of ``order`` as hits, with each retriever's rank and the query words they hold."""
         c = self.corpus
         ranks = {name: _ranks(s, mask) for name, s in parts.items()}
         q_tokens = c.build.bm25.tokenizer.tokens(info.expanded)
         return [
-            Hit(chunk=c.chunks[i], score=float(fused[i]), source=source,
+            Hit(chunk=c.chunks[i], score=float(fused[i]), source=self.name,
                 ranks={name: int(r[i]) for name, r in ranks.items()}, matched=c.matched_terms(q_tokens, c.chunks[i]))
             for i in order[:k]
         ]

@@ -17,7 +17,7 @@ from vectorstore.headings import match_heading
 from vectorstore.types import Chunk
 
 MIN_CORE_CHARS = 4  # "重点问题", "主要任务": shorter headings ("概述") are too common to name a section
-MIN_TAIL_CHARS = 5  # a heading's ending this long names it ("面临的问题"); "体系建设" does not
+MIN_TAIL_CHARS = 4  # a heading's ending this long names it beside an ordinal ("面临的问题", "保障措施")
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
 _LIST = re.compile(r"哪几|哪些|几项|几个方面|包括什么|包括哪|有什么|都有|分别是|列了")
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
