@@ -18,12 +18,14 @@ cache of the last prompt and evaluates only what differs, so the fixed system pr
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
@@ -78,8 +80,11 @@ def create_app(llm: Any, alias: str) -> FastAPI:
         content = body.get("content") if isinstance(body, dict) else None
         if not isinstance(content, str):
             return _error(400, "'content' must be a string")
-        with lock:
-            return {"tokens": llm.tokenize(content.encode("utf-8"), add_bos=False)}
+        def run() -> list[int]:
+            with lock:
+                return list(llm.tokenize(content.encode("utf-8"), add_bos=False))
+
+        return {"tokens": await anyio.to_thread.run_sync(run)}
 
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Any:
@@ -100,24 +105,59 @@ def create_app(llm: Any, alias: str) -> FastAPI:
         if body.get("logprobs"):
             kwargs.update(logprobs=True, top_logprobs=int(body.get("top_logprobs") or 1))
         if body.get("stream"):
-            return StreamingResponse(_sse(llm, lock, kwargs, alias), media_type="text/event-stream")
-        with lock:
-            out = llm.create_chat_completion(**kwargs)
+            return StreamingResponse(_sse(llm, lock, kwargs, alias, request), media_type="text/event-stream")
+
+        def run() -> Any:
+            with lock:  # in a worker thread: the event loop keeps answering /health meanwhile
+                return llm.create_chat_completion(**kwargs)
+
+        out = await anyio.to_thread.run_sync(run)
         out["model"] = alias
         return out
 
     return app
 
 
-def _sse(llm: Any, lock: threading.Lock, kwargs: dict[str, Any], alias: str) -> Iterator[str]:
+_END = object()
+
+
+async def _sse(llm: Any, lock: threading.Lock, kwargs: dict[str, Any], alias: str,
+               request: Request) -> AsyncIterator[str]:
     """OpenAI's streaming wire format: one ``data: {chunk}`` event per token, then ``data: [DONE]``.
-    Runs in Starlette's thread pool; a client that disconnects closes it and frees the model."""
-    with lock:
-        cid = f"chatcmpl-{uuid.uuid4().hex[:16]}"
-        for chunk in llm.create_chat_completion(stream=True, **kwargs):
+
+    The model runs in its own thread and hands tokens over a queue; this generator never holds the
+    lock. When the client goes away (a closed browser tab, a caller's timeout) the thread stops at
+    its next token and frees the model. A generator that held the lock across ``yield`` stayed
+    suspended after a disconnect until garbage collection, and every later request waited forever.
+    """
+    cid = f"chatcmpl-{uuid.uuid4().hex[:16]}"
+    chunks: queue.Queue[Any] = queue.Queue()
+    cancel = threading.Event()
+
+    def work() -> None:
+        try:
+            with lock:
+                for chunk in llm.create_chat_completion(stream=True, **kwargs):
+                    if cancel.is_set():
+                        break
+                    chunks.put(chunk)
+        except Exception as exc:  # re-raised below, in the response, which ends the stream
+            chunks.put(exc)
+        finally:
+            chunks.put(_END)
+
+    threading.Thread(target=work, name="llm-stream", daemon=True).start()
+    try:
+        while (chunk := await anyio.to_thread.run_sync(chunks.get)) is not _END:
+            if isinstance(chunk, Exception):
+                raise chunk
+            if await request.is_disconnected():
+                return
             chunk["id"], chunk["model"] = cid, alias
             yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
-    yield "data: [DONE]\n\n"
+        yield "data: [DONE]\n\n"
+    finally:
+        cancel.set()
 
 
 def serve(gguf: str, port: int, n_ctx: int, threads: int, alias: str, stop: threading.Event) -> None:

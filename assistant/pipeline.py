@@ -203,9 +203,11 @@ class Assistant:
         places = unknown_places(q, self._plan_text.__contains__)
         verdict = self._verdict(q, info, hits) if hits and not places else Verdict(False)
         tr.verdict = verdict
-        # A question naming a section and asking for its Nth item or its items: the plan's own
-        # headings answer it verbatim, whatever words they share with the question.
-        named = corpus.sections.find(q, info.doc_ids) if hits and hits[0].source == "section" else None
+        # A question naming a section and asking what its Nth item or its items are: the plan's own
+        # headings answer it verbatim, whatever words they share with the question. Asked for a
+        # figure, a unit or a date in that item, the checks below decide as for any question.
+        asks_what = not info.indicator and info.asks in ("", "list")
+        named = corpus.sections.find(q, info.doc_ids) if hits and hits[0].source == "section" and asks_what else None
         structure = outline(hits, named) if named is not None and not places else None
         structure = structure if structure is not None and structure.text else None
         if not hits or (tr.coverage < self.min_coverage or not verdict.answerable) and not structure:

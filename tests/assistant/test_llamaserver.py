@@ -4,6 +4,9 @@ it is in test_localmodel.py (slow)."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import httpx
 import pytest
 from servers import live_uvicorn
@@ -51,3 +54,53 @@ def test_a_body_that_is_not_json_is_a_400(url):
 def test_tokenize_needs_text(url):
     r = httpx.post(f"{url}/tokenize", json={"content": 42})
     assert r.status_code == 400 and "'content' must be a string" in r.json()["error"]["message"]
+
+
+class _Slow:
+    """A model that writes one token every 50 ms, 200 of them (10 s in all), or answers after 2 s."""
+
+    def __init__(self) -> None:
+        self.closed = threading.Event()
+
+    def create_chat_completion(self, stream: bool = False, **_: object) -> object:
+        if not stream:
+            time.sleep(2)
+            return {"object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant",
+                                                                                        "content": "好"}}]}
+
+        def tokens():
+            try:
+                for _ in range(200):
+                    time.sleep(0.05)
+                    yield {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": "字"}}]}
+            finally:
+                self.closed.set()
+
+        return tokens()
+
+
+def test_a_client_leaving_mid_stream_frees_the_model_for_the_next_request():
+    slow = _Slow()
+    msgs = {"messages": [{"role": "user", "content": "你好"}]}
+    with live_uvicorn(create_app(slow, "qwen-test")) as u:
+        with httpx.stream("POST", f"{u}/v1/chat/completions", json={**msgs, "stream": True}, timeout=5) as r:
+            first = next(r.iter_lines())
+            assert first.startswith("data: ") and "字" in first
+        # Gone after one token: the model stops within moments, not after its 10 s answer (and not
+        # never, as when the stream held the model's lock while suspended).
+        t = time.monotonic()
+        r = httpx.post(f"{u}/v1/chat/completions", json=msgs, timeout=5)
+        assert r.status_code == 200 and r.json()["choices"][0]["message"]["content"] == "好"
+        assert time.monotonic() - t < 4.5 and slow.closed.wait(1)
+
+
+def test_health_answers_while_the_model_is_writing():
+    with live_uvicorn(create_app(_Slow(), "qwen-test")) as u:
+        pending = threading.Thread(target=httpx.post, args=(f"{u}/v1/chat/completions",),
+                                   kwargs={"json": {"messages": [{"role": "user", "content": "你好"}]}, "timeout": 5})
+        pending.start()
+        time.sleep(0.2)
+        t = time.monotonic()
+        assert httpx.get(f"{u}/health", timeout=5).status_code == 200
+        assert time.monotonic() - t < 1  # not after the 2 s answer
+        pending.join()

@@ -189,6 +189,12 @@ def test_the_nth_point_or_item_is_quoted_from_where_it_starts(extractive, questi
     assert a.text.startswith(start) and len(a.citations) == 1, a.text
 
 
+def test_a_figure_asked_of_a_named_item_is_checked_like_any_question(extractive):
+    # The item is found by position, but it holds no amount of money: declined, not quoted.
+    a = extractive.answer("东丽规划保障措施第四条要花多少钱？")
+    assert a.refused and not a.citations
+
+
 def test_a_named_sections_items_are_listed_each_cited(full_index, extractive, fake_openai):
     a = extractive.answer("振安专栏1公共卫生防控救治能力建设工程有哪几项？")
     lines = a.text.splitlines()
