@@ -122,7 +122,7 @@ def _repoint(sent: str, k: int, passages: Sequence[str]) -> tuple[str, list[int]
     many as the cited one, the mark is moved there.
     """
     body = _CITE_GROUP.sub("", sent)
-    grams = _bigrams(body)
+    grams = bigrams(body)
     if len(grams) < 6:
         return sent, [k]
     nums = [x for x in numbers(body) if len(x) > 1 or "." in x]
@@ -146,7 +146,7 @@ def _prune(sent: str, cited: list[int], passages: Sequence[str], q_nums: set[str
     shown ('…[1][2]'); a reader checking [2] would find nothing of the sentence there.
     """
     nums = [x for x in numbers(sent) if x not in q_nums]
-    grams = _bigrams(_CITE_GROUP.sub("", sent))
+    grams = bigrams(_CITE_GROUP.sub("", sent))
 
     def supports(k: int) -> bool:
         p = passages[k - 1]
@@ -170,10 +170,11 @@ def _dedupe_marks(text: str) -> str:
 
 def _share(grams: set[str], passage: str) -> float:
     """Share of a sentence's character pairs that stand in the passage."""
-    return len(grams & _bigrams(passage)) / max(1, len(grams))
+    return len(grams & bigrams(passage)) / max(1, len(grams))
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
+    """Character pairs of a text's words (digits and punctuation left out): how wording is compared."""
     t = re.sub(r"[\s，。；：、“”（）()《》\[\]0-9.]+", "", text)
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
@@ -194,7 +195,7 @@ def attribute(answer: str, passages: Sequence[str], min_overlap: float = 0.35, q
             continue
         nums = [x for x in numbers(body) if len(x) > 1 or "." in x]
         # Words echoed from the question are no evidence of where the rest came from.
-        grams = _bigrams(body) - _bigrams(question) or _bigrams(body)
+        grams = bigrams(body) - bigrams(question) or bigrams(body)
         best, best_score = 0, 0.0
         holders = 0
         for k, p in enumerate(passages, 1):

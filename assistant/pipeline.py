@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answerable import Verdict, judge, unknown_places
-from assistant.cite import REFUSAL, attribute, check_answer, numbers
+from assistant.cite import REFUSAL, attribute, bigrams, check_answer, numbers
 from assistant.extract import (
     FIGURE,
     Candidate,
@@ -201,21 +201,15 @@ class Assistant:
         tr.hits = hits
         tr.coverage = self._confidence(info, hits)
         places = unknown_places(q, self._plan_text.__contains__)
-        verdict = self._verdict(q, info, hits) if hits and not places else Verdict(False)
+        structure = self._structure(q, info, hits) if not places else None
+        verdict = Verdict(True) if structure is not None else Verdict(False) if places or not hits \
+            else self._verdict(q, info, hits)
         tr.verdict = verdict
-        # A question naming a section and asking what its Nth item or its items are: the plan's own
-        # headings answer it verbatim, whatever words they share with the question. Asked for a
-        # figure, a unit or a date in that item, the checks below decide as for any question.
-        asks_what = not info.indicator and info.asks in ("", "list")
-        named = corpus.sections.find(q, info.doc_ids) if hits and hits[0].source == "section" and asks_what else None
-        structure = outline(hits, named) if named is not None and not places else None
-        structure = structure if structure is not None and structure.text else None
-        if not hits or (tr.coverage < self.min_coverage or not verdict.answerable) and not structure:
-            ans = self._refusal(q, reply, verdict.reason, places)
-        elif structure:
+        ans = None
+        if structure is not None:
             ans = self._quoted(q, structure, hits, reply, "", "extractive")
-        else:
-            ans = None
+        elif not hits or tr.coverage < self.min_coverage or not verdict.answerable:
+            ans = self._refusal(q, reply, verdict.reason, places)
         if ans is not None:
             tr.stages["total"] = time.perf_counter() - t0
             tr.first_token = tr.stages["total"]
@@ -246,6 +240,17 @@ class Assistant:
             tr.first_token = tr.stages["total"]
         yield {"type": "token", "text": ans.text}
         yield {"type": "final", "answer": ans}
+
+    def _structure(self, q: str, info: QueryInfo, hits: Sequence[Hit]) -> Composed | None:
+        """The answer to a question naming a section and asking what its Nth item or its items are
+        (retrieval put them first): the plan's own headings, verbatim, whatever words they share
+        with the question. Asked for a figure, a unit or a date in that item, the usual checks
+        decide instead."""
+        if not hits or hits[0].source != "section" or info.indicator or info.asks not in ("", "list"):
+            return None
+        named = self.corpus.sections.find(q, info.doc_ids)
+        comp = outline(hits, named) if named is not None else None
+        return comp if comp is not None and comp.text else None
 
     def _covers(self, info: QueryInfo) -> Callable[[str], float]:
         """How much of the question a text covers: its own words, or (discounted) their synonyms;
@@ -511,9 +516,9 @@ def _asked_clauses(sentence: str, question: str) -> str:
     """The clauses of a sentence that share most words with the question, where the sentence pairs
     several subjects with figures: '乡镇卫生院…比例达到100%，村卫生室…比例达到75%' asked about
     '村卫生室' → '村卫生室…比例达到75%'. A model that copied the other clause's figure disagrees."""
-    pairs = {question[i : i + 2] for i in range(len(question) - 1) if not re.search(r"[\d\W]", question[i : i + 2])}
     clauses = [c for c in re.split(r"[，；。]", sentence) if FIGURE.search(c)]
     if len(clauses) < 2:
         return sentence
-    shared = [sum(c[i : i + 2] in pairs for i in range(len(c) - 1)) for c in clauses]
+    asked = bigrams(question)
+    shared = [len(bigrams(c) & asked) for c in clauses]
     return "，".join(c for c, n in zip(clauses, shared, strict=True) if n == max(shared))
