@@ -172,6 +172,13 @@ def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[
     return Verdict(not unmet, tuple(unmet), tuple(supporting), complete, tuple(ds))
 
 
+# China's provinces, provincial capitals and the largest cities, by the short names people use.
+_ELSEWHERE = re.compile(
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
+    "四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|石家庄|太原|沈阳|长春|哈尔滨|"
+    "南京|杭州|合肥|福州|南昌|济南|郑州|武汉|长沙|广州|海口|成都|贵阳|昆明|西安|兰州|西宁|呼和浩特|南宁|"
+    "拉萨|银川|乌鲁木齐|大连|青岛|宁波|厦门|深圳|苏州|无锡"
+)
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:新区|区|县|市)")
 # Words ending like a place name that are not one ("社区", "城市", "全市").
 _NOT_PLACE = re.compile(
@@ -179,16 +186,28 @@ _NOT_PLACE = re.compile(
     r"城|超|上|门|都|全|本|该|各|我|每|省|县|中心)(?:区|市|县)$|[的我们这那个在]")
 
 
-def unknown_places(question: str, mentioned: Callable[[str], bool]) -> list[str]:
-    """Districts or cities a question names that no plan mentions at all: a question about
-    '天津河西区' is not answered by the 东丽 plan however well the words match.
-    '天津河西区2025年人均预期寿命目标是多少？' → ['天津河西区'] when no plan text contains it."""
-    out = []
+def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Iterable[str] = ()) -> list[str]:
+    """Districts or cities a question names that no plan mentions at all, and provinces or big
+    cities that are none of the plans' ``regions``: a question about '天津河西区' or '上海' is not
+    answered by the 东丽 plan however well the words match.
+    '天津河西区2025年人均预期寿命目标是多少？' → ['天津河西区'] when no plan text contains it;
+    '上海2025年人均预期寿命目标是多少？' → ['上海'] unless a plan's city or province is 上海."""
+    own = {re.sub(r"(省|市|自治区|特别行政区)$", "", r) for r in regions if r}  # the plans' own provinces, cities
+    out: list[str] = []
     for m in _PLACE.finditer(question):
         name = m.group(0)
         if _NOT_PLACE.search(name) or mentioned(name):
             continue
         # "天津河西区": a known city prefix does not make the district known.
         if not any(mentioned(name[i:]) for i in range(1, len(name) - 1)):
+            out.append(name)
+    # Provinces and big cities named without 市 ("上海", "河北省", "广州"): the plans mention some in
+    # passing ("选派优秀医生到北京上海等地进修"), which does not make them cover those places.
+    # "杭州道街", "南京路": a big city's name inside a local one (the plans write "杭州道") is not it.
+    for m in _ELSEWHERE.finditer(question):
+        name, after = m.group(0), question[m.end() : m.end() + 1]
+        if name in own or after and (after in "道路街巷里桥村镇乡" or mentioned(name + after)):
+            continue
+        if not any(name in o or o in name for o in out):
             out.append(name)
     return out

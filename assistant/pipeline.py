@@ -100,6 +100,7 @@ class Assistant:
         self._build_id: str | None = None
         self._df: Counter[str] = Counter()
         self._plan_text = ""
+        self._regions: tuple[str, ...] = ()
         self.min_coverage = min_coverage
 
     # -- index ------------------------------------------------------------------------------
@@ -116,6 +117,7 @@ class Assistant:
             build = self._corpus.build
             self._plan_text = "\n".join(
                 [build.doc_text(d) for d in build.docs] + [str(d.meta.title) for d in build.docs.values()])
+            self._regions = tuple({r for d in build.docs.values() for r in (d.meta.province, d.meta.city) if r})
         return self._corpus
 
     @property
@@ -200,7 +202,7 @@ class Assistant:
         tr.stages["retrieve"] = time.perf_counter() - t1
         tr.hits = hits
         tr.coverage = self._confidence(info, hits)
-        places = unknown_places(q, self._plan_text.__contains__)
+        places = unknown_places(q, self._plan_text.__contains__, self._regions)
         structure = self._structure(q, info, hits) if not places else None
         verdict = Verdict(True) if structure is not None else Verdict(False) if places or not hits \
             else self._verdict(q, info, hits)

@@ -189,6 +189,12 @@ def test_the_nth_point_or_item_is_quoted_from_where_it_starts(extractive, questi
     assert a.text.startswith(start) and len(a.citations) == 1, a.text
 
 
+def test_a_big_city_the_plans_only_mention_in_passing_is_declined_by_name(extractive):
+    # The 东丽 plan sends doctors "到北京上海等地进修"; that does not make it a plan for 上海.
+    a = extractive.answer("上海2025年人均预期寿命目标是多少？")
+    assert a.refused and not a.citations and any("上海" in n for n in a.notes)
+
+
 def test_a_figure_asked_of_a_named_item_is_checked_like_any_question(extractive):
     # The item is found by position, but it holds no amount of money: declined, not quoted.
     a = extractive.answer("东丽规划保障措施第四条要花多少钱？")
