@@ -186,12 +186,14 @@ _NOT_PLACE = re.compile(
     r"城|超|上|门|都|全|本|该|各|我|每|省|县|中心)(?:区|市|县)$|[的我们这那个在]")
 
 
-def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Iterable[str] = ()) -> list[str]:
+def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Iterable[str] = (),
+                   plan_named: bool = False) -> list[str]:
     """Districts or cities a question names that no plan mentions at all, and provinces or big
     cities that are none of the plans' ``regions``: a question about '天津河西区' or '上海' is not
     answered by the 东丽 plan however well the words match.
     '天津河西区2025年人均预期寿命目标是多少？' → ['天津河西区'] when no plan text contains it;
-    '上海2025年人均预期寿命目标是多少？' → ['上海'] unless a plan's city or province is 上海."""
+    '上海2025年人均预期寿命目标是多少？' → ['上海'] unless a plan's city or province is 上海.
+    A question naming one of the plans is about that plan: '东丽对湖北返津人员…' → []."""
     own = {re.sub(r"(省|市|自治区|特别行政区)$", "", r) for r in regions if r}  # the plans' own provinces, cities
     out: list[str] = []
     for m in _PLACE.finditer(question):
@@ -204,7 +206,7 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     # Provinces and big cities named without 市 ("上海", "河北省", "广州"): the plans mention some in
     # passing ("选派优秀医生到北京上海等地进修"), which does not make them cover those places.
     # "杭州道街", "南京路": a big city's name inside a local one (the plans write "杭州道") is not it.
-    for m in _ELSEWHERE.finditer(question):
+    for m in () if plan_named else _ELSEWHERE.finditer(question):
         name, after = m.group(0), question[m.end() : m.end() + 1]
         if name in own or after and (after in "道路街巷里桥村镇乡" or mentioned(name + after)):
             continue

@@ -202,7 +202,7 @@ class Assistant:
         tr.stages["retrieve"] = time.perf_counter() - t1
         tr.hits = hits
         tr.coverage = self._confidence(info, hits)
-        places = unknown_places(q, self._plan_text.__contains__, self._regions)
+        places = unknown_places(q, self._plan_text.__contains__, self._regions, plan_named=bool(info.doc_ids))
         structure = self._structure(q, info, hits) if not places else None
         verdict = Verdict(True) if structure is not None else Verdict(False) if places or not hits \
             else self._verdict(q, info, hits)

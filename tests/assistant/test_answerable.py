@@ -105,3 +105,9 @@ def test_places_no_plan_mentions(question, unknown):
     corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区 到北京上海等地进修学习 杭州道街"
     regions = ("天津市", "安徽省", "宿州市", "辽宁省", "丹东市")
     assert unknown_places(question, corpus.__contains__, regions) == unknown
+
+
+def test_a_question_naming_a_plan_may_name_other_provinces():
+    corpus = "东丽区 做好北京、湖北、河北、黑龙江等地返津人员排查"
+    assert unknown_places("东丽对湖北返津人员怎么排查？", corpus.__contains__, ("天津市",), plan_named=True) == []
+    assert unknown_places("湖北的返津人员怎么排查？", corpus.__contains__, ("天津市",)) == ["湖北"]
