@@ -130,8 +130,8 @@ def _repoint(sent: str, k: int, passages: Sequence[str]) -> tuple[str, list[int]
     here = _share(grams, passages[k - 1])
     best, best_k = here, k
     for m, p in enumerate(passages, 1):
-        if m != k and all(_number_in(x, p) for x in nums) and _share(grams, p) > best:
-            best, best_k = _share(grams, p), m
+        if m != k and all(_number_in(x, p) for x in nums) and (share := _share(grams, p)) > best:
+            best, best_k = share, m
     if best_k == k or best < 0.5 or best < 2 * here:
         return sent, [k]
     return _CITE.sub(lambda mt: f"[{best_k}]" if int(mt.group(1)) == k else mt.group(0), sent), [best_k]

@@ -37,6 +37,7 @@ from vectorstore.errors import GeneratorError
 from vectorstore.index import IndexStore, index_text
 from vectorstore.query import QueryInfo
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
+from vectorstore.sections import SectionMatch
 from vectorstore.types import Answer, Chunk, Citation, Hit
 
 log = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ class Assistant:
         tr.hits = hits
         tr.coverage = self._confidence(info, hits)
         places = unknown_places(q, self._plan_text.__contains__, self._regions, plan_named=bool(info.doc_ids))
-        structure = self._structure(q, info, hits) if not places else None
+        structure = self._structure(info, hits, retriever.section) if not places else None
         verdict = Verdict(True) if structure is not None else Verdict(False) if places or not hits \
             else self._verdict(q, info, hits)
         tr.verdict = verdict
@@ -243,16 +244,16 @@ class Assistant:
         yield {"type": "token", "text": ans.text}
         yield {"type": "final", "answer": ans}
 
-    def _structure(self, q: str, info: QueryInfo, hits: Sequence[Hit]) -> Composed | None:
+    def _structure(self, info: QueryInfo, hits: Sequence[Hit], named: SectionMatch | None) -> Composed | None:
         """The answer to a question naming a section and asking what its Nth item or its items are
         (retrieval put them first): the plan's own headings, verbatim, whatever words they share
         with the question. Asked for a figure, a unit or a date in that item, the usual checks
         decide instead."""
-        if not hits or hits[0].source != "section" or info.indicator or info.asks not in ("", "list"):
+        if named is None or not hits or hits[0].source != "section" or info.indicator \
+                or info.asks not in ("", "list"):
             return None
-        named = self.corpus.sections.find(q, info.doc_ids)
-        comp = outline(hits, named) if named is not None else None
-        return comp if comp is not None and comp.text else None
+        comp = outline(hits, named)
+        return comp if comp.text else None
 
     def _covers(self, info: QueryInfo) -> Callable[[str], float]:
         """How much of the question a text covers: its own words, or (discounted) their synonyms;

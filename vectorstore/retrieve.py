@@ -15,7 +15,7 @@ import numpy as np
 from vectorstore.fuse import diversify, minmax
 from vectorstore.index import Build, IndexStore
 from vectorstore.query import SYNONYMS, QueryAnalyzer, QueryInfo
-from vectorstore.sections import SectionIndex
+from vectorstore.sections import SectionIndex, SectionMatch
 from vectorstore.types import Chunk, Hit
 
 
@@ -189,6 +189,8 @@ class HybridRetriever:
         # The last query's scores: `best_rows` after `search` for the same question reuses them
         # instead of embedding the question and scoring BM25 a second time.
         self._last: tuple[tuple[str, Filters | None], Scores] | None = None
+        # The section the last search's question named (sections.py), for the answer to quote.
+        self.section: SectionMatch | None = None
 
     def scores(self, query: str, filters: Filters | None = None) -> Scores:
         if self._last is not None and self._last[0] == (query, filters):
@@ -218,10 +220,11 @@ class HybridRetriever:
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         c, p = self.corpus, self.p
         info, fused, parts, mask = self.scores(query, filters)
-        named = c.sections.find(query, info.doc_ids) if p.sections else None
+        named = self.section = c.sections.find(query, info.doc_ids) if p.sections else None
         picked = [i for i in named.picked if mask[i]] if named else []
         if named and not picked:
-            fused = fused + p.section_bonus * np.isin(np.arange(len(fused)), named.chunks)
+            fused = fused.copy()
+            fused[list(named.chunks)] += p.section_bonus
         order = _top(fused, mask, max(k * 8, 40))
         if not order:
             return []
@@ -230,7 +233,8 @@ class HybridRetriever:
             top = float(fused[order[0]])
             fused = fused.copy()
             fused[picked] = top
-            hits = self._hits(info, fused, parts, mask, picked + [i for i in order if i not in picked],
+            first = set(picked)
+            hits = self._hits(info, fused, parts, mask, picked + [i for i in order if i not in first],
                               max(k, len(picked)))
             return [replace(h, source="section") if n < len(picked) else h for n, h in enumerate(hits)]
         if p.diversify and len(info.doc_ids) != 1:
