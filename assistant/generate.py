@@ -401,15 +401,25 @@ def health(settings: Settings, timeout: float = 3.0) -> dict[str, Any]:
             info["detail"] = f"HTTP {r.status_code} from {base}/models"
         return info
     # local, or auto without a remote endpoint
+    from assistant.modelsupervisor import ModelState, read_status
+
     root = _local_root(settings)
     model_id = probe_local(settings, timeout=min(timeout, 2.0))
+    status = read_status(settings)
+    if status is not None:
+        info["local_model"] = status.to_json()
     if model_id is not None:
+        runtime = f" (runtime {status.runtime})" if status is not None and status.runtime else ""
         info.update(generator="local", endpoint=f"{root}/v1", model=model_id, reachable=True, ok=True,
-                    detail="local llama.cpp server is up")
+                    detail=f"local llama.cpp server is up{runtime}")
         return info
     hint = f"no local LLM server answers on {root} (start it: python -m assistant.localmodel serve)"
+    if status is not None and status.state in (ModelState.STARTING, ModelState.RESTARTING, ModelState.FAILED):
+        what = {ModelState.STARTING: "本地模型加载中", ModelState.RESTARTING: "本地模型重启中",
+                ModelState.FAILED: "本地模型不可用"}[status.state]
+        hint = f"{what}（{status.reason}）" if status.reason else what
     if mode == "local":
         info.update(generator="local", endpoint=f"{root}/v1", reachable=False, ok=False, detail=hint)
     else:
-        info.update(detail=f"no PLANQA_LLM_BASE_URL and {hint}; answers are extractive")
+        info.update(detail=f"{hint}; answers are extractive" if status is None else f"{hint}，暂以原文摘录回答")
     return info

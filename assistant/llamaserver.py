@@ -18,7 +18,9 @@ cache of the last prompt and evaluates only what differs, so the fixed system pr
 from __future__ import annotations
 
 import json
+import os
 import queue
+import signal
 import threading
 import time
 import uuid
@@ -59,8 +61,12 @@ def _messages(body: Any) -> list[dict[str, str]] | str:
     return out
 
 
-def create_app(llm: Any, alias: str) -> FastAPI:
-    """The FastAPI app serving ``llm`` (a ``llama_cpp.Llama``) under the model name ``alias``."""
+def create_app(llm: Any, alias: str, fault: str = "") -> FastAPI:
+    """The FastAPI app serving ``llm`` (a ``llama_cpp.Llama``) under the model name ``alias``.
+
+    ``fault='sigill'`` (a drill, see Settings.llm_fault_drill): the process dies with SIGILL on
+    its first generation, as a build using an instruction the machine forbids does.
+    """
     app = FastAPI(title="PlanQA local LLM", docs_url=None, redoc_url=None)
     lock = threading.Lock()
 
@@ -94,6 +100,8 @@ def create_app(llm: Any, alias: str) -> FastAPI:
         msgs = _messages(body)
         if isinstance(msgs, str):
             return _error(400, msgs)
+        if fault == "sigill":
+            os.kill(os.getpid(), signal.SIGILL)
         try:
             max_tokens = int(body.get("max_tokens") or 256)
             temperature = float(body.get("temperature", 0.0) or 0.0)
@@ -160,7 +168,8 @@ async def _sse(llm: Any, lock: threading.Lock, kwargs: dict[str, Any], alias: st
         cancel.set()
 
 
-def serve(gguf: str, port: int, n_ctx: int, threads: int, alias: str, stop: threading.Event) -> None:
+def serve(gguf: str, port: int, n_ctx: int, threads: int, alias: str, stop: threading.Event,
+          fault: str = "") -> None:
     """Load the model, then serve on 127.0.0.1:port until ``stop`` is set (blocks)."""
     try:
         import llama_cpp
@@ -172,7 +181,7 @@ def serve(gguf: str, port: int, n_ctx: int, threads: int, alias: str, stop: thre
                           n_batch=512, verbose=False)
     print(f"planqa local LLM server (llama-cpp-python): loaded {gguf} in {time.monotonic() - t0:.1f} s",
           flush=True)
-    config = uvicorn.Config(create_app(llm, alias), host="127.0.0.1", port=port, log_level="warning",
+    config = uvicorn.Config(create_app(llm, alias, fault), host="127.0.0.1", port=port, log_level="warning",
                             access_log=False)
     server = uvicorn.Server(config)
     def watch() -> None:

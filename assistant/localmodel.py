@@ -246,6 +246,20 @@ def resolve_gguf(settings: Settings) -> Path:
 # --------------------------------------------------------------------------------------------
 
 
+def describe_exit(code: int | None) -> str:
+    """'exited with code 1' / 'killed by SIGILL (illegal instruction)'."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            sig = signal.Signals(-code)
+        except ValueError:
+            return f"killed by signal {-code}"
+        detail = signal.strsignal(sig) or ""
+        return f"killed by {sig.name}" + (f" ({detail.lower()})" if detail else "")
+    return f"exited with code {code}"
+
+
 def server_is_up(port: int, timeout: float = 1.0) -> bool:
     """True when an llama.cpp server on 127.0.0.1:port answers /health with 200 (model loaded)."""
     try:
@@ -265,7 +279,8 @@ class LocalModelServer:
     """
 
     def __init__(self, gguf: Path, *, port: int, n_ctx: int = 4096, threads: int = 2, runtime: str = "auto",
-                 alias: str = "local", log_path: Path | None = None, ready_timeout: float = 120.0) -> None:
+                 alias: str = "local", log_path: Path | None = None, ready_timeout: float = 120.0,
+                 fault_drill: str = "") -> None:
         if not 0 < port < 65536:
             raise ConfigError(f"PLANQA_LLM_LOCAL_PORT={port} is not a TCP port: use e.g. 8765")
         if n_ctx < 256:
@@ -280,15 +295,19 @@ class LocalModelServer:
         self.alias = alias
         self.log_path = log_path
         self.ready_timeout = ready_timeout
+        drill_fault(fault_drill, "llama-cpp-python")  # a bad drill is refused here, not in the child
+        self.fault_drill = fault_drill
+        self.returncode: int | None = None  # how the last child ended
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_file: IO[bytes] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, gguf: Path | None = None) -> LocalModelServer:
+    def from_settings(cls, settings: Settings, gguf: Path | None = None, runtime: str | None = None) -> LocalModelServer:
         path = gguf if gguf is not None else resolve_gguf(settings)
         alias = DEFAULT_MODEL.alias if settings.llm_gguf is None else path.stem
         return cls(path, port=settings.llm_local_port, n_ctx=settings.llm_ctx, threads=settings.llm_threads,
-                   runtime=settings.llm_runtime, alias=alias, log_path=models_dir(settings) / "llm-server.log")
+                   runtime=runtime or settings.llm_runtime, alias=alias,
+                   log_path=models_dir(settings) / "llm-server.log", fault_drill=settings.llm_fault_drill)
 
     @property
     def base_url(self) -> str:
@@ -299,7 +318,12 @@ class LocalModelServer:
         return self._proc.pid if self._proc is not None else None
 
     def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        if self._proc is None:
+            return False
+        code = self._proc.poll()
+        if code is not None:
+            self.returncode = code
+        return code is None
 
     def start(self) -> None:
         """Spawn the server process (returns at once; call wait_ready to wait for the model)."""
@@ -308,10 +332,13 @@ class LocalModelServer:
         if server_is_up(self.port, timeout=0.5):
             raise ModelError(f"something already serves on 127.0.0.1:{self.port}: stop it, or set "
                              f"PLANQA_LLM_LOCAL_PORT to a free port")
-        runtime = resolve_runtime(self.runtime)
+        runtime = self.runtime = resolve_runtime(self.runtime)
         cmd = [sys.executable, "-m", "assistant.localmodel", "_child", "--gguf", str(self.gguf),
                "--port", str(self.port), "--ctx", str(self.n_ctx), "--threads", str(self.threads),
                "--alias", self.alias, "--parent-pid", str(os.getpid()), "--runtime", runtime]
+        if self.fault_drill:
+            cmd += ["--fault-drill", self.fault_drill]
+        self.returncode = None
         out: int | IO[bytes] = subprocess.DEVNULL
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -333,10 +360,9 @@ class LocalModelServer:
             raise ModelError("LocalModelServer.wait_ready() called before start()")
         deadline = time.monotonic() + (self.ready_timeout if timeout is None else timeout)
         while True:
-            code = self._proc.poll()
-            if code is not None:
-                raise ModelError(f"the local LLM server exited with code {code} while loading {self.gguf}"
-                                 f"{self._log_tail()}")
+            if not self.running():
+                raise ModelError(f"the local LLM server ({self.runtime}) {describe_exit(self.returncode)} while "
+                                 f"loading {self.gguf.name}{self._log_tail()}")
             if server_is_up(self.port, timeout=1.0):
                 return
             if time.monotonic() > deadline:
@@ -355,6 +381,8 @@ class LocalModelServer:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout)
+        if proc is not None and self.returncode is None:
+            self.returncode = proc.returncode
         if self._log_file is not None:
             with contextlib.suppress(Exception):
                 self._log_file.close()
@@ -386,6 +414,13 @@ RUNTIMES = ("llama-cpp-python", "xllamacpp")
 _RUNTIME_MODULES = {"llama-cpp-python": "llama_cpp", "xllamacpp": "xllamacpp"}
 
 
+def installed_runtimes() -> list[str]:
+    """The llama.cpp builds importable here, fastest first."""
+    import importlib.util
+
+    return [r for r in RUNTIMES if importlib.util.find_spec(_RUNTIME_MODULES[r]) is not None]
+
+
 def resolve_runtime(name: str) -> str:
     """'auto' → the fastest installed llama.cpp build; a named one must be installed.
 
@@ -404,8 +439,21 @@ def resolve_runtime(name: str) -> str:
                      f"{_INSTALL_HINT}")
 
 
+def drill_fault(drill: str, runtime: str) -> str:
+    """The fault this runtime should play ('sigill' or ''), from PLANQA_LLM_FAULT_DRILL='sigill:<runtime>'."""
+    if not drill:
+        return ""
+    fault, _, target = drill.partition(":")
+    if fault != "sigill" or target not in RUNTIMES:
+        raise ConfigError(f"PLANQA_LLM_FAULT_DRILL={drill!r} is not a drill: use sigill:llama-cpp-python")
+    if target == "xllamacpp":
+        raise ConfigError("PLANQA_LLM_FAULT_DRILL: xllamacpp's server is native code and cannot play a fault; "
+                          "use sigill:llama-cpp-python")
+    return fault if target == runtime else ""
+
+
 def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str, parent_pid: int,
-               runtime: str = "xllamacpp") -> int:
+               runtime: str = "xllamacpp", fault_drill: str = "") -> int:
     """Inside the child process: start the runtime's HTTP server and live until told to stop."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -422,7 +470,7 @@ def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str, paren
 
         threading.Thread(target=orphan_watch, daemon=True).start()
         try:
-            serve(gguf, port, n_ctx, threads, alias, stop)
+            serve(gguf, port, n_ctx, threads, alias, stop, fault=drill_fault(fault_drill, runtime))
         except ValueError as exc:  # llama_cpp raises ValueError for a file it cannot load
             print(f"planqa local LLM server: cannot load {gguf}: {exc}", flush=True)
             return 1
@@ -485,11 +533,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     child.add_argument("--alias", default="local")
     child.add_argument("--parent-pid", type=int, default=0)
     child.add_argument("--runtime", choices=RUNTIMES, default="xllamacpp")
+    child.add_argument("--fault-drill", default="")
     args = parser.parse_args(argv)
 
     if args.command == "_child":
         return _run_child(args.gguf, args.port, args.ctx, args.threads, args.alias, args.parent_pid,
-                          args.runtime)
+                          args.runtime, args.fault_drill)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = Settings()
@@ -508,18 +557,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 verify_file(path, DEFAULT_MODEL)
                 print(f"ok: {path} sha256 {DEFAULT_MODEL.sha256}")
         else:
-            srv = LocalModelServer.from_settings(settings)
-            srv.ready_timeout = args.ready_timeout
+            from assistant.modelsupervisor import ModelState, supervised
+
             stop = threading.Event()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
             t0 = time.monotonic()
-            with srv:
-                print(f"serving {srv.gguf.name} at {srv.base_url} (model name {srv.alias!r}, "
-                      f"loaded in {time.monotonic() - t0:.1f} s); Ctrl-C to stop", flush=True)
+            with supervised(settings, timeout=args.ready_timeout) as sup:
+                print(f"serving at http://127.0.0.1:{settings.llm_local_port}/v1 on runtime {sup.status.runtime} "
+                      f"(ready in {time.monotonic() - t0:.1f} s; restarted if it dies); Ctrl-C to stop", flush=True)
                 while not stop.wait(1.0):
-                    if not srv.running():
-                        raise ModelError(f"the local LLM server exited unexpectedly{srv._log_tail()}")
+                    if sup.status.state == ModelState.FAILED:
+                        raise ModelError(sup.status.reason)
     except (ModelError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -133,6 +133,15 @@ class Assistant:
             self._chat = chat_model_from_settings(self.settings)
         return self._chat
 
+    def _local_down(self) -> bool:
+        """Whether the embedded model is wanted but its supervisor reports it restarting or failed."""
+        from assistant.modelsupervisor import ModelState, ModelSupervisor, read_status
+
+        if not ModelSupervisor.wanted(self.settings):
+            return False
+        status = read_status(self.settings)
+        return status is not None and status.state in (ModelState.RESTARTING, ModelState.FAILED)
+
     @property
     def generator_name(self) -> str:
         chat = self.chat
@@ -233,8 +242,10 @@ class Assistant:
             except GeneratorError as exc:
                 log.warning("LLM failed, answering extractively: %s", exc)
                 note = NOTE_LLM_DOWN
+                if self._auto:  # look for it again shortly (a restarted local server comes back)
+                    self._chat, self._resolved_at = None, time.monotonic()
         else:
-            note = ""
+            note = NOTE_LLM_DOWN if self._auto and self._local_down() else ""
         t2 = time.perf_counter()
         ans = self._extractive(q, info, hits, reply, note, verdict)
         tr.stages["generate"] = time.perf_counter() - t2

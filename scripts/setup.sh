@@ -31,8 +31,14 @@ case ",$extras," in
                && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y cmake g++ >/dev/null 2>&1; } \
           || echo "warning: could not install cmake/g++" >&2
       fi
-      echo "building llama-cpp-python for this CPU (first time only, about 5 minutes on 2 cores)..." >&2
-      if .venv/bin/python -m pip install -q -e ".[native]"; then
+      # No -march=native: only the instruction sets a test program actually ran with here
+      # (scripts/cpu_features.py), never AMX. The runtime is proven again by a short generation
+      # before it serves (assistant/modelsupervisor.py). --no-cache-dir: a wheel built elsewhere
+      # with other flags must not be reused.
+      cmake_args="$(.venv/bin/python scripts/cpu_features.py --cmake-args)"
+      echo "building llama-cpp-python for this CPU (first time only, about 5 minutes on 2 cores): $cmake_args" >&2
+      if CMAKE_ARGS="$cmake_args" .venv/bin/python -m pip install -q --no-cache-dir -e ".[native]"; then
+        echo "$cmake_args" > .venv/.planqa-native-flags
         touch "$native_stamp"
       else
         echo "warning: llama-cpp-python could not be built; the local model will be served by xllamacpp" \

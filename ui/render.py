@@ -115,8 +115,14 @@ def generator_status(ready: Mapping[str, Any]) -> tuple[str, str, str]:
         return "error", "索引未就绪", str(ready.get("detail", detail))
     if gen.get("ok") is False:
         return "warn", f"{label}：不可用，暂以原文摘录回答", detail
+    local = gen.get("local_model") or {}
+    if gen.get("reachable") is not True and local.get("state") in ("restarting", "failed"):
+        what = "本地模型重启中" if local["state"] == "restarting" else "本地模型不可用"
+        return "warn", f"{what}，暂以原文摘录回答", str(local.get("reason") or detail)
     if gen.get("generator") == "local" and active == "extractive":
         return "warn", "本地模型加载中，暂以原文摘录回答", detail
+    if active == "local" and local.get("runtime"):
+        label += f" · {local['runtime']}"
     return "ok", label, detail
 
 
