@@ -26,6 +26,7 @@ EXAMPLES = {
            "planqa ask --questions inquiries.xlsx --out answers.xlsx",
     "eval": "planqa eval                         # retrieval + answer suites, gate on thresholds\n"
             "planqa eval --suite retrieval\n"
+            "planqa eval --set realistic --split dev     # tune on dev; the gate reads test\n"
             "planqa eval --compare naive,bm25,dense,rrf,hybrid",
     "serve": "planqa serve                        # API on PLANQA_API_HOST:PLANQA_API_PORT",
     "ui": "planqa ui                           # Streamlit chat UI",
@@ -80,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
 
     c = cmd("eval", "run the eval suite, write a report, fail when a metric drops below its threshold")
     c.add_argument("--suite", choices=("retrieval", "answer", "all"), default="all")
+    c.add_argument("--set", choices=("gold", "realistic", "all"), default="all",
+                   help="gold: the first gold set; realistic: citizen-style inquiries; all: both (default)")
+    c.add_argument("--split", choices=("dev", "test", "both"), default="both",
+                   help="dev: tune on it; test: the gate (look only at its aggregate figures); both (default)")
     c.add_argument("--config", default=None, help="retrieval: a retriever name; answer: extractive|llm (default: hybrid / extractive)")
     c.add_argument("--compare", default=None, help="comma-separated retrieval configurations to show side by side")
     c.add_argument("--no-report", action="store_true")

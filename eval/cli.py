@@ -11,13 +11,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.settings import Settings
-from eval.gold import GoldItem
+from eval.gold import SETS, SPLITS, GoldItem
 from eval.metrics import AnswerResult, Passage
 from eval.run import (
     ANSWER_COLUMNS,
     BASELINE,
+    HEADLINE,
     RETRIEVAL_COLUMNS,
     SuiteResult,
+    baseline_entry,
     check_thresholds,
     compare_to_baseline,
     gold_items,
@@ -30,7 +32,8 @@ from eval.run import (
 from vectorstore.errors import ConfigError
 
 
-def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[GoldItem]) -> SuiteResult:
+def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[GoldItem], dataset: str = "gold",
+               split: str = "all") -> SuiteResult:
     from vectorstore.retrieve import make_retriever
 
     if name == "naive":
@@ -47,10 +50,11 @@ def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[Go
     def standalone(it: GoldItem) -> str:
         return assistant.standalone(it.question, list(it.history))
 
-    return run_retrieval(items, search, name, standalone)
+    return run_retrieval(items, search, name, standalone, dataset, split)
 
 
-def _answers(assistant: Any, name: str, items: Sequence[GoldItem]) -> SuiteResult:
+def _answers(assistant: Any, name: str, items: Sequence[GoldItem], dataset: str = "gold",
+             split: str = "all") -> SuiteResult:
     from assistant.pipeline import Trace
 
     def answer(it: GoldItem) -> AnswerResult:
@@ -64,7 +68,7 @@ def _answers(assistant: Any, name: str, items: Sequence[GoldItem]) -> SuiteResul
         if sys.stderr.isatty() or i % 25 == 0:
             print(f"\ranswer suite {i}/{n}", end="", file=sys.stderr, flush=True)
 
-    res = run_answers(items, answer, name, progress)
+    res = run_answers(items, answer, name, progress, dataset, split)
     print(file=sys.stderr)
     return res
 
@@ -89,68 +93,111 @@ def _llm_running(settings: Settings) -> Iterator[Any]:
         yield chat_model_from_settings(settings)
 
 
-def run_eval(settings: Settings, args: argparse.Namespace) -> int:
-    """Run the asked suites; print tables; write reports; exit 1 when a threshold fails."""
-    from assistant.pipeline import Assistant
-
-    items = gold_items()
+def _pick(items: list[GoldItem], args: argparse.Namespace) -> list[GoldItem]:
     if args.limit:
         items = items[: args.limit]
     if getattr(args, "sample", 0) and args.sample < len(items):
         step = len(items) / args.sample
         items = [items[int(i * step)] for i in range(args.sample)]
-    baseline = load_baseline()
-    results: list[SuiteResult] = []
+    return items
 
+
+def _datasets(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(set, split) pairs asked for: `--set all --split both` → gold/dev, gold/test, realistic/dev, realistic/test."""
+    sets = list(SETS) if getattr(args, "set", "all") in (None, "all") else [args.set]
+    split = getattr(args, "split", "both") or "both"
+    splits = list(SPLITS) if split == "both" else [split]
+    return [(d, sp) for d in sets for sp in splits]
+
+
+def evaluate(settings: Settings, args: argparse.Namespace, chat: Any = None) -> list[SuiteResult]:
+    """The suites asked for, on every (set, split) asked for; `chat` answers the llm config."""
+    from assistant.pipeline import Assistant
+
+    results: list[SuiteResult] = []
+    plain = Assistant(settings, chat=None)
+    for dataset, split in _datasets(args):
+        items = _pick(gold_items(dataset=dataset, split=split), args)
+        if args.suite in ("retrieval", "all"):
+            name = args.config if args.config and args.suite == "retrieval" else "hybrid"
+            results.append(_retrieval(plain, settings, name, items, dataset, split))
+        if args.suite in ("answer", "all"):
+            mode = args.config if args.config and args.suite == "answer" else "extractive"
+            if mode not in ("extractive", "llm"):
+                raise ConfigError(f"unknown answer config {mode!r}; use extractive or llm")
+            a = plain if mode == "extractive" else Assistant(settings, chat=chat)
+            results.append(_answers(a, mode, items, dataset, split))
+    return results
+
+
+def side_by_side(results: Sequence[SuiteResult], columns: Sequence[str]) -> str:
+    """One row per metric, one column per set/split: dev and test read side by side."""
+    rows = {m: {r.label: r.overall.get(m) for r in results} for m in columns
+            if any(m in r.overall for r in results)}
+    for m in rows:
+        rows[m]["n"] = ""
+    labels = [r.label for r in results]
+    return table(rows, labels, "metric").replace("| n |", "|  |", 1)
+
+
+def by_group(results: Sequence[SuiteResult], group: str, metric: str) -> str:
+    """A headline metric per kind or style, one column per set/split."""
+    names = sorted({k for r in results for k in getattr(r, group)})
+    rows = {k: {r.label: getattr(r, group).get(k, {}).get(metric) for r in results} for k in names}
+    for k in names:
+        rows[k]["n"] = "/".join(str(getattr(r, group).get(k, {}).get("n", 0)) for r in results)
+    return table(rows, [r.label for r in results], group.removeprefix("by_"))
+
+
+def run_eval(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the asked suites; print dev and test side by side; write reports; exit 1 when a threshold fails."""
+    from assistant.pipeline import Assistant
+
+    baseline = load_baseline()
     if args.compare:
         names = [n.strip() for n in args.compare.split(",") if n.strip()]
         a = Assistant(settings, chat=None)
-        cmp = [_retrieval(a, settings, n, items) for n in names]
-        print(table({r.config: {**r.overall, **r.latency} for r in cmp}, (*RETRIEVAL_COLUMNS, "search_p50_ms", "search_p95_ms"), "config"))
-        print()
-        kinds = sorted({k for r in cmp for k in r.by_kind})
-        for metric in ("recall@1", "recall@5"):
-            rows = {k: {r.config: r.by_kind.get(k, {}).get(metric) for r in cmp} | {"n": cmp[0].by_kind.get(k, {}).get("n", "")} for k in kinds}
-            print(f"{metric} by kind")
-            print(table(rows, names, "kind"))
+        cmp: list[SuiteResult] = []
+        for dataset, split in _datasets(args):
+            items = _pick(gold_items(dataset=dataset, split=split), args)
+            here = [_retrieval(a, settings, n, items, dataset, split) for n in names]
+            cmp += here
+            print(f"## {dataset}/{split} ({len(here[0].items)} items)")
+            print(table({r.config: {**r.overall, **r.latency} for r in here},
+                        (*RETRIEVAL_COLUMNS, "search_p50_ms", "search_p95_ms"), "config"))
             print()
         if not args.no_report:
             for p in write_report(cmp):
                 print(f"report: {p}")
         return 0
 
-    if args.suite in ("retrieval", "all"):
-        a = Assistant(settings, chat=None)
-        name = args.config if args.config and args.suite == "retrieval" else "hybrid"
-        results.append(_retrieval(a, settings, name, items))
-    if args.suite in ("answer", "all"):
-        mode = args.config if args.config and args.suite == "answer" else "extractive"
-        if mode == "extractive":
-            a = Assistant(settings, chat=None)
-            results.append(_answers(a, mode, items))
-        elif mode == "llm":
-            with _llm_running(settings) as chat:
-                results.append(_answers(Assistant(settings, chat=chat), mode, items))
-        else:
-            raise ConfigError(f"unknown answer config {mode!r}; use extractive or llm")
+    if args.suite in ("answer", "all") and args.config == "llm" and args.suite == "answer":
+        with _llm_running(settings) as chat:
+            results = evaluate(settings, args, chat)
+    else:
+        results = evaluate(settings, args)
 
     failures: list[str] = []
-    for r in results:
-        cols = RETRIEVAL_COLUMNS if r.suite == "retrieval" else ANSWER_COLUMNS
-        print(f"## {r.suite} suite — {r.config} ({len(r.items)} items)")
-        print(table({"all": r.overall}, cols, "scope"))
+    for suite, config in dict.fromkeys((r.suite, r.config) for r in results):
+        rs = [r for r in results if (r.suite, r.config) == (suite, config)]
+        cols = RETRIEVAL_COLUMNS if suite == "retrieval" else ANSWER_COLUMNS
+        print(f"## {suite} suite — {config} (" + ", ".join(f"{r.label} {len(r.items)}" for r in rs) + " items)")
+        print(side_by_side(rs, cols))
         print()
-        print(table(r.by_kind, cols, "kind"))
-        print()
-        print(table(r.by_doc, cols, "doc"))
-        print()
-        print("latency: " + ", ".join(f"{k} {v:.3f}" for k, v in r.latency.items()))
-        for m, (old, new) in compare_to_baseline(r, baseline).items():
-            arrow = "↑" if new > old + 1e-9 else "↓" if new < old - 1e-9 else "="
-            print(f"  baseline {m}: {old:.3f} → {new:.3f} {arrow}")
+        for group in ("by_kind", "by_style"):
+            print(f"{HEADLINE[suite]} {group.replace('_', ' ')}")
+            print(by_group(rs, group, HEADLINE[suite]))
+            print()
+        for r in rs:
+            print(f"{r.label} latency: " + ", ".join(f"{k} {v:.3f}" for k, v in r.latency.items()))
+            moved = [f"{m} {old:.3f}→{new:.3f}" for m, (old, new) in compare_to_baseline(r, baseline).items()
+                     if abs(new - old) > 1e-9]
+            if moved:
+                print(f"  vs baseline: {', '.join(moved)}")
         print()
         if not args.limit and not getattr(args, "sample", 0):
-            failures += check_thresholds(r, baseline)
+            for r in rs:
+                failures += check_thresholds(r, baseline)
     if not args.no_report and results:
         for p in write_report(results):
             print(f"report: {p}")
@@ -168,8 +215,6 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
 def _write_baseline(baseline: dict[str, Any], results: Sequence[SuiteResult]) -> None:
     figures = baseline.setdefault("figures", {})
     for r in results:
-        figures.setdefault(r.suite, {})[r.config] = {
-            k: round(v, 4) for k, v in r.overall.items() if isinstance(v, float)
-        } | {f"kind:{k}:" + m: round(v[m], 4) for k, v in r.by_kind.items() for m in ("recall@5",) if m in v}
+        figures.setdefault(r.dataset, {}).setdefault(r.split, {}).setdefault(r.suite, {})[r.config] = baseline_entry(r)
     BASELINE.write_text(json.dumps(baseline, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"baseline written: {BASELINE}")

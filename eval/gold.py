@@ -47,6 +47,13 @@ class GoldItem:
         return self.kind != "unanswerable"
 
     @property
+    def style_name(self) -> str:
+        """The item's style; the first gold set's items, written by staff, have none of their own."""
+        if self.style:
+            return self.style
+        return {"multi_turn": "followup", "unanswerable": "unanswerable"}.get(self.kind, "staff")
+
+    @property
     def needs_all_groups(self) -> bool:
         return self.kind in ALL_GROUPS_KINDS
 

@@ -96,6 +96,12 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
             out["citation_recall"] = 1.0 if got or any(
                 p.doc_id in it.docs and any(norm(k) in norm(p.text) for k in keys) for p in r.cited
             ) else 0.0
+        if it.kind == "multi_turn":
+            out["followup_key_recall"] = out["answer_key_recall"]
+        if it.list_items:
+            cited_all = norm(" ".join(p.text for p in r.cited))
+            out["list_completeness"] = sum(norm(x) in ans and norm(x) in cited_all
+                                           for x in it.list_items) / len(it.list_items)
         if it.kind == "ambiguous":
             per_doc = []
             for gi, _doc in enumerate(it.docs):

@@ -136,3 +136,11 @@ class ApiClient:
 
     def delete(self, token: str, doc_id: str) -> dict[str, Any]:
         return dict(self._request("DELETE", f"/v1/documents/{doc_id}", headers=self._auth(token), timeout=900.0))
+
+    # -- eval ---------------------------------------------------------------------------------------
+    def eval_summary(self) -> dict[str, Any]:
+        """Committed dev/test figures, the latest run of each configuration, and a run's state."""
+        return dict(self._request("GET", "/v1/eval"))
+
+    def start_eval(self, token: str, sample: int = 0) -> dict[str, Any]:
+        return dict(self._request("POST", "/v1/eval/runs", headers=self._auth(token), json={"sample": sample}))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 PLACEHOLDER = "请输入您的问题，例如：东丽区2025年人均期望寿命目标是多少？"
@@ -126,17 +125,47 @@ def generator_status(ready: Mapping[str, Any]) -> tuple[str, str, str]:
     return "ok", label, detail
 
 
-def latest_report(reports_dir: Path) -> Path | None:
-    """The newest eval report (JSON) by modification time, or None."""
-    files = [p for p in reports_dir.glob("*.json") if p.is_file()] if reports_dir.is_dir() else []
-    return max(files, key=lambda p: p.stat().st_mtime) if files else None
+SETS = {"gold": "基准集", "realistic": "真实咨询集"}
+SUITES = {("retrieval", "hybrid"): "检索（混合检索）", ("answer", "extractive"): "回答（原文摘录）",
+          ("answer", "llm"): "回答（本地模型）"}
+METRICS = {
+    "recall@1": "首位命中率 R@1", "recall@5": "前5命中率 R@5", "mrr@10": "MRR@10",
+    "answer_key_recall": "要点召回", "citation_precision": "引用准确率", "number_faithfulness": "数字有出处",
+    "refusal_correct": "无答案正确拒答", "false_refusal": "误拒率", "district_completeness": "各区齐全",
+    "list_completeness": "列表完整度", "followup_key_recall": "追问要点召回",
+}
+GROUPS = {"by_kind": "按问题类型", "by_style": "按提问风格"}
 
 
-def report_charts(report: Path, suites: Sequence[str]) -> dict[str, Path]:
-    """The per-kind chart PNG written next to a report for each suite: <stem>-<suite>.png."""
-    out = {}
-    for s in suites:
-        png = report.with_name(f"{report.stem}-{s}.png")
-        if png.is_file():
-            out[s] = png
-    return out
+def figure_rows(committed: Mapping[str, Any], latest: Mapping[str, Any], dataset: str, suite: str, config: str,
+                group: str | None, metric: str) -> list[dict[str, Any]]:
+    """Rows for the eval page: committed dev and test beside the latest run's dev and test.
+
+    group None: one row per metric (``metric`` ignored); 'by_kind'/'by_style': one row per kind or
+    style for ``metric``. Missing figures are None (shown blank).
+    """
+    def part(tree: Mapping[str, Any], split: str) -> Mapping[str, Any]:
+        node = (tree.get(dataset) or {}).get(split) or {}
+        return (node.get(suite) or {}).get(config) or {}
+
+    figs = committed.get("figures") or {}
+    run = ((latest.get(config) or {}).get("runs") or {})
+    cols = {"基线 dev": part(figs, "dev"), "基线 test": part(figs, "test"),
+            "最新 dev": (run.get(f"{dataset}/dev") or {}).get(suite) or {},
+            "最新 test": (run.get(f"{dataset}/test") or {}).get(suite) or {}}
+    rows: list[dict[str, Any]] = []
+    if group is None:
+        names = [m for m in METRICS if any(m in (c.get("overall") or {}) for c in cols.values())]
+        for m in names:
+            rows.append({"指标": METRICS[m], **{k: (c.get("overall") or {}).get(m) for k, c in cols.items()}})
+        return rows
+    keys = sorted({k for c in cols.values() for k in (c.get(group) or {})})
+    for k in keys:
+        row: dict[str, Any] = {"类别": k}
+        for name, c in cols.items():
+            cell = (c.get(group) or {}).get(k) or {}
+            row[name] = cell.get(metric)
+        row["题数"] = ((cols["基线 test"].get(group) or {}).get(k) or {}).get("n") or \
+            ((cols["最新 test"].get(group) or {}).get(k) or {}).get("n")
+        rows.append(row)
+    return rows

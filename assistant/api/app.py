@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from assistant import feedback
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
+from eval.service import EvalRunner
 from vectorstore.errors import (
     BadRequestError,
     ConfigError,
@@ -52,6 +53,7 @@ DESCRIPTION = """PlanQA（规划问答）: answers questions about government he
   with `Authorization: Bearer $PLANQA_ADMIN_TOKEN`
 * OpenAI-compatible: `POST /v1/chat/completions`, `GET /v1/models` (model `planqa`, or `planqa-reply` for reply drafts)
 * `POST /v1/feedback`; `GET /healthz`, `GET /readyz`
+* `GET /v1/eval` (committed dev/test figures, the latest run); `POST /v1/eval/runs` (admin) starts a run
 """
 
 
@@ -70,6 +72,7 @@ class ApiState:
     _health: tuple[float, dict[str, Any]] | None = None
     _health_lock: threading.Lock = field(default_factory=threading.Lock)
     _index_lock: threading.Lock = field(default_factory=threading.Lock)
+    eval_runner: EvalRunner = field(default_factory=EvalRunner)
 
     def corpus(self) -> Corpus:
         """The Assistant's live corpus, (re)opened and fully loaded under a lock: Chroma's client
@@ -153,10 +156,12 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         body["active_generator"] = st.assistant.generator_name
         return JSONResponse(body)
 
+    from assistant.api.evaluation import router as eval_router
     from assistant.api.openai_compat import router as openai_router
     from assistant.api.routes import router
 
     app.include_router(router)
+    app.include_router(eval_router)
     app.include_router(openai_router)
     return app
 

@@ -15,7 +15,8 @@ from eval.run import check_thresholds, load_baseline
 
 
 def _args(**kw: object) -> argparse.Namespace:
-    base = dict(suite="all", config=None, compare=None, no_report=False, write_baseline=False, limit=0, sample=0)
+    base = dict(suite="all", config=None, compare=None, no_report=False, write_baseline=False, limit=0, sample=0,
+                set="all", split="both")
     base.update(kw)
     return argparse.Namespace(**base)
 
@@ -37,25 +38,33 @@ def test_retrieval_and_answer_suites_meet_committed_thresholds(full_settings, re
     assert any(n.endswith("-extractive.md") for n in written)
     assert any(n.endswith(".png") for n in written)
     data = json.loads(next(reports.glob("*-hybrid.json")).read_text(encoding="utf-8"))
-    retrieval = data["suites"]["retrieval"]
-    assert retrieval["overall"]["recall@5"] >= 0.97
+    assert set(data["runs"]) == {"gold/dev", "gold/test", "realistic/dev", "realistic/test"}
+    retrieval = data["runs"]["gold/test"]["retrieval"]
+    assert retrieval["overall"]["recall@5"] >= 0.95
     assert set(retrieval["by_kind"]) >= {"table", "cross_doc", "ambiguous", "multi_turn"}
     assert "dongli" in retrieval["by_doc"]
+    answers = json.loads(next(reports.glob("*-extractive.json")).read_text(encoding="utf-8"))["runs"]
+    realistic = answers["realistic/dev"]["answer"]
+    assert {"citizen", "typo", "list", "followup", "mention_no"} <= set(realistic["by_style"])
+    assert "list_completeness" in realistic["overall"] and "followup_key_recall" in realistic["overall"]
+    assert set(answers["gold/dev"]["answer"]["by_style"]) >= {"staff", "followup", "unanswerable"}
+    printed = out.out
+    assert "| gold/dev | gold/test | realistic/dev | realistic/test |" in printed.replace("  ", " ")
 
 
 def test_gate_fails_when_a_metric_is_below_its_threshold(full_settings, reports, tmp_path, monkeypatch, capsys):
     strict = load_baseline()
-    strict["thresholds"]["retrieval"]["hybrid"]["all"]["recall@1"] = 1.01
+    strict["thresholds"]["gold"]["test"]["retrieval"]["hybrid"]["all"]["recall@1"] = 1.01
     path = tmp_path / "baseline.json"
     path.write_text(json.dumps(strict), encoding="utf-8")
     monkeypatch.setattr(run_mod, "BASELINE", path)
-    code = run_eval(full_settings, _args(suite="retrieval", no_report=True))
+    code = run_eval(full_settings, _args(suite="retrieval", set="gold", split="test", no_report=True))
     assert code == 1
-    assert "recall@1" in capsys.readouterr().err
+    assert "gold/test retrieval/hybrid all recall@1" in capsys.readouterr().err
 
 
 def test_compare_prints_the_naive_floor_beside_our_configurations(full_settings, reports, capsys):
-    assert run_eval(full_settings, _args(compare="naive,bm25,hybrid", no_report=True)) == 0
+    assert run_eval(full_settings, _args(compare="naive,bm25,hybrid", set="gold", no_report=True)) == 0
     out = capsys.readouterr().out
     rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
     assert {"naive", "bm25", "hybrid"} <= set(rows)
@@ -67,10 +76,13 @@ def test_compare_prints_the_naive_floor_beside_our_configurations(full_settings,
 
 
 def test_threshold_rules_read_maxima_and_minima():
-    res = run_mod.SuiteResult("retrieval", "hybrid", {"recall@1": 0.5, "ctx_chars@5": 2500}, {}, {}, {})
-    rules = {"thresholds": {"retrieval": {"hybrid": {"all": {"recall@1": 0.6, "ctx_chars@5<=": 1800}}}}}
+    res = run_mod.SuiteResult("retrieval", "hybrid", {"recall@1": 0.5, "ctx_chars@5": 2500}, {}, {}, {},
+                              by_style={"citizen": {"recall@1": 0.4}}, dataset="realistic", split="test")
+    rules = {"thresholds": {"realistic": {"test": {"retrieval": {"hybrid": {
+        "all": {"recall@1": 0.6, "ctx_chars@5<=": 1800}, "style:citizen": {"recall@1": 0.3}}}}}}}
     failures = check_thresholds(res, rules)
     assert len(failures) == 2 and any("maximum" in f for f in failures)
+    assert check_thresholds(res, {"thresholds": {"realistic": {"dev": rules["thresholds"]["realistic"]["test"]}}}) == []
 
 
 def test_llm_suite_runs_against_the_configured_endpoint(full_settings, reports, capsys):
@@ -83,9 +95,9 @@ def test_llm_suite_runs_against_the_configured_endpoint(full_settings, reports, 
         server.script.reply = "规划文件中未找到相关内容。"
         s = full_settings.model_copy(update={"llm_mode": "remote", "llm_base_url": server.base_url,
                                              "llm_model": "fake", "llm_max_retries": 0})
-        assert run_eval(s, _args(suite="answer", config="llm", limit=4, no_report=True)) == 0
+        assert run_eval(s, _args(suite="answer", config="llm", limit=4, set="gold", split="dev", no_report=True)) == 0
         assert server.calls >= 1  # the suite's answers went through the endpoint
-    assert "answer suite — llm (4 items)" in capsys.readouterr().out
+    assert "answer suite — llm (gold/dev 4 items)" in capsys.readouterr().out
 
 
 def test_llm_suite_refuses_extractive_mode(full_settings, reports):

@@ -183,38 +183,35 @@ def test_documents_page_lists_plans_and_staff_upload_delete(at: AppTest, live_ap
     assert [d["doc_id"] for d in ApiClient(live_api.url).documents()] == ["dongli"]
 
 
-def _report(folder: Path, stem: str, recall: float) -> Path:
-    data = {"config": "hybrid", "created": "2026-01-01T00:00:00", "suites": {"retrieval": {
-        "overall": {"recall@5": recall, "mrr": 0.8}, "by_kind": {"indicator": {"recall@5": recall}},
-        "by_doc": {}, "latency": {"p50_ms": 12.0}, "items": []}}}
-    path = folder / f"{stem}.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
+def test_eval_page_shows_committed_figures_and_an_admin_run(at: AppTest, live_api: Any, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
 
+    import eval.run as run_mod
 
-def test_eval_page(at: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PLANQA_EVAL_REPORTS_DIR", str(tmp_path))
+    monkeypatch.setattr(run_mod, "REPORTS", tmp_path / "reports")  # the API runs in this process
     at.switch_page("pages/eval.py").run()
-    assert any("尚无评测报告" in i.value for i in at.info)
-
-    import os
-
-    old = _report(tmp_path, "20260101-000000-hybrid", 0.5)
-    new = _report(tmp_path, "20260102-000000-hybrid", 0.93)
-    os.utime(old, (2_000_000_000, 2_000_000_000))
-    os.utime(new, (1_000_000_000, 1_000_000_000))  # newest by mtime, not by name
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(2, 1))
-    ax.bar(["indicator"], [0.5])
-    fig.savefig(tmp_path / "20260101-000000-hybrid-retrieval.png")
-    plt.close(fig)
-    at.run()
-    assert not at.exception
-    assert any("20260101-000000-hybrid.json" in c.value for c in at.caption)
+    assert not at.exception, at.exception
+    page = texts(at)
+    assert "尚未运行过评测" in page
+    assert str(REPO) not in page and str(tmp_path) not in page  # no file paths shown
     overall = at.dataframe[0].value
-    assert dict(zip(overall["指标"], overall["数值"], strict=True))["recall@5"] == 0.5
-    assert len(at.image) == 1 and "检索评测" in str(at.image[0].captions)
+    assert overall["基线 test"].notna().all() and overall["最新 test"].isna().all()
+
+    at.text_input(key="eval_token").set_value("wrong").run()
+    at.button(key="eval_start").click().run()
+    assert any("无法开始评测" in e.value for e in at.error)
+
+    client = ApiClient(live_api.url)
+    client.start_eval(live_api.settings.admin_token, sample=3)  # the button runs all; a sample keeps this short
+    deadline = time.monotonic() + TIMEOUT
+    while client.eval_summary()["run"]["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert client.eval_summary()["run"]["state"] == "done"
+    at.run()
+    assert not at.exception, at.exception
+    assert "抽样" in texts(at)
+    assert at.dataframe[0].value["最新 test"].notna().any()
+    at.radio(key="eval_set").set_value("realistic").run()
+    styles = at.dataframe[1].value
+    assert set(styles["类别"]) & {"citizen", "typo", "list", "colloquial"}

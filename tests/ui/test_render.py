@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from ui.render import (
     citation_label,
     cited_row,
+    figure_rows,
     generator_status,
-    latest_report,
     md_escape,
     passage_html,
     plan_label,
-    report_charts,
     table_html,
 )
 
@@ -74,13 +70,17 @@ def test_generator_status() -> None:
     assert generator_status({"status": "no_index", "detail": "build it"})[0] == "error"
 
 
-def test_latest_report_by_mtime(tmp_path: Path) -> None:
-    assert latest_report(tmp_path / "missing") is None and latest_report(tmp_path) is None
-    a, b = tmp_path / "b-old.json", tmp_path / "a-new.json"
-    a.write_text("{}")
-    b.write_text("{}")
-    os.utime(a, (1_000, 1_000))
-    os.utime(b, (2_000, 2_000))
-    assert latest_report(tmp_path) == b
-    (tmp_path / "a-new-answer.png").write_bytes(b"\x89PNG")
-    assert report_charts(b, ["retrieval", "answer"]) == {"answer": tmp_path / "a-new-answer.png"}
+def test_eval_rows_put_committed_dev_and_test_beside_the_latest_run() -> None:
+    committed = {"figures": {"realistic": {
+        "dev": {"answer": {"extractive": {"overall": {"answer_key_recall": 0.8, "n": 10},
+                                          "by_style": {"citizen": {"answer_key_recall": 0.7, "n": 4}}}}},
+        "test": {"answer": {"extractive": {"overall": {"answer_key_recall": 0.75, "n": 10},
+                                           "by_style": {"citizen": {"answer_key_recall": 0.6, "n": 5}}}}}}}}
+    latest = {"extractive": {"created": "2026-12-01T10:00:00", "runs": {"realistic/test": {"answer": {
+        "overall": {"answer_key_recall": 0.9}, "by_style": {"typo": {"answer_key_recall": 1.0, "n": 2}}}}}}}
+    overall = figure_rows(committed, latest, "realistic", "answer", "extractive", None, "")
+    assert overall == [{"指标": "要点召回", "基线 dev": 0.8, "基线 test": 0.75, "最新 dev": None, "最新 test": 0.9}]
+    styles = figure_rows(committed, latest, "realistic", "answer", "extractive", "by_style", "answer_key_recall")
+    assert [r["类别"] for r in styles] == ["citizen", "typo"]
+    assert styles[0]["基线 test"] == 0.6 and styles[0]["题数"] == 5 and styles[1]["最新 test"] == 1.0
+    assert figure_rows(committed, {}, "gold", "answer", "extractive", None, "") == []
