@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from vectorstore.query import SYNONYMS
 
 _NUM = r"\d[\d.,，]*\s*"
-# Words that mark the end of the part of a question before an indicator ("振安到2025年家庭医生签约率").
+# Words that mark the end of the part of a question before an indicator ("东丽到2025年孕产妇系统管理率").
 _BOUNDARY = re.compile(r".*(?:年|区|县|市|里|的|到|在|将|要|和|与|、|中|内|上|下|全|其|本|该|各|对|规划|计划)")
 _QUALIFIER = re.compile(r"[（(][^）)]{0,12}[）)]|常住|全区|全市")
 _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制在|降到|降至|提高到|提升到|增加到|为多|是多")
@@ -50,7 +50,7 @@ _FIGURE_EVIDENCE = re.compile(r"\d")
 
 
 def _indicator_terms(question: str) -> list[str]:
-    """'振安到2025年家庭医生签约率要达到多少' → ['家庭医生签约率']; indicators end in 率 or 数."""
+    """'东丽到2025年孕产妇系统管理率要达到多少' → ['孕产妇系统管理率']; indicators end in 率 or 数."""
     out = []
     for m in re.finditer(r"[\u4e00-\u9fff]{1,14}?(?:率|[^多少次]数|住院日)(?=[^\u4e00-\u9fff]|目标|是|要|达|为|有|"
                          r"多少|的|在|应|将|控制|到|提高|降|$)", question):
@@ -61,8 +61,8 @@ def _indicator_terms(question: str) -> list[str]:
 
 
 def demands(question: str, names: Sequence[str] = ()) -> list[Demand]:
-    """What a question asks for: '振安区医院分院新建后设多少张床位？总投资多少？' → [beds, money];
-    '剖宫产率要控制在多少以内？' → [rate of 剖宫产率]; a question asking for no amount → []."""
+    """What a question asks for: '滨海新区妇女儿童医院建成后设多少张床位？总投资多少？' → [money, beds];
+    '孕产妇系统管理率要保持在多少以上？' → [rate of 孕产妇系统管理率]; a question asking for no amount → []."""
     q = question.replace(" ", "")
     for n in names:  # plan names end where an indicator's name begins ("埇桥产妇死亡率")
         q = q.replace(n, "的")
@@ -189,10 +189,10 @@ _NOT_PLACE = re.compile(
 def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Iterable[str] = (),
                    plan_named: bool = False) -> list[str]:
     """Districts or cities a question names that no plan mentions at all, and provinces or big
-    cities that are none of the plans' ``regions``: a question about '天津河西区' or '上海' is not
+    cities that are none of the plans' ``regions``: a question about '天津南开区' or '上海' is not
     answered by the 东丽 plan however well the words match.
-    '天津河西区2025年人均预期寿命目标是多少？' → ['天津河西区'] when no plan text contains it;
-    '上海2025年人均预期寿命目标是多少？' → ['上海'] unless a plan's city or province is 上海.
+    '天津南开区2030年每千人口床位数要达到多少？' → ['天津南开区'] when no plan text contains it;
+    '上海2030年每千人口床位数要达到多少？' → ['上海'] unless a plan's city or province is 上海.
     A question naming one of the plans is about that plan: '东丽对湖北返津人员…' → []."""
     own = {re.sub(r"(省|市|自治区|特别行政区)$", "", r) for r in regions if r}  # the plans' own provinces, cities
     out: list[str] = []
@@ -200,7 +200,7 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
         name = m.group(0)
         if _NOT_PLACE.search(name) or mentioned(name):
             continue
-        # "天津河西区": a known city prefix does not make the district known.
+        # "天津南开区": a known city prefix does not make the district known.
         if not any(mentioned(name[i:]) for i in range(1, len(name) - 1)):
             out.append(name)
     # Provinces and big cities named without 市 ("上海", "河北省", "广州"): the plans mention some in

@@ -1,6 +1,6 @@
 """Rule-based rewriting of follow-up questions into standalone ones (used without an LLM).
 
-Staff ask in conversation: "东丽2025年期望寿命目标？" then "那滨海新区呢？" or "它的责任单位是谁？". Retrieval
+Staff ask in conversation: "东丽2025年期望寿命目标？" then "那滨海新区呢？" or "它由哪个部门牵头？". Retrieval
 needs the whole question; these rules cover the follow-up shapes that occur in plan questions:
 another district, another year, another indicator, and pronouns pointing back.
 """
@@ -75,7 +75,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         year = year if year.endswith("年") else year + "年"
         return _YEAR.sub(year, prev, count=1) if _YEAR.search(prev) else f"{year}{prev}"
     if _PRONOUN.search(core):
-        # "它的责任单位是谁？": the question is about what the previous one was about.
+        # "它由哪个部门牵头？": the question is about what the previous one was about.
         return f"{prev.rstrip('？?。')}，{core}"
     if len(rest) <= 8 and not _QUESTION.search(rest):
         # "护士呢？": same plan, year and question, another indicator.

@@ -1,7 +1,7 @@
 """Questions that name a section of a plan, answered by the plan's structure rather than its words.
 
-"重点问题里，第三条讲的是什么？" shares no word with the passage it wants ("3.龙头医院建设亟待加强。…"),
-and "“增强卫生健康事业发展动力”这一块包括哪几项任务？" wants the headings *under* the one it names,
+"重点问题中第三条说的是啥？" shares no word with the passage it wants ("3.龙头医院建设亟待加强。…"),
+and "“增强卫生健康事业发展动力”下面有哪几项任务？" wants the headings *under* the one it names,
 whose passages repeat none of its words. Word and meaning overlap cannot find either; the section
 paths the splitter recorded can: a question quoting a heading picks that section, an ordinal
 ("第三条") picks its Nth item, and a list question gets each item's first passage.
@@ -36,7 +36,7 @@ def _tail(heading: str, q: str) -> int:
 
 
 def ordinal(text: str) -> int | None:
-    """'第三条讲的是什么' → 3; '第12项' → 12; '第十一条' → 11; no ordinal → None."""
+    """'第三条说的是啥' → 3; '第12项' → 12; '第十一条' → 11; no ordinal → None."""
     m = _ORDINAL.search(text)
     if not m:
         return None
@@ -101,7 +101,7 @@ class SectionIndex:
 
     def find(self, question: str, doc_ids: Sequence[str] = ()) -> SectionMatch | None:
         """The section a question names, within the plans it names (or the one plan holding that
-        heading): '滨海补短板计划列的重点问题里，第三条讲的是什么？' → binhai's '二、重点问题', ordinal 3."""
+        heading): '滨海补短板计划的重点问题中，第三条说的是啥？' → binhai's '二、重点问题', ordinal 3."""
         q = _NOISE.sub("", question)
         nth = ordinal(question)
         # A heading's ending names it only beside an ordinal ("面临的问题…第三个"): alone, a tail like

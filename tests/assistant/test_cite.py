@@ -111,9 +111,9 @@ def test_a_decimal_at_the_start_of_a_line_is_a_figure_not_a_list_marker():
 def test_words_echoed_from_the_question_do_not_count_as_support():
     from assistant.cite import attribute
 
-    q = "滨海补短板计划列的重点问题里，第三条讲的是什么？"
+    q = "滨海补短板计划的重点问题中，第三条说的是啥？"
     passages = ["3.龙头医院建设亟待加强。第五中心医院基础设施急需改善、学科建设管理需要强化。", "一、工作目标 着力解决制约卫生健康事业发展的基础性、紧迫性问题。"]
-    out = attribute("滨海补短板计划列的重点问题里，第三条讲的是“龙头医院建设亟待加强”。", passages, question=q)
+    out = attribute("滨海补短板计划的重点问题中，第三条说的是“龙头医院建设亟待加强”。", passages, question=q)
     assert out.endswith("[1]。")
 
 

@@ -50,7 +50,7 @@ def test_ask_xlsx_in_xlsx_out(on_full_index, tmp_path):
     wb = Workbook()
     wb.active.append(["编号", "question"])
     wb.active.append(["12345-1", "滨海新区村卫生室医保联网谁负责？"])
-    wb.active.append(["12345-2", "滨海新区2021年补短板计划总共安排了多少资金？"])
+    wb.active.append(["12345-2", "滨海新区2021年补短板计划一共投入多少钱？"])
     wb.save(src)
     assert main(["ask", "--questions", str(src), "--out", str(out)]) == 0
     rows = list(load_workbook(out).active.iter_rows(values_only=True))

@@ -61,3 +61,74 @@ def test_validator_catches_a_plan_that_district_completeness_could_never_count(i
     amb = next(i for i in items if i.kind == "ambiguous")
     bad = replace(amb, id="keyless", evidence=((amb.evidence[0][0],), *amb.evidence[1:]))
     assert any("group 0 holds no answer key" in p for p in validate([bad], lines))
+
+
+# -- the splits and the realistic set ----------------------------------------------------------------
+REALISTIC_STYLES = {"citizen", "colloquial", "typo", "list", "table_structure", "mention_yes", "mention_no",
+                    "followup", "unanswerable"}
+
+
+@pytest.fixture(scope="module")
+def realistic():
+    from eval.gold import REALISTIC_DIR
+
+    return load_gold(REALISTIC_DIR)
+
+
+def test_the_realistic_set_stands_in_the_plans_and_covers_every_style(realistic, lines):
+    assert validate(realistic, lines) == []
+    assert len(realistic) >= 150
+    styles = Counter(i.style for i in realistic)
+    assert set(styles) == REALISTIC_STYLES, styles
+    assert all(n >= 8 for n in styles.values()), styles
+    for it in realistic:
+        if it.style == "list":
+            assert len(it.list_items) >= 2, it.id
+        if it.style == "followup":
+            assert it.kind == "multi_turn" and it.history, it.id
+        if it.style == "mention_no":
+            assert it.kind == "unanswerable", it.id
+
+
+def test_both_sets_are_split_into_dev_and_test_within_every_kind(items, realistic):
+    for group in (items, realistic):
+        splits = Counter(i.split for i in group)
+        assert set(splits) == {"dev", "test"} and min(splits.values()) >= 0.4 * len(group), splits
+        for kind in {i.kind for i in group}:
+            here = Counter(i.split for i in group if i.kind == kind)
+            assert here["test"] >= 1 or sum(here.values()) < 3, (kind, here)
+
+
+def test_the_validator_names_a_bad_split_style_and_list_item(items, lines):
+    from dataclasses import replace
+
+    good = next(i for i in items if i.kind == "list")
+    bad = replace(good, id="bad", split="train", style="shouting", list_items=("不在规划里的一项内容", "另一项"))
+    problems = " ".join(validate([bad], lines))
+    assert "split" in problems and "shouting" in problems and "不在规划里的一项内容" in problems
+
+
+def _code_files() -> list[Path]:
+    roots = [REPO / d for d in ("assistant", "vectorstore", "ui", "eval", "tests", "scripts", "docs_src")]
+    out = [REPO / "README.md"]
+    for root in roots:
+        out += [p for p in root.rglob("*") if p.suffix in (".py", ".md", ".json", ".toml", ".txt")
+                and "gold" not in p.parts and "realistic" not in p.parts and "reports" not in p.parts
+                and p.name != "baseline.json"]
+    return out
+
+
+def test_no_eval_question_is_written_into_code_tests_or_prompts(items, realistic):
+    """A question the code has seen cannot tell whether the code over-fits: tests use sentences of
+    their own. Every user turn of every item, dev and test, of both sets is checked."""
+    questions = {}
+    for it in (*items, *realistic):
+        for q in (it.question, *(t["content"] for t in it.history if t.get("role") == "user")):
+            core = q.strip("？?。！! ")
+            if len(core) >= 8:
+                questions[core] = it.id
+    found = []
+    for path in _code_files():
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        found += [f"{path.relative_to(REPO)}: {iid} ({q})" for q, iid in questions.items() if q in text]
+    assert not found, "eval questions in code:\n" + "\n".join(found)

@@ -148,7 +148,7 @@ def test_chroma_holds_a_vector_for_every_chunk(base: Indexed) -> None:
 @pytest.mark.parametrize(
     ("question", "doc_id", "needle"),
     [
-        ("滨海新区今年要新建几家社区卫生服务中心？", "binhai", "新建2家社区卫生服务中心"),
+        ("滨海新区今年打算新建几个社区卫生服务中心？", "binhai", "新建2家社区卫生服务中心"),
         ("东丽区人均期望寿命2025年目标是多少岁", "dongli", "人均期望寿命"),
         ("天津基层家庭医生签约服务怎么提高质量", "tianjin-primary", "家庭医生"),
     ],

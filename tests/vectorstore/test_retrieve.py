@@ -13,7 +13,7 @@ def retriever(full_index):
 
 
 def test_best_rows_give_each_plan_its_own_indicator_row(retriever):
-    rows = retriever.best_rows("小孩打疫苗的接种率要保持在多少以上？")
+    rows = retriever.best_rows("小孩打疫苗，接种率要维持在多少以上？")
     by_doc = {h.chunk.doc_id: h.chunk.text for h in rows}
     assert all(h.chunk.kind == "table_row" for h in rows)
     # 东丽's row is named differently ("规划免疫接种率") from the other two plans' rows.
@@ -23,14 +23,14 @@ def test_best_rows_give_each_plan_its_own_indicator_row(retriever):
 
 
 def test_best_rows_leave_out_rows_far_below_the_best(retriever):
-    everything = retriever.best_rows("每万人要有几个全科医生？", min_ratio=0.0)
-    close = retriever.best_rows("每万人要有几个全科医生？", min_ratio=0.9)
+    everything = retriever.best_rows("每万人口配几名全科医生？", min_ratio=0.0)
+    close = retriever.best_rows("每万人口配几名全科医生？", min_ratio=0.9)
     assert len(close) < len(everything)
     assert "全科医" in close[0].chunk.text
 
 
 def test_best_rows_keep_to_the_filtered_plans(retriever):
-    rows = retriever.best_rows("孕产妇死亡率要控制在多少？", Filters(doc_ids=("zhenan",)))
+    rows = retriever.best_rows("孕产妇死亡率控制目标是多少？", Filters(doc_ids=("zhenan",)))
     assert [h.chunk.doc_id for h in rows] == ["zhenan"] and "孕产妇死亡率" in rows[0].chunk.text
 
 
@@ -39,5 +39,5 @@ def test_everyday_words_are_searched_as_the_plans_write_them(retriever):
     assert retriever.corpus.stand_ins("12岁小孩蛀牙率", ("儿童", "孩子", "龋齿")) == ["儿童", "龋齿"]
     # "医生" stands in the plans itself, so "执业医师" stays a weaker synonym.
     assert retriever.corpus.stand_ins("医生多少", ("执业医师",)) == []
-    hits = retriever.search("振安对12岁小孩蛀牙率有指标吗？", 5)
+    hits = retriever.search("振安12岁小孩的蛀牙率有没有指标？", 5)
     assert any("龋齿率控制在25%以下" in h.chunk.text for h in hits)

@@ -9,7 +9,7 @@ from vectorstore.sections import core, enumerated, ordinal
 
 
 @pytest.mark.parametrize(("text", "n"), [
-    ("重点问题里，第三条讲的是什么？", 3), ("第12项是什么", 12), ("第十一条", 11), ("第二十个方面", 20),
+    ("重点问题中第三条说的是啥？", 3), ("第12项是什么", 12), ("第十一条", 11), ("第二十个方面", 20),
     ("第十条", 10), ("十三五期间", None), ("第一次会议", None),
 ])
 def test_ordinal(text, n):
@@ -32,7 +32,7 @@ def corpus(full_index):
 
 
 def test_an_ordinal_picks_the_nth_item_of_the_named_section(corpus):
-    m = corpus.sections.find("滨海补短板计划列的重点问题里，第三条讲的是什么？", ("binhai",))
+    m = corpus.sections.find("滨海补短板计划的重点问题中，第三条说的是啥？", ("binhai",))
     assert m is not None and m.heading == "二、重点问题" and m.ordinal == 3
     assert [corpus.chunks[i].text[:13] for i in m.picked] == ["3.龙头医院建设亟待加强。"]
     # Past the last item nothing is picked: the question is then answered by word search.
@@ -40,7 +40,7 @@ def test_an_ordinal_picks_the_nth_item_of_the_named_section(corpus):
 
 
 def test_a_list_question_picks_each_item_of_the_quoted_heading(corpus):
-    m = corpus.sections.find("滨海计划“增强卫生健康事业发展动力”这一块包括哪几项任务？", ("binhai",))
+    m = corpus.sections.find("滨海计划里“增强卫生健康事业发展动力”下面有哪几项任务？", ("binhai",))
     assert m is not None and m.wants_list
     assert [h for h, _ in m.items] == ["12.深化公立医院综合改革", "13.加大人才招聘引进和培养力度"]
     box = corpus.sections.find("振安专栏1有哪几项？", ("zhenan",))
@@ -55,10 +55,10 @@ def test_no_section_when_none_is_named_or_several_plans_share_it(corpus):
 
 def test_search_puts_the_named_item_first_and_respects_filters(corpus):
     r = HybridRetriever(corpus)
-    hits = r.search("滨海补短板计划列的重点问题里，第三条讲的是什么？", 5)
+    hits = r.search("滨海补短板计划的重点问题中，第三条说的是啥？", 5)
     assert hits[0].source == "section" and hits[0].chunk.text.startswith("3.龙头医院建设亟待加强")
     assert all(h.source != "section" for h in hits[1:])
-    hits = r.search("滨海补短板计划列的重点问题里，第三条讲的是什么？", 5, Filters(doc_ids=("dongli",)))
+    hits = r.search("滨海补短板计划的重点问题中，第三条说的是啥？", 5, Filters(doc_ids=("dongli",)))
     assert all(h.source != "section" and h.chunk.doc_id == "dongli" for h in hits)
 
 
