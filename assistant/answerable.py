@@ -183,7 +183,7 @@ _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:新区|区|县|市)")
 # Words ending like a place name that are not one ("社区", "城市", "全市").
 _NOT_PLACE = re.compile(
     r"(?:小|社|城|市|辖|园|片|山|郊|地|景|街|校|院|病|灾|牧|农|分|专|示范|开发|功能|保护|试验|高新|老城|主城|"
-    r"城|超|上|门|都|全|本|该|各|我|每|省|县|中心)(?:区|市|县)$|[的我们这那个在]")
+    r"城|超|上|门|都|全|本|该|各|我|每|省|县|中心)(?:区|市|县)$|[的我们这那个在问说想听看去到要对给了住是有里]")
 
 
 def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Iterable[str] = (),

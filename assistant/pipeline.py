@@ -33,6 +33,9 @@ from assistant.extract import (
 )
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
+from question.ask import split_ask
+from question.lexicon import load_words
+from question.places import PlaceSpeller
 from vectorstore.errors import GeneratorError
 from vectorstore.index import IndexStore, index_text
 from vectorstore.query import QueryInfo
@@ -102,6 +105,8 @@ class Assistant:
         self._df: Counter[str] = Counter()
         self._plan_text = ""
         self._regions: tuple[str, ...] = ()
+        self._speller: PlaceSpeller | None = None
+        self._ask_cues: tuple[str, ...] | None = None
         self.min_coverage = min_coverage
 
     # -- index ------------------------------------------------------------------------------
@@ -119,7 +124,22 @@ class Assistant:
             self._plan_text = "\n".join(
                 [build.doc_text(d) for d in build.docs] + [str(d.meta.title) for d in build.docs.values()])
             self._regions = tuple({r for d in build.docs.values() for r in (d.meta.province, d.meta.city) if r})
+            self._speller = PlaceSpeller.from_docs([d.meta for d in build.docs.values()], self._plan_text)
         return self._corpus
+
+    @property
+    def ask_cues(self) -> tuple[str, ...]:
+        """lexicon/ask_cues.txt, read once (LexiconError names a bad line)."""
+        if self._ask_cues is None:
+            self._ask_cues = load_words(self.settings.lexicon_dir / "ask_cues.txt")
+        return self._ask_cues
+
+    @property
+    def speller(self) -> PlaceSpeller:
+        """Reads mistyped plan names ('涌桥') as the plans' own ('埇桥'), for the live index."""
+        self.corpus  # noqa: B018 -- (re)builds the speller with the index
+        assert self._speller is not None
+        return self._speller
 
     @property
     def chat(self) -> Any:
@@ -194,7 +214,21 @@ class Assistant:
     def stream(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
                reply: bool = False, trace: Trace | None = None) -> Iterator[dict[str, Any]]:
         """Events: {'type':'token','text':…} while the answer is written, then
-        {'type':'final','answer':Answer} once it is checked (its text replaces the tokens)."""
+        {'type':'final','answer':Answer} once it is checked (its text replaces the tokens).
+        Misspelled plan names ('冬丽区') are read as the plan's ('东丽区') first, with a note."""
+        speller = self.speller
+        question, fixes = speller.correct(question)
+        question = split_ask(question, self.ask_cues, speller.names).ask
+        history = [{**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
+                   for t in history]
+        for ev in self._stream(question, history, filters, reply, trace):
+            if ev["type"] == "final" and fixes:
+                ans = ev["answer"]
+                ev = {**ev, "answer": replace(ans, notes=(*ans.notes, *(f.note for f in fixes)))}
+            yield ev
+
+    def _stream(self, question: str, history: Sequence[Message], filters: Filters | None, reply: bool,
+                trace: Trace | None) -> Iterator[dict[str, Any]]:
         tr = trace or Trace()
         t0 = time.perf_counter()
         q = self.standalone(question, history)

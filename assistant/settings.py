@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     # Where state lives: <data_dir>/indexes/<index>/..., caches, feedback db.
     data_dir: Path = REPO_ROOT / "data"
     docs_dir: Path = REPO_ROOT / "docs_src"
+    # Word lists staff edit without a release (ask cues, …): question/lexicon.py reads them.
+    lexicon_dir: Path = REPO_ROOT / "lexicon"
     index: str = "default"
     embed_threads: int = 2
     embed_batch: int = 64

@@ -1,0 +1,64 @@
+"""The sentences of a message that ask, separated from the situation the writer tells first.
+
+"我母亲七十多了，一直有高血压，每次去大医院排队很累。想问下我们东丽区规划里对社区医院有什么打算？"
+asks only its last sentence; searched whole, "高血压" and "大医院" outweigh "社区医院" and the answer
+quotes a passage about what the writer only mentioned. So a message of several sentences is
+reduced to its asking sentences (those with a question mark or an ask cue from
+``lexicon/ask_cues.txt``), with the plan names the situation gave ("我是东丽的…") kept in front. An
+ask too short to carry its topic ("有这方面的安排吗？") keeps the sentence before it.
+
+    split_ask("我是东丽的，常去献血。规划里献血点有什么安排吗？", cues, names)
+    → Ask(ask="东丽 规划里献血点有什么安排吗？", situation="我是东丽的，常去献血。")
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_QUESTION_MARK = re.compile(r"[？?]")
+# An ask shorter than this (in Chinese characters, plan names aside) rarely names its topic.
+MIN_ASK_CHARS = 10
+
+
+@dataclass(frozen=True)
+class Ask:
+    ask: str  # what is searched and answered
+    situation: str = ""  # what the writer told before (empty when the message is only a question)
+
+    @property
+    def focused(self) -> bool:
+        return bool(self.situation)
+
+
+def _chinese(text: str) -> int:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
+    """The message's asking sentences and its situation (see the module docstring)."""
+    sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
+    if len(sentences) < 2:
+        return Ask(text.strip())
+    asking = [i for i, s in enumerate(sentences) if _QUESTION_MARK.search(s) or any(c in s for c in cues)]
+    if not asking or len(asking) == len(sentences):
+        return Ask(text.strip())
+    keep = set(asking)
+    first = asking[0]
+    bare = "".join(sentences[i] for i in asking)
+    for n in names:
+        bare = bare.replace(n, "")
+    if _chinese(bare) < MIN_ASK_CHARS and first > 0:
+        keep.add(first - 1)
+    ask = "".join(sentences[i] for i in sorted(keep))
+    situation = "".join(s for i, s in enumerate(sentences) if i not in keep)
+    carried = [n for n in names if n in situation and n not in ask]
+    # Longest first, and none inside another ("东丽区" carries "东丽").
+    carried = [n for n in sorted(carried, key=len, reverse=True)]
+    kept: list[str] = []
+    for n in carried:
+        if not any(n in k for k in kept):
+            kept.append(n)
+    return Ask((" ".join(kept) + " " if kept else "") + ask, situation)

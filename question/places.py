@@ -1,0 +1,115 @@
+"""Plan names mistyped by an input method, recognised by sound or by one character.
+
+Citizens type districts with a pinyin or handwriting input method: "冬丽" and "东立" for 东丽,
+"涌桥" for 埇桥, "镇安" for 振安, "滨每新区" for 滨海新区. No list of typos is kept: the names come from
+the manifest (districts, their short forms, cities of city-wide plans, short aliases), and a span
+of the question is read as one of them when
+
+- it sounds the same (toneless pinyin, any reading of each character), or it is a full district
+  name ("…新区", "…区", "…县") with one character different; and
+- it is not a word the plans themselves use, nor a common word ("动力" sounds like 东丽; jieba's
+  dictionary counts it thousands of times), unless the district's own suffix follows ("镇安区").
+
+    PlaceSpeller.from_docs(docs, plans_text).correct("冬丽区的床位目标？") → ("东丽区的床位目标？", (Correction("冬丽", "东丽"),))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from vectorstore.types import DocMeta
+
+_SUFFIX = re.compile(r"(新区|区|县|旗|市)$")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# A word jieba's dictionary counts this often is a word in its own right, not a misspelled name.
+COMMON_WORD_FREQ = 100
+
+
+@dataclass(frozen=True)
+class Correction:
+    wrong: str
+    right: str
+
+    @property
+    def note(self) -> str:
+        """'已按“东丽”理解“冬丽”。'"""
+        return f"已按“{self.right}”理解“{self.wrong}”。"
+
+
+@lru_cache(maxsize=4096)
+def _sounds(ch: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin
+
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+def _word_freq(word: str) -> int:
+    import jieba
+
+    jieba.dt.check_initialized()
+    return int(jieba.dt.FREQ.get(word) or 0)
+
+
+class PlaceSpeller:
+    """Corrects misspelled plan names in a question (see the module docstring)."""
+
+    def __init__(self, names: Mapping[str, str], plans_text: str) -> None:
+        """``names``: each plan name → the suffix its place takes ('东丽' → '区', '东丽区' → '')."""
+        self.suffix_of = {n: sfx for n, sfx in names.items() if 2 <= len(n) <= 6 and _CJK.match(n)}
+        self.names = sorted(self.suffix_of, key=lambda n: (-len(n), n))
+        self.plans_text = plans_text
+
+    @classmethod
+    def from_docs(cls, docs: Iterable[DocMeta], plans_text: str) -> PlaceSpeller:
+        names: dict[str, str] = {}
+        for d in docs:
+            names.update({a: "" for a in d.aliases if len(a) <= 3})
+            place = d.district or d.city
+            if place:
+                names[place] = ""
+                short = _SUFFIX.sub("", place)
+                if len(short) >= 2:
+                    names[short] = place[len(short):]
+        return cls(names, plans_text)
+
+    def correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
+        """The question with misspelled plan names replaced, and what was replaced."""
+        taken = [m.span() for n in self.names for m in re.finditer(re.escape(n), text)]
+        fixes: list[tuple[int, str, str]] = []
+        for name in self.names:
+            size = len(name)
+            for i in range(len(text) - size + 1):
+                span = (i, i + size)
+                window = text[i:i + size]
+                if window == name or any(s < span[1] and span[0] < e for s, e in taken):
+                    continue
+                if self._misspells(window, name, text[i + size:i + size + 2]):
+                    taken.append(span)
+                    fixes.append((i, window, name))
+        if not fixes:
+            return text, ()
+        out = text
+        for i, wrong, right in sorted(fixes, reverse=True):
+            out = out[:i] + right + out[i + len(wrong):]
+        return out, tuple(Correction(w, r) for _, w, r in sorted(fixes))
+
+    def _misspells(self, window: str, name: str, after: str) -> bool:
+        if not _CJK.match(window) or window in self.plans_text:
+            return False
+        sounds = all(_sounds(a) & _sounds(b) for a, b in zip(window, name, strict=True))
+        suffix = _SUFFIX.search(name)
+        one_char = (suffix is not None and len(name) >= 3 and window.endswith(suffix.group(1))
+                    and sum(a != b for a, b in zip(window, name, strict=True)) == 1)
+        if not (sounds or one_char):
+            return False
+        if one_char or suffix is not None:
+            return True  # a full district name, suffix and all
+        own = self.suffix_of.get(name, "")
+        if own and after.startswith(own):
+            return True
+        if after[:1] in ("区", "县", "市", "旗", "镇"):
+            return False  # another place's own name: "镇安县" is a county, not 振安区
+        return _word_freq(window) < COMMON_WORD_FREQ

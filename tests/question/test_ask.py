@@ -1,0 +1,56 @@
+"""A citizen's message is searched by what it asks, not by the situation it tells first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from question.ask import split_ask
+from question.lexicon import LexiconError, load_words
+
+REPO = Path(__file__).resolve().parents[2]
+CUES = load_words(REPO / "lexicon" / "ask_cues.txt")
+NAMES = ("东丽区", "东丽", "埇桥区", "埇桥")
+
+
+def test_the_situation_is_set_aside_and_the_place_it_names_is_kept() -> None:
+    msg = "我是东丽的，前两年搬来的，孩子上小学了。眼睛越来越近视，学校也让多注意。规划里对学生视力有什么目标吗？"
+    got = split_ask(msg, CUES, NAMES)
+    assert got.ask == "东丽 规划里对学生视力有什么目标吗？"
+    assert "孩子上小学了" in got.situation and got.focused
+
+
+def test_a_short_ask_keeps_the_sentence_before_it() -> None:
+    msg = "家里老人常年吃降压药，每月都要去社区开药。埇桥区这方面有安排吗？"
+    got = split_ask(msg, CUES, NAMES)
+    assert got.ask == msg  # "这方面有安排吗？" alone names no topic
+
+
+@pytest.mark.parametrize("msg", [
+    "东丽区2025年每千人口床位数目标是多少？",                 # one sentence
+    "东丽区的床位目标是多少？埇桥区呢？",                     # every sentence asks
+    "请介绍东丽区的卫生规划。",                                # no situation, no question mark: kept whole
+])
+def test_a_plain_question_is_left_whole(msg: str) -> None:
+    assert split_ask(msg, CUES, NAMES).ask == msg.strip()
+
+
+def test_a_bad_lexicon_line_is_named_with_its_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "ask_cues.txt"
+    bad.write_text("# cues\n吗\n有 没有\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"ask_cues.txt:3: '有 没有'"):
+        load_words(bad)
+    (tmp_path / "empty.txt").write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="no entries"):
+        load_words(tmp_path / "empty.txt")
+
+
+def test_a_citizen_message_is_answered_from_what_it_asks(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    ans = a.answer("我在东丽开了个小饭馆，每天忙到半夜，身体也有点吃不消。"
+                   "想问问区里规划对健康素养水平，2025年要提到多少？")
+    assert not ans.refused and "27" in ans.text and ans.citations[0].chunk.doc_id == "dongli", ans.text

@@ -1,0 +1,57 @@
+"""Mistyped plan names are read as the plans' own, by sound or by one character, and nothing else is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from question.places import Correction, PlaceSpeller
+from vectorstore.manifest import load_manifest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def speller() -> PlaceSpeller:
+    manifest = load_manifest(REPO / "docs_src")
+    text = "\n".join((REPO / "docs_src" / src).read_text(encoding="utf-8-sig") for src in manifest)
+    return PlaceSpeller.from_docs(manifest.values(), text)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("冬丽区今年新建几个社区医院？", "东丽区今年新建几个社区医院？"),   # homophone, full name
+    ("俺是东立的老住户", "俺是东丽的老住户"),                          # homophone, short name
+    ("勇桥那边乡镇卫生院怎么改？", "埇桥那边乡镇卫生院怎么改？"),
+    ("振按区的妇幼保健", "振安区的妇幼保健"),                          # another tone
+    ("滨每新区的急救站", "滨海新区的急救站"),                          # a look-alike: one character, with the suffix
+    ("田津全市基层医疗", "天津全市基层医疗"),
+])
+def test_a_misspelled_plan_name_is_read_as_the_plans_own(speller: PlaceSpeller, typed: str, meant: str) -> None:
+    fixed, fixes = speller.correct(typed)
+    assert fixed == meant
+    assert len(fixes) == 1 and fixes[0].right in meant and fixes[0].wrong in typed
+
+
+@pytest.mark.parametrize("text", [
+    "增强卫生健康事业发展动力有哪些任务？",  # 动力 sounds like 东丽 but is a common word, and the plans use it
+    "我住在陕西镇安县，能看病吗？",            # 镇安县 is a county of its own
+    "东丽区和埇桥区的床位",                   # spelled right
+    "南开区的目标是多少？",                   # another district entirely
+])
+def test_words_and_other_places_are_left_alone(speller: PlaceSpeller, text: str) -> None:
+    assert speller.correct(text) == (text, ())
+
+
+def test_the_correction_is_noted_for_the_reader() -> None:
+    assert Correction("冬丽", "东丽").note == "已按“东丽”理解“冬丽”。"
+
+
+def test_the_answer_reads_the_corrected_plan_and_says_so(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    ans = a.answer("冬丽区规划里，2025年每千常住人口注册护士数是多少？")
+    assert "2.5" in ans.text and ans.citations and ans.citations[0].chunk.doc_id == "dongli", ans.text
+    assert "已按“东丽区”理解“冬丽区”。" in ans.notes
