@@ -44,6 +44,17 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("count", re.compile(r"(?:多少|(?<!哪)几)(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)"),
      re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)")),
 )
+_PER_CAPITA = re.compile(r"每(?:一)?(?:[十百千万]|十万)")
+_COUNT_WORD = re.compile(r"(?:多少|(?<!哪)几)(个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处|种|张)")
+
+
+def count_evidence(measure: str, groups: Sequence[Sequence[str]]) -> re.Pattern[str]:
+    """A figure counted in the measure word asked or one interchangeable with it ('家' → 家|所|个…),
+    in the text or in a table's header: '3-4家社区医院', '（个）…36'."""
+    words = sorted({w for g in groups if measure in g for w in g} | {measure}, key=len, reverse=True)
+    mw = "|".join(map(re.escape, words))
+    return re.compile(rf"\d[\d.\-~～至]*\s*(?:万|千|余|多)?(?:{mw})|[一二两三四五六七八九十百千万]+(?:{mw})|"
+                      rf"[（(](?:{mw})[）)][^。；]{{0,40}}\d")
 _RATE_EVIDENCE = re.compile(_NUM + r"(?:%|％|‰)|/(?:10|十)?万|百分之|千分之|\d\s*[:：]\s*\d|"
                             r"[（(][^）)]{0,8}(?:%|％|‰|万)[）)][^。；]{0,40}\d")
 _FIGURE_EVIDENCE = re.compile(r"\d")
@@ -60,13 +71,20 @@ def _indicator_terms(question: str) -> list[str]:
     return out
 
 
-def demands(question: str, names: Sequence[str] = ()) -> list[Demand]:
+def demands(question: str, names: Sequence[str] = (), measures: Sequence[Sequence[str]] = ()) -> list[Demand]:
     """What a question asks for: '滨海新区妇女儿童医院建成后设多少张床位？总投资多少？' → [money, beds];
     '孕产妇系统管理率要保持在多少以上？' → [rate of 孕产妇系统管理率]; a question asking for no amount → []."""
     q = question.replace(" ", "")
     for n in names:  # plan names end where an indicator's name begins ("埇桥产妇死亡率")
         q = q.replace(n, "的")
     out = [Demand(kind, ev) for kind, ask, ev in _KINDS if ask.search(q)]
+    counted = _COUNT_WORD.search(q)
+    if counted and (_PER_CAPITA.search(q) or q[counted.end():counted.end() + 3] == "百分点"):
+        counted = None  # "每千人几个医生" asks a ratio, "几个百分点" a rate: any figure counts
+    if counted and measures:  # "多少家" needs a figure in 家 (or 所, 个…), not any digit
+        out = [d for d in out if d.kind != "count"]
+        if counted.group(1) != "张" or not any(d.kind == "beds" for d in out):
+            out.append(Demand("count", count_evidence(counted.group(1), measures)))
     if not _ASKS_AMOUNT.search(q):
         return out
     for term in _indicator_terms(q):
@@ -117,12 +135,18 @@ def meets(demand: Demand, text: str, min_term: float = 0.7) -> bool:
     return bool(demand.evidence.search(text))
 
 
+_BLANK_CELL = re.compile(r"^(?:——|—|－|-|/|／|无|空)?$")
+
+
 def year_ok(years: Sequence[str], text: str, is_row: bool) -> bool:
-    """A table row answers a year only when it has that year's column ('2020年' absent → not)."""
+    """A table row answers a year only when it has that year's column ('2020年' absent → not) and
+    the cell is not left blank ('2020年 ——')."""
     if not is_row or not years:
         return True
-    cols = set(re.findall(r"(20\d\d)年", text))
-    return not cols or all(y in cols for y in years)
+    cells = {y: v.strip() for y, v in re.findall(r"(20\d\d)年[：:\s]*([^，,；;｜|\n]*)", text)}
+    if not cells:
+        return True
+    return all(y in cells and not _BLANK_CELL.match(cells[y]) for y in years)
 
 
 @dataclass(frozen=True)
@@ -144,7 +168,8 @@ _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "minute
 
 
 def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[str],
-          covers: Callable[[str], float], names: Sequence[str] = (), rel_cover: float = 0.6) -> Verdict:
+          covers: Callable[[str], float], names: Sequence[str] = (), rel_cover: float = 0.6,
+          measures: Sequence[Sequence[str]] = ()) -> Verdict:
     """Whether the sentences (text, is_table_row) answer what the question asks for.
 
     Each demand needs a sentence that meets it, is about what the question is about (covers at
@@ -152,7 +177,7 @@ def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[
     words with any sentence, so an absolute bar would refuse them) and, for a table row, has the
     year asked. A question without demands is always answerable here; other checks decide it.
     """
-    ds = demands(question, names)
+    ds = demands(question, names, measures)
     if not ds or not sentences:
         return Verdict(not ds)
     cov = [covers(s) for s, _ in sentences]

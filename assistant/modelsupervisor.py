@@ -130,7 +130,7 @@ class ModelSupervisor(threading.Thread):
         self.stable_after = stable_after
         self.ready_timeout = ready_timeout
         self.server: LocalModelServer | None = None
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._lock = threading.Lock()
         self._changed = threading.Condition()
         self._status = ModelStatus(ModelState.STARTING, updated=time.time())
@@ -152,7 +152,7 @@ class ModelSupervisor(threading.Thread):
         except (ModelError, ConfigError) as exc:
             self._set(ModelState.FAILED, None, str(exc))
         finally:
-            if self._stop.is_set():
+            if self._halt.is_set():
                 self._set(ModelState.STOPPED, None, "stopped")
 
     def _supervise(self) -> None:
@@ -163,7 +163,7 @@ class ModelSupervisor(threading.Thread):
         gguf = resolve_gguf(self.settings)  # joins + verifies the default model on first use
         early_deaths: Counter[str] = Counter()
         attempt = 0
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             live = [r for r in order if r not in self._abandoned]
             if not live:
                 reasons = "; ".join(f"{r}: {why}" for r, why in self._abandoned.items())
@@ -173,7 +173,7 @@ class ModelSupervisor(threading.Thread):
             self._set(ModelState.STARTING if not attempt else ModelState.RESTARTING, runtime, reason)
             srv = LocalModelServer.from_settings(self.settings, gguf, runtime=runtime)
             with self._lock:
-                if self._stop.is_set():
+                if self._halt.is_set():
                     return
                 self.server = srv
                 srv.start()
@@ -182,7 +182,7 @@ class ModelSupervisor(threading.Thread):
                 smoke(srv)
             except ModelError as exc:
                 srv.stop()
-                if self._stop.is_set():
+                if self._halt.is_set():
                     return
                 early_deaths[runtime] += 1
                 self._failed(runtime, str(exc).split("; last lines")[0], early_deaths[runtime])
@@ -191,9 +191,9 @@ class ModelSupervisor(threading.Thread):
                 continue
             ready_at = time.monotonic()
             self._set(ModelState.READY, runtime, f"runtime {runtime} passed its smoke generation", pid=srv.pid)
-            while not self._stop.wait(0.25) and srv.running():
+            while not self._halt.wait(0.25) and srv.running():
                 pass
-            if self._stop.is_set():
+            if self._halt.is_set():
                 return
             why = f"runtime {runtime} {describe_exit(srv.returncode)}"
             srv.stop()
@@ -215,7 +215,7 @@ class ModelSupervisor(threading.Thread):
         self._set(ModelState.RESTARTING, runtime, why)
 
     def _sleep(self, attempt: int) -> None:
-        self._stop.wait(self.backoff[min(attempt, len(self.backoff)) - 1] if self.backoff else 0.0)
+        self._halt.wait(self.backoff[min(attempt, len(self.backoff)) - 1] if self.backoff else 0.0)
 
     # -- status ----------------------------------------------------------------------------------
     def _set(self, state: ModelState, runtime: str | None, reason: str, pid: int | None = None) -> None:
@@ -251,7 +251,7 @@ class ModelSupervisor(threading.Thread):
     def stop(self) -> None:
         """Stop supervising and stop the server; safe at any point."""
         with self._lock:
-            self._stop.set()
+            self._halt.set()
             srv = self.server
         if srv is not None:
             srv.stop()

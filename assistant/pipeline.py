@@ -34,11 +34,12 @@ from assistant.extract import (
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
 from question.ask import split_ask
-from question.lexicon import load_words
+from question.lexicon import Lexicon
 from question.places import PlaceSpeller
+from question.scope import beyond_period, mention_topic, unmentioned
 from vectorstore.errors import GeneratorError
 from vectorstore.index import IndexStore, index_text
-from vectorstore.query import QueryInfo
+from vectorstore.query import SYNONYMS, QueryInfo
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
 from vectorstore.sections import SectionMatch
 from vectorstore.types import Answer, Chunk, Citation, Hit
@@ -106,7 +107,7 @@ class Assistant:
         self._plan_text = ""
         self._regions: tuple[str, ...] = ()
         self._speller: PlaceSpeller | None = None
-        self._ask_cues: tuple[str, ...] | None = None
+        self._lexicon: Lexicon | None = None
         self.min_coverage = min_coverage
 
     # -- index ------------------------------------------------------------------------------
@@ -128,11 +129,11 @@ class Assistant:
         return self._corpus
 
     @property
-    def ask_cues(self) -> tuple[str, ...]:
-        """lexicon/ask_cues.txt, read once (LexiconError names a bad line)."""
-        if self._ask_cues is None:
-            self._ask_cues = load_words(self.settings.lexicon_dir / "ask_cues.txt")
-        return self._ask_cues
+    def lexicon(self) -> Lexicon:
+        """The word lists under PLANQA_LEXICON_DIR, read once (LexiconError names a bad line)."""
+        if self._lexicon is None:
+            self._lexicon = Lexicon.load(self.settings.lexicon_dir)
+        return self._lexicon
 
     @property
     def speller(self) -> PlaceSpeller:
@@ -218,7 +219,7 @@ class Assistant:
         Misspelled plan names ('冬丽区') are read as the plan's ('东丽区') first, with a note."""
         speller = self.speller
         question, fixes = speller.correct(question)
-        question = split_ask(question, self.ask_cues, speller.names).ask
+        question = split_ask(question, self.lexicon.ask_cues, speller.names).ask
         history = [{**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
                    for t in history]
         for ev in self._stream(question, history, filters, reply, trace):
@@ -247,15 +248,16 @@ class Assistant:
         tr.hits = hits
         tr.coverage = self._confidence(info, hits)
         places = unknown_places(q, self._plan_text.__contains__, self._regions, plan_named=bool(info.doc_ids))
-        structure = self._structure(info, hits, retriever.section) if not places else None
-        verdict = Verdict(True) if structure is not None else Verdict(False) if places or not hits \
+        outside = "" if places else self._outside(q, info)
+        structure = self._structure(info, hits, retriever.section) if not (places or outside) else None
+        verdict = Verdict(True) if structure is not None else Verdict(False) if places or outside or not hits \
             else self._verdict(q, info, hits)
         tr.verdict = verdict
         ans = None
         if structure is not None:
             ans = self._quoted(q, structure, hits, reply, "", "extractive")
         elif not hits or tr.coverage < self.min_coverage or not verdict.answerable:
-            ans = self._refusal(q, reply, verdict.reason, places)
+            ans = self._refusal(q, reply, verdict.reason, places, outside)
         if ans is not None:
             tr.stages["total"] = time.perf_counter() - t0
             tr.first_token = tr.stages["total"]
@@ -313,6 +315,23 @@ class Assistant:
 
         return covers
 
+    def _outside(self, q: str, info: QueryInfo) -> str:
+        """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year
+        after every plan's period, or a "有没有提到…" topic no plan has a word of."""
+        build = self.corpus.build
+        scope = [d for d in build.docs.values() if not info.doc_ids or d.meta.doc_id in info.doc_ids]
+        year = beyond_period(info.years, {d.meta.doc_id: d.meta.period for d in scope},
+                             "\n".join(build.doc_text(d.meta.doc_id) for d in scope))
+        if year:
+            return f"所查规划未设定{year}的目标或数值。"
+        topic = mention_topic(q, self.lexicon.mention_cues)
+        if topic:
+            word = unmentioned(topic, self._plan_text.__contains__,
+                               lambda t: any(t in w for group in SYNONYMS for w in group))
+            if word:
+                return f"现有规划文件均未提及“{topic}”（未出现“{word}”一词）。"
+        return ""
+
     def _names(self) -> list[str]:
         return [a for a, _ in self.corpus.analyzer.aliases]
 
@@ -328,7 +347,7 @@ class Assistant:
         pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
         sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
                   hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
-        v = judge(q, sents, info.years, self._covers(info), self._names())
+        v = judge(q, sents, info.years, self._covers(info), self._names(), measures=self.lexicon.measure_words)
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
 
@@ -385,10 +404,12 @@ class Assistant:
             text = f"（{note}）\n{text}"
         return Answer(text, cites, False, generator, (note,) if note else (), q)
 
-    def _refusal(self, q: str, reply: bool, missing: str = "", places: Sequence[str] = ()) -> Answer:
+    def _refusal(self, q: str, reply: bool, missing: str = "", places: Sequence[str] = (), outside: str = "") -> Answer:
         notes: tuple[str, ...] = ()
         if places:
             notes = (f"现有规划文件均未提及{'、'.join(places)}。",)
+        elif outside:
+            notes = (outside,)
         elif missing:
             notes = (f"检索到的规划段落中没有问题所问的{missing}。",)
         text = (

@@ -1,0 +1,63 @@
+"""Declined for a reason the passages cannot show: a year past every plan's period, a topic no plan
+has a word of, a table cell left blank, a count in a measure word no figure carries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answerable import count_evidence, demands, year_ok
+from question.lexicon import Lexicon
+from question.scope import beyond_period, content_words, mention_topic, period_end, unmentioned
+
+REPO = Path(__file__).resolve().parents[2]
+LEX = Lexicon.load(REPO / "lexicon")
+
+
+def test_periods_and_years_past_them() -> None:
+    assert period_end("2021-2025") == 2025 and period_end("2021") == 2021 and period_end("") is None
+    periods = {"a": "2021-2025", "b": "2021"}
+    assert beyond_period(("2035",), periods, "到2025年达到") == "2035年（规划期为2021、2021—2025年）"
+    assert beyond_period(("2025",), periods, "") == ""
+    assert beyond_period(("2035",), periods, "到2035年基本实现") == ""  # the plan sets a target for it
+
+
+def test_mention_topics_and_the_words_no_plan_uses() -> None:
+    assert mention_topic("振安规划里有没有提到宠物医院的管理？", LEX.mention_cues) == "宠物医院的管理"
+    assert mention_topic("东丽区2025年床位目标是多少？", LEX.mention_cues) == ""
+    assert content_words("宠物医院的管理")[0].startswith("宠物") and "查看" not in content_words("让居民查看档案")
+    plans = "加强医疗机构管理，推进电子健康档案向居民开放"
+    assert unmentioned("宠物医院的管理", plans.__contains__, lambda w: False).startswith("宠物")
+    assert unmentioned("居民能查看电子健康档案", plans.__contains__, lambda w: False) == ""
+
+
+def test_a_blank_cell_does_not_answer_its_year() -> None:
+    row = "主要指标｜健康生活｜成人吸烟率（%）｜2020年 ——｜2025年 控制在20%以内"
+    assert not year_ok(("2020",), row, True)
+    assert year_ok(("2025",), row, True)
+    assert year_ok(("2020", "2025"), "指标｜护士数｜2020年：1.59｜2025年：2.5", True)
+
+
+def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
+    ev = count_evidence("家", LEX.measure_words)
+    assert ev.search("建成3-4家社区医院") and ev.search("新建2所卫生院") and ev.search("床位数（个）｜2025年：36")
+    assert not ev.search("提供中医药服务的比例（%）：100")
+    (d,) = [d for d in demands("规划打算建几家社区医院？", measures=LEX.measure_words) if d.kind == "count"]
+    assert d.evidence.search("5家") and not d.evidence.search("98.5%")
+    # a ratio per thousand people is a figure of its own: any number answers "每千人几个医生"
+    per_capita = [d for d in demands("每千人口要有几个医生？", measures=LEX.measure_words) if d.kind == "count"]
+    assert all(d.evidence.search("2.8") for d in per_capita)
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("振安区规划里，到2035年每千人口床位要达到多少？", "2035年"),
+    ("东丽规划里有没有提到宠物医院的管理？", "宠物"),
+])
+def test_such_questions_are_declined_with_the_reason(full_index: Path, question: str, why: str) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    ans = Assistant(Settings(data_dir=full_index, llm_mode="extractive")).answer(question)
+    assert ans.refused, ans.text
+    assert any(why in n for n in ans.notes), ans.notes
