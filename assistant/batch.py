@@ -2,7 +2,7 @@
 
 Kept stable for staff answering a day's inquiries and for outside checks:
 search → {"id","question","hits":[{"chunk_id","doc_id","title","section","text","score"}]}
-ask    → {"id","question","answer","refused","citations":[{"n","chunk_id","doc_id","title","section","text"}]}
+ask    → {"id","question","answer","refused","citations":[{"n","chunk_id","doc_id","title","section","text"}],"nearby":[…]}
 """
 
 from __future__ import annotations
@@ -98,6 +98,11 @@ def answer_json(a: Answer) -> dict[str, Any]:
             }
             for c in a.citations
         ],
+        "nearby": [
+            {"chunk_id": c.chunk.id, "doc_id": c.chunk.doc_id, "title": c.chunk.title, "section": c.chunk.section,
+             "text": c.chunk.text}
+            for c in a.nearby
+        ],
     }
 
 
@@ -133,8 +138,8 @@ def write_rows(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
 def _flatten(r: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in r.items():
-        if k in ("citations", "hits") and isinstance(v, list):
-            label = "citation" if k == "citations" else "hit"
+        if k in ("citations", "hits", "nearby") and isinstance(v, list):
+            label = {"citations": "citation", "hits": "hit", "nearby": "nearby"}[k]
             for i, c in enumerate(v, 1):
                 out[f"{label}_{i}"] = f"《{c.get('title', '')}》{c.get('section', '')}：{c.get('text', '')}"
         elif isinstance(v, (list, dict)):

@@ -33,6 +33,7 @@ from assistant.extract import (
 )
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
+from assistant.tablelist import compose_list, rows_asked
 from question.ask import split_ask
 from question.lexicon import Lexicon
 from question.places import PlaceSpeller
@@ -53,6 +54,7 @@ Message = Mapping[str, str]
 # answerable.py doing most of the declining, 0.1 declines 15 of 16 unanswerable questions and 1 of
 # 197 answerable ones; the 0.25 used before them declined 13 answerable, colloquial questions.
 MIN_COVERAGE = 0.1
+NEARBY = 3  # closest passages shown with a decline
 # With chat="auto" and no LLM found, look again at most this often (a local model started in the
 # background by `planqa run` is picked up once it answers).
 RERESOLVE_SECONDS = 10.0
@@ -249,6 +251,13 @@ class Assistant:
         tr.coverage = self._confidence(info, hits)
         places = unknown_places(q, self._plan_text.__contains__, self._regions, plan_named=bool(info.doc_ids))
         outside = "" if places else self._outside(q, info)
+        listed = self._table_list(q, info) if not (places or outside) else None
+        if listed is not None:
+            tr.stages["total"] = time.perf_counter() - t0
+            tr.first_token = tr.stages["total"]
+            yield {"type": "token", "text": listed.text}
+            yield {"type": "final", "answer": listed}
+            return
         structure = self._structure(info, hits, retriever.section) if not (places or outside) else None
         verdict = Verdict(True) if structure is not None else Verdict(False) if places or outside or not hits \
             else self._verdict(q, info, hits)
@@ -257,7 +266,7 @@ class Assistant:
         if structure is not None:
             ans = self._quoted(q, structure, hits, reply, "", "extractive")
         elif not hits or tr.coverage < self.min_coverage or not verdict.answerable:
-            ans = self._refusal(q, reply, verdict.reason, places, outside)
+            ans = self._refusal(q, reply, verdict.reason, places, outside, hits)
         if ans is not None:
             tr.stages["total"] = time.perf_counter() - t0
             tr.first_token = tr.stages["total"]
@@ -314,6 +323,17 @@ class Assistant:
             return max(coverage(info, text, tok, idf, names), coverage(expanded, text, tok, idf, names) * 0.9)
 
         return covers
+
+    def _table_list(self, q: str, info: QueryInfo) -> Answer | None:
+        """A named plan's indicators of one category or attribute, every row cited (tablelist.py)."""
+        if len(info.doc_ids) != 1:
+            return None
+        doc = info.doc_ids[0]
+        found = rows_asked(q, [c for c in self.corpus.chunks if c.kind == "table_row" and c.doc_id == doc])
+        if found is None:
+            return None
+        text, rows = compose_list(found, self.corpus.build.docs[doc].meta.region)
+        return Answer(text, tuple(Citation(i + 1, r) for i, r in enumerate(rows)), False, "extractive", (), q)
 
     def _outside(self, q: str, info: QueryInfo) -> str:
         """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year
@@ -395,7 +415,7 @@ class Assistant:
                 generator: str) -> Answer:
         """An answer made of verbatim plan sentences, each cited (or a reply draft quoting them)."""
         if not comp.text:
-            return self._refusal(q, reply)
+            return self._refusal(q, reply, hits=hits)
         cites = tuple(Citation(i + 1, hits[h].chunk) for i, h in enumerate(comp.used))
         text = comp.text
         if reply:
@@ -404,7 +424,8 @@ class Assistant:
             text = f"（{note}）\n{text}"
         return Answer(text, cites, False, generator, (note,) if note else (), q)
 
-    def _refusal(self, q: str, reply: bool, missing: str = "", places: Sequence[str] = (), outside: str = "") -> Answer:
+    def _refusal(self, q: str, reply: bool, missing: str = "", places: Sequence[str] = (), outside: str = "",
+                 hits: Sequence[Hit] = ()) -> Answer:
         notes: tuple[str, ...] = ()
         if places:
             notes = (f"现有规划文件均未提及{'、'.join(places)}。",)
@@ -417,7 +438,8 @@ class Assistant:
             "也不能作出规划以外的承诺。如需进一步了解，请咨询相关主管部门。"
             if reply else f"{REFUSAL}。"
         )
-        return Answer(text, (), True, self.generator_name, notes, q)
+        nearby = tuple(Citation(i + 1, h.chunk) for i, h in enumerate(hits[:NEARBY]))
+        return Answer(text, (), True, self.generator_name, notes, q, nearby)
 
     def _focused(self, info: QueryInfo, hits: Sequence[Hit], scored: Sequence[Candidate],
                  titles: bool = False) -> list[tuple[int, Chunk]]:
@@ -488,7 +510,7 @@ class Assistant:
         if checked.refused and not local and tr.coverage < TRUST_LLM_REFUSAL_BELOW:
             # The passages only partly cover the question and the model says they do not answer
             # it: decline (plausible-but-absent figures look exactly like this).
-            return replace(self._refusal(q, reply), generator=self.generator_name)
+            return replace(self._refusal(q, reply, hits=hits), generator=self.generator_name)
         if checked.refused or not checked.order:
             # Retrieval found passages that cover the question well, so a refusal or an
             # unverifiable answer from the model is replaced by the verbatim passages.

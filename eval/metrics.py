@@ -84,8 +84,9 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
         out["false_refusal"] = 1.0 if r.refused else 0.0
         out["refusal_correct"] = None
         if r.cited:
+            # A passage holding one item of a whole list the question asks for supports the answer too.
             good = [p for p in r.cited if matching_groups(it, p.doc_id, p.text) or p.doc_id in it.docs and any(
-                norm(k) in norm(p.text) for k in keys)]
+                norm(k) in norm(p.text) for k in (*keys, *it.list_items))]
             out["citation_precision"] = len(good) / len(r.cited)
         else:
             out["citation_precision"] = None

@@ -131,3 +131,6 @@ class Answer:
     generator: str = ""  # "local" | "remote" | "extractive"
     notes: tuple[str, ...] = ()  # visible remarks, e.g. "LLM unreachable, extractive answer"
     question: str = ""  # the standalone question actually answered
+    # With a decline: the passages that came closest, shown as "最接近的规划原文（未必回答该问题）" so
+    # staff can judge for themselves. Not citations: nothing in the answer rests on them.
+    nearby: tuple[Citation, ...] = ()

@@ -21,7 +21,7 @@ from fastapi.responses import StreamingResponse
 
 from assistant.api.app import ApiState, get_state, status_for
 from assistant.api.routes import MAX_HISTORY, SSE_HEADERS, check_question, filters_of
-from assistant.api.schemas import ChatCompletionRequest, FilterSpec, answer_json, references_text
+from assistant.api.schemas import ChatCompletionRequest, FilterSpec, answer_json, nearby_text, references_text
 from vectorstore.errors import PlanQAError
 from vectorstore.types import Answer
 
@@ -31,9 +31,10 @@ MODELS = ("planqa", "planqa-reply")
 PIECE = 24  # characters per streamed delta
 
 
-def _content(ans: Answer, citations: list[dict[str, Any]]) -> str:
-    refs = references_text(citations)
-    return f"{ans.text}\n\n{refs}" if refs else ans.text
+def _content(ans: Answer, aj: dict[str, Any]) -> str:
+    """The answer, then its references (or, with a decline, the closest passages)."""
+    tail = references_text(aj["citations"]) or nearby_text(aj["nearby"])
+    return f"{ans.text}\n\n{tail}" if tail else ans.text
 
 
 @router.get("/v1/models", summary="The models this server answers as")
@@ -69,7 +70,7 @@ def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_stat
         aj = answer_json(ans)
         return {
             "id": cid, "object": "chat.completion", "created": created, "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": _content(ans, aj["citations"])},
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": _content(ans, aj)},
                          "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             "citations": aj["citations"], "refused": ans.refused, "generator": ans.generator,
@@ -85,7 +86,7 @@ def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_stat
             # The whole checked answer is sent in pieces: its text can change after the tokens.
             final = st.assistant.answer(question, history, filters, reply=reply)
             aj = answer_json(final)
-            text = _content(final, aj["citations"])
+            text = _content(final, aj)
             for i in range(0, len(text), PIECE):
                 yield chunk({"content": text[i : i + PIECE]})
             yield chunk({}, "stop", citations=aj["citations"], refused=final.refused, generator=final.generator)

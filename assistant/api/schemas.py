@@ -77,6 +77,9 @@ class ChatCompletionRequest(BaseModel):
     model_config = {"extra": "allow"}
 
 
+NEARBY_HEADING = "最接近的规划原文（未必回答该问题）"
+
+
 def citation_json(c: Citation) -> dict[str, Any]:
     ch = c.chunk
     return {
@@ -90,6 +93,7 @@ def answer_json(a: Answer) -> dict[str, Any]:
     return {
         "answer": a.text, "refused": a.refused, "generator": a.generator, "notes": list(a.notes),
         "question": a.question, "citations": [citation_json(c) for c in a.citations],
+        "nearby": [citation_json(c) for c in a.nearby],
     }
 
 
@@ -100,6 +104,17 @@ def hit_json(h: Hit) -> dict[str, Any]:
         "section": ch.section, "text": ch.text, "score": round(float(h.score), 6), "kind": ch.kind,
         "ranks": dict(h.ranks), "matched": list(h.matched),
     }
+
+
+def nearby_text(nearby: list[dict[str, Any]]) -> str:
+    """With a decline: the closest passages, marked as not answering, for an OpenAI-style answer."""
+    if not nearby:
+        return ""
+    lines = [NEARBY_HEADING + "："]
+    for c in nearby:
+        section = f" › {c['section']}" if c.get("section") else ""
+        lines.append(f"- 《{c['title']}》{section}：{c['text']}")
+    return "\n".join(lines)
 
 
 def references_text(citations: list[dict[str, Any]]) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.modelsupervisor import ModelSupervisor
 from assistant.settings import Settings
 from assistant.stack import (
-    LocalModelLauncher,
     child_env,
     ensure_index,
     port_free,
@@ -72,7 +72,7 @@ def test_children_get_the_settings_not_the_admin_token(tmp_path: Path) -> None:
 
 
 def test_local_model_only_when_asked_and_no_remote() -> None:
-    assert LocalModelLauncher.wanted(Settings(llm_mode="auto", llm_base_url=""))
-    assert LocalModelLauncher.wanted(Settings(llm_mode="local", llm_base_url=""))
-    assert not LocalModelLauncher.wanted(Settings(llm_mode="extractive"))
-    assert not LocalModelLauncher.wanted(Settings(llm_mode="auto", llm_base_url="http://127.0.0.1:9/v1"))
+    assert ModelSupervisor.wanted(Settings(llm_mode="auto", llm_base_url=""))
+    assert ModelSupervisor.wanted(Settings(llm_mode="local", llm_base_url=""))
+    assert not ModelSupervisor.wanted(Settings(llm_mode="extractive"))
+    assert not ModelSupervisor.wanted(Settings(llm_mode="auto", llm_base_url="http://127.0.0.1:9/v1"))

@@ -126,6 +126,12 @@ def show_answer(i: int, msg: dict[str, Any]) -> None:
     if msg.get("mode") == "reply" and not msg.get("refused"):
         st.caption("答复草稿（右上角按钮可复制）：")
         st.code(msg["content"], language=None, wrap_lines=True)
+    nearby = msg.get("nearby", [])
+    if msg.get("refused") and nearby:
+        with st.expander("最接近的规划原文（未必回答该问题）", expanded=False):
+            for c in nearby:
+                st.caption(citation_label(c).split("] ", 1)[-1])
+                st.markdown(md_escape(str(c.get("text", ""))))
     cites = msg.get("citations", [])
     if cites:
         by_n = {c["n"]: c for c in cites}
