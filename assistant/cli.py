@@ -225,7 +225,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
     rows = []
     qs = _questions(args)
     for q in iter_progress(qs, len(qs), bool(args.questions) and not args.json):
-        standalone = a.standalone(q["question"], q["history"])
+        standalone = a.search_query(q["question"], q["history"])
         hits = retriever.search(standalone, args.k, _filters(args))
         rows.append({"id": q["id"], "question": q["question"], "hits": [hit_json(h) for h in hits]})
         if not (args.json or args.out):

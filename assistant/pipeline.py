@@ -36,7 +36,7 @@ from assistant.settings import Settings
 from assistant.tablelist import compose_list, rows_asked
 from question.ask import split_ask
 from question.lexicon import Lexicon
-from question.places import PlaceSpeller
+from question.places import Correction, PlaceSpeller
 from question.scope import beyond_period, mention_topic, unmentioned
 from vectorstore.errors import GeneratorError
 from vectorstore.index import IndexStore, index_text
@@ -197,10 +197,26 @@ class Assistant:
         # A rewrite that lost the question or grew into an answer is not used.
         return out if 4 <= len(out) <= 3 * len(ruled) + 20 else ruled
 
+    def prepared(self, question: str, history: Sequence[Message] = ()
+                 ) -> tuple[str, list[Message], tuple[Correction, ...]]:
+        """The message as the pipeline reads it: plan names spelled as the plans do, the asking
+        sentences apart from the situation; ('冬丽区的床位目标？', []) → ('东丽区的床位目标？', [], (冬丽区→东丽区,))."""
+        speller = self.speller
+        question, fixes = speller.correct(question)
+        question = split_ask(question, self.lexicon.ask_cues, speller.names).ask
+        turns = [{**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
+                 for t in history]
+        return question, turns, fixes
+
+    def search_query(self, question: str, history: Sequence[Message] = ()) -> str:
+        """What retrieval searches for this message (see ``prepared`` and ``standalone``)."""
+        q, turns, _ = self.prepared(question, history)
+        return self.standalone(q, turns)
+
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                history: Sequence[Message] = ()) -> tuple[str, list[Hit]]:
         """('东丽2025年人均期望寿命目标？') → (same question, [Hit(东丽 indicator row …), …])"""
-        q = self.standalone(question, history)
+        q = self.search_query(question, history)
         return q, HybridRetriever(self.corpus).search(q, k, filters)
 
     # -- answering ----------------------------------------------------------------------------
@@ -219,11 +235,7 @@ class Assistant:
         """Events: {'type':'token','text':…} while the answer is written, then
         {'type':'final','answer':Answer} once it is checked (its text replaces the tokens).
         Misspelled plan names ('冬丽区') are read as the plan's ('东丽区') first, with a note."""
-        speller = self.speller
-        question, fixes = speller.correct(question)
-        question = split_ask(question, self.lexicon.ask_cues, speller.names).ask
-        history = [{**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
-                   for t in history]
+        question, history, fixes = self.prepared(question, history)
         for ev in self._stream(question, history, filters, reply, trace):
             if ev["type"] == "final" and fixes:
                 ans = ev["answer"]

@@ -55,3 +55,4 @@ def test_the_answer_reads_the_corrected_plan_and_says_so(full_index: Path) -> No
     ans = a.answer("冬丽区规划里，2025年每千常住人口注册护士数是多少？")
     assert "2.5" in ans.text and ans.citations and ans.citations[0].chunk.doc_id == "dongli", ans.text
     assert "已按“东丽区”理解“冬丽区”。" in ans.notes
+    assert a.search_query("冬丽区规划里，2025年每千常住人口注册护士数是多少？").startswith("东丽区")
