@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from vectorstore.clean import clean_text
+from vectorstore.duplicates import same_plan
 from vectorstore.errors import LoadError, NotFoundError, PlanQAError
 from vectorstore.index import (
     RETRIEVABLE,
@@ -120,6 +121,21 @@ def _prepare(path: Path, manifests: dict[Path, dict[str, DocMeta]]) -> _Prepared
     return _Prepared(meta, path, cleaned, h)
 
 
+def _twin(new: _Prepared, final: dict[str, DocRecord | _Prepared], old: Build | None) -> tuple[str, float] | None:
+    """An indexed (or just prepared) plan that is the same plan as ``new``, with their overlap."""
+    for doc_id, item in final.items():
+        if isinstance(item, _Prepared):
+            title, text = item.meta.title, item.cleaned
+        elif old is not None:
+            title, text = item.meta.title, old.doc_text(doc_id)
+        else:
+            continue
+        share = same_plan((new.meta.title, new.cleaned), (title, text))
+        if share:
+            return doc_id, share
+    return None
+
+
 def _under(path: str, folders: Sequence[Path]) -> bool:
     p = Path(path).resolve()
     return any(p.is_relative_to(f.resolve()) for f in folders)
@@ -187,6 +203,14 @@ def ingest(
                 report.unchanged.append(doc_id)
                 # Keep chunks and vectors, but note where the file is now (the folder may have moved).
                 final[doc_id] = dataclasses.replace(prev, path=str(p.path.resolve()))
+                continue
+            twin = _twin(p, final, old) if prev is None else None
+            if twin is not None:
+                twin_id, share = twin
+                report.errors.append((str(p.path), (
+                    f"已收录同一份规划《{p.meta.title}》（{twin_id}，正文{share:.0%}相同），未重复收录；如要替换，"
+                    f"请先删除 {twin_id}（planqa ingest --remove {twin_id}，或 DELETE /v1/documents/{twin_id}）再导入。"
+                    f" The same plan is already indexed as {twin_id!r}: remove it first to replace it.")))
                 continue
             (report.updated if prev is not None else report.added).append(doc_id)
             final[doc_id] = p

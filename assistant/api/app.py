@@ -140,17 +140,18 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         st = get_app_state(app)
         gen = st.generator_health()
         body: dict[str, Any] = {"status": "ready", "generator": gen,
-                                "index": {"name": settings.index, "dir": str(settings.index_dir)}}
+                                "index": {"name": settings.index}}
         bid = IndexStore(settings.index_dir).current_id()
         if bid is None:
-            body.update(status="no_index", detail=f"no index at {settings.index_dir}: build it with "
+            body.update(status="no_index", detail=f"no index {settings.index!r} yet: build it with "
                         "`planqa ingest`, or upload a plan (POST /v1/documents)")
             return JSONResponse(body, status_code=503)
         try:
             corpus = st.corpus()
         except Exception as exc:
-            log.exception("cannot open the index")
-            body.update(status="index_error", detail=f"cannot open index build {bid}: {exc}")
+            log.exception("cannot open the index at %s", settings.index_dir)
+            body.update(status="index_error", detail=f"cannot open index build {bid} ({type(exc).__name__}); "
+                        "the server log names the folder: rebuild it with `planqa ingest`")
             return JSONResponse(body, status_code=503)
         body["index"].update(build=bid, loaded=True, documents=len(corpus.build.docs), chunks=len(corpus.chunks))
         body["active_generator"] = st.assistant.generator_name

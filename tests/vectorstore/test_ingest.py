@@ -391,3 +391,26 @@ def test_an_ingest_killed_while_writing_its_build_leaves_the_old_index_and_is_cl
     assert not [p for p in names if p.endswith(".partial")]  # the dead ingest's leftovers are gone
     assert names == sorted([base.report.build, r.build])
     assert sorted(changed.build().docs) == ["dongli", "tianjin-primary"]
+
+
+def test_the_same_plan_under_another_name_or_format_is_refused_and_nothing_is_lost(base: Indexed, tmp_path: Path) -> None:
+    import docx
+
+    f = fork(base, tmp_path)
+    before = f.build()
+    elsewhere = tmp_path / "incoming"
+    elsewhere.mkdir()
+    renamed = elsewhere / "滨海补短板计划（再次上传）.txt"
+    shutil.copy(DOCS_SRC / BINHAI, renamed)
+    as_word = elsewhere / "binhai-plan.docx"
+    doc = docx.Document()
+    for line in (DOCS_SRC / BINHAI).read_text(encoding="utf-8-sig").splitlines():
+        doc.add_paragraph(line)
+    doc.save(str(as_word))
+    for dup in (renamed, as_word):
+        report = ingest(f.index, [dup])
+        assert not report.added and len(report.errors) == 1, report
+        path, why = report.errors[0]
+        assert Path(path).name == dup.name and "同一份规划" in why and "binhai" in why and "--remove binhai" in why
+    after = f.build()
+    assert sorted(after.docs) == sorted(before.docs) and _ids(after, "binhai") == _ids(before, "binhai")
