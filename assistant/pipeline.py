@@ -263,21 +263,14 @@ class Assistant:
         tr.coverage = self._confidence(info, hits)
         places = unknown_places(q, self._plan_text.__contains__, self._regions, plan_named=bool(info.doc_ids))
         outside = "" if places else self._outside(q, info)
-        listed = self._table_list(q, info) if not (places or outside) else None
-        if listed is not None:
-            tr.stages["total"] = time.perf_counter() - t0
-            tr.first_token = tr.stages["total"]
-            yield {"type": "token", "text": listed.text}
-            yield {"type": "final", "answer": listed}
-            return
-        structure = self._structure(info, hits, retriever.section) if not (places or outside) else None
-        verdict = Verdict(True) if structure is not None else Verdict(False) if places or outside or not hits \
+        ans = self._table_list(q, info) if not (places or outside) else None
+        structure = self._structure(info, hits, retriever.section) if not (ans or places or outside) else None
+        verdict = Verdict(True) if ans or structure is not None else Verdict(False) if places or outside or not hits \
             else self._verdict(q, info, hits)
         tr.verdict = verdict
-        ans = None
-        if structure is not None:
+        if ans is None and structure is not None:
             ans = self._quoted(q, structure, hits, reply, "", "extractive")
-        elif not hits or tr.coverage < self.min_coverage or not verdict.answerable:
+        elif ans is None and (not hits or tr.coverage < self.min_coverage or not verdict.answerable):
             ans = self._refusal(q, reply, verdict.reason, places, outside, hits)
         if ans is not None:
             tr.stages["total"] = time.perf_counter() - t0
