@@ -1,8 +1,9 @@
 """A small OpenAI-compatible server around llama-cpp-python, for the embedded model.
 
-Why not xllamacpp's built-in server: on this 2-core machine llama-cpp-python built from source
-(``-march=native``, AVX-512) reads prompts at ~50 tokens/s against xllamacpp's ~22 with the same
-GGUF and threads (scripts/bench_llm.py), and prompt reading is most of the time to first token.
+Why not xllamacpp's built-in server: llama-cpp-python built from source with the instruction sets
+proven on the machine (scripts/cpu_features.py) reads prompts faster than xllamacpp's generic
+wheel with the same GGUF and threads (scripts/bench_llm.py), and prompt reading is most of the
+time to first token.
 Its own server needs extras we do not otherwise use, and we need only three endpoints:
 
 - ``GET /health``: 200 once the model is loaded (the port opens only then);
