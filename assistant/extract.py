@@ -238,7 +238,8 @@ def outline(hits: Sequence[Hit], named: SectionMatch, max_chars: int = 200) -> C
     lines = [f"“{name}”包括："]
     order: list[int] = []
     for i in used:
-        labels = [label for label, idx in named.items if idx[0] == i] if named.enumerated \
+        labels = [label for n, (label, _) in enumerate(named.items)
+                  if named.item_chunk_id(n) == hits[i].chunk.id] if named.enumerated \
             else _labels(hits[i].chunk.text, heading_core(named.heading))
         if labels:
             order.append(i)

@@ -71,6 +71,11 @@ class SectionMatch:
     ordinal: int | None = None
     wants_list: bool = False
     enumerated: bool = False  # the items are a paragraph's "一是…二是…" points, labelled by sentence
+    chunk_ids: tuple[str, ...] = ()  # the ids of ``chunks``, in the same order
+
+    def item_chunk_id(self, n: int) -> str:
+        """The id of the passage where item ``n`` (0-based) starts."""
+        return self.chunk_ids[self.chunks.index(self.items[n][1][0])] if self.chunk_ids else ""
 
     @property
     def picked(self) -> tuple[int, ...]:
@@ -130,12 +135,30 @@ class SectionIndex:
             at = path.index(heading)
             if at + 1 < len(path):
                 items.setdefault(path[at + 1], []).append(i)
+        ids = tuple(self._chunks[i].id for i in idx)
         if items:
             return SectionMatch(doc_id, heading, tuple((h, tuple(v)) for h, v in items.items()), tuple(idx),
-                                nth, wants_list)
-        points = enumerated([(i, self._chunks[i].text) for i in idx])
+                                nth, wants_list, chunk_ids=ids)
+        points = enumerated([(i, self._chunks[i].text) for i in idx]) or leads(
+            [(i, self._chunks[i].text) for i in idx if self._chunks[i].kind == "text"], heading)
         return SectionMatch(doc_id, heading, tuple((label, (i,)) for i, label in points), tuple(idx), nth,
-                            wants_list, enumerated=bool(points))
+                            wants_list, enumerated=bool(points), chunk_ids=ids)
+
+
+_LEAD = re.compile(r"^(?:——)?[^。；！？!?：:]{2,24}[。；]")
+
+
+def leads(passages: Sequence[tuple[int, str]], heading: str) -> list[tuple[int, str]]:
+    """A section's unnumbered items: paragraphs led by "——" or by a short sentence that a body
+    follows ('——以人为本，健康优先。以人民…', '公共卫生保障能力显著增强。全面提升…'), each its lead with
+    its passage; fewer than two: none."""
+    out: list[tuple[int, str]] = []
+    for i, text in passages:
+        for line in (ln.strip() for ln in text.splitlines()):
+            m = _LEAD.match(line)
+            if m and line != heading.strip() and (line.startswith("——") or len(line) > len(m.group(0))):
+                out.append((i, m.group(0)))
+    return out if len(out) >= 2 else []
 
 
 def enumerated(passages: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
