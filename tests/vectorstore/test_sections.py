@@ -78,3 +78,26 @@ def test_an_ordinal_names_a_section_by_its_ending_and_picks_its_nth_point(corpus
     assert m.items[2][0] == "三是基层卫生信息化建设水平还不高。"
     # Without an ordinal, a heading's ending is only a topic: "社区卫生服务中心" names no section.
     assert corpus.sections.find("滨海新区社区卫生服务中心有哪些？", ("binhai",)) is None
+
+
+def test_unnumbered_items_are_read_from_dashes_and_short_leads():
+    from vectorstore.sections import leads
+
+    text = "第二节  原则\n\n——以人为本，健康优先。以人民为中心。\n\n——预防为主，医防融合。坚持预防为主。"
+    assert leads([(3, text)], "第二节  原则") == [(3, "——以人为本，健康优先。"), (3, "——预防为主，医防融合。")]
+    prose = "公共卫生能力显著增强。全面提升疾控水平。\n服务质量提高。配置更加均衡。\n到2025年，基本建成覆盖城乡、布局均衡的体系，群众获得感明显增强。"
+    assert [label for _, label in leads([(1, prose)], "目标")] == ["公共卫生能力显著增强。", "服务质量提高。"]
+    assert leads([(1, "只有一条。后面是正文。")], "x") == []  # one lead is no list
+
+
+def test_a_list_question_lists_a_sections_unnumbered_items_each_cited(full_index):
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    ans = Assistant(Settings(data_dir=full_index, llm_mode="extractive")).answer("埇桥规划里的基本原则一共是哪几条？")
+    lines = ans.text.splitlines()
+    assert lines[0] == "“基本原则”包括："
+    assert [ln.split("。")[0] for ln in lines[1:]] == ["——以人为本，健康优先", "——预防为主，医防融合",
+                                                       "——均衡布局，强化基层", "——加强整合，提质增效",
+                                                       "——整体联动，共建共享"]
+    assert all(c.chunk.doc_id == "yongqiao" and "基本原则" in c.chunk.section for c in ans.citations)
