@@ -8,8 +8,9 @@ Its own server needs extras we do not otherwise use, and we need only three endp
 
 - ``GET /health``: 200 once the model is loaded (the port opens only then);
 - ``GET /v1/models``: the model's alias;
-- ``POST /v1/chat/completions``: OpenAI's request and response, streaming as SSE and logprobs
-  included;
+- ``POST /v1/chat/completions``: OpenAI's request and response, streaming as SSE (no logprobs:
+  the model is loaded without ``logits_all``, which would cost memory on every token; a request
+  asking for them gets a 400 saying so, and xllamacpp's server has them);
 - ``POST /tokenize``: llama.cpp's own, for the benchmarks' token counts.
 
 One request runs at a time (one model context); the next waits. llama-cpp-python keeps the KV
@@ -112,7 +113,8 @@ def create_app(llm: Any, alias: str, fault: str = "") -> FastAPI:
         kwargs = {"messages": msgs, "max_tokens": max(1, min(max_tokens, 2048)), "temperature": temperature,
                   "stop": stop, "seed": body.get("seed")}
         if body.get("logprobs"):
-            kwargs.update(logprobs=True, top_logprobs=int(body.get("top_logprobs") or 1))
+            return _error(400, "logprobs are not served by the embedded llama-cpp-python server (the model is "
+                               "loaded without logits_all); omit 'logprobs', or use PLANQA_LLM_RUNTIME=xllamacpp")
         if body.get("stream"):
             return StreamingResponse(_sse(llm, lock, kwargs, alias, request), media_type="text/event-stream")
 

@@ -84,6 +84,8 @@ def yes_no_score(client: httpx.Client, root: str, question: str, passage: str) -
     r = client.post(f"{root}/v1/chat/completions", json={
         "messages": messages, "max_tokens": 1, "temperature": 0, "logprobs": True, "top_logprobs": 20})
     elapsed = time.perf_counter() - t0
+    if r.status_code == 400:  # a runtime that serves no logprobs says so
+        return None, elapsed
     r.raise_for_status()
     content = (r.json()["choices"][0].get("logprobs") or {}).get("content") or []
     if not content:
