@@ -15,7 +15,7 @@ from vectorstore.headings import is_heading
 from vectorstore.query import QueryInfo
 from vectorstore.sections import SectionMatch, title
 from vectorstore.sections import core as heading_core
-from vectorstore.types import Hit
+from vectorstore.types import Chunk, Hit
 
 _SENT = re.compile(r"(?<=[。；！？])")
 _RESP = re.compile(r"^[（(](责任单位|牵头单位|配合单位)[:：]")
@@ -154,18 +154,24 @@ def region_label(hit: Hit) -> str:
     return str(m.get("district") or m.get("city") or m.get("title") or hit.chunk.doc_id)
 
 
+def row_fields(row: Chunk) -> list[str]:
+    """A table row's cells without its caption: ['健康水平', '人均期望寿命（岁）', '2020年：81.15', …]."""
+    parts = row.text.split("｜")
+    caption = str(row.meta.get("caption", ""))
+    return parts[1:] if caption and parts and parts[0] == caption else parts
+
+
+def row_line(row: Chunk) -> str:
+    """A table row as a sentence, values verbatim: '健康水平·人均期望寿命（岁）：2020年 81.15，2025年 82'."""
+    parts = row_fields(row)
+    labels = [p for p in parts if "：" not in p]
+    values = [p.replace("：", " ", 1) for p in parts if "：" in p]
+    return "·".join(labels) + ("：" + "，".join(values) if values else "")
+
+
 def display(c: Candidate, hit: Hit) -> str:
     """How a chosen sentence is shown: a table row without its long caption."""
-    if hit.chunk.kind == "table_row":
-        parts = c.text.split("｜")
-        caption = str(hit.chunk.meta.get("caption", ""))
-        if caption and parts and parts[0] == caption:
-            parts = parts[1:]
-        # "健康水平·人均期望寿命（岁）：2020年 81.15，2025年 82" reads as a sentence, values verbatim.
-        labels = [p for p in parts if "：" not in p]
-        values = [p.replace("：", " ", 1) for p in parts if "：" in p]
-        return "·".join(labels) + ("：" + "，".join(values) if values else "")
-    return c.text
+    return row_line(hit.chunk) if hit.chunk.kind == "table_row" else c.text
 
 
 @dataclass(frozen=True)

@@ -427,14 +427,12 @@ def resolve_runtime(name: str) -> str:
     llama-cpp-python (compiled for this CPU) reads prompts about twice as fast as xllamacpp's
     prebuilt wheel here, so it wins when both are present.
     """
-    import importlib.util
-
     wanted = RUNTIMES if name == "auto" else (name,)
     if name != "auto" and name not in RUNTIMES:
         raise ConfigError(f"PLANQA_LLM_RUNTIME={name!r} is not a runtime: use auto, {' or '.join(RUNTIMES)}")
-    for r in wanted:
-        if importlib.util.find_spec(_RUNTIME_MODULES[r]) is not None:
-            return r
+    have = [r for r in installed_runtimes() if r in wanted]
+    if have:
+        return have[0]
     raise ModelError(f"{' or '.join(wanted)} is not installed, so the local model cannot be served: "
                      f"{_INSTALL_HINT}")
 

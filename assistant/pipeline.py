@@ -107,6 +107,8 @@ class Assistant:
         self._build_id: str | None = None
         self._df: Counter[str] = Counter()
         self._plan_text = ""
+        self._doc_texts: dict[str, str] = {}  # each plan's text, read once per build
+        self._rows: dict[str, list[Chunk]] = {}  # each plan's indicator-table rows
         self._regions: tuple[str, ...] = ()
         self._speller: PlaceSpeller | None = None
         self._lexicon: Lexicon | None = None
@@ -124,8 +126,11 @@ class Assistant:
             tok = self._corpus.build.bm25.tokenizer
             self._df = Counter(t for c in self._corpus.chunks for t in set(tok.tokens(index_text(c))))
             build = self._corpus.build
+            self._doc_texts = {d: build.doc_text(d) for d in build.docs}
+            self._rows = {d: [c for c in self._corpus.chunks if c.kind == "table_row" and c.doc_id == d]
+                          for d in build.docs}
             self._plan_text = "\n".join(
-                [build.doc_text(d) for d in build.docs] + [str(d.meta.title) for d in build.docs.values()])
+                [*self._doc_texts.values()] + [str(d.meta.title) for d in build.docs.values()])
             self._regions = tuple({r for d in build.docs.values() for r in (d.meta.province, d.meta.city) if r})
             self._speller = PlaceSpeller.from_docs([d.meta for d in build.docs.values()], self._plan_text)
         return self._corpus
@@ -334,7 +339,8 @@ class Assistant:
         if len(info.doc_ids) != 1:
             return None
         doc = info.doc_ids[0]
-        found = rows_asked(q, [c for c in self.corpus.chunks if c.kind == "table_row" and c.doc_id == doc])
+        self.corpus  # noqa: B018 -- the rows of the live build
+        found = rows_asked(q, self._rows.get(doc, []))
         if found is None:
             return None
         text, rows = compose_list(found, self.corpus.build.docs[doc].meta.region)
@@ -346,7 +352,7 @@ class Assistant:
         build = self.corpus.build
         scope = [d for d in build.docs.values() if not info.doc_ids or d.meta.doc_id in info.doc_ids]
         year = beyond_period(info.years, {d.meta.doc_id: d.meta.period for d in scope},
-                             "\n".join(build.doc_text(d.meta.doc_id) for d in scope))
+                             [self._doc_texts[d.meta.doc_id] for d in scope])
         if year:
             return f"所查规划未设定{year}的目标或数值。"
         topic = mention_topic(q, self.lexicon.mention_cues)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.extract import row_fields, row_line
 from vectorstore.types import Chunk
 
 _LISTS = re.compile(r"哪些|哪几|有什么|都有|包括|包含|列出|一共|几项|多少项|多少个")
@@ -26,22 +27,8 @@ class TableList:
     rows: tuple[Chunk, ...]
 
 
-def _fields(row: Chunk) -> list[str]:
-    parts = row.text.split("｜")
-    caption = str(row.meta.get("caption", ""))
-    return parts[1:] if caption and parts and parts[0] == caption else parts
-
-
-def row_line(row: Chunk) -> str:
-    """'资源配置·每千常住人口床位数（张）：2020年 6.86，2025年 6.9，属性 约束性' (values verbatim)."""
-    parts = _fields(row)
-    labels = [p for p in parts if "：" not in p]
-    values = [p.replace("：", " ", 1) for p in parts if "：" in p]
-    return "·".join(labels) + ("：" + "，".join(values) if values else "")
-
-
 def _category(row: Chunk) -> str:
-    fields = [f for f in _fields(row) if "：" not in f]
+    fields = [f for f in row_fields(row) if "：" not in f]
     return fields[0] if len(fields) >= 2 else ""
 
 

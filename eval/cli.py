@@ -134,10 +134,7 @@ def side_by_side(results: Sequence[SuiteResult], columns: Sequence[str]) -> str:
     """One row per metric, one column per set/split: dev and test read side by side."""
     rows = {m: {r.label: r.overall.get(m) for r in results} for m in columns
             if any(m in r.overall for r in results)}
-    for m in rows:
-        rows[m]["n"] = ""
-    labels = [r.label for r in results]
-    return table(rows, labels, "metric").replace("| n |", "|  |", 1)
+    return table(rows, [r.label for r in results], "metric", counts=False)
 
 
 def by_group(results: Sequence[SuiteResult], group: str, metric: str) -> str:
@@ -171,7 +168,7 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"report: {p}")
         return 0
 
-    if args.suite in ("answer", "all") and args.config == "llm" and args.suite == "answer":
+    if args.suite == "answer" and args.config == "llm":
         with _llm_running(settings) as chat:
             results = evaluate(settings, args, chat)
     else:

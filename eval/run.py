@@ -140,14 +140,14 @@ def fmt(v: Any) -> str:
     return str(v)
 
 
-def table(rows: Mapping[str, Mapping[str, Any]], columns: Sequence[str], first: str = "") -> str:
-    """A Markdown table: one row per key, the given metric columns (and n)."""
+def table(rows: Mapping[str, Mapping[str, Any]], columns: Sequence[str], first: str = "", counts: bool = True) -> str:
+    """A Markdown table: one row per key, the given metric columns (and n, unless ``counts`` is off)."""
     cols = [c for c in columns if any(c in r for r in rows.values())]
-    head = f"| {first} | n | " + " | ".join(cols) + " |"
-    sep = "|---" * (len(cols) + 2) + "|"
-    lines = [head, sep]
+    lead = ["n"] if counts else []
+    lines = ["| " + " | ".join([first, *lead, *cols]) + " |", "|---" * (len(cols) + 1 + len(lead)) + "|"]
     for name, r in rows.items():
-        lines.append(f"| {name} | {r.get('n', '')} | " + " | ".join(fmt(r.get(c, '')) for c in cols) + " |")
+        cells = [name, *([str(r.get("n", ""))] if counts else []), *(fmt(r.get(c, "")) for c in cols)]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """Questions the plans cannot answer whatever the passages say: a year past every plan's period,
 or a topic ("有没有提到罕见病？") that no plan uses a word of.
 
-    beyond_period(("2030",), {"dongli": "2021-2025"}, "…到2025年…") → "2030年（规划期为2021—2025年）"
+    beyond_period(("2030",), {"dongli": "2021-2025"}, ["…到2025年…"]) → "2030年（规划期为2021—2025年）"
     unmentioned("罕见病的用药保障", plan_text.__contains__, known) → "罕见"
 """
 
@@ -22,7 +22,7 @@ def period_end(period: str) -> int | None:
     return int(m.group(2) or m.group(1))
 
 
-def beyond_period(years: Sequence[str], periods: Mapping[str, str], plan_text: str) -> str:
+def beyond_period(years: Sequence[str], periods: Mapping[str, str], plan_texts: Sequence[str]) -> str:
     """The first year asked that lies after every plan's period and that no plan sets a target for
     ('到2030年'), told with the periods; '' when the plans cover the years asked."""
     ends = [e for e in (period_end(p) for p in periods.values()) if e is not None]
@@ -30,7 +30,8 @@ def beyond_period(years: Sequence[str], periods: Mapping[str, str], plan_text: s
         return ""
     last = max(ends)
     for y in years:
-        if int(y) > last and not re.search(rf"到{y}年|{y}年(?:目标|末|底|[：:])", plan_text):
+        target = re.compile(rf"到{y}年|{y}年(?:目标|末|底|[：:])")
+        if int(y) > last and not any(target.search(t) for t in plan_texts):
             spans = sorted({p.replace("-", "—") for p in periods.values() if p})
             return f"{y}年（规划期为{'、'.join(spans)}年）"
     return ""

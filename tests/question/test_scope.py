@@ -18,9 +18,9 @@ LEX = Lexicon.load(REPO / "lexicon")
 def test_periods_and_years_past_them() -> None:
     assert period_end("2021-2025") == 2025 and period_end("2021") == 2021 and period_end("") is None
     periods = {"a": "2021-2025", "b": "2021"}
-    assert beyond_period(("2035",), periods, "到2025年达到") == "2035年（规划期为2021、2021—2025年）"
-    assert beyond_period(("2025",), periods, "") == ""
-    assert beyond_period(("2035",), periods, "到2035年基本实现") == ""  # the plan sets a target for it
+    assert beyond_period(("2035",), periods, ["到2025年达到"]) == "2035年（规划期为2021、2021—2025年）"
+    assert beyond_period(("2025",), periods, []) == ""
+    assert beyond_period(("2035",), periods, ["", "到2035年基本实现"]) == ""  # a plan sets a target for it
 
 
 def test_mention_topics_and_the_words_no_plan_uses() -> None:
