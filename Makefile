@@ -19,7 +19,7 @@ run:
 	$(VENV)/planqa run
 
 lint:
-	$(VENV)/ruff check assistant vectorstore eval ui question tests
+	$(VENV)/ruff check assistant vectorstore eval ui question indicators tests
 	$(VENV)/mypy
 
 # The CI command: install, lint, type-check, the default tests (browser e2e included), the eval gate.

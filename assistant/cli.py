@@ -145,7 +145,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             bar.close()
 
     paths = list(args.paths) or ([] if args.remove else [settings.docs_dir])
-    r = ingest(settings.index_dir, paths, full=args.full, remove=args.remove, progress=progress)
+    r = ingest(settings.index_dir, paths, full=args.full, remove=args.remove, progress=progress,
+               lexicon_dir=settings.lexicon_dir)
     for path, reason in r.errors:
         print(f"error: {path}: {reason}", file=sys.stderr)
     sizes = r.size_stats()
@@ -157,6 +158,9 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         if ids:
             print(f"  {label}: {', '.join(ids)}")
     print(f"  rows per plan: {r.rows_per_doc}")
+    print(f"  indicators: {r.indicators} ({r.indicators_extracted} read afresh)")
+    for u in r.unparsed:
+        print(f"  row kept as text only ({u.doc_id}): {u.reason}: {u.text[:80]}")
     print(f"  chunk size (chars): {sizes}")
     print(f"  index: {settings.index_dir} (build {r.build})")
     return 1 if r.errors else 0

@@ -31,9 +31,9 @@ from assistant.extract import (
 from assistant.extract import (
     candidates as sentence_candidates,
 )
+from assistant.fromstore import StoreWords, from_store
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
-from assistant.tablelist import compose_list, rows_asked
 from question.ask import split_ask
 from question.lexicon import Lexicon
 from question.places import Correction, PlaceSpeller
@@ -108,10 +108,10 @@ class Assistant:
         self._df: Counter[str] = Counter()
         self._plan_text = ""
         self._doc_texts: dict[str, str] = {}  # each plan's text, read once per build
-        self._rows: dict[str, list[Chunk]] = {}  # each plan's indicator-table rows
         self._regions: tuple[str, ...] = ()
         self._speller: PlaceSpeller | None = None
         self._lexicon: Lexicon | None = None
+        self._store_words: StoreWords | None = None
         self.min_coverage = min_coverage
 
     # -- index ------------------------------------------------------------------------------
@@ -127,8 +127,6 @@ class Assistant:
             self._df = Counter(t for c in self._corpus.chunks for t in set(tok.tokens(index_text(c))))
             build = self._corpus.build
             self._doc_texts = {d: build.doc_text(d) for d in build.docs}
-            self._rows = {d: [c for c in self._corpus.chunks if c.kind == "table_row" and c.doc_id == d]
-                          for d in build.docs}
             self._plan_text = "\n".join(
                 [*self._doc_texts.values()] + [str(d.meta.title) for d in build.docs.values()])
             self._regions = tuple({r for d in build.docs.values() for r in (d.meta.province, d.meta.city) if r})
@@ -141,6 +139,13 @@ class Assistant:
         if self._lexicon is None:
             self._lexicon = Lexicon.load(self.settings.lexicon_dir)
         return self._lexicon
+
+    @property
+    def store_words(self) -> StoreWords:
+        """The indicator store's word lists under PLANQA_LEXICON_DIR, read once."""
+        if self._store_words is None:
+            self._store_words = StoreWords.load(self.settings.lexicon_dir)
+        return self._store_words
 
     @property
     def speller(self) -> PlaceSpeller:
@@ -268,7 +273,9 @@ class Assistant:
         tr.coverage = self._confidence(info, hits)
         places = unknown_places(q, self._plan_text.__contains__, self._regions, plan_named=bool(info.doc_ids))
         outside = "" if places else self._outside(q, info)
-        ans = self._table_list(q, info) if not (places or outside) else None
+        ans = None if places or outside else from_store(
+            q, info, hits, corpus.build, self.store_words, self._doc_texts,
+            lambda: bool(hits) and tr.coverage >= self.min_coverage and self._verdict(q, info, hits).answerable, reply)
         structure = self._structure(info, hits, retriever.section) if not (ans or places or outside) else None
         verdict = Verdict(True) if ans or structure is not None else Verdict(False) if places or outside or not hits \
             else self._verdict(q, info, hits)
@@ -333,18 +340,6 @@ class Assistant:
             return max(coverage(info, text, tok, idf, names), coverage(expanded, text, tok, idf, names) * 0.9)
 
         return covers
-
-    def _table_list(self, q: str, info: QueryInfo) -> Answer | None:
-        """A named plan's indicators of one category or attribute, every row cited (tablelist.py)."""
-        if len(info.doc_ids) != 1:
-            return None
-        doc = info.doc_ids[0]
-        self.corpus  # noqa: B018 -- the rows of the live build
-        found = rows_asked(q, self._rows.get(doc, []))
-        if found is None:
-            return None
-        text, rows = compose_list(found, self.corpus.build.docs[doc].meta.region)
-        return Answer(text, tuple(Citation(i + 1, r) for i, r in enumerate(rows)), False, "extractive", (), q)
 
     def _outside(self, q: str, info: QueryInfo) -> str:
         """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year

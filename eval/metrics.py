@@ -114,10 +114,30 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
     nums = [n for n in numbers_in(r.answer)]
     if nums and not r.refused:
         cited_text = norm(" ".join(p.text for p in r.cited))
-        out["number_faithfulness"] = sum(n in cited_text for n in nums) / len(nums)
+        derived = _derived(numbers_in(cited_text), len(r.cited))
+        out["number_faithfulness"] = sum(n in cited_text or n in derived for n in nums) / len(nums)
     else:
         out["number_faithfulness"] = None
     out["answer_chars"] = float(len(re.sub(r"\[\d+\]", "", r.answer)))
+    return out
+
+
+def _derived(cited: list[str], n_cited: int) -> set[str]:
+    """Figures an answer may compute from its passages: how many passages it lists, and the
+    difference of two cited figures ('2.8' and '2.29' → '0.51'; a target against its baseline)."""
+    from decimal import Decimal, InvalidOperation
+
+    out = {str(n_cited)}
+    vals = []
+    for n in dict.fromkeys(cited):
+        try:
+            vals.append(Decimal(n))
+        except InvalidOperation:
+            continue
+    for a in vals:
+        for b in vals:
+            if a > b:
+                out.add(format((a - b).normalize(), "f"))
     return out
 
 

@@ -216,6 +216,7 @@ class Build:
         self._collection: Any = None
         self._bm25: Any = None
         self._vectors: np.ndarray | None = None
+        self._indicators: Any = None
 
     @property
     def collection(self) -> Any:
@@ -230,6 +231,15 @@ class Build:
 
             self._bm25 = BM25Index.load(self.folder / "bm25")
         return self._bm25
+
+    @property
+    def indicators(self) -> Any:
+        """This build's indicator store (indicators/store.py), switched with the build."""
+        if self._indicators is None:
+            from indicators.store import STORE_NAME, IndicatorStore
+
+            self._indicators = IndicatorStore(self.folder / STORE_NAME)
+        return self._indicators
 
     def vectors(self) -> np.ndarray:
         """Every retrievable chunk's vector, in `retrievable` order (from Chroma, loaded once)."""

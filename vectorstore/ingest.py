@@ -16,6 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from indicators.extract import EXTRACT_VERSION
+from indicators.extract import extract as extract_indicators
+from indicators.names import DEFAULT_LEXICON, NAMES_FILE, IndicatorNames
+from indicators.store import STORE_NAME, IndicatorStore, write_store
+from indicators.types import Indicator, Unparsed
 from vectorstore.clean import clean_text
 from vectorstore.duplicates import same_plan
 from vectorstore.errors import LoadError, NotFoundError, PlanQAError
@@ -60,6 +65,9 @@ class IngestReport:
     build: str = ""
     rows_per_doc: dict[str, int] = field(default_factory=dict)
     sizes: list[int] = field(default_factory=list)
+    indicators: int = 0  # records in the new build's indicator store
+    indicators_extracted: int = 0  # of them, read afresh (an unchanged plan's are carried over)
+    unparsed: list[Unparsed] = field(default_factory=list)  # table rows kept as text only
 
     def size_stats(self) -> dict[str, int]:
         s = sorted(self.sizes)
@@ -150,15 +158,18 @@ def ingest(
     progress: Progress | None = None,
     embedder: object | None = None,
     embed_cache: Path | None = None,
+    lexicon_dir: Path | None = None,
 ) -> IngestReport:
     """Bring the index in line with the given files and folders.
 
     A folder is synced: documents once ingested from it whose file is gone are removed. A file that
     fails to load is reported and, if it was indexed before, its previous version stays.
-    `remove` deletes documents by id. Returns what happened; raises only for unusable settings.
+    `remove` deletes documents by id. Returns what happened; raises only for unusable settings (a
+    lexicon file with a bad line among them: nothing is written and the live build keeps serving).
     """
     t0 = time.perf_counter()
     report = IngestReport()
+    names = IndicatorNames.load((lexicon_dir or DEFAULT_LEXICON) / NAMES_FILE)
     store = IndexStore(index_dir)
     note = progress or (lambda stage, i, n: None)
     with store.lock():
@@ -217,6 +228,8 @@ def ingest(
 
         chunks: list[Chunk] = []
         records: list[DocRecord] = []
+        indicators: list[Indicator] = []
+        old_store = IndicatorStore(old.folder / STORE_NAME) if old is not None else None
         texts: dict[str, str] = {}
         fresh: list[Chunk] = []
         assert old is not None or all(isinstance(v, _Prepared) for v in final.values())
@@ -236,11 +249,24 @@ def ingest(
                     n_sections=len(parsed.sections),
                     chars=len(item.cleaned),
                 )
+                found, unparsed = extract_indicators(item.meta, parsed, doc_chunks, names)
+                indicators += found
+                report.unparsed += unparsed
+                report.indicators_extracted += len(found)
             else:
-                assert old is not None
+                assert old is not None and old_store is not None
                 doc_chunks = old.doc_chunks(doc_id)
                 texts[doc_id] = old.doc_text(doc_id)
                 rec = item
+                if old_store.version == EXTRACT_VERSION:
+                    # An unchanged plan's records are carried over, regrouped by today's name lexicon.
+                    indicators += [dataclasses.replace(r, key=names.key(r.name)) for r in old_store.by_doc(doc_id)]
+                    report.unparsed += [u for u in old_store.unparsed() if u.doc_id == doc_id]
+                else:  # written by another extractor version (or none): read them from the stored text
+                    found, unparsed = extract_indicators(item.meta, parse(texts[doc_id]), doc_chunks, names)
+                    indicators += found
+                    report.unparsed += unparsed
+                    report.indicators_extracted += len(found)
             chunks.extend(doc_chunks)
             records.append(rec)
 
@@ -264,7 +290,8 @@ def ingest(
         report.embedded = len(fresh)
         report.reused = len(reused_ids)
 
-        build = _write_build(store, chunks, records, texts, vectors, note)
+        build = _write_build(store, chunks, records, texts, vectors, note, indicators, report.unparsed)
+        report.indicators = len(indicators)
         report.build = build.name
         report.documents = len(records)
         report.sections = sum(r.n_sections for r in records)
@@ -285,6 +312,8 @@ def _write_build(
     texts: dict[str, str],
     vectors: dict[str, np.ndarray],
     note: Progress,
+    indicators: Sequence[Indicator] = (),
+    unparsed: Sequence[Unparsed] = (),
 ) -> Path:
     from vectorstore.bm25 import BM25Index, Tokenizer, corpus_terms
 
@@ -314,6 +343,7 @@ def _write_build(
     aliases = [a for r in records for a in (r.meta.district, r.meta.city, *r.meta.aliases) if a]
     tokenizer = Tokenizer(corpus_terms((c.text for c in retrievable), aliases))
     BM25Index.build(tokenizer, [c.id for c in retrievable], [index_text(c) for c in retrievable]).save(folder / "bm25")
+    write_store(folder / STORE_NAME, indicators, unparsed, EXTRACT_VERSION)
     (folder / "build.json").write_text(
         json.dumps(
             {

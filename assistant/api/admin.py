@@ -87,6 +87,9 @@ def _report_json(report: Any, name: str, tmp_names: tuple[str, ...]) -> dict[str
         "reused": report.reused, "added": report.added, "updated": report.updated,
         "unchanged": report.unchanged, "removed": report.removed, "errors": errors,
         "seconds": round(report.seconds, 2), "build": report.build,
+        "indicators": report.indicators, "indicators_extracted": report.indicators_extracted,
+        "rows_kept_as_text": [{"doc_id": u.doc_id, "chunk_id": u.chunk_id, "text": u.text, "reason": u.reason}
+                              for u in report.unparsed],
     }
 
 
@@ -127,7 +130,7 @@ def store_and_ingest(st: ApiState, src: IO[bytes], filename: str) -> dict[str, A
             os.replace(dest, backup)
         os.replace(tmp, dest)
         try:
-            report = ingest(settings.index_dir, [dest])
+            report = ingest(settings.index_dir, [dest], lexicon_dir=settings.lexicon_dir)
         except BaseException:
             _restore(dest, backup, existed)
             raise
@@ -167,7 +170,7 @@ def delete_document(st: ApiState, doc_id: str) -> dict[str, Any]:
     if len(build.docs) == 1:
         raise HTTPException(409, f"不能删除最后一份规划 {doc_id}：请先上传其他规划。"
                                  f"Cannot delete {doc_id!r}, the only document in the index: upload another first.")
-    report = ingest(settings.index_dir, [], remove=[doc_id])
+    report = ingest(settings.index_dir, [], remove=[doc_id], lexicon_dir=settings.lexicon_dir)
     path = Path(rec.path)
     up = uploads_dir(settings).resolve()
     file_removed = False

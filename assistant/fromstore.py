@@ -1,0 +1,68 @@
+"""The answer-path stage that asks the indicator store before retrieval's passages are composed.
+
+    from_store("埇桥哪些指标是约束性的？", info, hits, build, words) → Answer(每一行引用其表格行) | None
+
+In every generator mode: the store's figures are copied from the plan's cells, so no model is
+asked to retell them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.cite import REFUSAL
+from indicators.ask import CUES_FILE, Cues, ask
+from indicators.compose import Plan, compose
+from indicators.names import NAMES_FILE, IndicatorNames
+from indicators.values import period_years
+from vectorstore.query import QueryInfo
+from vectorstore.types import Answer, Citation, Hit
+
+GENERATOR = "indicators"
+
+
+@dataclass(frozen=True)
+class StoreWords:
+    """The store's word lists: indicator names across plans and the cues of what is asked."""
+
+    names: IndicatorNames
+    cues: Cues
+
+    @classmethod
+    def load(cls, folder: Path) -> StoreWords:
+        return cls(IndicatorNames.load(folder / NAMES_FILE), Cues.load(folder / CUES_FILE))
+
+
+def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, words: StoreWords,
+               texts: Mapping[str, str], agrees: Callable[[], bool], reply: bool = False) -> Answer | None:
+    """The store's answer, or None when the question is not one it settles. ``texts`` are the
+    plans' texts; ``agrees`` says whether retrieval's passages answer the question, asked only
+    when the question names its indicator loosely ('新生儿死亡率' is not '婴儿死亡率')."""
+    records = build.indicators.all()  # type: ignore[attr-defined]
+    if not records:
+        return None
+    ranked = [h.chunk.id for h in hits if h.chunk.kind == "table_row"]
+    asked = ask(q, info.doc_ids, info.years, info.expansions, records, words.names, words.cues,
+                figure=info.indicator, ranked=ranked, past=info.tense == "past")
+    if asked is None or not asked.sure and not agrees():
+        return None
+    docs = build.docs  # type: ignore[attr-defined]
+    plans = {d: Plan(d, rec.meta.region, rec.meta.title, texts.get(d, ""), (period_years(rec.meta.period) or (None,))[0])
+             for d, rec in docs.items()}
+    got = compose(asked, records, plans)
+    if got is None:
+        return None
+    chunks = build.chunks  # type: ignore[attr-defined]
+    if got.refused:
+        text = (f"您好！感谢您的关注。经查阅现行卫生健康规划文件，{REFUSAL}：{got.note}如需进一步了解，请咨询相关主管部门。"
+                if reply else f"{REFUSAL}：{got.note}")
+        nearby = tuple(Citation(i + 1, chunks[c]) for i, c in enumerate(got.nearby) if c in chunks)
+        return Answer(text, (), True, GENERATOR, (got.note,), q, nearby)
+    cites = tuple(Citation(i + 1, chunks[c]) for i, c in enumerate(got.cited))
+    text = got.text
+    if reply:
+        text = (f"您好！感谢您对卫生健康工作的关注。经查阅规划文件中的主要指标，相关内容如下：\n{text}\n"
+                "以上为规划文件的原文数值，具体实施安排以主管部门后续公布的信息为准。")
+    return Answer(text, cites, False, GENERATOR, (), q)
