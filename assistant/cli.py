@@ -32,6 +32,9 @@ EXAMPLES = {
     "ui": "planqa ui                           # Streamlit chat UI",
     "run": "planqa run                          # index (first run), API, UI and local model together",
     "feedback": "planqa feedback export feedback.xlsx",
+    "indicators": "planqa indicators --plan dongli\n"
+                  "planqa indicators --attribute 约束性 --out 约束性指标.xlsx\n"
+                  "planqa indicators --compare 人均预期寿命",
     "model": "planqa model prepare                # join + verify the local GGUF\nplanqa model serve",
 }
 
@@ -95,6 +98,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd("serve", "start the HTTP API")
     cmd("ui", "start the Streamlit chat UI")
     cmd("run", "start index, API, UI (and the local model) together; Ctrl-C stops all")
+
+    c = cmd("indicators", "the plans' indicators (targets and baselines) as a table, one compared across plans, or exported")
+    c.add_argument("--plan", default="", metavar="DOC_ID", help="only this plan (planqa docs lists the ids)")
+    c.add_argument("--category", default="", help="only categories containing this text, e.g. 健康服务")
+    c.add_argument("--attribute", default="", choices=("", "约束性", "预期性"), help="only 约束性 or 预期性 indicators")
+    c.add_argument("--q", default="", help="only indicators whose name contains this text, e.g. 床位")
+    c.add_argument("--compare", default="", metavar="KEY", help="one indicator across plans, e.g. 人均预期寿命")
+    c.add_argument("--out", type=Path, help="write .xlsx or .csv instead of printing")
+    c.add_argument("--json", action="store_true")
 
     c = cmd("feedback", "export the thumbs up/down feedback")
     c.add_argument("action", choices=("export",))
@@ -314,6 +326,52 @@ def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_indicators(settings: Settings, args: argparse.Namespace) -> int:
+    import difflib
+
+    from assistant.fromstore import plans_of
+    from indicators.report import COLUMNS, compare, rows, to_csv, to_xlsx
+    from vectorstore.errors import ConfigError, NotFoundError
+    from vectorstore.index import Build, IndexStore
+
+    build = Build(IndexStore(settings.index_dir).current_dir())
+    plans = plans_of(build)
+    records = build.indicators.all()
+    if args.compare:
+        keys = sorted({r.key for r in records})
+        if args.compare not in keys:
+            close = difflib.get_close_matches(args.compare, keys, n=3, cutoff=0.3)
+            raise NotFoundError(f"no indicator key {args.compare!r}; "
+                                + (f"did you mean {', '.join(close)}?" if close else "run `planqa indicators` for the keys"))
+        got = compare(records, args.compare, plans)
+        if args.json:
+            print(json.dumps(got, ensure_ascii=False, indent=1))
+            return 0
+        print(f"{got['key']}" + (f"（单位不同：{'、'.join(got['units'])}，不能直接比较）" if len(got["units"]) > 1 else ""))
+        for e in got["plans"]:
+            print(f"  {e['plan']}：{e['name']}  基数 {e['baseline'] or '—'}  目标 {e['target'] or '—'}  {e['attribute']}")
+        if got["missing"]:
+            print(f"  未设定：{'、'.join(plans[d].label for d in got['missing'])}")
+        return 0
+    if args.plan and args.plan not in build.docs:
+        raise NotFoundError(f"no plan {args.plan!r}; use one of {', '.join(sorted(build.docs))}")
+    table = rows(build.indicators.find(doc_id=args.plan, category=args.category, attribute=args.attribute, q=args.q), plans)
+    if args.out:
+        suffix = args.out.suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            raise ConfigError(f"--out {args.out}: write .xlsx or .csv")
+        args.out.write_bytes(to_xlsx(table) if suffix == ".xlsx" else to_csv(table))
+        print(f"wrote {len(table)} indicators to {args.out}")
+        return 0
+    if args.json:
+        print(json.dumps(table, ensure_ascii=False, indent=1))
+        return 0
+    for r in table:
+        print("｜".join(str(r[k]) for k in COLUMNS[:8] if k != "全部数值"))
+    print(f"{len(table)} indicators")
+    return 0
+
+
 def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.localmodel import main as model_main
 
@@ -323,7 +381,7 @@ def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
 COMMANDS = {
     "ingest": cmd_ingest, "docs": cmd_docs, "show": cmd_show, "search": cmd_search, "ask": cmd_ask,
     "eval": cmd_eval, "serve": cmd_serve, "ui": cmd_ui, "run": cmd_run, "feedback": cmd_feedback,
-    "model": cmd_model,
+    "model": cmd_model, "indicators": cmd_indicators,
 }
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from indicators.compose import Plan, compose
 from indicators.names import NAMES_FILE, IndicatorNames
 from indicators.values import period_years
 from vectorstore.query import QueryInfo
+from vectorstore.retrieve import Filters
 from vectorstore.types import Answer, Citation, Hit
 
 GENERATOR = "indicators"
@@ -35,12 +36,26 @@ class StoreWords:
         return cls(IndicatorNames.load(folder / NAMES_FILE), Cues.load(folder / CUES_FILE))
 
 
+def plans_of(build: object, texts: Mapping[str, str] | None = None) -> dict[str, Plan]:
+    """The indexed plans as the store's answers name them: {'dongli': Plan('dongli', '东丽区', …)}."""
+    return {d: Plan(d, rec.meta.region, rec.meta.title, (texts or {}).get(d, ""),
+                    (period_years(rec.meta.period) or (None,))[0])
+            for d, rec in build.docs.items()}  # type: ignore[attr-defined]
+
+
 def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, words: StoreWords,
-               texts: Mapping[str, str], agrees: Callable[[], bool], reply: bool = False) -> Answer | None:
+               texts: Mapping[str, str], agrees: Callable[[], bool], reply: bool = False,
+               filters: Filters | None = None) -> Answer | None:
     """The store's answer, or None when the question is not one it settles. ``texts`` are the
     plans' texts; ``agrees`` says whether retrieval's passages answer the question, asked only
     when the question names its indicator loosely ('新生儿死亡率' is not '婴儿死亡率')."""
     records = build.indicators.all()  # type: ignore[attr-defined]
+    chunks = build.chunks  # type: ignore[attr-defined]
+    plans = plans_of(build, texts)
+    if filters is not None and not filters.empty:  # the plans a request is restricted to
+        records = [r for r in records if r.chunk_id in chunks and filters.allows(chunks[r.chunk_id])]
+        kept = {r.doc_id for r in records}
+        plans = {d: p for d, p in plans.items() if d in kept}
     if not records:
         return None
     ranked = [h.chunk.id for h in hits if h.chunk.kind == "table_row"]
@@ -48,13 +63,9 @@ def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, word
                 figure=info.indicator, ranked=ranked, past=info.tense == "past")
     if asked is None or not asked.sure and not agrees():
         return None
-    docs = build.docs  # type: ignore[attr-defined]
-    plans = {d: Plan(d, rec.meta.region, rec.meta.title, texts.get(d, ""), (period_years(rec.meta.period) or (None,))[0])
-             for d, rec in docs.items()}
     got = compose(asked, records, plans)
     if got is None:
         return None
-    chunks = build.chunks  # type: ignore[attr-defined]
     if got.refused:
         text = (f"您好！感谢您的关注。经查阅现行卫生健康规划文件，{REFUSAL}：{got.note}如需进一步了解，请咨询相关主管部门。"
                 if reply else f"{REFUSAL}：{got.note}")

@@ -275,7 +275,8 @@ class Assistant:
         outside = "" if places else self._outside(q, info)
         ans = None if places or outside else from_store(
             q, info, hits, corpus.build, self.store_words, self._doc_texts,
-            lambda: bool(hits) and tr.coverage >= self.min_coverage and self._verdict(q, info, hits).answerable, reply)
+            lambda: bool(hits) and tr.coverage >= self.min_coverage and self._verdict(q, info, hits).answerable, reply,
+            filters)
         structure = self._structure(info, hits, retriever.section) if not (ans or places or outside) else None
         verdict = Verdict(True) if ans or structure is not None else Verdict(False) if places or outside or not hits \
             else self._verdict(q, info, hits)

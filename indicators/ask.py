@@ -170,6 +170,8 @@ def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions:
         return replace(base, intent=Intent.COUNT if counting else Intent.CATEGORY_LIST)
     if not keys or not (figure or attribute or ys):
         return None
+    if past and not ys and not cues.has("baseline", q):
+        return None  # what the last period achieved ('十三五期间…提高了几岁'): its review section says
     best = max(keys.values())
     chosen = tuple(k for k, s in keys.items() if s >= best - 0.02)[:1]
     if cues.has("rank", q) and len({r.doc_id for r in scope if r.key in chosen}) > 1:

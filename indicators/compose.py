@@ -97,13 +97,6 @@ def _stated(plan: Plan | None, r: Indicator, year: int | None) -> bool:
     return False
 
 
-def _before_plan(plan: Plan | None, r: Indicator, ask: IndicatorAsk, year: int | None) -> bool:
-    """A figure from before the plan's period asked, and the table has no column for it at all."""
-    if year is not None:
-        return r.value(year=year) is None and plan is not None and plan.start is not None and year < plan.start
-    return ask.baseline and r.baseline is None
-
-
 def _asked_value(r: Indicator, ask: IndicatorAsk) -> tuple[Value | None, str]:
     """The value the question asks for and, when there is none, why: (None, '未列出2023年的数值')."""
     if ask.years:
@@ -153,12 +146,12 @@ def _value(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[st
         for r in per[d]:
             v, why = _asked_value(r, ask)
             year = ask.years[-1] if ask.years else None
-            if why and v is None and _before_plan(plans.get(d), r, ask, year):
-                # A past figure the table does not give: the plan's review of the last period
-                # ("十三五…成就") reports such figures in prose, so retrieval answers.
+            if why and year is None and r.baseline is None:
+                # 'Now' asked of a table with targets only: the plan's review of the last period
+                # ("十三五…成就") reports such figures in prose, often without a year.
                 return None
             if why and _stated(plans.get(d), r, year):
-                return None  # the prose states what the table leaves open
+                return None  # the prose states, for that year, what the table leaves open
             if why:
                 declines.append(f"{_label(plans, d)}规划中“{r.name}”{why}")
             lines.append(f"{line(r)}{cite(r)}")

@@ -69,6 +69,24 @@ class ApiClient:
     def chunk(self, chunk_id: str) -> dict[str, Any]:
         return dict(self._request("GET", f"/v1/chunks/{chunk_id}"))
 
+    def indicators(self, plan: str = "", category: str = "", attribute: str = "", q: str = "") -> dict[str, Any]:
+        params = {"plan": plan, "category": category, "attribute": attribute, "q": q}
+        return dict(self._request("GET", "/v1/indicators", params={k: v for k, v in params.items() if v}))
+
+    def compare(self, key: str) -> dict[str, Any]:
+        return dict(self._request("GET", "/v1/indicators/compare", params={"key": key}))
+
+    def export_indicators(self, fmt: str = "xlsx", **filters: str) -> bytes:
+        """The filtered indicators as an Excel workbook (or CSV), as the API writes it."""
+        params = {"format": fmt, **{k: v for k, v in filters.items() if v}}
+        try:
+            r = httpx.get(self._url("/v1/indicators/export"), params=params, timeout=self.timeout)
+        except httpx.HTTPError as exc:
+            raise ApiError(0, f"无法连接问答服务 {self.base_url}。Cannot reach the PlanQA API.") from exc
+        if r.status_code >= 400:
+            raise ApiError(r.status_code, _detail(r))
+        return r.content
+
     # -- answers ------------------------------------------------------------------------------------
     @staticmethod
     def _ask_body(question: str, history: Sequence[Mapping[str, str]], filters: Mapping[str, Any] | None,

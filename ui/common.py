@@ -44,3 +44,26 @@ def refresh() -> None:
     ready.clear()
     documents.clear()
     chunk.clear()
+
+
+def show_passage(chunk_id: str) -> None:
+    """A cited passage in its plan: title, section path, and the text around it (or its whole table,
+    the cited row marked)."""
+    from ui.render import md_escape, passage_html, plan_title, status_badge, table_html
+
+    try:
+        ctx = chunk(api_url(), chunk_id)
+    except ApiError as exc:
+        st.error(f"无法打开引用段落：{exc.detail}")
+        return
+    with st.container(border=True, key=f"passage_{chunk_id}"):
+        status = str(ctx.get("status") or "")
+        st.markdown(f"**《{md_escape(plan_title(ctx.get('title', ''), status))}》** {status_badge(status)}")
+        path = ctx.get("section_path") or []
+        if path:
+            st.caption("章节：" + " › ".join(path))
+        if ctx.get("table"):
+            st.markdown(f"引用的表格行：<mark>{md_escape(str(ctx.get('text', '')))}</mark>", unsafe_allow_html=True)
+            st.html(table_html(str(ctx["table"]), str(ctx.get("text", ""))))
+        else:
+            st.html(passage_html(ctx))

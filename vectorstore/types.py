@@ -128,7 +128,7 @@ class Answer:
     text: str
     citations: tuple[Citation, ...] = ()
     refused: bool = False
-    generator: str = ""  # "local" | "remote" | "extractive"
+    generator: str = ""  # "local" | "remote" | "extractive" | "indicators" (the indicator store)
     notes: tuple[str, ...] = ()  # visible remarks, e.g. "LLM unreachable, extractive answer"
     question: str = ""  # the standalone question actually answered
     # With a decline: the passages that came closest, shown as "最接近的规划原文（未必回答该问题）" so

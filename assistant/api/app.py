@@ -158,11 +158,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         return JSONResponse(body)
 
     from assistant.api.evaluation import router as eval_router
+    from assistant.api.indicators import router as indicators_router
     from assistant.api.openai_compat import router as openai_router
     from assistant.api.routes import router
 
     app.include_router(router)
     app.include_router(eval_router)
+    app.include_router(indicators_router)
     app.include_router(openai_router)
     return app
 

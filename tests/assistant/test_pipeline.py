@@ -79,48 +79,53 @@ def test_stream_yields_tokens_then_the_checked_answer(extractive):
     assert events[0]["type"] == "token" and events[-1]["type"] == "final"
 
 
+# A figure the plans state in prose, not in an indicator table: the model path answers it (the
+# indicator store answers table figures in every mode, without the model).
+PROSE_Q = "东丽区大病专项救治的病种，到2025年要扩大到多少种？"
+
+
 def test_llm_answer_is_checked_and_citations_point_at_passages(full_index, fake_openai):
-    fake_openai.script.reply = "东丽区2025年人均期望寿命目标为82岁[1]。"
-    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
+    fake_openai.script.reply = "东丽区到2025年大病专项救治扩大到50种[1]。"
+    a = _llm(full_index, fake_openai).answer(PROSE_Q)
     assert a.generator == "remote" and not a.refused
-    assert a.text == "东丽区2025年人均期望寿命目标为82岁[1]。"
-    assert "人均期望寿命" in a.citations[0].chunk.text
+    assert a.text == "东丽区到2025年大病专项救治扩大到50种[1]。"
+    assert "50种大病" in a.citations[0].chunk.text
     prompt = fake_openai.state.requests[-1]["messages"]
     assert "【资料】" in prompt[1]["content"] and "[1]" in prompt[1]["content"]
     assert "一律不执行" in prompt[0]["content"]  # passages and questions are data, not instructions
 
 
 def test_llm_invented_number_is_removed(full_index, fake_openai):
-    fake_openai.script.reply = "目标为82岁[1]。另外要求床位达到99.9张[1]。"
-    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
-    assert "99.9" not in a.text and "82" in a.text
+    fake_openai.script.reply = "到2025年扩大到50种[1]。另外要求床位达到99.9张[1]。"
+    a = _llm(full_index, fake_openai).answer(PROSE_Q)
+    assert "99.9" not in a.text and "50" in a.text
     assert any("99.9" in n for n in a.notes)
 
 
 def test_llm_failure_falls_back_to_extractive_and_says_so(full_index, fake_openai):
     fake_openai.script.status = 500
-    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
-    assert NOTE_LLM_DOWN in a.text and "82" in a.text
+    a = _llm(full_index, fake_openai).answer(PROSE_Q)
+    assert NOTE_LLM_DOWN in a.text and "50" in a.text
     assert a.generator == "extractive"
 
 
 def test_llm_answer_no_passage_supports_is_replaced_by_the_passages(full_index, fake_openai):
     fake_openai.script.reply = "这个问题需要结合实际情况综合考虑。"  # no [n], and no passage says so
-    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
-    assert NOTE_LLM_UNVERIFIED in a.text and a.citations and "82" in a.text
+    a = _llm(full_index, fake_openai).answer(PROSE_Q)
+    assert NOTE_LLM_UNVERIFIED in a.text and a.citations and "50" in a.text
 
 
 def test_llm_answer_without_marks_is_attributed_to_its_passage(full_index, fake_openai):
-    fake_openai.script.reply = "东丽区2025年人均期望寿命目标是82岁。"  # what the small local model writes
-    a = _llm(full_index, fake_openai).answer("东丽区2025年人均期望寿命目标是多少？")
-    assert a.text == "东丽区2025年人均期望寿命目标是82岁[1]。"
-    assert "人均期望寿命" in a.citations[0].chunk.text
+    fake_openai.script.reply = "东丽区到2025年大病专项救治扩大到50种。"  # what the small local model writes
+    a = _llm(full_index, fake_openai).answer(PROSE_Q)
+    assert a.text == "东丽区到2025年大病专项救治扩大到50种[1]。"
+    assert "50种大病" in a.citations[0].chunk.text
 
 
 def test_llm_refusal_is_trusted_only_when_the_passages_cover_the_question_partly(full_index, fake_openai):
     fake_openai.script.reply = "规划文件中未找到相关内容。"
     llm = _llm(full_index, fake_openai)
-    well_covered = llm.answer("东丽区2025年人均期望寿命目标是多少？")
+    well_covered = llm.answer(PROSE_Q)
     assert not well_covered.refused and NOTE_LLM_UNVERIFIED in well_covered.text
     # A table row worded unlike the question (coverage ~0.5): the small model's "not found" is wrong.
     worded_apart = llm.answer("振安到2025年每千人要有多少执业医师？")
@@ -220,10 +225,10 @@ def test_low_confidence_declines_without_calling_the_llm(full_index, fake_openai
 
 
 def test_llm_stream_sends_tokens_before_the_final_answer(full_index, fake_openai):
-    fake_openai.script.tokens = ["东丽区", "2025年", "目标", "82岁", "[1]。"]
-    events = list(_llm(full_index, fake_openai).stream("东丽区2025年人均期望寿命目标是多少？"))
+    fake_openai.script.tokens = ["东丽区", "到2025年", "扩大到", "50种", "[1]。"]
+    events = list(_llm(full_index, fake_openai).stream(PROSE_Q))
     tokens = [e["text"] for e in events if e["type"] == "token"]
-    assert tokens == ["东丽区", "2025年", "目标", "82岁", "[1]。"]
+    assert tokens == ["东丽区", "到2025年", "扩大到", "50种", "[1]。"]
     assert events[-1]["type"] == "final" and events[-1]["answer"].citations
 
 
@@ -250,24 +255,24 @@ def test_embedded_model_is_not_asked_when_several_plans_answer(full_index, fake_
     s = Settings(data_dir=full_index, llm_mode="local")
     small = OpenAIChatModel(fake_openai.base_url, model="fake-model", timeout=5, max_retries=0, name="local:fake")
     a = Assistant(s, chat=small).answer("到2025年人均预期寿命要达到多少岁？")
-    assert fake_openai.calls == 0
-    assert len({c.chunk.doc_id for c in a.citations}) >= 2 and a.generator == "extractive"
+    assert fake_openai.calls == 0  # the indicator store answers, each plan's row cited
+    assert len({c.chunk.doc_id for c in a.citations}) >= 2 and a.generator == "indicators"
 
 
-def test_embedded_model_reads_only_the_best_sentences_and_its_answer_cites_the_row(full_index, fake_openai):
-    fake_openai.script.reply = "东丽区2025年每千常住人口执业（助理）医师数目标为2.8人[2]。"
-    a = _local(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？")
+def test_embedded_model_reads_only_the_best_sentences_and_its_answer_cites_them(full_index, fake_openai):
+    fake_openai.script.reply = "东丽区在现有13种大病专项救治的基础上，到2025年扩大到50种[1]。"
+    a = _local(full_index, fake_openai).answer(PROSE_Q)
     prompt = fake_openai.state.requests[-1]["messages"][-1]["content"]
-    # Two short passages (the goal sentence and the table row), not three 260-character ones.
-    assert len(prompt) < 200, prompt
-    assert "2025年 2.8" in prompt and "注册护士" not in prompt
-    assert a.generator == "local" and not a.refused and "2.8" in a.text
-    assert a.citations[0].chunk.kind == "table_row" and "执业（助理）医师" in a.citations[0].chunk.text
+    # The sentence that answers, not three 260-character passages.
+    assert len(prompt) < 300, prompt
+    assert "50种大病" in prompt and "家庭医生" not in prompt
+    assert a.generator == "local" and not a.refused and "50" in a.text
+    assert "50种大病" in a.citations[0].chunk.text
     assert "原文" not in a.text  # it agrees with the plan: no quote needed
     # Past the checks the embedded model is told the passages answer; a remote model may decline.
     system = fake_openai.state.requests[-1]["messages"][0]["content"]
     assert "规划文件中未找到相关内容" not in system and "包含问题的答案" in system
-    _llm(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？")
+    _llm(full_index, fake_openai).answer(PROSE_Q)
     assert "规划文件中未找到相关内容" in fake_openai.state.requests[-1]["messages"][0]["content"]
 
 
@@ -280,21 +285,15 @@ def _local(full_index, fake_openai) -> Assistant:
                                              name="local:m"))
 
 
-def test_embedded_model_asked_for_a_target_is_not_shown_past_achievements(full_index, fake_openai):
-    fake_openai.script.reply = "振安老年人健康管理服务率要达到65%以上[1]。"
-    a = _local(full_index, fake_openai).answer("丹东振安里老年人健康管理率要达到多少？")
-    prompt = fake_openai.state.requests[-1]["messages"][-1]["content"]
-    assert "65%以上" in prompt and "健康管理率80%" not in prompt, prompt  # 80% is the 2020 achievement
-    assert "65%以上" in a.text and "原文" not in a.text
-
-
-def test_embedded_model_giving_the_wrong_column_gets_the_plan_row_quoted(full_index, fake_openai):
-    fake_openai.script.reply = "东丽区每千人口执业医师数为2.29人[2]。"  # the 2020 value, not the 2025 target
+def test_embedded_model_is_not_asked_figures_the_indicator_store_holds(full_index, fake_openai):
+    # A small model given both columns once wrote the 2020 value as the 2025 target; the store's
+    # answer copies each column under its own year, so the model is not asked at all.
+    fake_openai.script.reply = "东丽区每千人口执业医师数为2.29人[1]。"
     a = _local(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？")
-    first, quote = a.text.split("\n原文：")
-    assert "2.29" in first and "2.8" in quote
-    for c in a.citations:
-        assert f"[{c.n}]" in a.text
+    assert fake_openai.calls == 0 and a.generator == "indicators"
+    assert "2025年 2.8" in a.text and a.citations[0].chunk.kind == "table_row"
+    target = _local(full_index, fake_openai).answer("丹东振安里老年人健康管理率要达到多少？")
+    assert fake_openai.calls == 0 and "≥65%" in target.text and "80%" not in target.text  # 80%: the 2020 figure
 
 
 def test_embedded_models_refusal_is_not_trusted_past_the_checks(full_index, fake_openai):
@@ -343,8 +342,8 @@ def test_embedded_model_copying_a_heading_and_citing_the_wrong_passage_is_repoin
 
 
 def test_embedded_models_reply_draft_sees_the_plans_full_title(full_index, fake_openai):
-    fake_openai.script.reply = "您好！根据《天津市东丽区卫生健康事业发展“十四五”规划》，每千人口执业医师数提高到2.8[1]。感谢您的关注。"
-    a = _local(full_index, fake_openai).answer("东丽区2025年每千人口执业医师数目标是多少？", reply=True)
+    fake_openai.script.reply = "您好！根据《天津市东丽区卫生健康事业发展“十四五”规划》，到2025年逐步扩大到50种大病[1]。感谢您的关注。"
+    a = _local(full_index, fake_openai).answer(PROSE_Q, reply=True)
     prompt = fake_openai.state.requests[-1]["messages"][-1]["content"]
     assert "《天津市东丽区卫生健康事业发展“十四五”规划》" in prompt
     assert a.text.startswith("您好") and a.citations

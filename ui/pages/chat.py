@@ -7,18 +7,14 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiError
-from ui.common import api, api_url, chunk, documents, ready
+from ui.common import api, api_url, documents, ready, show_passage
 from ui.render import (
     PLACEHOLDER,
     citation_label,
     generator_status,
     md_escape,
-    passage_html,
     plan_label,
-    plan_title,
     region_of,
-    status_badge,
-    table_html,
 )
 
 EXAMPLES = (
@@ -100,25 +96,6 @@ def send_comment(i: int) -> None:
         msg["feedback_error"] = exc.detail
 
 
-def show_passage(c: dict[str, Any]) -> None:
-    try:
-        ctx = chunk(base, c["chunk_id"])
-    except ApiError as exc:
-        st.error(f"无法打开引用段落：{exc.detail}")
-        return
-    with st.container(border=True, key=f"passage_{c['chunk_id']}"):
-        status = str(ctx.get("status") or "")
-        st.markdown(f"**《{md_escape(plan_title(ctx.get('title', ''), status))}》** {status_badge(status)}")
-        path = ctx.get("section_path") or []
-        if path:
-            st.caption("章节：" + " › ".join(path))
-        if ctx.get("table"):
-            st.markdown(f"引用的表格行：<mark>{md_escape(str(ctx.get('text', '')))}</mark>", unsafe_allow_html=True)
-            st.html(table_html(str(ctx["table"]), str(ctx.get("text", ""))))
-        else:
-            st.html(passage_html(ctx))
-
-
 def show_answer(i: int, msg: dict[str, Any]) -> None:
     st.markdown(md_escape(msg["content"]))
     for note in msg.get("notes", []):
@@ -138,8 +115,8 @@ def show_answer(i: int, msg: dict[str, Any]) -> None:
         picked = st.pills("引用来源", options=list(by_n), format_func=lambda n: citation_label(by_n[n]),
                           key=f"cite_{i}", selection_mode="single")
         if picked is not None:
-            show_passage(by_n[picked])
-    gen = {"extractive": "原文摘录", "local": "本地模型", "remote": "远程模型"}.get(msg.get("generator", ""), "")
+            show_passage(str(by_n[picked]["chunk_id"]))
+    gen = {"extractive": "原文摘录", "local": "本地模型", "remote": "远程模型", "indicators": "指标库"}.get(msg.get("generator", ""), "")
     cols = st.columns([1, 5])
     with cols[0]:
         st.feedback("thumbs", key=f"fb_{i}", on_change=send_rating, args=(i,))
