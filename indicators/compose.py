@@ -19,6 +19,8 @@ from indicators.ask import IndicatorAsk, Intent
 from indicators.types import Indicator, Op, Origin, Role, Value
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
+# A target bound at the baseline's own figure ('<3.03' against 3.03) still says which way it goes.
+_AT_BOUND = {Op.LT: "低于", Op.LE: "不高于", Op.GT: "高于", Op.GE: "不低于", Op.APPROX: "约等于", Op.EQ: "等于"}
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ def _change(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[s
             move = "持平" if diff == 0 else f"{'提高' if diff > 0 else '降低'}{abs(diff)}{unit}"
             parts.append(f"{head}，目标比基数{move}。")
         else:
-            rel = "高于" if tn > bn else "低于" if tn < bn else "等于"
+            rel = "高于" if tn > bn else "低于" if tn < bn else _AT_BOUND[t.comparison.op]
             parts.append(f"{head}，目标数值{rel}基数（“{t.text}”为目标的{'下限' if t.comparison.op in (Op.GE, Op.GT) else '上限' if t.comparison.op in (Op.LE, Op.LT) else '约数'}）。")
     if not parts:
         return StoreAnswer("", (), True, "；".join(declines) + "。", tuple(cite.ids))
@@ -255,6 +257,7 @@ def _listing(ask: IndicatorAsk, scope: Sequence[Indicator], plans: Mapping[str, 
     rows = [r for r in scope if r.origin == Origin.TABLE]
     if not rows and ask.intent != Intent.ATTRIBUTE_LIST and not ask.category:
         rows = list(scope)  # the plans have no table: the targets their text states
+    if ask.category:
         rows = [r for r in rows if r.category == ask.category]
     if ask.intent == Intent.ATTRIBUTE_LIST:
         marked = {r.doc_id for r in rows if r.attribute.value}

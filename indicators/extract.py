@@ -93,6 +93,10 @@ def table_records(meta: DocMeta, table: Table, rows: dict[int, Chunk], names: In
         cells = list(row) + [""] * (len(table.header) - len(row))
         orig = list(table.originals[i]) + [""] * (len(table.header) - len(table.originals[i]))
         name = cells[cols.name].strip()
+        if table.padded and table.padded[i] > cols.name:
+            bad.append(Unparsed(meta.doc_id, chunk.id, chunk.text, f"the row has {len(table.header) - table.padded[i]} "
+                                f"cells for {len(table.header)} columns: which column each value belongs to is unknown"))
+            continue
         if not name or _VALUE_HEAD.fullmatch(name):
             bad.append(Unparsed(meta.doc_id, chunk.id, chunk.text, "no indicator name in its name column"))
             continue

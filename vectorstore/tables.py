@@ -41,6 +41,9 @@ class Table:
     start: int = 0
     end: int = 0
     row_spans: tuple[tuple[int, int], ...] = field(default=())
+    # Per body row: how many leading cells it lacked and got from the row above (merged cells, or
+    # a row that lost cells: then even its label is the row above's, and no value can be placed).
+    padded: tuple[int, ...] = field(default=())
 
 
 def split_rows(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -109,6 +112,7 @@ def build_table(lines: list[tuple[int, str]], caption: str = "") -> Table:
     originals: list[tuple[str, ...]] = []
     groups: list[str] = []
     spans: list[tuple[int, int]] = []
+    padded: list[int] = []
     above: list[str] = [""] * width
     group = ""
     for r in raw_rows[1:]:
@@ -117,6 +121,7 @@ def build_table(lines: list[tuple[int, str]], caption: str = "") -> Table:
             group = cells[0]  # a category row spanning the table ("健康水平")
             continue
         # A row short of cells lost its leading merged cells: pad on the left.
+        padded.append(width - len(cells))
         cells = [""] * (width - len(cells)) + cells
         filled = [c if c else above[i] for i, c in enumerate(cells)]
         # Only leading label columns inherit from above; an empty value cell stays empty.
@@ -138,6 +143,7 @@ def build_table(lines: list[tuple[int, str]], caption: str = "") -> Table:
         start=start,
         end=end,
         row_spans=tuple(spans),
+        padded=tuple(padded),
     )
 
 

@@ -215,3 +215,28 @@ def test_eval_page_shows_committed_figures_and_an_admin_run(at: AppTest, live_ap
     at.radio(key="eval_set").set_value("realistic").run()
     styles = at.dataframe[1].value
     assert set(styles["类别"]) & {"citizen", "typo", "list", "colloquial"}
+
+
+def test_indicators_page_filters_opens_a_rows_source_and_compares(at: AppTest) -> None:
+    at.switch_page("pages/indicators.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe(key="ind_table").value
+    assert len(table) >= 14 and "人均期望寿命（岁）" in list(table["指标"])
+    at.selectbox(key="ind_plan").set_value("dongli").run()
+    at.text_input(key="ind_category").set_value("健康水平").run()
+    table = at.dataframe(key="ind_table").value
+    assert list(table["指标"]) == ["人均期望寿命（岁）", "婴儿死亡率（‰）", "孕产妇死亡率（‰）", "居民健康素养水平（％）"]
+    assert list(table["基数"])[0] == "81.15" and list(table["目标"])[0] == "82"
+    assert "共 4 项" in texts(at)
+    at.selectbox(key="ind_source").set_value(0).run()  # the first row's source
+    assert not at.exception, at.exception
+    page = texts(at)
+    assert f"《{DONGLI_TITLE}》" in page and "章节：" in page
+    assert any("planqa-cited-row" in str(h.proto.body) for h in at.get("html"))  # its row marked in the table
+    at.selectbox(key="ind_key").set_value("人均预期寿命").run()
+    assert not at.exception, at.exception
+    assert at.get("vega_lite_chart")  # the bar chart of baseline and target
+    compare = at.dataframe[-1].value  # the comparison table under the chart
+    assert list(compare["基数"]) == ["81.15"] and list(compare["目标"]) == ["82"]
+    at.selectbox(key="ind_attribute").set_value("约束性").run()
+    assert len(at.dataframe(key="ind_table").value) == 0 and "共 0 项" in texts(at)  # 东丽 marks no attribute

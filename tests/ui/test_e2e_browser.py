@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -80,9 +81,10 @@ class Stack:
     output: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
-def stack(small_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
-    data = tmp_path / "stack-data"
+@pytest.fixture(scope="module")
+def stack(small_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One stack for the module's tests; the last test stops it like Ctrl-C."""
+    data = tmp_path_factory.mktemp("stack") / "stack-data"
     shutil.copytree(small_index / "indexes", data / "indexes")
     api_port, ui_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANQA_")}
@@ -113,6 +115,42 @@ def stack(small_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+
+
+def _pick(page: Any, label: str, option: str) -> None:
+    """Choose an option of a Streamlit selectbox by its label, as a user clicks it."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def test_indicators_page_filter_source_and_chart_in_chromium(stack: Stack) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "e2e-indicators.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2200}, locale="zh-CN")
+            page.goto(stack.ui_url)
+            page.locator('[data-testid="stSidebarNav"]').get_by_text("指标", exact=True).click(timeout=60_000)
+            expect(page.get_by_role("heading", name="指标")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("共 ", exact=False).first).to_be_visible(timeout=30_000)
+            _pick(page, "规划", "东丽区")
+            expect(page.get_by_text("共 15 项")).to_be_visible(timeout=30_000)  # 14 table rows + 1 target in text
+            _pick(page, "查看原文出处", "东丽区｜人均期望寿命（岁）")
+            cited = page.locator("tr.planqa-cited-row")
+            expect(cited).to_contain_text("人均期望寿命（岁）", timeout=30_000)
+            expect(page.get_by_text(f"《{DONGLI_TITLE}》")).to_be_visible()
+            _pick(page, "指标", "人均预期寿命")
+            chart = page.locator('[data-testid="stVegaLiteChart"]')
+            expect(chart).to_be_visible(timeout=30_000)
+            expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    print(f"screenshot: {shot}")
 
 
 def test_ask_open_citation_thumbs_up_in_chromium(stack: Stack) -> None:

@@ -48,7 +48,7 @@ table = [{
     "来源": "指标表" if r["origin"] == "table" else "规划正文",
 } for r in records]
 st.caption(f"共 {len(table)} 项")
-picked = st.dataframe(table, hide_index=True, use_container_width=True, on_select="rerun",
+picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
                       selection_mode="single-row", key="ind_table", column_order=SHOWN)
 try:
     data = client.export_indicators("xlsx", plan=plan, category=category.strip(), attribute=attribute, q=words.strip())
@@ -93,9 +93,9 @@ if key:
             x=alt.X("规划:N", title=None), xOffset="类型:N", y=alt.Y("数值:Q", title=key),
             color=alt.Color("类型:N", title=None), tooltip=["规划:N", "类型:N", "原文:N"],
         )
-        st.altair_chart(chart, use_container_width=True, key="ind_chart")
+        st.altair_chart(chart, width="stretch", key="ind_chart")
     st.dataframe([{"规划": e["plan"], "指标": e["name"], "基数": e["baseline"] or "", "目标": e["target"] or "",
-                   "属性": e["attribute"]} for e in cmp["plans"]], hide_index=True, use_container_width=True,
+                   "属性": e["attribute"]} for e in cmp["plans"]], hide_index=True, width="stretch",
                  key="ind_compare")
     missing = [plans.get(d, d) for d in cmp["missing"]]
     if missing:

@@ -1,0 +1,95 @@
+"""Answers from the indicator store through the whole answer path (the session's five-plan index,
+no model): figures copied from their cells, every line cited to its row, precise declines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+from vectorstore.retrieve import Filters
+
+
+@pytest.fixture(scope="module")
+def assistant(full_index: Path) -> Assistant:
+    return Assistant(Settings(data_dir=full_index, llm_mode="extractive"), chat=None)
+
+
+def _rows(ans) -> list[str]:
+    return [c.chunk.doc_id for c in ans.citations if c.chunk.kind == "table_row"]
+
+
+def test_a_plans_figure_is_its_row_verbatim(assistant: Assistant) -> None:
+    a = assistant.answer("请问东丽规划里每千常住人口注册护士数到2025年定为多少人？")
+    assert a.generator == "indicators" and not a.refused
+    assert "2020年 1.59，2025年 2.5[1]" in a.text and _rows(a) == ["dongli"]
+    assert "注册护士" in a.citations[0].chunk.text
+
+
+def test_baseline_against_target_says_up_or_down_and_by_how_much(assistant: Assistant) -> None:
+    a = assistant.answer("埇桥的每千常住人口注册护士数，2025年目标比2020年多了多少？")
+    assert "2020年 2.89" in a.text and "2025年 3.1" in a.text and "提高0.21人" in a.text
+    b = assistant.answer("东丽婴儿死亡率2025年的目标和2020年比是升还是降？")
+    assert "<3.03" in b.text and "低于基数" in b.text and "上限" in b.text  # a bound, not a figure
+
+
+def test_a_category_is_listed_whole_each_row_cited(assistant: Assistant) -> None:
+    a = assistant.answer("振安主要指标表中“妇幼健康”这一类列了哪几项？")
+    lines = [ln for ln in a.text.splitlines() if ln.startswith("- ")]
+    assert len(lines) == 6 == len(a.citations) and _rows(a) == ["zhenan"] * 6
+    assert all(f"[{i}]" in ln for i, ln in enumerate(lines, 1))
+    assert "0-6岁儿童健康管理率" in a.text and "每千人口3岁以下婴幼儿托位数" in a.text
+
+
+def test_every_indicator_of_an_attribute_and_a_count(assistant: Assistant) -> None:
+    a = assistant.answer("埇桥的主要指标里有哪些属于预期性指标？")
+    assert "共17项" in a.text and len(a.citations) == 17 and all("预期性" in c.chunk.text for c in a.citations)
+    n = assistant.answer("东丽的主要指标表一共有几项指标？")
+    assert "共14项" in n.text and len(n.citations) == 14 and "【健康服务结果】" in n.text
+
+
+def test_no_plan_named_gives_each_plans_figure_and_names_the_plans_without_it(assistant: Assistant) -> None:
+    a = assistant.answer("每千常住人口注册护士数各区的目标是多少？")
+    assert sorted(_rows(a)) == ["dongli", "yongqiao", "zhenan"]
+    assert all(x in a.text for x in ("≥3.8", "3.1", "2.5")) and "未设定该指标：滨海新区、天津市" in a.text
+    assert a.text.index("≥3.8") < a.text.index("3.1") < a.text.index("2.5")  # sorted by target
+
+
+def test_the_highest_or_lowest_with_the_comparison_it_rests_on(assistant: Assistant) -> None:
+    a = assistant.answer("三个区里哪个区的每千常住人口注册护士数目标最低？")
+    assert a.text.startswith("按目标值比较，东丽区最低（2.5）") and "上下限" in a.text  # '≥3.8' is a floor
+    b = assistant.answer("孕产妇死亡率的目标哪个区最高？")
+    assert "单位不同" in b.text and "最高" not in b.text.split("。")[0]  # ‰ against /10万: no ranking
+
+
+def test_precise_declines_show_the_row(assistant: Assistant) -> None:
+    blank = assistant.answer("埇桥2020年的个人卫生支出占卫生总费用比例是多少？")
+    assert blank.refused and "“——”" in blank.notes[0] and not blank.citations
+    assert blank.nearby and "个人卫生支出" in blank.nearby[0].chunk.text
+    year = assistant.answer("东丽2023年每千常住人口注册护士数是多少？")
+    assert year.refused and "未列出2023年的数值" in year.notes[0]
+    unmarked = assistant.answer("东丽哪些指标是约束性的？")
+    assert unmarked.refused and "未标注约束性或预期性" in unmarked.notes[0]
+
+
+def test_what_the_store_cannot_settle_goes_to_retrieval(assistant: Assistant) -> None:
+    a = assistant.answer("天津基层规划里每千常住人口注册护士数的目标是多少？")  # that plan sets no such figure
+    assert a.generator != "indicators"
+    b = assistant.answer("东丽区有哪些社区卫生服务中心要新建？")  # no indicator at all
+    assert b.generator != "indicators"
+
+
+def test_a_follow_up_keeps_the_indicator_and_changes_the_plan(assistant: Assistant) -> None:
+    hist = [{"role": "user", "content": "东丽规划里每千常住人口注册护士数2025年定为多少？"},
+            {"role": "assistant", "content": "东丽区规划：每千常住人口注册护士数（人）：2020年 1.59，2025年 2.5[1]"}]
+    a = assistant.answer("那振安呢？", hist)
+    assert a.generator == "indicators" and "≥3.8" in a.text and _rows(a) == ["zhenan"]
+
+
+def test_request_filters_and_reply_drafts(assistant: Assistant) -> None:
+    a = assistant.answer("每千常住人口注册护士数的目标是多少？", filters=Filters(doc_ids=("yongqiao",)))
+    assert _rows(a) == ["yongqiao"] and "未设定" not in a.text
+    r = assistant.answer("请问东丽规划里每千常住人口注册护士数到2025年定为多少人？", reply=True)
+    assert r.text.startswith("您好") and "2.5" in r.text and r.citations
