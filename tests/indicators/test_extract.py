@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import make_fixtures as mf  # the plans' own tables, split from the raw text
 import pytest
 from indicatorplans import DOCS, extract_file
 
 from indicators.types import Attribute, Origin, Role
 from vectorstore.types import DocMeta
-
-import make_fixtures as mf  # the plans' own tables, split from the raw text
 
 YONGQIAO = "suzhou-yongqiao-health-14th-fyp-draft.txt"
 TABLES = {"dongli": (mf.DONGLI, "领域"), "yongqiao": (YONGQIAO, "指标"), "zhenan": (mf.DANDONG, "指标类别")}
