@@ -124,8 +124,8 @@ def compose(ask: IndicatorAsk, records: Sequence[Indicator], plans: Mapping[str,
     if ask.intent in (Intent.CATEGORY_LIST, Intent.ATTRIBUTE_LIST, Intent.COUNT):
         return _listing(ask, scope, plans)
     per = _per_plan(scope, ask.keys)
-    if not per:
-        return None
+    if not per or any(d not in per for d in ask.docs):
+        return None  # a plan the question names sets no such indicator: its prose may still say
     if ask.intent == Intent.RANK and len(per) > 1:
         return _rank(ask, per, plans)
     if ask.intent == Intent.CHANGE:
