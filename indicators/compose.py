@@ -20,6 +20,7 @@ from indicators.types import Indicator, Op, Origin, Role, Value
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 # A target bound at the baseline's own figure ('<3.03' against 3.03) still says which way it goes.
+_BOUND_KIND = {Op.GE: "下限", Op.GT: "下限", Op.LE: "上限", Op.LT: "上限", Op.APPROX: "约数", Op.EQ: "数值"}
 _AT_BOUND = {Op.LT: "低于", Op.LE: "不高于", Op.GT: "高于", Op.GE: "不低于", Op.APPROX: "约等于", Op.EQ: "等于"}
 
 
@@ -81,6 +82,11 @@ def _per_plan(records: Sequence[Indicator], keys: Sequence[str]) -> dict[str, li
     return {d: [r for r in rs if r.origin == Origin.TABLE] or rs for d, rs in out.items()}
 
 
+def _sort_key(number: float | None) -> float:
+    """Highest first; a target stated in words ('同比例提高') last."""
+    return -number if number is not None else float("inf")
+
+
 def _target_number(rs: Sequence[Indicator]) -> float | None:
     t = rs[0].target
     return t.comparison.number if t and t.comparison else None
@@ -140,8 +146,7 @@ def _label(plans: Mapping[str, Plan], doc_id: str) -> str:
 
 def _value(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[str, Plan]) -> StoreAnswer | None:
     cite = _Cites()
-    order = sorted(per, key=lambda d: -(_target_number(per[d]) or float("-inf")))
-    missing = [d for d in (ask.docs or ()) if d not in per]
+    order = sorted(per, key=lambda d: _sort_key(_target_number(per[d])))
     lines: list[str] = []
     declines: list[str] = []
     for d in order:
@@ -159,13 +164,13 @@ def _value(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[st
             lines.append(f"{line(r)}{cite(r)}")
     if declines and len(declines) == sum(len(rs) for rs in per.values()):
         return StoreAnswer("", (), True, "；".join(declines) + "。", tuple(cite.ids))
-    if len(per) == 1 and not missing:
+    if len(per) == 1:
         d = order[0]
         text = f"{_label(plans, d)}规划：" + "；".join(lines)
     else:
         text = "各规划的设定不同：\n" + "\n".join(
             f"- {_label(plans, d)}：{ln}" for d, ln in zip([d for d in order for _ in per[d]], lines, strict=True))
-        absent = missing or ([] if ask.named_docs else [d for d in plans if d not in per])
+        absent = [] if ask.named_docs else [d for d in plans if d not in per]
         if absent:
             text += "\n- 未设定该指标：" + "、".join(_label(plans, d) for d in absent)
     if declines:
@@ -209,7 +214,7 @@ def _change(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[s
             parts.append(f"{head}，目标比基数{move}。")
         else:
             rel = "高于" if tn > bn else "低于" if tn < bn else _AT_BOUND[t.comparison.op]
-            parts.append(f"{head}，目标数值{rel}基数（“{t.text}”为目标的{'下限' if t.comparison.op in (Op.GE, Op.GT) else '上限' if t.comparison.op in (Op.LE, Op.LT) else '约数'}）。")
+            parts.append(f"{head}，目标数值{rel}基数（“{t.text}”为目标的{_BOUND_KIND[t.comparison.op]}）。")
     if not parts:
         return StoreAnswer("", (), True, "；".join(declines) + "。", tuple(cite.ids))
     text = "\n".join(parts)
@@ -225,8 +230,7 @@ def _rank(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[str
     others = [(d, r) for d, r in rows if not (r.target and r.target.comparison)]
     units = {_unit(r, r.target) for _, r in comparable} - {""}
     years = {r.target.year for _, r in comparable if r.target}
-    comparable.sort(key=lambda dr: -(dr[1].target.comparison.number if dr[1].target and dr[1].target.comparison
-                                     else 0.0))
+    comparable.sort(key=lambda dr: _sort_key(_target_number([dr[1]])))
     if not ask.high:
         comparable.reverse()
     listing = "\n".join(f"- {_label(plans, d)}：{line(r)}{cite(r)}" for d, r in comparable + others)
