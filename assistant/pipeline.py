@@ -34,7 +34,7 @@ from assistant.extract import (
 from assistant.fromstore import StoreWords, from_store
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
-from question.ask import split_ask
+from question.ask import nothing_to_ask, split_ask
 from question.lexicon import Lexicon
 from question.places import Correction, PlaceSpeller
 from question.scope import beyond_period, mention_topic, unmentioned
@@ -79,6 +79,8 @@ LOCAL_MIN_RATIO = 0.5  # a sentence scoring under half the best one is more dist
 LLM_PASSAGES = 3  # the local model reads ~20 tokens/s here: context is kept tight
 LLM_PASSAGE_CHARS = 260
 NOTE_LLM_DOWN = "大模型暂不可用，以下为规划原文摘录。"
+CLARIFY = "请说明您想了解的具体问题，例如：东丽区2025年人均期望寿命目标是多少？"
+NOTE_NOTHING_TO_ASK = "问题中没有可在规划中检索的中文内容。"
 NOTE_LLM_UNVERIFIED = "模型回答未通过引用核验，以下为规划原文摘录。"
 
 
@@ -245,6 +247,11 @@ class Assistant:
         """Events: {'type':'token','text':…} while the answer is written, then
         {'type':'final','answer':Answer} once it is checked (its text replaces the tokens).
         Misspelled plan names ('冬丽区') are read as the plan's ('东丽区') first, with a note."""
+        if nothing_to_ask(question):
+            ans = Answer(CLARIFY, (), True, "extractive", (NOTE_NOTHING_TO_ASK,), question.strip())
+            yield {"type": "token", "text": ans.text}
+            yield {"type": "final", "answer": ans}
+            return
         question, history, fixes = self.prepared(question, history)
         for ev in self._stream(question, history, filters, reply, trace):
             if ev["type"] == "final" and fixes:

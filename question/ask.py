@@ -37,6 +37,12 @@ def _chinese(text: str) -> int:
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+def nothing_to_ask(text: str) -> bool:
+    """Whether a message holds nothing the Chinese plans can be searched for: only punctuation,
+    emoji or a language the plans are not written in ('？？？', 'What is the target?' → True)."""
+    return _chinese(text) == 0
+
+
 def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
     """The message's asking sentences and its situation (see the module docstring)."""
     sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]

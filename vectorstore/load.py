@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,6 +79,8 @@ def load_file(path: Path) -> LoadedText:
     return LoadedText(path=name, text=text, fmt=suffix[1:], encoding=encoding)
 
 
+# A plan of a few hundred pages unpacks to a few MB; more than this is a zip bomb or a damaged file.
+MAX_DOCX_UNPACKED = 100_000_000
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -256,12 +259,26 @@ class _DocxRenderer:
 
 
 def _docx_text(name: str, data: bytes) -> str:
+    unpacked = _unpacked_size(data)
+    if unpacked > MAX_DOCX_UNPACKED:
+        # A zip bomb dressed as .docx: refused from its directory, before anything is decompressed.
+        raise LoadError(name, f"unpacks to {unpacked / 1e6:,.0f} MB, more than the {MAX_DOCX_UNPACKED / 1e6:.0f} MB "
+                              f"any plan's .docx needs; not read (a damaged or malicious file): re-save it in Word")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # BadZipFile, KeyError, XMLSyntaxError, ValueError ... all mean "not a docx"
         reason = f"not a readable .docx ({type(exc).__name__}: {exc}); re-save .doc/WPS files as .docx"
         raise LoadError(name, reason) from exc
     return "\n".join(_DocxRenderer(document).lines(document.element.body))
+
+
+def _unpacked_size(data: bytes) -> int:
+    """What a .docx (a zip) says its members unpack to; 0 when it is no zip (the reader says why)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return 0
 
 
 def _pdf_text(name: str, data: bytes) -> str:

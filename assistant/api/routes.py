@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import UploadFile
@@ -202,7 +202,9 @@ def post_feedback(req: FeedbackRequest, st: ApiState = Depends(get_state)) -> di
 
 
 @router.patch("/v1/feedback/{feedback_id}", tags=["feedback"], summary="Add a comment to a rating, or flip it")
-def update_feedback(feedback_id: int, req: FeedbackUpdate, st: ApiState = Depends(get_state)) -> dict[str, Any]:
+def update_feedback(req: FeedbackUpdate,
+                    feedback_id: int = Path(..., ge=1, le=2**63 - 1, description="the id POST /v1/feedback returned"),
+                    st: ApiState = Depends(get_state)) -> dict[str, Any]:
     feedback.update(st.settings.feedback_db, feedback_id, comment=req.comment, rating=req.rating)
     return {"id": feedback_id, "stored": True}
 
