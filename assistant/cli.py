@@ -161,6 +161,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                lexicon_dir=settings.lexicon_dir)
     for path, reason in r.errors:
         print(f"error: {path}: {reason}", file=sys.stderr)
+    for note in r.notes:
+        print(f"note: {note}", file=sys.stderr)
     sizes = r.size_stats()
     print(
         f"documents {r.documents} · sections {r.sections} · tables {r.tables} · rows {r.rows} · chunks {r.chunks} "

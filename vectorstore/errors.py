@@ -36,6 +36,14 @@ class IndexMissingError(PlanQAError):
     """No index has been built yet at the configured data directory."""
 
 
+class IndexDamagedError(PlanQAError):
+    """The live index build cannot be opened: half-copied, damaged, or missing a part."""
+
+
+class StorageError(PlanQAError):
+    """A new index build could not be written (no space left, a read-only volume); the old one serves."""
+
+
 class NotFoundError(PlanQAError):
     """A document or chunk id that the index does not hold."""
 

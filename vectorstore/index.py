@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from vectorstore.errors import IndexMissingError, NotFoundError
+from vectorstore.errors import IndexDamagedError, IndexMissingError, NotFoundError
 from vectorstore.types import Chunk, DocMeta
 
 COLLECTION = "planqa_chunks"
@@ -261,6 +262,32 @@ class Build:
 
     def doc_chunks(self, doc_id: str) -> list[Chunk]:
         return sorted((c for c in self.chunks.values() if c.doc_id == doc_id), key=lambda c: (c.start, c.kind))
+
+
+def open_build(store: IndexStore) -> Build:
+    """The live build, its chunks, BM25 index and vectors all loaded; a build that cannot be read
+    (half-copied, a damaged Chroma database, a missing part) is an IndexDamagedError naming it."""
+    from chromadb.errors import ChromaError
+
+    folder = store.current_dir()
+    try:
+        build = Build(folder)
+        build.bm25  # noqa: B018 -- loaded now, so a missing file is found now
+        build.vectors()
+    # AttributeError: Chroma's client, failing to open a damaged database, fails again while closing.
+    except (OSError, ValueError, KeyError, AttributeError, sqlite3.DatabaseError, ChromaError) as exc:
+        raise IndexDamagedError(
+            f"index {store.root.name!r}, build {folder.name}, cannot be opened ({_why(exc)}); rebuild it with "
+            f"`planqa ingest --full` (the plans' files are not touched)"
+        ) from exc
+    return build
+
+
+def _why(exc: Exception) -> str:
+    """What went wrong, without the server's paths: 'FileNotFoundError: No such file or directory: params.index.json'."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{type(exc).__name__}: {exc.strerror}: {Path(str(exc.filename)).name}"
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
 def embeddings_for(collection: Any, ids: Sequence[str]) -> np.ndarray:

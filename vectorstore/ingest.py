@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from indicators.store import STORE_NAME, IndicatorStore, write_store
 from indicators.types import Indicator, Unparsed
 from vectorstore.clean import clean_text
 from vectorstore.duplicates import same_plan
-from vectorstore.errors import LoadError, NotFoundError, PlanQAError
+from vectorstore.errors import IndexDamagedError, LoadError, NotFoundError, PlanQAError, StorageError
 from vectorstore.index import (
     RETRIEVABLE,
     Build,
@@ -33,6 +34,7 @@ from vectorstore.index import (
     chunk_to_json,
     embeddings_for,
     index_text,
+    open_build,
     open_collection,
 )
 from vectorstore.manifest import MANIFEST_NAME, infer_meta, load_manifest
@@ -68,6 +70,7 @@ class IngestReport:
     indicators: int = 0  # records in the new build's indicator store
     indicators_extracted: int = 0  # of them, read afresh (an unchanged plan's are carried over)
     unparsed: list[Unparsed] = field(default_factory=list)  # table rows kept as text only
+    notes: list[str] = field(default_factory=list)  # what else the user should know
 
     def size_stats(self) -> dict[str, int]:
         s = sorted(self.sizes)
@@ -144,6 +147,25 @@ def _twin(new: _Prepared, final: dict[str, DocRecord | _Prepared], old: Build | 
     return None
 
 
+def _old_build(store: IndexStore, full: bool) -> tuple[Build | None, list[Path]]:
+    """The live build that unchanged plans are carried over from, and, when it cannot be opened and
+    a full ingest was asked for, the plan files it had recorded (re-read instead). A damaged build
+    stops any other ingest with an IndexDamagedError that says to run a full one."""
+    if store.current_id() is None:
+        return None, []
+    try:
+        return open_build(store), []
+    except IndexDamagedError:
+        if not full:
+            raise
+    try:
+        docs = json.loads((store.current_dir() / "docs.json").read_text(encoding="utf-8"))
+        recorded = [Path(d["path"]) for d in docs]
+    except (OSError, ValueError, KeyError, TypeError):
+        recorded = []  # its record is damaged too: only the files given are read
+    return None, [p for p in recorded if p.exists()]
+
+
 def _under(path: str, folders: Sequence[Path]) -> bool:
     p = Path(path).resolve()
     return any(p.is_relative_to(f.resolve()) for f in folders)
@@ -173,7 +195,11 @@ def ingest(
     store = IndexStore(index_dir)
     note = progress or (lambda stage, i, n: None)
     with store.lock():
-        old = Build(store.current_dir()) if store.current_id() else None
+        old, recorded = _old_build(store, full)
+        if recorded:
+            report.notes.append(f"the live build could not be opened: every plan re-read from its file, "
+                                f"{len(recorded)} of them from the paths it had recorded")
+            paths = [*paths, *(p for p in recorded if p.resolve() not in {q.resolve() for q in paths})]
         old_docs = dict(old.docs) if old else {}
         unknown = [d for d in remove if d not in old_docs]
         if unknown:
@@ -290,7 +316,12 @@ def ingest(
         report.embedded = len(fresh)
         report.reused = len(reused_ids)
 
-        build = _write_build(store, chunks, records, texts, vectors, note, indicators, report.unparsed)
+        try:
+            build = _write_build(store, chunks, records, texts, vectors, note, indicators, report.unparsed)
+        except OSError as exc:  # the disk full, a quota, a read-only volume
+            raise StorageError(
+                f"the new index build could not be written ({exc.strerror or exc}); nothing changed: the index "
+                f"still serves its previous build. Free space where the index lives and ingest again") from exc
         report.indicators = len(indicators)
         report.build = build.name
         report.documents = len(records)
@@ -315,9 +346,28 @@ def _write_build(
     indicators: Sequence[Indicator] = (),
     unparsed: Sequence[Unparsed] = (),
 ) -> Path:
+    """Write a complete new build beside the live one and switch to it; a failure leaves no trace."""
+    folder = store.new_build_dir()
+    try:
+        return _fill_build(store, folder, chunks, records, texts, vectors, note, indicators, unparsed)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # a half-written build is of no use to anyone
+        raise
+
+
+def _fill_build(
+    store: IndexStore,
+    folder: Path,
+    chunks: list[Chunk],
+    records: list[DocRecord],
+    texts: dict[str, str],
+    vectors: dict[str, np.ndarray],
+    note: Progress,
+    indicators: Sequence[Indicator],
+    unparsed: Sequence[Unparsed],
+) -> Path:
     from vectorstore.bm25 import BM25Index, Tokenizer, corpus_terms
 
-    folder = store.new_build_dir()
     (folder / "texts").mkdir()
     for doc_id, text in texts.items():
         (folder / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")

@@ -13,7 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from vectorstore.fuse import diversify, minmax
-from vectorstore.index import Build, IndexStore
+from vectorstore.index import Build, IndexStore, open_build
 from vectorstore.query import SYNONYMS, QueryAnalyzer, QueryInfo
 from vectorstore.sections import SectionIndex, SectionMatch
 from vectorstore.types import Chunk, Hit
@@ -67,7 +67,8 @@ class Corpus:
 
     @classmethod
     def open(cls, index_dir: Path, embed_threads: int = 2) -> Corpus:
-        return cls(Build(IndexStore(index_dir).current_dir()), embed_threads)
+        """The live build with every part loaded, so a damaged one fails here, by name, not on a query."""
+        return cls(open_build(IndexStore(index_dir)), embed_threads)
 
     def bm25_scores(self, text: str, expansions: Sequence[str] = (), w_syn: float = 0.3) -> np.ndarray:
         """BM25 of the question, plus a down-weighted BM25 of its synonyms: a synonym is evidence,

@@ -24,11 +24,13 @@ from vectorstore.errors import (
     BadRequestError,
     ConfigError,
     GeneratorError,
+    IndexDamagedError,
     IndexMissingError,
     LoadError,
     ModelError,
     NotFoundError,
     PlanQAError,
+    StorageError,
 )
 from vectorstore.index import IndexStore
 from vectorstore.retrieve import Corpus
@@ -38,6 +40,8 @@ log = logging.getLogger(__name__)
 STATUS_FOR: tuple[tuple[type[PlanQAError], int], ...] = (
     (NotFoundError, 404),
     (IndexMissingError, 503),
+    (IndexDamagedError, 503),
+    (StorageError, 507),
     (GeneratorError, 502),
     (LoadError, 422),
     (BadRequestError, 400),

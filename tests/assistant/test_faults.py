@@ -1,0 +1,112 @@
+"""Faults: the LLM provider failing every way it can, a damaged index build, a disk that fills up
+during an ingest. Each ends in a visible notice or a clear error, and nothing that served is lost."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api import create_app
+from assistant.generate import OpenAIChatModel
+from assistant.pipeline import NOTE_LLM_DOWN, Assistant
+from assistant.settings import Settings
+from vectorstore.errors import IndexDamagedError, StorageError
+from vectorstore.index import IndexStore
+from vectorstore.ingest import ingest
+from vectorstore.retrieve import Corpus
+
+PROSE_Q = "东丽区大病专项救治的病种，到2025年要扩大到多少种？"  # answered by the model path (prose)
+TOKEN = "faults-admin"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("fault", ["down", "500", "slow", "malformed", "broken_stream"])
+def test_every_llm_fault_ends_in_the_plans_own_words_with_a_notice(full_index: Path, fake_openai: Any,
+                                                                   fault: str) -> None:
+    base = fake_openai.base_url
+    if fault == "down":
+        base = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+    elif fault == "500":
+        fake_openai.script.status = 500
+    elif fault == "slow":
+        fake_openai.script.delay = 3.0  # past the 1 s timeout
+    elif fault == "malformed":
+        fake_openai.script.malformed = True
+    else:
+        fake_openai.script.reply, fake_openai.script.break_after = "东丽区到2025年扩大到50种[1]。", 2
+    s = Settings(data_dir=full_index, llm_mode="remote", llm_base_url=base, llm_model="m", llm_timeout=1,
+                 llm_max_retries=0)
+    a = Assistant(s, chat=OpenAIChatModel.from_settings(s)).answer(PROSE_Q)
+    assert NOTE_LLM_DOWN in a.text and NOTE_LLM_DOWN in a.notes, (fault, a.text)
+    assert "50种大病" in a.text and a.citations and a.generator == "extractive"
+
+
+@pytest.fixture
+def data(small_index: Path, tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    shutil.copytree(small_index / "indexes", d / "indexes")
+    return d
+
+
+def _damage(data: Path) -> str:
+    build = IndexStore(data / "indexes" / "default").current_dir()
+    (build / "chroma" / "chroma.sqlite3").write_bytes(b"not a database" * 100)
+    return build.name
+
+
+def test_a_damaged_build_is_a_503_naming_it_and_a_full_ingest_rebuilds_it(data: Path, tmp_path: Path) -> None:
+    name = _damage(data)
+    with pytest.raises(IndexDamagedError, match=name):
+        Corpus.open(data / "indexes" / "default")
+    s = Settings(data_dir=data, llm_mode="extractive", admin_token=TOKEN)
+    c = TestClient(create_app(s, Assistant(s, chat=None)), raise_server_exceptions=False)
+    ask = c.post("/v1/ask", json={"question": "东丽区2025年人均期望寿命目标是多少？"})
+    upload = c.post("/v1/documents", files={"file": ("x.txt", "河西区规划\n到2025年，床位达到6张。\n".encode())},
+                    headers={"Authorization": f"Bearer {TOKEN}"})
+    for r in (ask, upload, c.get("/v1/documents"), c.get("/readyz")):
+        assert r.status_code == 503, r.text
+        assert str(data) not in r.text  # no server paths
+    assert name in ask.json()["detail"] and "planqa ingest --full" in ask.json()["detail"]
+    assert not (data / "uploads" / "x.txt").exists()  # the refused upload is not kept
+    with pytest.raises(IndexDamagedError, match="--full"):
+        ingest(data / "indexes" / "default", [])  # an incremental ingest cannot carry plans over
+    report = ingest(data / "indexes" / "default", [], full=True)  # the recorded plan files are re-read
+    assert report.documents == 1 and report.notes and not report.errors
+    ok = TestClient(create_app(s, Assistant(s, chat=None))).post(
+        "/v1/ask", json={"question": "东丽区2025年人均期望寿命目标是多少？"}).json()
+    assert "82" in ok["answer"] and ok["citations"]
+
+
+def test_a_full_disk_during_an_ingest_is_a_clear_error_and_the_old_index_serves(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vectorstore.ingest as ingest_mod
+
+    def no_space(*a: Any, **kw: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    index = data / "indexes" / "default"
+    live = IndexStore(index).current_id()
+    monkeypatch.setattr(ingest_mod, "write_store", no_space)
+    with pytest.raises(StorageError, match="No space left on device.*previous build"):
+        ingest(index, [REPO / "docs_src" / "tianjin-binhai-2021-health-shortfall-plan.txt"])
+    assert IndexStore(index).current_id() == live
+    assert not [p for p in (index / "builds").iterdir() if p.name.endswith(".partial")]  # nothing half-written
+    s = Settings(data_dir=data, llm_mode="extractive", admin_token=TOKEN)
+    c = TestClient(create_app(s, Assistant(s, chat=None)))
+    r = c.post("/v1/documents", files={"file": ("河西.txt", "测试市河西区卫生健康规划\n到2025年，河西区床位达到6张。\n".encode())},
+               headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 507 and "No space left" in r.json()["detail"]
+    assert not (data / "uploads" / "河西.txt").exists()
+    assert "82" in c.post("/v1/ask", json={"question": "东丽区2025年人均期望寿命目标是多少？"}).json()["answer"]
