@@ -4,7 +4,7 @@ VENV := .venv/bin
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test test-fast test-slow lint eval eval-llm bench setup setup-dev setup-system clean-index
+.PHONY: run test test-fast test-slow lint eval eval-llm bench bench-load setup setup-dev setup-system clean-index
 
 setup-dev:
 	scripts/setup.sh dev
@@ -34,7 +34,8 @@ test-fast: setup-dev
 
 # The slower target: the real local LLM (1.1 GB model) and the answer suite with it.
 test-slow:
-	scripts/setup.sh dev,local
+	scripts/setup.sh dev,local,load
+	PLANQA_FUZZ_EXAMPLES=200 $(VENV)/pytest -q -m "not browser" tests/assistant/test_fuzz.py
 	$(VENV)/pytest -q -m slow
 	$(VENV)/planqa eval --suite answer --config llm
 
@@ -47,6 +48,10 @@ eval-llm:
 
 bench: setup-dev
 	$(VENV)/python scripts/bench_search.py
+
+bench-load:
+	scripts/setup.sh dev,load
+	$(VENV)/python scripts/bench_load.py --workers 2
 
 clean-index:
 	rm -rf data/indexes

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Service and UI
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # API worker processes: each loads the index itself (read-only files), so they share one build.
+    api_workers: int = Field(default=1, ge=1, le=32)
     ui_port: int = 8501
     api_url: str = ""  # where the UI finds the API; default http://{api_host}:{api_port}
     admin_token: str = ""

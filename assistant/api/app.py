@@ -192,9 +192,22 @@ def make_server(settings: Settings, app: FastAPI | None = None) -> Any:
     return uvicorn.Server(config)
 
 
+def app_from_env() -> FastAPI:
+    """The app for one of several uvicorn worker processes: each builds its Settings from PLANQA_*."""
+    return create_app(Settings())
+
+
 def serve(settings: Settings) -> None:
-    """`planqa serve`: the API on settings.api_host:api_port until Ctrl-C."""
+    """`planqa serve`: the API on settings.api_host:api_port until Ctrl-C; PLANQA_API_WORKERS > 1
+    runs that many worker processes (uvicorn's own supervisor) over the same index."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    print(f"PlanQA API: http://{settings.api_host}:{settings.api_port}  (docs: /docs)", flush=True)
-    make_server(settings).run()
+    print(f"PlanQA API: http://{settings.api_host}:{settings.api_port}  (docs: /docs, "
+          f"{settings.api_workers} worker{'s' if settings.api_workers > 1 else ''})", flush=True)
+    if settings.api_workers == 1:
+        make_server(settings).run()
+        return
+    import uvicorn
+
+    uvicorn.run("assistant.api.app:app_from_env", factory=True, host=settings.api_host, port=settings.api_port,
+                workers=settings.api_workers, log_level=settings.log_level.lower(), timeout_graceful_shutdown=5)
