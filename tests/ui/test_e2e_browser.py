@@ -8,6 +8,7 @@ Needs Debian's chromium and a CJK font (scripts/setup-system.sh); never `playwri
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -123,72 +124,69 @@ def _pick(page: Any, label: str, option: str) -> None:
     page.get_by_role("option", name=option).first.click()
 
 
-def test_indicators_page_filter_source_and_chart_in_chromium(stack: Stack) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@contextlib.contextmanager
+def chromium_page(url: str, shot: str, height: int) -> Iterator[Any]:
+    """A page of Debian's Chromium at the UI; a full-page screenshot goes to tests/artifacts/ at the end."""
+    from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "e2e-indicators.png"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 2200}, locale="zh-CN")
-            page.goto(stack.ui_url)
-            page.locator('[data-testid="stSidebarNav"]').get_by_text("指标", exact=True).click(timeout=60_000)
-            expect(page.get_by_role("heading", name="指标")).to_be_visible(timeout=60_000)
-            expect(page.get_by_text("共 ", exact=False).first).to_be_visible(timeout=30_000)
-            _pick(page, "规划", "东丽区")
-            expect(page.get_by_text("共 15 项")).to_be_visible(timeout=30_000)  # 14 table rows + 1 target in text
-            _pick(page, "查看原文出处", "东丽区｜人均期望寿命（岁）")
-            cited = page.locator("tr.planqa-cited-row")
-            expect(cited).to_contain_text("人均期望寿命（岁）", timeout=30_000)
-            expect(page.get_by_text(f"《{DONGLI_TITLE}》")).to_be_visible()
-            _pick(page, "指标", "人均预期寿命")
-            chart = page.locator('[data-testid="stVegaLiteChart"]')
-            expect(chart).to_be_visible(timeout=30_000)
-            expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
+            page = browser.new_page(viewport={"width": 1400, "height": height}, locale="zh-CN")
+            page.goto(url)
+            yield page
             page.wait_for_timeout(500)
-            page.screenshot(path=str(shot), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
         finally:
             browser.close()
-    print(f"screenshot: {shot}")
+    print(f"screenshot: {ARTIFACTS / shot}")
+
+
+def test_indicators_page_filter_source_and_chart_in_chromium(stack: Stack) -> None:
+    from playwright.sync_api import expect
+
+    with chromium_page(stack.ui_url, "e2e-indicators.png", 2200) as page:
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("指标", exact=True).click(timeout=60_000)
+        expect(page.get_by_role("heading", name="指标")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("共 ", exact=False).first).to_be_visible(timeout=30_000)
+        _pick(page, "规划", "东丽区")
+        expect(page.get_by_text("共 15 项")).to_be_visible(timeout=30_000)  # 14 table rows + 1 target in text
+        _pick(page, "查看原文出处", "东丽区｜人均期望寿命（岁）")
+        cited = page.locator("tr.planqa-cited-row")
+        expect(cited).to_contain_text("人均期望寿命（岁）", timeout=30_000)
+        expect(page.get_by_text(f"《{DONGLI_TITLE}》")).to_be_visible()
+        _pick(page, "指标", "人均预期寿命")
+        chart = page.locator('[data-testid="stVegaLiteChart"]')
+        expect(chart).to_be_visible(timeout=30_000)
+        expect(chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
 
 
 def test_ask_open_citation_thumbs_up_in_chromium(stack: Stack) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "e2e-chat.png"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1700}, locale="zh-CN")
-            page.goto(stack.ui_url)
-            box = page.get_by_placeholder("请输入您的问题，例如：东丽区2025年人均期望寿命目标是多少？")
-            box.wait_for(timeout=60_000)
-            expect(page.get_by_text("生成方式：原文摘录", exact=False)).to_be_visible(timeout=30_000)
-            t0 = time.monotonic()
-            box.fill(QUESTION)
-            box.press("Enter")
-            answer = page.locator('[data-testid="stChatMessage"]').nth(1)
-            expect(answer).to_contain_text("82", timeout=60_000)
-            chip = answer.get_by_role("radio", name="[1]")
-            expect(chip).to_contain_text(DONGLI_TITLE, timeout=30_000)
-            print(f"answer with citation shown after {time.monotonic() - t0:.2f} s")
+    with chromium_page(stack.ui_url, "e2e-chat.png", 1700) as page:
+        box = page.get_by_placeholder("请输入您的问题，例如：东丽区2025年人均期望寿命目标是多少？")
+        box.wait_for(timeout=60_000)
+        expect(page.get_by_text("生成方式：原文摘录", exact=False)).to_be_visible(timeout=30_000)
+        t0 = time.monotonic()
+        box.fill(QUESTION)
+        box.press("Enter")
+        answer = page.locator('[data-testid="stChatMessage"]').nth(1)
+        expect(answer).to_contain_text("82", timeout=60_000)
+        chip = answer.get_by_role("radio", name="[1]")
+        expect(chip).to_contain_text(DONGLI_TITLE, timeout=30_000)
+        print(f"answer with citation shown after {time.monotonic() - t0:.2f} s")
 
-            chip.click()
-            expect(answer).to_contain_text(f"《{DONGLI_TITLE}》", timeout=30_000)
-            expect(answer).to_contain_text("章节：")
-            cited = answer.locator("tr.planqa-cited-row")
-            expect(cited).to_contain_text("人均期望寿命（岁）", timeout=30_000)
-            expect(answer.locator("table.planqa-table")).to_contain_text("婴儿死亡率")
+        chip.click()
+        expect(answer).to_contain_text(f"《{DONGLI_TITLE}》", timeout=30_000)
+        expect(answer).to_contain_text("章节：")
+        cited = answer.locator("tr.planqa-cited-row")
+        expect(cited).to_contain_text("人均期望寿命（岁）", timeout=30_000)
+        expect(answer.locator("table.planqa-table")).to_contain_text("婴儿死亡率")
 
-            answer.get_by_role("radio", name="Thumbs up").click()
-            expect(answer).to_contain_text("已记录您的评价", timeout=30_000)
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
-    print(f"screenshot: {shot}")
+        answer.get_by_role("radio", name="Thumbs up").click()
+        expect(answer).to_contain_text("已记录您的评价", timeout=30_000)
 
     db = stack.data_dir / "feedback.sqlite3"
     with sqlite3.connect(db) as conn:
