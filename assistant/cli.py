@@ -32,6 +32,8 @@ EXAMPLES = {
     "ui": "planqa ui                           # Streamlit chat UI",
     "run": "planqa run                          # index (first run), API, UI and local model together",
     "feedback": "planqa feedback export feedback.xlsx",
+    "audit": "planqa audit export writes.csv               # who uploaded or deleted which plan, when\n"
+             "planqa audit export questions.csv --table questions",
     "indicators": "planqa indicators --plan dongli\n"
                   "planqa indicators --attribute 约束性 --out 约束性指标.xlsx\n"
                   "planqa indicators --compare 人均预期寿命",
@@ -107,6 +109,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--compare", default="", metavar="KEY", help="one indicator across plans, e.g. 人均预期寿命")
     c.add_argument("--out", type=Path, help="write .xlsx or .csv instead of printing")
     c.add_argument("--json", action="store_true")
+
+    c = cmd("audit", "export the audit log of writes or the question log (kept PLANQA_QUESTION_LOG_DAYS days)")
+    c.add_argument("action", choices=("export",))
+    c.add_argument("file", type=Path, help=".csv (Excel opens it) or .json")
+    c.add_argument("--table", choices=("writes", "questions"), default="writes")
 
     c = cmd("feedback", "export the thumbs up/down feedback")
     c.add_argument("action", choices=("export",))
@@ -374,6 +381,18 @@ def cmd_indicators(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant import audit
+
+    if args.file.suffix.lower() == ".json":
+        args.file.write_text(json.dumps(audit.rows(settings.audit_db, args.table), ensure_ascii=False, indent=1),
+                             encoding="utf-8")
+    else:
+        args.file.write_bytes(audit.to_csv(settings.audit_db, args.table))
+    print(f"wrote {len(audit.rows(settings.audit_db, args.table))} {args.table} rows to {args.file}")
+    return 0
+
+
 def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.localmodel import main as model_main
 
@@ -383,7 +402,7 @@ def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
 COMMANDS = {
     "ingest": cmd_ingest, "docs": cmd_docs, "show": cmd_show, "search": cmd_search, "ask": cmd_ask,
     "eval": cmd_eval, "serve": cmd_serve, "ui": cmd_ui, "run": cmd_run, "feedback": cmd_feedback,
-    "model": cmd_model, "indicators": cmd_indicators,
+    "model": cmd_model, "indicators": cmd_indicators, "audit": cmd_audit,
 }
 
 if __name__ == "__main__":

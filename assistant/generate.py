@@ -102,7 +102,7 @@ class OpenAIChatModel:
         if not settings.llm_base_url:
             raise ConfigError("PLANQA_LLM_BASE_URL is not set: set it to an OpenAI-compatible endpoint, "
                               "e.g. https://api.deepseek.com/v1")
-        return cls(settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
+        return cls(settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key.get_secret_value(),
                    timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
                    name=f"remote:{settings.llm_model}")
 
@@ -385,7 +385,8 @@ def health(settings: Settings, timeout: float = 3.0) -> dict[str, Any]:
             return info
         if not settings.llm_model:
             info.update(ok=False, detail="PLANQA_LLM_MODEL is not set")
-        headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
+        key = settings.llm_api_key.get_secret_value()
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
         try:
             r = httpx.get(f"{base}/models", headers=headers, timeout=min(timeout, settings.llm_timeout))
         except httpx.HTTPError as exc:

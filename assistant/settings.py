@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     # else extractive.
     llm_mode: Literal["auto", "remote", "local", "extractive"] = "auto"
     llm_base_url: str = ""
-    llm_api_key: str = ""
+    llm_api_key: SecretStr = SecretStr("")  # never shown: repr, logs and errors print ********
     llm_model: str = ""
     llm_gguf: Path | None = None
     llm_timeout: float = 60.0
@@ -58,7 +58,11 @@ class Settings(BaseSettings):
     api_workers: int = Field(default=1, ge=1, le=32)
     ui_port: int = 8501
     api_url: str = ""  # where the UI finds the API; default http://{api_host}:{api_port}
-    admin_token: str = ""
+    admin_token: SecretStr = SecretStr("")
+    # Browsers may call the API from these origins (comma-separated); default: the UI's own.
+    cors_origins: str = ""
+    # Questions as users typed them are kept this many days (0: none are kept); see assistant/audit.py.
+    question_log_days: int = Field(default=30, ge=0, le=3650)
     max_question_chars: int = 2000
     max_upload_mb: int = 50
 
@@ -75,6 +79,17 @@ class Settings(BaseSettings):
     @property
     def feedback_db(self) -> Path:
         return self.data_dir / "feedback.sqlite3"
+
+    @property
+    def audit_db(self) -> Path:
+        """The audit log of writes and the question log (assistant/audit.py)."""
+        return self.data_dir / "audit.sqlite3"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        if self.cors_origins.strip():
+            return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+        return [f"http://{self.api_host}:{self.ui_port}", f"http://localhost:{self.ui_port}"]
 
     @property
     def resolved_api_url(self) -> str:

@@ -29,6 +29,7 @@ from types import FrameType
 from typing import IO, Any
 
 import httpx
+from pydantic import SecretStr
 
 from assistant.settings import REPO_ROOT, Settings
 from vectorstore.errors import ConfigError, PlanQAError
@@ -96,7 +97,7 @@ def child_env(settings: Settings, exclude: tuple[str, ...] = ()) -> dict[str, st
         if name in exclude or value is None:
             env.pop(key, None)
         else:
-            env[key] = str(value)
+            env[key] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
     env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 

@@ -8,14 +8,16 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from assistant import audit
 from assistant.settings import Settings
-from vectorstore.errors import LoadError, NotFoundError
+from vectorstore.errors import LoadError, NotFoundError, PlanQAError
 
 if TYPE_CHECKING:
     from assistant.api.app import ApiState
@@ -35,11 +37,46 @@ UPLOAD_OPENAPI: dict[str, Any] = {
 }
 
 
+def client_of(request: Request) -> str:
+    """Who sent a request, as far as the server can tell: the peer's address."""
+    return request.client.host if request.client else ""
+
+
+def audited(request: Request, action: str, doc_id: str = "", file: str = "") -> Any:
+    """Record an admin write when it ends, with its outcome: `with audited(request, "upload") as note: …`."""
+    from assistant.api.app import get_app_state, status_for
+
+    settings = get_app_state(request.app).settings
+
+    @contextlib.contextmanager
+    def run() -> Iterator[dict[str, str]]:
+        note = {"doc_id": doc_id, "file": file, "result": "error"}
+        try:
+            yield note
+        except HTTPException as exc:
+            note["result"] = f"{exc.status_code} {str(exc.detail)[:200]}"
+            raise
+        except PlanQAError as exc:
+            note["result"] = f"{status_for(exc)} {str(exc)[:200]}"
+            raise
+        finally:
+            audit.record_write(settings.audit_db, actor="admin", client=client_of(request), action=action,
+                               doc_id=note["doc_id"], file=note["file"], result=note["result"])
+
+    return run()
+
+
 def require_admin(request: Request, cred: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
     """`Authorization: Bearer <PLANQA_ADMIN_TOKEN>`: 401 without it, 403 when wrong or not configured."""
     from assistant.api.app import get_app_state
 
-    token = get_app_state(request.app).settings.admin_token
+    settings = get_app_state(request.app).settings
+    token = settings.admin_token.get_secret_value()
+    refused = "403 admin disabled" if not token else "401 no token" if cred is None else \
+        "" if hmac.compare_digest(cred.credentials.encode(), token.encode()) else "403 wrong token"
+    if refused:  # a refused attempt at a write is audited too
+        audit.record_write(settings.audit_db, actor="anonymous", client=client_of(request),
+                           action=f"{request.method} {request.url.path}", result=refused)
     if not token:
         raise HTTPException(403, "管理功能未启用：请设置环境变量 PLANQA_ADMIN_TOKEN 并重启服务。"
                                  "Admin operations are disabled: set PLANQA_ADMIN_TOKEN and restart the service.")

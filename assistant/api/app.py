@@ -164,12 +164,19 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     from assistant.api.evaluation import router as eval_router
     from assistant.api.indicators import router as indicators_router
     from assistant.api.openai_compat import router as openai_router
+    from assistant.api.records import router as records_router
     from assistant.api.routes import router
 
     app.include_router(router)
     app.include_router(eval_router)
     app.include_router(indicators_router)
     app.include_router(openai_router)
+    app.include_router(records_router)
+    from fastapi.middleware.cors import CORSMiddleware
+
+    # Only the UI's origin (or PLANQA_CORS_ORIGINS) may call the API from a browser.
+    app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_credentials=False,
+                       allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["Authorization", "Content-Type"])
     return app
 
 

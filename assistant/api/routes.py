@@ -12,9 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import UploadFile
 
-from assistant import feedback
+from assistant import audit, feedback
 from assistant.api.admin import (
     UPLOAD_OPENAPI,
+    audited,
     delete_document,
     require_admin,
     store_and_ingest,
@@ -44,6 +45,13 @@ MAX_HISTORY = 12  # turns sent on to the pipeline (the rewriter only needs the l
 
 # -- request checks ---------------------------------------------------------------------------------
 def check_question(question: str, settings: Settings) -> str:
+    """The question stripped and within limits; each one asked is kept in the question log."""
+    q = _checked(question, settings)
+    audit.record_question(settings.audit_db, q, settings.question_log_days)
+    return q
+
+
+def _checked(question: str, settings: Settings) -> str:
     q = question.strip()
     if not q:
         raise HTTPException(422, "问题不能为空，请输入您的问题。The question is empty: please ask a question.")
@@ -180,17 +188,24 @@ async def upload_document(request: Request, st: ApiState = Depends(get_state)) -
     form = await request.form(max_files=1, max_fields=5)
     try:
         up = form.get("file")
-        if not isinstance(up, UploadFile) or not up.filename:
-            raise HTTPException(422, "请选择要上传的文件（表单字段 file）。Missing the multipart field 'file'.")
-        return await run_in_threadpool(store_and_ingest, st, up.file, up.filename)
+        with audited(request, "upload") as note:
+            if not isinstance(up, UploadFile) or not up.filename:
+                raise HTTPException(422, "请选择要上传的文件（表单字段 file）。Missing the multipart field 'file'.")
+            note["file"] = up.filename
+            body = await run_in_threadpool(store_and_ingest, st, up.file, up.filename)
+            note.update(doc_id=body["doc_id"], result=body["status"])
+            return body
     finally:
         await form.close()
 
 
 @router.delete("/v1/documents/{doc_id}", tags=["documents"], dependencies=[Depends(require_admin)],
                summary="Remove a plan from the index (admin)")
-def remove_document(doc_id: str, st: ApiState = Depends(get_state)) -> dict[str, Any]:
-    return delete_document(st, doc_id)
+def remove_document(doc_id: str, request: Request, st: ApiState = Depends(get_state)) -> dict[str, Any]:
+    with audited(request, "delete", doc_id=doc_id) as note:
+        body = delete_document(st, doc_id)
+        note["result"] = "deleted"
+        return body
 
 
 # -- feedback ---------------------------------------------------------------------------------------

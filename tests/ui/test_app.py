@@ -203,7 +203,7 @@ def test_eval_page_shows_committed_figures_and_an_admin_run(at: AppTest, live_ap
     assert any("无法开始评测" in e.value for e in at.error)
 
     client = ApiClient(live_api.url)
-    client.start_eval(live_api.settings.admin_token, sample=3)  # the button runs all; a sample keeps this short
+    client.start_eval(live_api.settings.admin_token.get_secret_value(), sample=3)  # the button runs all; a sample keeps this short
     deadline = time.monotonic() + TIMEOUT
     while client.eval_summary()["run"]["state"] == "running" and time.monotonic() < deadline:
         time.sleep(0.5)
