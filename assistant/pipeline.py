@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,7 +21,6 @@ from assistant.extract import (
     Composed,
     compose,
     coverage,
-    default_idf,
     display,
     outline,
     region_label,
@@ -32,6 +30,7 @@ from assistant.extract import (
     candidates as sentence_candidates,
 )
 from assistant.fromstore import StoreWords, from_store
+from assistant.live import LiveHolder, LiveIndex
 from assistant.rewrite import rewrite
 from assistant.settings import Settings
 from question.ask import nothing_to_ask, split_ask
@@ -39,7 +38,6 @@ from question.lexicon import Lexicon
 from question.places import Correction, PlaceSpeller
 from question.scope import beyond_period, mention_topic, unmentioned
 from vectorstore.errors import GeneratorError
-from vectorstore.index import IndexStore, index_text
 from vectorstore.query import SYNONYMS, QueryInfo
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
 from vectorstore.sections import SectionMatch
@@ -105,35 +103,21 @@ class Assistant:
         self._chat = chat
         self._auto = isinstance(chat, str) and chat == "auto"
         self._resolved_at = float("-inf")
-        self._corpus: Corpus | None = None
-        self._build_id: str | None = None
-        self._df: Counter[str] = Counter()
-        self._plan_text = ""
-        self._doc_texts: dict[str, str] = {}  # each plan's text, read once per build
-        self._regions: tuple[str, ...] = ()
-        self._speller: PlaceSpeller | None = None
+        self._live = LiveHolder(settings)
         self._lexicon: Lexicon | None = None
         self._store_words: StoreWords | None = None
         self.min_coverage = min_coverage
 
     # -- index ------------------------------------------------------------------------------
+    def live(self) -> LiveIndex:
+        """The live index and what is derived from it, reopened when an ingest has switched CURRENT;
+        one question uses one snapshot from start to end."""
+        return self._live.get()
+
     @property
     def corpus(self) -> Corpus:
-        """The live index, reopened when an ingest has switched CURRENT to a new build."""
-        store = IndexStore(self.settings.index_dir)
-        bid = store.current_id()
-        if self._corpus is None or bid != self._build_id:
-            self._corpus = Corpus.open(self.settings.index_dir, self.settings.embed_threads)
-            self._build_id = bid
-            tok = self._corpus.build.bm25.tokenizer
-            self._df = Counter(t for c in self._corpus.chunks for t in set(tok.tokens(index_text(c))))
-            build = self._corpus.build
-            self._doc_texts = {d: build.doc_text(d) for d in build.docs}
-            self._plan_text = "\n".join(
-                [*self._doc_texts.values()] + [str(d.meta.title) for d in build.docs.values()])
-            self._regions = tuple({r for d in build.docs.values() for r in (d.meta.province, d.meta.city) if r})
-            self._speller = PlaceSpeller.from_docs([d.meta for d in build.docs.values()], self._plan_text)
-        return self._corpus
+        """The live index's corpus (for callers outside a question: API state, eval, search)."""
+        return self.live().corpus
 
     @property
     def lexicon(self) -> Lexicon:
@@ -152,9 +136,7 @@ class Assistant:
     @property
     def speller(self) -> PlaceSpeller:
         """Reads mistyped plan names ('涌桥') as the plans' own ('埇桥'), for the live index."""
-        self.corpus  # noqa: B018 -- (re)builds the speller with the index
-        assert self._speller is not None
-        return self._speller
+        return self.live().speller
 
     @property
     def chat(self) -> Any:
@@ -184,18 +166,14 @@ class Assistant:
             return "extractive"
         return "local" if str(getattr(chat, "name", "")).startswith("local") else "remote"
 
-    def _idf(self) -> Any:
-        c = self.corpus
-        return default_idf(len(c.chunks), lambda t: self._df.get(t, 0))
-
     # -- retrieval ----------------------------------------------------------------------------
-    def standalone(self, question: str, history: Sequence[Message] = ()) -> str:
+    def standalone(self, question: str, history: Sequence[Message] = (), live: LiveIndex | None = None) -> str:
         """The follow-up rewritten into a whole question: by a remote LLM when one is configured,
         else (and whenever it fails or drifts) by rules; the embedded model is too slow here to
         spend a second call on it."""
         if not history:
             return question.strip()
-        ruled = rewrite(question, history, self.corpus.analyzer)
+        ruled = rewrite(question, history, (live or self.live()).corpus.analyzer)
         if self.generator_name != "remote":
             return ruled
         from assistant.prompt import rewrite_messages
@@ -209,11 +187,11 @@ class Assistant:
         # A rewrite that lost the question or grew into an answer is not used.
         return out if 4 <= len(out) <= 3 * len(ruled) + 20 else ruled
 
-    def prepared(self, question: str, history: Sequence[Message] = ()
+    def prepared(self, question: str, history: Sequence[Message] = (), live: LiveIndex | None = None
                  ) -> tuple[str, list[Message], tuple[Correction, ...]]:
         """The message as the pipeline reads it: plan names spelled as the plans do, the asking
         sentences apart from the situation; ('冬丽区的床位目标？', []) → ('东丽区的床位目标？', [], (冬丽区→东丽区,))."""
-        speller = self.speller
+        speller = (live or self.live()).speller
         question, fixes = speller.correct(question)
         question = split_ask(question, self.lexicon.ask_cues, speller.names).ask
         turns = [{**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
@@ -222,14 +200,17 @@ class Assistant:
 
     def search_query(self, question: str, history: Sequence[Message] = ()) -> str:
         """What retrieval searches for this message (see ``prepared`` and ``standalone``)."""
-        q, turns, _ = self.prepared(question, history)
-        return self.standalone(q, turns)
+        live = self.live()
+        q, turns, _ = self.prepared(question, history, live)
+        return self.standalone(q, turns, live)
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                history: Sequence[Message] = ()) -> tuple[str, list[Hit]]:
         """('东丽2025年人均期望寿命目标？') → (same question, [Hit(东丽 indicator row …), …])"""
-        q = self.search_query(question, history)
-        return q, HybridRetriever(self.corpus).search(q, k, filters)
+        live = self.live()
+        q, turns, _ = self.prepared(question, history, live)
+        q = self.standalone(q, turns, live)
+        return q, HybridRetriever(live.corpus).search(q, k, filters)
 
     # -- answering ----------------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
@@ -252,20 +233,21 @@ class Assistant:
             yield {"type": "token", "text": ans.text}
             yield {"type": "final", "answer": ans}
             return
-        question, history, fixes = self.prepared(question, history)
-        for ev in self._stream(question, history, filters, reply, trace):
+        live = self.live()
+        question, history, fixes = self.prepared(question, history, live)
+        for ev in self._stream(live, question, history, filters, reply, trace):
             if ev["type"] == "final" and fixes:
                 ans = ev["answer"]
                 ev = {**ev, "answer": replace(ans, notes=(*ans.notes, *(f.note for f in fixes)))}
             yield ev
 
-    def _stream(self, question: str, history: Sequence[Message], filters: Filters | None, reply: bool,
-                trace: Trace | None) -> Iterator[dict[str, Any]]:
+    def _stream(self, live: LiveIndex, question: str, history: Sequence[Message], filters: Filters | None,
+                reply: bool, trace: Trace | None) -> Iterator[dict[str, Any]]:
         tr = trace or Trace()
         t0 = time.perf_counter()
-        q = self.standalone(question, history)
+        q = self.standalone(question, history, live)
         tr.standalone = q
-        corpus = self.corpus
+        corpus = live.corpus
         info = corpus.analyzer.analyze(q)
         t1 = time.perf_counter()
         retriever = HybridRetriever(corpus)
@@ -277,16 +259,17 @@ class Assistant:
                      if h.chunk.id not in have and (not info.doc_ids or h.chunk.doc_id in info.doc_ids)]
         tr.stages["retrieve"] = time.perf_counter() - t1
         tr.hits = hits
-        tr.coverage = self._confidence(info, hits)
-        places = unknown_places(q, self._plan_text.__contains__, self._regions, plan_named=bool(info.doc_ids))
-        outside = "" if places else self._outside(q, info)
+        tr.coverage = self._confidence(live, info, hits)
+        places = unknown_places(q, live.plan_text.__contains__, live.regions, plan_named=bool(info.doc_ids))
+        outside = "" if places else self._outside(live, q, info)
         ans = None if places or outside else from_store(
-            q, info, hits, corpus.build, self.store_words, self._doc_texts,
-            lambda: bool(hits) and tr.coverage >= self.min_coverage and self._verdict(q, info, hits).answerable, reply,
+            q, info, hits, corpus.build, self.store_words, live.doc_texts,
+            lambda: bool(hits) and tr.coverage >= self.min_coverage and self._verdict(live, q, info, hits).answerable,
+            reply,
             filters)
         structure = self._structure(info, hits, retriever.section) if not (ans or places or outside) else None
         verdict = Verdict(True) if ans or structure is not None else Verdict(False) if places or outside or not hits \
-            else self._verdict(q, info, hits)
+            else self._verdict(live, q, info, hits)
         tr.verdict = verdict
         if ans is None and structure is not None:
             ans = self._quoted(q, structure, hits, reply, "", "extractive")
@@ -305,7 +288,7 @@ class Assistant:
             chat = None
         if chat is not None:
             try:
-                ans = yield from self._llm_answer(chat, q, info, hits, reply, tr, t0)
+                ans = yield from self._llm_answer(live, chat, q, info, hits, reply, tr, t0)
                 tr.stages["total"] = time.perf_counter() - t0
                 yield {"type": "final", "answer": ans}
                 return
@@ -317,7 +300,7 @@ class Assistant:
         else:
             note = NOTE_LLM_DOWN if self._auto and self._local_down() else ""
         t2 = time.perf_counter()
-        ans = self._extractive(q, info, hits, reply, note, verdict)
+        ans = self._extractive(live, q, info, hits, reply, note, verdict)
         tr.stages["generate"] = time.perf_counter() - t2
         tr.stages["total"] = time.perf_counter() - t0
         if tr.first_token is None:
@@ -336,12 +319,12 @@ class Assistant:
         comp = outline(hits, named)
         return comp if comp.text else None
 
-    def _covers(self, info: QueryInfo) -> Callable[[str], float]:
+    def _covers(self, live: LiveIndex, info: QueryInfo) -> Callable[[str], float]:
         """How much of the question a text covers: its own words, or (discounted) their synonyms;
         plan names are ignored."""
-        tok = self.corpus.build.bm25.tokenizer.tokens
-        names = self._names()
-        idf = self._idf()
+        tok = live.tokens()
+        names = live.names()
+        idf = live.idf()
         expanded = replace(info, text=info.expanded)
 
         def covers(text: str) -> float:
@@ -349,49 +332,46 @@ class Assistant:
 
         return covers
 
-    def _outside(self, q: str, info: QueryInfo) -> str:
+    def _outside(self, live: LiveIndex, q: str, info: QueryInfo) -> str:
         """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year
         after every plan's period, or a "有没有提到…" topic no plan has a word of."""
-        build = self.corpus.build
+        build = live.corpus.build
         scope = [d for d in build.docs.values() if not info.doc_ids or d.meta.doc_id in info.doc_ids]
         year = beyond_period(info.years, {d.meta.doc_id: d.meta.period for d in scope},
-                             [self._doc_texts[d.meta.doc_id] for d in scope])
+                             [live.doc_texts[d.meta.doc_id] for d in scope])
         if year:
             return f"所查规划未设定{year}的目标或数值。"
         topic = mention_topic(q, self.lexicon.mention_cues)
         if topic:
-            word = unmentioned(topic, self._plan_text.__contains__,
+            word = unmentioned(topic, live.plan_text.__contains__,
                                lambda t: any(t in w for group in SYNONYMS for w in group))
             if word:
                 return f"现有规划文件均未提及“{topic}”（未出现“{word}”一词）。"
         return ""
 
-    def _names(self) -> list[str]:
-        return [a for a, _ in self.corpus.analyzer.aliases]
-
-    def _confidence(self, info: QueryInfo, hits: Sequence[Hit]) -> float:
+    def _confidence(self, live: LiveIndex, info: QueryInfo, hits: Sequence[Hit]) -> float:
         """How much of the question the best of the top-3 passages covers (plan names ignored)."""
-        covers = self._covers(info)
+        covers = self._covers(live, info)
         return max((covers(f"{h.chunk.section}\n{h.chunk.text}") for h in hits[:3]), default=0.0)
 
-    def _verdict(self, q: str, info: QueryInfo, hits: Sequence[Hit]) -> Verdict:
+    def _verdict(self, live: LiveIndex, q: str, info: QueryInfo, hits: Sequence[Hit]) -> Verdict:
         """Whether the passages carry the kind of figure the question asks for (see answerable.py);
         only the plans a question names count, so another district's figure never answers it."""
         every = sentence_candidates(hits)
         pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
         sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
                   hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
-        v = judge(q, sents, info.years, self._covers(info), self._names(), measures=self.lexicon.measure_words)
+        v = judge(q, sents, info.years, self._covers(live, info), live.names(), measures=self.lexicon.measure_words)
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
 
     def _multi_doc(self, info: QueryInfo, hits: Sequence[Hit]) -> bool:
         return len(info.doc_ids) != 1 and len({h.chunk.doc_id for h in hits}) > 1
 
-    def _scored(self, info: QueryInfo, hits: Sequence[Hit], verdict: Verdict | None, multi: bool) -> list[Candidate]:
+    def _scored(self, live: LiveIndex, info: QueryInfo, hits: Sequence[Hit], verdict: Verdict | None,
+                multi: bool) -> list[Candidate]:
         """The passages' sentences and rows, scored for how well each answers the question."""
-        tok = self.corpus.build.bm25.tokenizer.tokens
-        scored = score_candidates(sentence_candidates(hits), info, tok, self._idf())
+        scored = score_candidates(sentence_candidates(hits), info, live.tokens(), live.idf())
         if verdict is not None and verdict.supporting and not multi:
             # Sentences carrying the figure of the kind asked for beat ones that only share words
             # (not across plans: there each plan's own best sentence is wanted).
@@ -419,10 +399,10 @@ class Assistant:
                       else c for c in scored]
         return scored
 
-    def _extractive(self, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool, note: str = "",
+    def _extractive(self, live: LiveIndex, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool, note: str = "",
                     verdict: Verdict | None = None, generator: str = "extractive") -> Answer:
         multi = self._multi_doc(info, hits)
-        comp = compose(self._scored(info, hits, verdict, multi), hits, multi, asks=info.asks)
+        comp = compose(self._scored(live, info, hits, verdict, multi), hits, multi, asks=info.asks)
         return self._quoted(q, comp, hits, reply, note, generator)
 
     def _quoted(self, q: str, comp: Composed, hits: Sequence[Hit], reply: bool, note: str,
@@ -494,13 +474,13 @@ class Assistant:
             out.append((h, short))
         return out
 
-    def _llm_answer(self, chat: Any, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool,
+    def _llm_answer(self, live: LiveIndex, chat: Any, q: str, info: QueryInfo, hits: Sequence[Hit], reply: bool,
                     tr: Trace, t0: float) -> Generator[dict[str, Any], None, Answer]:
         from assistant.prompt import answer_messages, shown
 
         local = self.generator_name == "local"
         # The embedded model's sentences, scored once for its context and for the "原文" check.
-        scored = self._scored(info, hits, tr.verdict, False) if local else []
+        scored = self._scored(live, info, hits, tr.verdict, False) if local else []
         if local:
             focused = self._focused(info, hits, scored, titles=reply)
             use = [hits[h] for h, _ in focused]
@@ -528,7 +508,7 @@ class Assistant:
         if checked.refused or not checked.order:
             # Retrieval found passages that cover the question well, so a refusal or an
             # unverifiable answer from the model is replaced by the verbatim passages.
-            return self._extractive(q, info, hits, reply, NOTE_LLM_UNVERIFIED, tr.verdict, self.generator_name)
+            return self._extractive(live, q, info, hits, reply, NOTE_LLM_UNVERIFIED, tr.verdict, self.generator_name)
         cites = [Citation(i + 1, use[k - 1].chunk) for i, k in enumerate(checked.order)]
         notes = tuple(f"已删除无法在引用段落中核实数字的句子：{s}" for s in checked.removed)
         text = checked.text

@@ -110,3 +110,28 @@ def test_a_full_disk_during_an_ingest_is_a_clear_error_and_the_old_index_serves(
     assert r.status_code == 507 and "No space left" in r.json()["detail"]
     assert not (data / "uploads" / "河西.txt").exists()
     assert "82" in c.post("/v1/ask", json={"question": "东丽区2025年人均期望寿命目标是多少？"}).json()["answer"]
+
+
+def test_a_question_is_answered_from_the_build_it_started_on(data: Path, fake_openai: Any) -> None:
+    """An ingest that switches the live build while an answer streams: the answer keeps its build
+    (passages, texts, idf: one snapshot); the next question sees the new one."""
+    from vectorstore.index import Build
+
+    fake_openai.script.tokens = ["东丽区", "到2025年", "扩大到50种", "[1]。"]
+    fake_openai.script.token_interval = 0.2
+    s = Settings(data_dir=data, llm_mode="remote", llm_base_url=fake_openai.base_url, llm_model="m",
+                 llm_timeout=5, llm_max_retries=0)
+    a = Assistant(s, chat=OpenAIChatModel.from_settings(s))
+    index = data / "indexes" / "default"
+    first = a.live().build_id
+    events = a.stream(PROSE_Q)
+    assert next(events)["type"] == "token"  # retrieval is done, the model is writing
+    docs = data / "more"
+    docs.mkdir()
+    (docs / "hexi.txt").write_text("测试市河西区卫生健康事业发展“十四五”规划\n一、发展目标\n到2025年，河西区每千常住人口床位数达到6张。\n",
+                                   encoding="utf-8")
+    ingest(index, [docs])  # CURRENT switches now
+    final = [e for e in events if e["type"] == "final"][0]["answer"]
+    old = Build(index / "builds" / str(first))
+    assert final.citations and all(c.chunk.id in old.chunks for c in final.citations)
+    assert "50" in final.text and a.live().build_id != first and "hexi" in a.live().corpus.build.docs

@@ -1,0 +1,82 @@
+"""The live index as one question sees it: the build and everything derived from it, built once per
+build and never changed, so a question that starts on one build ends on it even when an ingest
+switches CURRENT while it is being answered.
+
+    live = LiveIndex.open(settings)      # or Assistant.live()
+    live.corpus.build.name, live.idf(), live.names(), live.speller.correct("冬丽区…")
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.extract import default_idf
+from assistant.settings import Settings
+from question.places import PlaceSpeller
+from vectorstore.index import IndexStore, index_text
+from vectorstore.retrieve import Corpus
+
+
+@dataclass(frozen=True)
+class LiveIndex:
+    build_id: str | None
+    corpus: Corpus
+    df: Counter[str]  # passages holding each token
+    doc_texts: dict[str, str]  # each plan's text
+    plan_text: str  # every plan's text and title, for "does any plan say X"
+    regions: tuple[str, ...]  # the provinces and cities the plans are for
+    speller: PlaceSpeller
+
+    @classmethod
+    def open(cls, settings: Settings) -> LiveIndex:
+        """The current build, opened and analysed (IndexDamagedError when it cannot be read)."""
+        corpus = Corpus.open(settings.index_dir, settings.embed_threads)
+        tok = corpus.build.bm25.tokenizer
+        build = corpus.build
+        texts = {d: build.doc_text(d) for d in build.docs}
+        plan_text = "\n".join([*texts.values()] + [str(d.meta.title) for d in build.docs.values()])
+        return cls(
+            build_id=corpus.build.folder.name,  # the build actually opened, whatever CURRENT says now
+            corpus=corpus,
+            df=Counter(t for c in corpus.chunks for t in set(tok.tokens(index_text(c)))),
+            doc_texts=texts,
+            plan_text=plan_text,
+            regions=tuple({r for d in build.docs.values() for r in (d.meta.province, d.meta.city) if r}),
+            speller=PlaceSpeller.from_docs([d.meta for d in build.docs.values()], plan_text),
+        )
+
+    def idf(self) -> Any:
+        return default_idf(len(self.corpus.chunks), lambda t: self.df.get(t, 0))
+
+    def names(self) -> list[str]:
+        """Every name a plan is known by (districts, titles, aliases)."""
+        return [a for a, _ in self.corpus.analyzer.aliases]
+
+    def tokens(self) -> Callable[[str], list[str]]:
+        return self.corpus.build.bm25.tokenizer.tokens  # type: ignore[no-any-return]
+
+
+class LiveHolder:
+    """The LiveIndex of the current build, reopened when an ingest switches CURRENT; one reopening at
+    a time, and a question keeps the snapshot it started with."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._live: LiveIndex | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> LiveIndex:
+        bid = IndexStore(self.settings.index_dir).current_id()
+        live = self._live
+        if live is not None and live.build_id == bid:
+            return live
+        with self._lock:
+            live = self._live
+            if live is None or live.build_id != IndexStore(self.settings.index_dir).current_id():
+                live = LiveIndex.open(self.settings)
+                self._live = live
+            return live
