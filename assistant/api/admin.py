@@ -10,17 +10,15 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant import audit
+from assistant.api.deps import ApiState, get_app_state, status_for
 from assistant.settings import Settings
 from vectorstore.errors import LoadError, NotFoundError, PlanQAError
-
-if TYPE_CHECKING:
-    from assistant.api.app import ApiState
 
 SUFFIXES = (".docx", ".pdf", ".txt", ".md")
 _bearer = HTTPBearer(auto_error=False, description="PLANQA_ADMIN_TOKEN")
@@ -44,8 +42,6 @@ def client_of(request: Request) -> str:
 
 def audited(request: Request, action: str, doc_id: str = "", file: str = "") -> Any:
     """Record an admin write when it ends, with its outcome: `with audited(request, "upload") as note: …`."""
-    from assistant.api.app import get_app_state, status_for
-
     settings = get_app_state(request.app).settings
 
     @contextlib.contextmanager
@@ -68,8 +64,6 @@ def audited(request: Request, action: str, doc_id: str = "", file: str = "") -> 
 
 def require_admin(request: Request, cred: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
     """`Authorization: Bearer <PLANQA_ADMIN_TOKEN>`: 401 without it, 403 when wrong or not configured."""
-    from assistant.api.app import get_app_state
-
     settings = get_app_state(request.app).settings
     token = settings.admin_token.get_secret_value()
     refused = "403 admin disabled" if not token else "401 no token" if cred is None else \

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
-from assistant.api.app import ApiState, get_state
+from assistant.api.deps import ApiState, get_state
 from assistant.fromstore import plans_of
 from indicators.report import compare, rows, to_csv, to_xlsx
 from indicators.types import Attribute, Indicator

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 
-from assistant.api.app import ApiState, get_state, status_for
+from assistant.api.deps import ApiState, get_state, status_for
 from assistant.api.routes import MAX_HISTORY, SSE_HEADERS, check_question, filters_of
 from assistant.api.schemas import ChatCompletionRequest, FilterSpec, answer_json, nearby_text, references_text
 from vectorstore.errors import PlanQAError

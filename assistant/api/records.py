@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from assistant import audit
 from assistant.api.admin import require_admin
-from assistant.api.app import ApiState, get_state
+from assistant.api.deps import ApiState, get_state
 
 router = APIRouter()
 

@@ -22,7 +22,7 @@ from assistant.api.admin import (
     too_big,
     upload_limit,
 )
-from assistant.api.app import ApiState, get_state, status_for
+from assistant.api.deps import ApiState, get_state, status_for
 from assistant.api.schemas import (
     AskRequest,
     FeedbackRequest,
