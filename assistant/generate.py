@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -54,14 +52,6 @@ class ChatModel(Protocol):
         ...
 
 
-class _Retryable(Exception):
-    """Internal: an attempt failed in a way worth trying again (its GeneratorError inside)."""
-
-    def __init__(self, error: GeneratorError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
 class OpenAIChatModel:
     """A ChatModel over an OpenAI-compatible endpoint, via the ``openai`` client.
 
@@ -69,11 +59,12 @@ class OpenAIChatModel:
     ``https://dashscope.aliyuncs.com/compatible-mode/v1``, ``http://127.0.0.1:11434/v1`` (Ollama),
     ``http://127.0.0.1:8765/v1`` (local). ``timeout`` bounds each attempt's wait for the response
     (for a stream: for each next piece); ``max_retries`` more attempts follow a connection error,
-    a timeout or an HTTP 5xx, with exponential backoff starting at ``backoff`` seconds.
+    a timeout, an HTTP 429 or 5xx: the ``openai`` client's own retries, with its backoff (and the
+    server's Retry-After). A stream is retried only before its first piece.
     """
 
     def __init__(self, base_url: str, *, model: str, api_key: str = "", timeout: float = 60.0,
-                 max_retries: int = 2, backoff: float = 0.5, name: str | None = None,
+                 max_retries: int = 2, name: str | None = None,
                  extra_body: Mapping[str, Any] | None = None) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(f"PLANQA_LLM_BASE_URL={base_url!r} is not an http(s) URL: use e.g. "
@@ -89,12 +80,10 @@ class OpenAIChatModel:
         self.model = model
         self.timeout = timeout
         self.max_retries = max_retries
-        self.backoff = backoff
         self.extra_body = dict(extra_body or {})
         self.name = name or f"{model}@{self.base_url}"
-        # Our own retry loop decides what is retried, so the client's is off.
         self._client = openai.OpenAI(base_url=self.base_url, api_key=api_key or "not-needed",
-                                     timeout=timeout, max_retries=0)
+                                     timeout=timeout, max_retries=max_retries)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAIChatModel:
@@ -114,7 +103,7 @@ class OpenAIChatModel:
     def complete(self, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0,
                  stop: Sequence[str] | None = None) -> str:
         kwargs = self._request(messages, max_tokens, temperature, stop)
-        return self._with_retries(lambda: self._complete_once(kwargs))
+        return self._complete_once(kwargs)
 
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0,
                stop: Sequence[str] | None = None) -> Iterator[str]:
@@ -143,21 +132,6 @@ class OpenAIChatModel:
         if self.extra_body:
             kwargs["extra_body"] = dict(self.extra_body)
         return kwargs
-
-    def _with_retries(self, attempt_fn: Any) -> Any:
-        attempts = self.max_retries + 1
-        for attempt in range(1, attempts + 1):
-            try:
-                return attempt_fn()
-            except _Retryable as exc:
-                if attempt == attempts:
-                    raise GeneratorError(f"{exc.error} (gave up after {attempts} attempt"
-                                         f"{'s' if attempts > 1 else ''})") from exc.error.__cause__
-                delay = self.backoff * (2 ** (attempt - 1)) * (1 + random.random() * 0.25)
-                log.warning("LLM attempt %d/%d failed, retrying in %.2f s: %s", attempt, attempts, delay,
-                            exc.error)
-                time.sleep(delay)
-        raise AssertionError("unreachable")
 
     def _complete_once(self, kwargs: dict[str, Any]) -> str:
         try:
@@ -193,75 +167,62 @@ class OpenAIChatModel:
         return content
 
     def _stream(self, kwargs: dict[str, Any]) -> Iterator[str]:
-        attempts = self.max_retries + 1
-        for attempt in range(1, attempts + 1):
-            yielded = False
-            try:
-                try:
-                    chunks = self._client.chat.completions.create(stream=True, **kwargs)
-                except Exception as exc:
-                    raise self._translate(exc) from exc
-                try:
-                    with chunks:
-                        for chunk in chunks:
-                            piece = _delta_text(chunk)
-                            if piece:
-                                yielded = True
-                                yield piece
-                except GeneratorError:
-                    raise
-                except Exception as exc:
-                    err = self._translate(exc)
-                    if yielded:  # cannot retry without repeating text already handed out
-                        inner = err.error if isinstance(err, _Retryable) else err
-                        raise GeneratorError(f"{inner} (the reply broke off mid-stream)") from exc
-                    raise err from exc
-                if not yielded:
-                    raise GeneratorError(f"the LLM endpoint {self.base_url} streamed an empty reply: check "
-                                         f"that PLANQA_LLM_MODEL ({self.model!r}) is a chat model")
-                return
-            except _Retryable as exc:
-                if attempt == attempts:
-                    raise GeneratorError(f"{exc.error} (gave up after {attempts} attempt"
-                                         f"{'s' if attempts > 1 else ''})") from exc.error.__cause__
-                delay = self.backoff * (2 ** (attempt - 1)) * (1 + random.random() * 0.25)
-                log.warning("LLM stream attempt %d/%d failed, retrying in %.2f s: %s", attempt, attempts,
-                            delay, exc.error)
-                time.sleep(delay)
+        try:
+            chunks = self._client.chat.completions.create(stream=True, **kwargs)  # retried by the client
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        yielded = False
+        try:
+            with chunks:
+                for chunk in chunks:
+                    piece = _delta_text(chunk)
+                    if piece:
+                        yielded = True
+                        yield piece
+        except GeneratorError:
+            raise
+        except Exception as exc:
+            err = self._translate(exc)
+            if yielded:  # never retried: the text already handed out would repeat
+                raise GeneratorError(f"{err} (the reply broke off mid-stream)") from exc
+            raise err from exc
+        if not yielded:
+            raise GeneratorError(f"the LLM endpoint {self.base_url} streamed an empty reply: check "
+                                 f"that PLANQA_LLM_MODEL ({self.model!r}) is a chat model")
 
     def _malformed(self, what: str) -> GeneratorError:
         return GeneratorError(f"the LLM endpoint {self.base_url} returned a malformed chat completion "
                               f"({what}): check that PLANQA_LLM_BASE_URL points at an OpenAI-compatible "
                               f"API root (usually ending in /v1)")
 
-    def _translate(self, exc: Exception) -> GeneratorError | _Retryable:
-        """Map an exception from the client to GeneratorError, wrapped in _Retryable if worth retrying."""
-        if isinstance(exc, GeneratorError | _Retryable):
+    def _translate(self, exc: Exception) -> GeneratorError:
+        """Map an exception from the client to a GeneratorError that says what to check."""
+        if isinstance(exc, GeneratorError):
             return exc
-        result = self._classify(exc)
-        inner = result.error if isinstance(result, _Retryable) else result
-        inner.__cause__ = exc
-        return result
+        err = self._classify(exc)
+        err.__cause__ = exc
+        return err
 
-    def _classify(self, exc: Exception) -> GeneratorError | _Retryable:
+    def _classify(self, exc: Exception) -> GeneratorError:
         url = self.base_url
+        tries = f" (after {self.max_retries + 1} attempts)" if self.max_retries else ""
         if isinstance(exc, openai.APITimeoutError):
-            return _Retryable(GeneratorError(
-                f"the LLM endpoint {url} did not answer within {self.timeout:g} s: check that the server "
-                f"is up and not overloaded, or raise PLANQA_LLM_TIMEOUT"))
+            return GeneratorError(
+                f"the LLM endpoint {url} did not answer within {self.timeout:g} s{tries}: check that the "
+                f"server is up and not overloaded, or raise PLANQA_LLM_TIMEOUT")
         if isinstance(exc, openai.APIConnectionError):
             cause = exc.__cause__ or exc
-            return _Retryable(GeneratorError(
-                f"cannot reach the LLM endpoint {url} ({type(cause).__name__}: {_short(str(cause))}): "
+            return GeneratorError(
+                f"cannot reach the LLM endpoint {url} ({type(cause).__name__}: {_short(str(cause))}){tries}: "
                 f"check PLANQA_LLM_BASE_URL and that the server is running (for the local model: "
-                f"python -m assistant.localmodel serve)"))
+                f"python -m assistant.localmodel serve)")
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
             detail = _short(_error_detail(exc))
             if status >= 500:
-                return _Retryable(GeneratorError(
-                    f"the LLM endpoint {url} failed with HTTP {status} ({detail}): the server side is in "
-                    f"trouble; check its logs or try later"))
+                return GeneratorError(
+                    f"the LLM endpoint {url} failed with HTTP {status} ({detail}){tries}: the server side is "
+                    f"in trouble; check its logs or try later")
             hint = {
                 400: f"check PLANQA_LLM_MODEL ({self.model!r}) and that the prompt fits the model's context",
                 401: "check PLANQA_LLM_API_KEY",
@@ -276,9 +237,9 @@ class OpenAIChatModel:
                       AttributeError | httpx.DecodingError):
             return self._malformed(f"{type(exc).__name__}: {_short(str(exc))}")
         if isinstance(exc, openai.OpenAIError | httpx.HTTPError | OSError):
-            return _Retryable(GeneratorError(
+            return GeneratorError(
                 f"the LLM endpoint {url} failed ({type(exc).__name__}: {_short(str(exc))}): check "
-                f"PLANQA_LLM_BASE_URL and that the server is running"))
+                f"PLANQA_LLM_BASE_URL and that the server is running")
         return GeneratorError(f"the LLM endpoint {url} failed unexpectedly ({type(exc).__name__}: "
                               f"{_short(str(exc))})")
 

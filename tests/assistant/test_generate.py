@@ -16,7 +16,7 @@ MESSAGES = [{"role": "system", "content": "只根据材料回答。"}, {"role": 
 
 
 def make_model(server: FakeOpenAI, **kw: object) -> OpenAIChatModel:
-    args: dict = {"model": MODEL_ID, "api_key": "sk-test", "timeout": 2.0, "max_retries": 2, "backoff": 0.01}
+    args: dict = {"model": MODEL_ID, "api_key": "sk-test", "timeout": 2.0, "max_retries": 2}
     args.update(kw)
     return OpenAIChatModel(server.base_url, **args)
 
@@ -168,7 +168,7 @@ def test_stream_broken_mid_reply_is_a_generator_error_without_retry(fake_openai:
 
 def test_unreachable_endpoint_names_it() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
-    model = OpenAIChatModel(url, model="m", timeout=1.0, max_retries=1, backoff=0.01)
+    model = OpenAIChatModel(url, model="m", timeout=1.0, max_retries=1)
     start = time.monotonic()
     with pytest.raises(GeneratorError) as info:
         model.complete(MESSAGES, max_tokens=5)
