@@ -150,3 +150,13 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert not report.errors, report.errors
     assert report.documents == 1
     return data
+
+
+@pytest.fixture(scope="session")
+def hardening_record() -> Iterator[Any]:
+    """Bad input and faults tried, for docs/hardening.md (tests/hardening.py)."""
+    from hardening import HardeningRecord
+
+    rec = HardeningRecord()
+    yield rec
+    rec.finish()

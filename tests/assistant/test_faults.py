@@ -32,9 +32,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.parametrize("fault", ["down", "500", "slow", "malformed", "broken_stream"])
+LLM_FAULTS = {"down": "the endpoint down", "500": "HTTP 500 on every try", "slow": "slower than the timeout",
+              "malformed": "a body that is not JSON", "broken_stream": "the stream broken off after two pieces"}
+
+
+@pytest.mark.parametrize("fault", list(LLM_FAULTS))
 def test_every_llm_fault_ends_in_the_plans_own_words_with_a_notice(full_index: Path, fake_openai: Any,
-                                                                   fault: str) -> None:
+                                                                   fault: str, hardening_record: Any) -> None:
+    hardening_record.expect("LLM fault", len(LLM_FAULTS))
     base = fake_openai.base_url
     if fault == "down":
         base = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
@@ -51,6 +56,8 @@ def test_every_llm_fault_ends_in_the_plans_own_words_with_a_notice(full_index: P
     a = Assistant(s, chat=OpenAIChatModel.from_settings(s)).answer(PROSE_Q)
     assert NOTE_LLM_DOWN in a.text and NOTE_LLM_DOWN in a.notes, (fault, a.text)
     assert "50种大病" in a.text and a.citations and a.generator == "extractive"
+    hardening_record.add("LLM fault", LLM_FAULTS[fault], "the plan's own sentence, cited, with the notice "
+                         f"“{NOTE_LLM_DOWN}”")
 
 
 @pytest.fixture
@@ -66,7 +73,9 @@ def _damage(data: Path) -> str:
     return build.name
 
 
-def test_a_damaged_build_is_a_503_naming_it_and_a_full_ingest_rebuilds_it(data: Path, tmp_path: Path) -> None:
+def test_a_damaged_build_is_a_503_naming_it_and_a_full_ingest_rebuilds_it(data: Path, tmp_path: Path,
+                                                                         hardening_record: Any) -> None:
+    hardening_record.expect("index fault", 3)
     name = _damage(data)
     with pytest.raises(IndexDamagedError, match=name):
         Corpus.open(data / "indexes" / "default")
@@ -87,10 +96,13 @@ def test_a_damaged_build_is_a_503_naming_it_and_a_full_ingest_rebuilds_it(data: 
     ok = TestClient(create_app(s, Assistant(s, chat=None))).post(
         "/v1/ask", json={"question": "东丽区2025年人均期望寿命目标是多少？"}).json()
     assert "82" in ok["answer"] and ok["citations"]
+    hardening_record.add("index fault", "a damaged Chroma database in the live build",
+                         "503 naming the build (no paths) on ask, upload, documents and /readyz; the upload is not "
+                         "kept; `planqa ingest --full` rebuilds from the recorded plan files")
 
 
 def test_a_full_disk_during_an_ingest_is_a_clear_error_and_the_old_index_serves(
-        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        data: Path, monkeypatch: pytest.MonkeyPatch, hardening_record: Any) -> None:
     import vectorstore.ingest as ingest_mod
 
     def no_space(*a: Any, **kw: Any) -> int:
@@ -110,9 +122,12 @@ def test_a_full_disk_during_an_ingest_is_a_clear_error_and_the_old_index_serves(
     assert r.status_code == 507 and "No space left" in r.json()["detail"]
     assert not (data / "uploads" / "河西.txt").exists()
     assert "82" in c.post("/v1/ask", json={"question": "东丽区2025年人均期望寿命目标是多少？"}).json()["answer"]
+    hardening_record.add("index fault", "the disk full while an ingest writes its build",
+                         "StorageError (HTTP 507) saying so; no half-written build left; the old build serves")
 
 
-def test_a_question_is_answered_from_the_build_it_started_on(data: Path, fake_openai: Any) -> None:
+def test_a_question_is_answered_from_the_build_it_started_on(data: Path, fake_openai: Any,
+                                                             hardening_record: Any) -> None:
     """An ingest that switches the live build while an answer streams: the answer keeps its build
     (passages, texts, idf: one snapshot); the next question sees the new one."""
     from vectorstore.index import Build
@@ -135,3 +150,5 @@ def test_a_question_is_answered_from_the_build_it_started_on(data: Path, fake_op
     old = Build(index / "builds" / str(first))
     assert final.citations and all(c.chunk.id in old.chunks for c in final.citations)
     assert "50" in final.text and a.live().build_id != first and "hexi" in a.live().corpus.build.docs
+    hardening_record.add("index fault", "a re-ingest switching the build while an answer streams",
+                         "the answer stays on the build it started on; the next question uses the new one")
