@@ -112,6 +112,7 @@ class BM25Index:
     def load(cls, folder: Path) -> BM25Index:
         import bm25s
 
-        retriever = bm25s.BM25.load(str(folder / "bm25s"))
+        # Memory-mapped: API workers on one host share the build's score matrix through the page cache.
+        retriever = bm25s.BM25.load(str(folder / "bm25s"), mmap=True)
         ids = json.loads((folder / "bm25_ids.json").read_text(encoding="utf-8"))
         return cls(Tokenizer.load(folder), ids, retriever)
