@@ -34,12 +34,18 @@ TABLES = {"writes": ("ts", "actor", "client", "action", "doc_id", "file", "resul
           "questions": ("ts", "question")}
 
 
+_READY: set[Path] = set()  # files whose tables this process has made sure of (each question writes here)
+
+
 @contextmanager
 def _db(path: Path) -> Iterator[sqlite3.Connection]:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path not in _READY:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path, timeout=10) as con:
+            con.executescript(_SCHEMA)
+        _READY.add(path)
     con = sqlite3.connect(path, timeout=10)  # several API workers write here
     try:
-        con.executescript(_SCHEMA)
         yield con
         con.commit()
     finally:

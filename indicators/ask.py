@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 from indicators.names import IndicatorNames, bare
@@ -95,9 +96,15 @@ def _pairs(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+@lru_cache(maxsize=8192)
+def _name_pairs(variant: str) -> frozenset[str]:
+    """A name's character pairs, once per name: every question compares against every record."""
+    return frozenset(_pairs(bare(variant)))
+
+
 def name_score(variant: str, question_pairs: set[str]) -> float:
     """Share of a name's character pairs found in the question: '每千常住人口床位数' in '每千人口床位目标' ≈ 0.6."""
-    pairs = _pairs(bare(variant))
+    pairs = _name_pairs(variant)
     return len(pairs & question_pairs) / len(pairs) if pairs else 0.0
 
 
@@ -172,8 +179,7 @@ def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions:
         return None
     if past and not ys and not cues.has("baseline", q):
         return None  # what the last period achieved ('十三五期间…提高了几岁'): its review section says
-    best = max(keys.values())
-    chosen = tuple(k for k, s in keys.items() if s >= best - 0.02)[:1]
+    chosen = (next(iter(keys)),)  # the best-scoring key
     if cues.has("rank", q) and len({r.doc_id for r in scope if r.key in chosen}) > 1:
         return replace(base, intent=Intent.RANK, keys=chosen, high=cues.has("high", q))
     if cues.has("change", q):

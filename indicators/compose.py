@@ -68,12 +68,12 @@ def line(r: Indicator) -> str:
     return f"{r.name}：{vals}{attr}"
 
 
-def _unit(r: Indicator, v: Value | None) -> str:
-    u = (v.comparison.unit if v and v.comparison and v.comparison.unit else r.unit).lstrip("1")
-    return u
+def unit_of(r: Indicator, v: Value | None) -> str:
+    """A value's unit ('/10万' and '1/10万' alike), else the indicator's."""
+    return (v.comparison.unit if v and v.comparison and v.comparison.unit else r.unit).lstrip("1")
 
 
-def _per_plan(records: Sequence[Indicator], keys: Sequence[str]) -> dict[str, list[Indicator]]:
+def per_plan(records: Sequence[Indicator], keys: Sequence[str]) -> dict[str, list[Indicator]]:
     """Each plan's records of the keys: its table rows, else its text targets."""
     out: dict[str, list[Indicator]] = {}
     for r in records:
@@ -129,7 +129,7 @@ def compose(ask: IndicatorAsk, records: Sequence[Indicator], plans: Mapping[str,
     scope = [r for r in records if not ask.docs or r.doc_id in ask.docs]
     if ask.intent in (Intent.CATEGORY_LIST, Intent.ATTRIBUTE_LIST, Intent.COUNT):
         return _listing(ask, scope, plans)
-    per = _per_plan(scope, ask.keys)
+    per = per_plan(scope, ask.keys)
     if not per or any(d not in per for d in ask.docs):
         return None  # a plan the question names sets no such indicator: its prose may still say
     if ask.intent == Intent.RANK and len(per) > 1:
@@ -207,7 +207,7 @@ def _change(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[s
         if bn is None or tn is None or b.comparison is None or t.comparison is None:
             parts.append(f"{head}（不是单一数值，未作比较）")
             continue
-        unit = _unit(r, t)
+        unit = unit_of(r, t)
         if b.comparison.op == Op.EQ and t.comparison.op == Op.EQ:
             diff = tn - bn
             move = "持平" if diff == 0 else f"{'提高' if diff > 0 else '降低'}{abs(diff)}{unit}"
@@ -228,7 +228,7 @@ def _rank(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[str
     rows = [(d, rs[0]) for d, rs in per.items()]
     comparable = [(d, r) for d, r in rows if r.target and r.target.comparison]
     others = [(d, r) for d, r in rows if not (r.target and r.target.comparison)]
-    units = {_unit(r, r.target) for _, r in comparable} - {""}
+    units = {unit_of(r, r.target) for _, r in comparable} - {""}
     years = {r.target.year for _, r in comparable if r.target}
     comparable.sort(key=lambda dr: _sort_key(_target_number([dr[1]])))
     if not ask.high:

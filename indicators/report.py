@@ -13,7 +13,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from indicators.compose import Plan, value_label
+from indicators.compose import Plan, per_plan, unit_of, value_label
 from indicators.types import Indicator, Origin
 
 COLUMNS = ("规划", "类别", "指标", "单位", "基数", "目标", "全部数值", "属性", "来源", "指标键", "段落编号")
@@ -41,17 +41,13 @@ def rows(records: Sequence[Indicator], plans: Mapping[str, Plan]) -> list[dict[s
 def compare(records: Sequence[Indicator], key: str, plans: Mapping[str, Plan]) -> dict[str, Any]:
     """Every plan's records of one key (table rows before text targets), the plans without it, and
     the units found (more than one: the figures do not compare directly)."""
-    mine = [r for r in records if r.key == key]
-    per: dict[str, list[Indicator]] = {}
-    for r in mine:
-        per.setdefault(r.doc_id, []).append(r)
+    per = per_plan(records, (key,))
     out: list[dict[str, Any]] = []
     units: list[str] = []
     for d, rs in per.items():
-        rs = [r for r in rs if r.origin == Origin.TABLE] or rs
         r = rs[0]
         t, b = r.target, r.baseline
-        unit = (t.comparison.unit if t and t.comparison and t.comparison.unit else r.unit).lstrip("1")
+        unit = unit_of(r, t)
         if unit and unit not in units:
             units.append(unit)
         out.append({

@@ -12,6 +12,13 @@ import uvicorn
 from fastapi import FastAPI
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @contextmanager
 def live_uvicorn(app: FastAPI) -> Iterator[str]:
     """The app under a real uvicorn on 127.0.0.1 (a socket bound first, so no port race); yields its URL."""

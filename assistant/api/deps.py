@@ -56,18 +56,13 @@ class ApiState:
     started: float = field(default_factory=time.time)
     _health: tuple[float, dict[str, Any]] | None = None
     _health_lock: threading.Lock = field(default_factory=threading.Lock)
-    _index_lock: threading.Lock = field(default_factory=threading.Lock)
     eval_runner: EvalRunner = field(default_factory=EvalRunner)
 
     def corpus(self) -> Corpus:
-        """The Assistant's live corpus, (re)opened and fully loaded under a lock: Chroma's client
-        is not safe to create from two threads at once, and a new build appears after each upload.
-        Every request touching the index calls this first. IndexMissingError without an index."""
-        with self._index_lock:
-            c = self.assistant.corpus
-            c.build.vectors()
-            c.build.bm25  # noqa: B018 -- load it now
-            return c
+        """The Assistant's live corpus, (re)opened whole and one opening at a time (assistant/live.py:
+        Chroma's client is not safe to create from two threads at once). Every request touching the
+        index calls this first. IndexMissingError without an index, IndexDamagedError for a bad one."""
+        return self.assistant.corpus
 
     def generator_health(self) -> dict[str, Any]:
         """assistant.generate.health, cached for HEALTH_TTL seconds (the UI polls /readyz)."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import errno
 import shutil
-import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from servers import free_port
 
 from assistant.api import create_app
 from assistant.generate import OpenAIChatModel
@@ -26,12 +26,6 @@ TOKEN = "faults-admin"
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 LLM_FAULTS = {"down": "the endpoint down", "500": "HTTP 500 on every try", "slow": "slower than the timeout",
               "malformed": "a body that is not JSON", "broken_stream": "the stream broken off after two pieces"}
 
@@ -42,7 +36,7 @@ def test_every_llm_fault_ends_in_the_plans_own_words_with_a_notice(full_index: P
     hardening_record.expect("LLM fault", len(LLM_FAULTS))
     base = fake_openai.base_url
     if fault == "down":
-        base = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+        base = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     elif fault == "500":
         fake_openai.script.status = 500
     elif fault == "slow":

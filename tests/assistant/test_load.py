@@ -8,7 +8,6 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -17,17 +16,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 NEW_PLAN = "测试市河西区卫生健康事业发展“十四五”规划\n一、发展目标\n到2025年，河西区每千常住人口床位数达到6张。\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _get(url: str) -> dict:
@@ -42,7 +36,7 @@ def test_two_workers_under_load_with_a_re_ingest(full_index: Path, tmp_path: Pat
 
     data = tmp_path / "data"
     shutil.copytree(full_index / "indexes", data / "indexes")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANQA_")}
     env.update(PLANQA_DATA_DIR=str(data), PLANQA_API_PORT=str(port), PLANQA_API_WORKERS="2",
