@@ -30,7 +30,6 @@ import logging
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,10 +38,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO
 
 import httpx
 
+from assistant.children import Child, describe_exit
 from assistant.settings import Settings
 from vectorstore.errors import ConfigError, ModelError
 
@@ -246,20 +245,6 @@ def resolve_gguf(settings: Settings) -> Path:
 # --------------------------------------------------------------------------------------------
 
 
-def describe_exit(code: int | None) -> str:
-    """'exited with code 1' / 'killed by SIGILL (illegal instruction)'."""
-    if code is None:
-        return "still running"
-    if code < 0:
-        try:
-            sig = signal.Signals(-code)
-        except ValueError:
-            return f"killed by signal {-code}"
-        detail = signal.strsignal(sig) or ""
-        return f"killed by {sig.name}" + (f" ({detail.lower()})" if detail else "")
-    return f"exited with code {code}"
-
-
 def server_is_up(port: int, timeout: float = 1.0) -> bool:
     """True when an llama.cpp server on 127.0.0.1:port answers /health with 200 (model loaded)."""
     try:
@@ -297,9 +282,7 @@ class LocalModelServer:
         self.ready_timeout = ready_timeout
         drill_fault(fault_drill, "llama-cpp-python")  # a bad drill is refused here, not in the child
         self.fault_drill = fault_drill
-        self.returncode: int | None = None  # how the last child ended
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log_file: IO[bytes] | None = None
+        self._child: Child | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, gguf: Path | None = None, runtime: str | None = None) -> LocalModelServer:
@@ -315,15 +298,15 @@ class LocalModelServer:
 
     @property
     def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
+        return self._child.pid if self._child is not None else None
+
+    @property
+    def returncode(self) -> int | None:
+        """How the last server process ended (None while it runs or before the first start)."""
+        return self._child.returncode if self._child is not None else None
 
     def running(self) -> bool:
-        if self._proc is None:
-            return False
-        code = self._proc.poll()
-        if code is not None:
-            self.returncode = code
-        return code is None
+        return self._child is not None and self._child.running()
 
     def start(self) -> None:
         """Spawn the server process (returns at once; call wait_ready to wait for the model)."""
@@ -333,30 +316,25 @@ class LocalModelServer:
             raise ModelError(f"something already serves on 127.0.0.1:{self.port}: stop it, or set "
                              f"PLANQA_LLM_LOCAL_PORT to a free port")
         runtime = self.runtime = resolve_runtime(self.runtime)
-        cmd = [sys.executable, "-m", "assistant.localmodel", "_child", "--gguf", str(self.gguf),
-               "--port", str(self.port), "--ctx", str(self.n_ctx), "--threads", str(self.threads),
-               "--alias", self.alias, "--parent-pid", str(os.getpid()), "--runtime", runtime]
+        argv = ["-m", "assistant.localmodel", "_child", "--gguf", str(self.gguf),
+                "--port", str(self.port), "--ctx", str(self.n_ctx), "--threads", str(self.threads),
+                "--alias", self.alias, "--runtime", runtime]
         if self.fault_drill:
-            cmd += ["--fault-drill", self.fault_drill]
-        self.returncode = None
-        out: int | IO[bytes] = subprocess.DEVNULL
-        if self.log_path is not None:
-            self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            out = self._log_file = self.log_path.open("ab")
+            argv += ["--fault-drill", self.fault_drill]
         repo_root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ)
         # llama.cpp's OpenMP threads otherwise spin between tokens; on a shared 2-core machine that
-        # spinning starves the other thread and generation collapses (measured ~1 vs ~3.6 tok/s under
-        # load). Passive waiting costs nothing measurable when the machine is idle.
+        # spinning starves the other thread and generation collapses. Passive waiting costs nothing
+        # measurable when the machine is idle.
         env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         env["PYTHONPATH"] = repo_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        log.info("starting local LLM server: %s", " ".join(cmd))
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                      env=env, cwd=repo_root)
+        self._child = Child(f"local LLM server ({runtime})", argv, env=env, cwd=Path(repo_root),
+                            log_path=self.log_path)
+        self._child.start()
 
     def wait_ready(self, timeout: float | None = None) -> None:
         """Block until /health answers 200; ModelError if the child dies or ``timeout`` passes."""
-        if self._proc is None:
+        if self._child is None:
             raise ModelError("LocalModelServer.wait_ready() called before start()")
         deadline = time.monotonic() + (self.ready_timeout if timeout is None else timeout)
         while True:
@@ -372,29 +350,13 @@ class LocalModelServer:
             time.sleep(0.2)
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Terminate the child (SIGTERM, then SIGKILL after ``timeout``); safe to call twice."""
-        proc, self._proc = self._proc, None
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout)
-        if proc is not None and self.returncode is None:
-            self.returncode = proc.returncode
-        if self._log_file is not None:
-            with contextlib.suppress(Exception):
-                self._log_file.close()
-            self._log_file = None
+        """Terminate the server (SIGTERM, then SIGKILL after ``timeout``); safe to call twice."""
+        if self._child is not None:
+            self._child.stop(timeout)
 
     def _log_tail(self, lines: int = 15) -> str:
-        if self.log_path is None or not self.log_path.is_file():
-            return ""
-        with self.log_path.open("rb") as f:
-            f.seek(max(0, self.log_path.stat().st_size - 8192))
-            tail = f.read().decode("utf-8", "replace").splitlines()[-lines:]
-        return f"; last lines of {self.log_path}:\n" + "\n".join(tail)
+        tail = self._child.log_tail(lines) if self._child is not None else ""
+        return f"; last lines of {self.log_path}:\n{tail}" if tail else ""
 
     def __enter__(self) -> LocalModelServer:
         self.start()
@@ -450,23 +412,16 @@ def drill_fault(drill: str, runtime: str) -> str:
     return fault if target == runtime else ""
 
 
-def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str, parent_pid: int,
+def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str,
                runtime: str = "xllamacpp", fault_drill: str = "") -> int:
-    """Inside the child process: start the runtime's HTTP server and live until told to stop."""
+    """Inside the child process: start the runtime's HTTP server and live until SIGTERM (sent by
+    the parent, or by the kernel when the parent dies: see assistant.children)."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-
-    def orphan_watch() -> None:
-        # Exit if the parent dies, so a crashed app does not leave 2 GB of model behind.
-        while not stop.wait(1.0):
-            if parent_pid and os.getppid() != parent_pid:
-                stop.set()
-
     if runtime == "llama-cpp-python":
         from assistant.llamaserver import serve
 
-        threading.Thread(target=orphan_watch, daemon=True).start()
         try:
             serve(gguf, port, n_ctx, threads, alias, stop, fault=drill_fault(fault_drill, runtime))
         except ValueError as exc:  # llama_cpp raises ValueError for a file it cannot load
@@ -494,7 +449,8 @@ def _run_child(gguf: str, port: int, n_ctx: int, threads: int, alias: str, paren
         print(f"planqa local LLM server: cannot load {gguf}: {exc}", flush=True)
         return 1
     print(f"planqa local LLM server (xllamacpp): {server.listening_address} model={gguf}", flush=True)
-    orphan_watch()
+    while not stop.wait(1.0):
+        pass
     os._exit(0)  # llama.cpp's server threads do not join cleanly; the OS frees everything
 
 
@@ -529,14 +485,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     child.add_argument("--ctx", type=int, required=True)
     child.add_argument("--threads", type=int, required=True)
     child.add_argument("--alias", default="local")
-    child.add_argument("--parent-pid", type=int, default=0)
     child.add_argument("--runtime", choices=RUNTIMES, default="xllamacpp")
     child.add_argument("--fault-drill", default="")
     args = parser.parse_args(argv)
 
     if args.command == "_child":
-        return _run_child(args.gguf, args.port, args.ctx, args.threads, args.alias, args.parent_pid,
-                          args.runtime, args.fault_drill)
+        return _run_child(args.gguf, args.port, args.ctx, args.threads, args.alias, args.runtime,
+                          args.fault_drill)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = Settings()

@@ -33,10 +33,10 @@ from typing import IO, Any
 
 import httpx
 
+from assistant.children import describe_exit
 from assistant.localmodel import (
     RUNTIMES,
     LocalModelServer,
-    describe_exit,
     installed_runtimes,
     models_dir,
     resolve_gguf,

@@ -7,19 +7,18 @@
    `local` extra is installed, under `ModelSupervisor` (proven by a smoke generation, restarted
    when it dies): the UI never waits for it, answers are extractive until it is loaded (the
    Assistant looks for it again every few seconds);
-5. on Ctrl-C or SIGTERM stops the UI, the API and the model, leaving no process behind.
+5. on Ctrl-C or SIGTERM stops the UI, the API and the model, leaving no process behind (the
+   children follow `assistant.children`'s orphan rule, so even a SIGKILL of this process does).
 
 Also `python -m assistant.stack` (settings from the PLANQA_* environment).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -31,6 +30,7 @@ from typing import IO, Any
 import httpx
 from pydantic import SecretStr
 
+from assistant.children import Child, describe_exit
 from assistant.settings import REPO_ROOT, Settings
 from vectorstore.errors import ConfigError, PlanQAError
 
@@ -103,25 +103,12 @@ def child_env(settings: Settings, exclude: tuple[str, ...] = ()) -> dict[str, st
 
 
 def streamlit_command(settings: Settings) -> list[str]:
-    """The Streamlit UI, run through `_die_with_parent` so it cannot outlive this process."""
+    """The Streamlit UI's arguments to Python (run as a `Child`, so it cannot outlive this process)."""
     return [
-        sys.executable, "-m", "assistant.stack", "_ui", str(os.getpid()),
-        "run", str(UI_SCRIPT), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "-m", "streamlit", "run", str(UI_SCRIPT), "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.port", str(settings.ui_port), "--server.address", settings.api_host,
         "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
     ]
-
-
-def _die_with_parent(parent: int, argv: list[str]) -> None:
-    """In the child: ask Linux for SIGTERM when the parent dies (even by SIGKILL), then become
-    `python -m streamlit <argv>` (the request survives exec)."""
-    with contextlib.suppress(Exception):  # not Linux: the parent's clean shutdown still applies
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        sys.exit(1)  # the parent is already gone
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", *argv])
 
 
 def _connect_host(host: str) -> str:
@@ -150,20 +137,6 @@ def wait_http(url: str, stop: threading.Event, timeout: float = START_TIMEOUT,
             pass
         stop.wait(0.25)
     return False
-
-
-def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float = STOP_TIMEOUT) -> None:
-    """SIGTERM the child's process group, SIGKILL it after `timeout`; safe to call twice."""
-    if proc is None or proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout)
 
 
 def _start_model(settings: Settings, out: IO[str]) -> Any:
@@ -214,8 +187,8 @@ def run_stack(settings: Settings, out: IO[str] = sys.stdout) -> int:
     api_url, ui_url = f"http://{host}:{settings.api_port}", f"http://{host}:{settings.ui_port}"
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    ui_log = (logs / "ui.log").open("ab")
-    ui: subprocess.Popen[bytes] | None = None
+    ui = Child("UI", streamlit_command(settings), env=child_env(settings, exclude=("admin_token",)),
+               cwd=REPO_ROOT, log_path=logs / "ui.log")
     server: Any = None
     api_thread: threading.Thread | None = None
     model: Any = None
@@ -226,13 +199,9 @@ def run_stack(settings: Settings, out: IO[str] = sys.stdout) -> int:
         server = make_server(settings)
         api_thread = threading.Thread(target=server.run, name="planqa-api", daemon=True)
         api_thread.start()
-        ui = subprocess.Popen(
-            streamlit_command(settings), env=child_env(settings, exclude=("admin_token",)), cwd=str(REPO_ROOT),
-            stdin=subprocess.DEVNULL, stdout=ui_log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        ui_proc = ui
+        ui.start()
         api_ok = wait_http(f"{api_url}/healthz", stop, alive=api_thread.is_alive)
-        ui_ok = api_ok and wait_http(f"{ui_url}/_stcore/health", stop, alive=lambda: ui_proc.poll() is None)
+        ui_ok = api_ok and wait_http(f"{ui_url}/_stcore/health", stop, alive=ui.running)
         if stop.is_set():
             return 130
         if not (api_ok and ui_ok):
@@ -250,8 +219,8 @@ def run_stack(settings: Settings, out: IO[str] = sys.stdout) -> int:
               f"  生成方式:  {gen}\n"
               f"按 Ctrl-C 停止 (Ctrl-C to stop)\n", file=out, flush=True)
         while not stop.wait(0.5):
-            if ui.poll() is not None:
-                print(f"PlanQA: the UI exited with code {ui.returncode} (log: {logs / 'ui.log'})", file=sys.stderr)
+            if not ui.running():
+                print(f"PlanQA: the UI {describe_exit(ui.returncode)} (log: {logs / 'ui.log'})", file=sys.stderr)
                 code = 1
                 break
             if not api_thread.is_alive():
@@ -263,22 +232,17 @@ def run_stack(settings: Settings, out: IO[str] = sys.stdout) -> int:
         print("正在停止 stopping …", file=out, flush=True)
         if model is not None:
             model.stop()
-        stop_process(ui)
+        ui.stop(STOP_TIMEOUT)
         if server is not None:
             server.should_exit = True
         if api_thread is not None:
             api_thread.join(STOP_TIMEOUT)
-        ui_log.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         print("已停止 stopped", file=out, flush=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["_ui"]:
-        _die_with_parent(int(args[1]), args[2:])
-        return 0
+def main() -> int:
     return run_stack(Settings())
 
 

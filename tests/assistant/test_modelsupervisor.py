@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant import localmodel, modelsupervisor
-from assistant.localmodel import LocalModelServer, describe_exit, drill_fault
+from assistant.localmodel import LocalModelServer, drill_fault
 from assistant.modelsupervisor import ModelState, ModelSupervisor, read_status, runtime_order
 from assistant.settings import REPO_ROOT, Settings
 from vectorstore.errors import ConfigError
@@ -28,12 +28,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def test_exit_codes_are_told_as_people_read_them() -> None:
-    assert "SIGILL" in describe_exit(-signal.SIGILL)
-    assert "SIGKILL" in describe_exit(-9)
-    assert describe_exit(1) == "exited with code 1"
 
 
 def test_runtimes_are_tried_best_first_the_asked_one_leading(monkeypatch: pytest.MonkeyPatch) -> None:
