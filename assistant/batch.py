@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.types import Answer
 from vectorstore.errors import BadRequestError
-from vectorstore.types import Answer, Hit
+from vectorstore.types import Hit
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:

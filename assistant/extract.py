@@ -229,12 +229,12 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
     return render(chosen, hits, multi_doc)
 
 
-def outline(hits: Sequence[Hit], named: SectionMatch, max_chars: int = 200) -> Composed:
+def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: int = 200) -> Composed:
     """A question naming a section by its heading, answered from the plan's own structure, each
     line cited: the Nth item ('第三条' → '“重点问题”：3.龙头医院建设亟待加强。第五中心医院…[1]')
     or each item's label ('包括哪几项' → '12.深化公立医院综合改革。[1]', '13.加大人才…[2]').
-    Only the hits retrieval picked by position (source "section") are used."""
-    used = [i for i, h in enumerate(hits) if h.source == "section"]
+    Only the first ``picked`` hits, those retrieval picked by position, are used."""
+    used = list(range(min(picked, len(hits))))
     if not used:
         return Composed("", ())
     name = re.sub(r"[“”]", "", title(named.heading))  # it is quoted as a whole

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.cite import REFUSAL
+from assistant.types import Answer, Citation
 from indicators.ask import CUES_FILE, Cues, ask
 from indicators.compose import Plan, compose
 from indicators.names import NAMES_FILE, IndicatorNames
 from indicators.values import period_years
 from vectorstore.query import QueryInfo
 from vectorstore.retrieve import Filters
-from vectorstore.types import Answer, Citation, Hit
+from vectorstore.types import Hit
 
 GENERATOR = "indicators"
 

@@ -55,7 +55,7 @@ def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[Go
 
 def _answers(assistant: Any, name: str, items: Sequence[GoldItem], dataset: str = "gold",
              split: str = "all") -> SuiteResult:
-    from assistant.pipeline import Trace
+    from assistant.types import Trace
 
     def answer(it: GoldItem) -> AnswerResult:
         tr = Trace()

@@ -14,7 +14,7 @@ import numpy as np
 
 from vectorstore.fuse import diversify, minmax
 from vectorstore.index import Build, IndexStore, open_build
-from vectorstore.query import SYNONYMS, QueryAnalyzer, QueryInfo
+from vectorstore.query import QueryAnalyzer, QueryInfo
 from vectorstore.sections import SectionIndex, SectionMatch
 from vectorstore.types import Chunk, Hit
 
@@ -43,6 +43,16 @@ class Filters:
         return not (self.doc_ids or self.regions or self.kinds)
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a search found: the hits, and the section the question names by its heading (with the
+    number of hits, at the front, that are the items it names by position)."""
+
+    hits: tuple[Hit, ...]
+    section: SectionMatch | None = None
+    picked: int = 0
+
+
 class Retriever(Protocol):
     name: str
 
@@ -50,25 +60,32 @@ class Retriever(Protocol):
 
 
 class Corpus:
-    """A loaded build plus what every retriever shares: the chunk list, analyzer and embedder."""
+    """A loaded build plus what every retriever shares: the chunk list, analyzer and embedder.
+    ``synonyms``: the groups of the lexicon in use (Lexicon.synonyms); None reads the shipped ones."""
 
-    def __init__(self, build: Build, embed_threads: int = 2) -> None:
+    def __init__(self, build: Build, embed_threads: int = 2,
+                 synonyms: Sequence[Sequence[str]] | None = None) -> None:
+        if synonyms is None:
+            from question.lexicon import shipped
+
+            synonyms = shipped().synonyms
         self.build = build
         self.chunks: list[Chunk] = build.retrievable
         self.doc_of = [c.doc_id for c in self.chunks]
-        self.analyzer = QueryAnalyzer(r.meta for r in build.docs.values())
+        self.analyzer = QueryAnalyzer((r.meta for r in build.docs.values()), synonyms)
         self._threads = embed_threads
         pos = {cid: i for i, cid in enumerate(build.bm25.ids)}
         self._bm25_order = np.asarray([pos[c.id] for c in self.chunks], dtype=np.int64)
         self.is_row = np.asarray([c.kind == "table_row" for c in self.chunks])
         whole = "\n".join(c.text for c in self.chunks)
-        self._used = {w for group in SYNONYMS for w in group if w in whole}  # synonyms the plans use
+        self._used = {w for group in self.analyzer.synonyms for w in group if w in whole}  # synonyms the plans use
         self.sections = SectionIndex(self.chunks)
 
     @classmethod
-    def open(cls, index_dir: Path, embed_threads: int = 2) -> Corpus:
+    def open(cls, index_dir: Path, embed_threads: int = 2,
+             synonyms: Sequence[Sequence[str]] | None = None) -> Corpus:
         """The live build with every part loaded, so a damaged one fails here, by name, not on a query."""
-        return cls(open_build(IndexStore(index_dir)), embed_threads)
+        return cls(open_build(IndexStore(index_dir)), embed_threads, synonyms)
 
     def bm25_scores(self, text: str, expansions: Sequence[str] = (), w_syn: float = 0.3) -> np.ndarray:
         """BM25 of the question, plus a down-weighted BM25 of its synonyms: a synonym is evidence,
@@ -88,7 +105,7 @@ class Corpus:
         """The expansions that translate a question's everyday word into the plans' own:
         '小孩蛀牙率' → ['儿童', '龋齿'] (the plans write neither '小孩' nor '蛀牙')."""
         out: list[str] = []
-        for group in SYNONYMS:
+        for group in self.analyzer.synonyms:
             said = [w for w in group if w in text]
             if said and not any(w in self._used for w in said):
                 out += [w for w in group if w in expansions and w in self._used and w not in out]
@@ -190,8 +207,6 @@ class HybridRetriever:
         # The last query's scores: `best_rows` after `search` for the same question reuses them
         # instead of embedding the question and scoring BM25 a second time.
         self._last: tuple[tuple[str, Filters | None], Scores] | None = None
-        # The section the last search's question named (sections.py), for the answer to quote.
-        self.section: SectionMatch | None = None
 
     def scores(self, query: str, filters: Filters | None = None) -> Scores:
         if self._last is not None and self._last[0] == (query, filters):
@@ -219,16 +234,21 @@ class HybridRetriever:
         return info, fused, {"bm25": sb, "dense": sd}, mask
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        return list(self.find(query, k, filters).hits)
+
+    def find(self, query: str, k: int = 5, filters: Filters | None = None) -> Found:
+        """The hits and the section the question names: '“重点问题”第三条是什么？' → Found(hits with
+        that item first, section=SectionMatch(“重点问题”, ordinal 3), picked=1)."""
         c, p = self.corpus, self.p
         info, fused, parts, mask = self.scores(query, filters)
-        named = self.section = c.sections.find(query, info.doc_ids) if p.sections else None
+        named = c.sections.find(query, info.doc_ids) if p.sections else None
         picked = [i for i in named.picked if mask[i]] if named else []
         if named and not picked:
             fused = fused.copy()
             fused[list(named.chunks)] += p.section_bonus
         order = _top(fused, mask, max(k * 8, 40))
         if not order:
-            return []
+            return Found((), named, 0)
         if picked:
             # The item or items the question names by position come first, each as strong as the best.
             top = float(fused[order[0]])
@@ -237,7 +257,8 @@ class HybridRetriever:
             first = set(picked)
             hits = self._hits(info, fused, parts, mask, picked + [i for i in order if i not in first],
                               max(k, len(picked)))
-            return [replace(h, source="section") if n < len(picked) else h for n, h in enumerate(hits)]
+            hits = [replace(h, source="section") if n < len(picked) else h for n, h in enumerate(hits)]
+            return Found(tuple(hits), named, len(picked))
         if p.diversify and len(info.doc_ids) != 1:
             best: dict[str, float] = {}
             for i in order:
@@ -245,7 +266,7 @@ class HybridRetriever:
             top = float(fused[order[0]])
             want = list(info.doc_ids) or [d for d, s in best.items() if s >= p.cover_ratio * top]
             order = diversify(order, c.doc_of, k, want)
-        return self._hits(info, fused, parts, mask, order, k)
+        return Found(tuple(self._hits(info, fused, parts, mask, order, k)), named, 0)
 
     def _hits(self, info: QueryInfo, fused: np.ndarray, parts: dict[str, np.ndarray], mask: np.ndarray,
               order: Sequence[int], k: int) -> list[Hit]:

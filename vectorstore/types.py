@@ -115,22 +115,3 @@ class Hit:
     source: str  # "bm25" | "dense" | "hybrid" | ...
     ranks: Mapping[str, int] = field(default_factory=dict)  # each retriever's 1-based rank
     matched: tuple[str, ...] = ()  # query terms found in the chunk
-
-
-@dataclass(frozen=True)
-class Citation:
-    n: int
-    chunk: Chunk
-
-
-@dataclass(frozen=True)
-class Answer:
-    text: str
-    citations: tuple[Citation, ...] = ()
-    refused: bool = False
-    generator: str = ""  # "local" | "remote" | "extractive" | "indicators" (the indicator store)
-    notes: tuple[str, ...] = ()  # visible remarks, e.g. "LLM unreachable, extractive answer"
-    question: str = ""  # the standalone question actually answered
-    # With a decline: the passages that came closest, shown as "最接近的规划原文（未必回答该问题）" so
-    # staff can judge for themselves. Not citations: nothing in the answer rests on them.
-    nearby: tuple[Citation, ...] = ()

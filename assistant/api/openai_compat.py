@@ -22,8 +22,8 @@ from fastapi.responses import StreamingResponse
 from assistant.api.deps import ApiState, get_state, status_for
 from assistant.api.routes import MAX_HISTORY, SSE_HEADERS, check_question, filters_of
 from assistant.api.schemas import ChatCompletionRequest, FilterSpec, answer_json, nearby_text, references_text
+from assistant.types import Answer
 from vectorstore.errors import PlanQAError
-from vectorstore.types import Answer
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["openai"])

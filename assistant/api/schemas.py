@@ -6,8 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.types import Answer, Citation
 from vectorstore.retrieve import Filters
-from vectorstore.types import Answer, Chunk, Citation, Hit
+from vectorstore.types import Chunk, Hit
 
 
 class Turn(BaseModel):

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.generate import OpenAIChatModel
-from assistant.pipeline import NOTE_LLM_DOWN, NOTE_LLM_UNVERIFIED, TRUST_LLM_REFUSAL_BELOW, Assistant, Trace
+from assistant.llmanswer import NOTE_LLM_UNVERIFIED
+from assistant.params import load_params
+from assistant.pipeline import NOTE_LLM_DOWN, Assistant
+from assistant.types import Trace
 from vectorstore.retrieve import Filters
 
 
@@ -133,7 +136,7 @@ def test_llm_refusal_is_trusted_only_when_the_passages_cover_the_question_partly
     tr = Trace()
     calls = fake_openai.calls
     partly = llm.answer("十四五期间东丽区打算新建儿童医院吗？地点在哪？", trace=tr)  # the plan has none
-    assert llm.min_coverage <= tr.coverage < TRUST_LLM_REFUSAL_BELOW and fake_openai.calls == calls + 1  # asked
+    assert llm.params.gate.min_coverage <= tr.coverage < load_params().gate.trust_llm_refusal_below and fake_openai.calls == calls + 1  # asked
     assert partly.refused and not partly.citations
 
 
@@ -243,10 +246,10 @@ def test_remote_llm_rewrites_follow_ups_and_rules_take_over_when_it_fails(full_i
     hist = [{"role": "user", "content": "东丽2025年人均预期寿命要达到多少岁？"}, {"role": "assistant", "content": "82岁[1]"}]
     llm = _llm(full_index, fake_openai)
     fake_openai.script.reply = "埇桥区2025年人均预期寿命要达到多少岁？"
-    assert llm.standalone("埇桥呢？", hist) == "埇桥区2025年人均预期寿命要达到多少岁？"
+    assert llm.search_query("埇桥呢？", hist) == "埇桥区2025年人均预期寿命要达到多少岁？"
     assert "对话" in fake_openai.state.requests[-1]["messages"][1]["content"]
     fake_openai.script.status = 500
-    assert llm.standalone("埇桥呢？", hist) == "埇桥2025年人均预期寿命要达到多少岁？"
+    assert llm.search_query("埇桥呢？", hist) == "埇桥2025年人均预期寿命要达到多少岁？"
 
 
 def test_embedded_model_is_not_asked_when_several_plans_answer(full_index, fake_openai):
@@ -302,7 +305,7 @@ def test_embedded_models_refusal_is_not_trusted_past_the_checks(full_index, fake
     assert not a.refused and "0.54" in a.text and NOTE_LLM_UNVERIFIED in a.text
 
 
-@pytest.mark.parametrize(("answer", "quoted", "years", "agrees"), [
+@pytest.mark.parametrize(("answer", "quoted", "years", "expected"), [
     ("东丽区2025年人均期望寿命目标是82岁[1]。", "健康水平·人均期望寿命（岁）：2020年 81.15，2025年 82[1]", ("2025",), True),
     ("2025年 6.21[1]", "健康水平·孕产妇死亡率（1/10万）：2020年 6.21，2025年 ＜14.5，属性 预期性[1]", ("2025",), False),
     ("55家[1]", "截至“十三五”末期，全市35家基层医疗卫生机构建立疼痛门诊；[1]", (), False),
@@ -310,22 +313,22 @@ def test_embedded_models_refusal_is_not_trusted_past_the_checks(full_index, fake
     ("东丽家医签约签了17.45万人[1]。", "做实家庭医生签约服务，重点做好4类慢性病的规范管理。[1]\n"
      "（六）家庭医生有效签约17.45万人，重点人群签约率超过60%。[2]", (), True),
 ])
-def test_agreement_with_the_plans_best_sentence(answer, quoted, years, agrees):
-    from assistant.pipeline import _agrees
+def test_agreement_with_the_plans_best_sentence(answer, quoted, years, expected):
+    from assistant.llmanswer import agrees
     from vectorstore.query import QueryInfo
 
-    assert _agrees(answer, quoted, QueryInfo("问题", (), (), True, years)) is agrees
+    assert agrees(answer, quoted, QueryInfo("问题", (), (), True, years)) is expected
 
 
 def test_agreement_is_with_the_clause_the_question_asks_about():
-    from assistant.pipeline import _agrees
+    from assistant.llmanswer import agrees
     from vectorstore.query import QueryInfo
 
     quoted = ("到2025年，30%的中医馆建成示范中医馆，乡镇卫生院、社区卫生服务中心提供中医非药物疗法的比例达到100%，"
               "村卫生室提供中医非药物疗法的比例达到75%。[1]")
     info = QueryInfo("村卫生室到2025年提供中医非药物疗法的比例要达到多少？", (), (), True, ("2025",))
-    assert not _agrees("村卫生室提供中医非药物疗法的比例要达到100%[1]。", quoted, info)
-    assert _agrees("村卫生室的比例要达到75%[1]。", quoted, info)
+    assert not agrees("村卫生室提供中医非药物疗法的比例要达到100%[1]。", quoted, info)
+    assert agrees("村卫生室的比例要达到75%[1]。", quoted, info)
 
 
 def test_embedded_model_copying_a_heading_and_citing_the_wrong_passage_is_repointed(full_index, fake_openai):

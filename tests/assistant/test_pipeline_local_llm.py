@@ -23,8 +23,9 @@ def _free_port() -> int:
 
 def test_local_model_answers_a_table_question_with_the_number_and_citation(full_index):
     from assistant.localmodel import LocalModelServer
-    from assistant.pipeline import Assistant, Trace
+    from assistant.pipeline import Assistant
     from assistant.settings import REPO_ROOT, Settings
+    from assistant.types import Trace
 
     model_settings = Settings(data_dir=REPO_ROOT / "data", llm_local_port=_free_port(), llm_ctx=2048)
     with LocalModelServer.from_settings(model_settings):

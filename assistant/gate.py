@@ -1,0 +1,119 @@
+"""Stage 3 — the gate: may the passages found answer the question, and if not, the decline.
+
+A question is declined, with what was looked for and the closest passages, when it names a place
+no plan covers, asks for a year past every plan's period, asks whether the plans mention a topic
+none of them uses a word of, or when the best passages cover too little of it or lack the kind of
+figure it asks for (answerable.py).
+
+    Gate(live, lexicon, qa, hits, params).declined() → "所查规划未设定2035年的目标或数值。" or ""
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from assistant.answerable import Verdict, judge, unknown_places
+from assistant.cite import REFUSAL
+from assistant.extract import candidates as sentence_candidates
+from assistant.extract import coverage
+from assistant.live import LiveIndex
+from assistant.params import GateParams
+from assistant.types import Answer, Citation
+from question.analysis import QuestionAnalysis
+from question.lexicon import Lexicon
+from question.scope import beyond_period, unmentioned
+from vectorstore.query import SYNONYMS
+from vectorstore.types import Hit
+
+
+class Gate:
+    """The checks for one question and its passages, each computed at most once."""
+
+    def __init__(self, live: LiveIndex, lexicon: Lexicon, qa: QuestionAnalysis, hits: Sequence[Hit],
+                 params: GateParams) -> None:
+        self.live, self.lexicon, self.qa, self.hits, self.params = live, lexicon, qa, hits, params
+        info = qa.info
+        self.places = tuple(unknown_places(qa.standalone, live.plan_text.__contains__, live.regions,
+                                           plan_named=bool(info.doc_ids)))
+        self.outside = "" if self.places else self._outside()
+        covers = self.covers
+        self.coverage = max((covers(f"{h.chunk.section}\n{h.chunk.text}") for h in hits[:3]), default=0.0)
+
+    @functools.cached_property
+    def covers(self) -> Callable[[str], float]:
+        """How much of the question a text covers: its own words, or (discounted) their synonyms;
+        plan names are ignored."""
+        live, info = self.live, self.qa.info
+        tok, names, idf = live.tokens(), live.names(), live.idf()
+        expanded = replace(info, text=info.expanded)
+        return lambda text: max(coverage(info, text, tok, idf, names),
+                                coverage(expanded, text, tok, idf, names) * 0.9)
+
+    @property
+    def out_of_scope(self) -> bool:
+        """A place no plan covers, a year past every period, or an unmentioned topic."""
+        return bool(self.places or self.outside)
+
+    @functools.cached_property
+    def verdict(self) -> Verdict:
+        """Whether the passages carry the kind of figure the question asks for (see answerable.py);
+        only the plans a question names count, so another district's figure never answers it."""
+        hits, info = self.hits, self.qa.info
+        if self.out_of_scope or not hits:
+            return Verdict(False)
+        every = sentence_candidates(hits)
+        pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
+        sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
+                  hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
+        v = judge(self.qa.standalone, sents, info.years, self.covers, self.live.names(),
+                  measures=self.lexicon.measure_words)
+        # Positions among the candidates of all hits, so the extractive answer can prefer them.
+        return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
+
+    def passes(self) -> bool:
+        """Whether the passages may answer: in scope, covering enough, carrying what is asked."""
+        return (not self.out_of_scope and bool(self.hits) and self.coverage >= self.params.min_coverage
+                and self.verdict.answerable)
+
+    def _outside(self) -> str:
+        """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year
+        after every plan's period, or a "有没有提到…" topic no plan has a word of."""
+        live, info = self.live, self.qa.info
+        scope = [d for d in live.corpus.build.docs.values() if not info.doc_ids or d.meta.doc_id in info.doc_ids]
+        year = beyond_period(info.years, {d.meta.doc_id: d.meta.period for d in scope},
+                             [live.doc_texts[d.meta.doc_id] for d in scope])
+        if year:
+            return f"所查规划未设定{year}的目标或数值。"
+        topic = self.qa.topic
+        if topic:
+            word = unmentioned(topic, live.plan_text.__contains__,
+                               lambda t: any(t in w for group in SYNONYMS for w in group))
+            if word:
+                return f"现有规划文件均未提及“{topic}”（未出现“{word}”一词）。"
+        return ""
+
+    def decline(self, reply: bool, generator: str) -> Answer:
+        """The decline, saying what was looked for, with the closest passages to judge by."""
+        return decline(self.qa.standalone, reply, generator, self.params.nearby, self.verdict.reason,
+                       self.places, self.outside, self.hits)
+
+
+def decline(question: str, reply: bool, generator: str, nearby: int, missing: str = "",
+            places: Sequence[str] = (), outside: str = "", hits: Sequence[Hit] = ()) -> Answer:
+    """'规划文件中未找到相关内容。' with the reason as a note and the ``nearby`` closest passages."""
+    notes: tuple[str, ...] = ()
+    if places:
+        notes = (f"现有规划文件均未提及{'、'.join(places)}。",)
+    elif outside:
+        notes = (outside,)
+    elif missing:
+        notes = (f"检索到的规划段落中没有问题所问的{missing}。",)
+    text = (
+        f"您好！感谢您的关注。经查阅现行卫生健康规划文件，{REFUSAL}，暂无法就此事项作出具体答复，"
+        "也不能作出规划以外的承诺。如需进一步了解，请咨询相关主管部门。"
+        if reply else f"{REFUSAL}。"
+    )
+    close = tuple(Citation(i + 1, h.chunk) for i, h in enumerate(hits[:nearby]))
+    return Answer(text, (), True, generator, notes, question, close)

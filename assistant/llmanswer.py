@@ -1,0 +1,172 @@
+"""Stage 4b — the model's answer, checked: the passages it reads, its streamed words, and the
+checks that every figure is in a cited passage (else the verbatim passages instead).
+
+The embedded 1.5B model reads a few best sentences (it reads ~20–50 prompt tokens/s here, and every
+sentence that does not answer costs time and distracts it); a remote model reads the top passages.
+
+    yield from model_answer(chat, …) → tokens as they come, then Answer("…82岁[1]", citations=(…,))
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from assistant.cite import attribute, bigrams, check_answer, numbers
+from assistant.extract import FIGURE, Candidate, compose, display, region_label
+from assistant.params import LLMParams
+from assistant.quote import ACHIEVED
+from assistant.retrieval import Retrieved
+from assistant.types import Answer, Citation, Trace
+from question.analysis import QuestionAnalysis
+from vectorstore.query import QueryInfo
+from vectorstore.types import Chunk, Hit
+
+NOTE_LLM_UNVERIFIED = "模型回答未通过引用核验，以下为规划原文摘录。"
+
+
+def focused(qa: QuestionAnalysis, hits: Sequence[Hit], scored: Sequence[Candidate], p: LLMParams,
+            titles: bool = False) -> list[tuple[int, Chunk]]:
+    """The context for the embedded model: the best sentences of the top passages (as the
+    extractive scorer ranks them), kept in reading order under their passage. ``titles`` keeps each
+    plan's full title (a reply draft must name the plan it relies on)."""
+    order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
+    if qa.info.tense == "future":
+        # Asked for a target, the model is not shown what the last plan achieved: given both, it
+        # answered with the 2020 figure for the 2025 target.
+        plan = [i for i in order if not ACHIEVED.search(hits[scored[i].hit_index].chunk.section)]
+        order = plan or order
+    keep: list[int] = []
+    total = 0
+    best = scored[order[0]].score if order else 0.0
+    for i in order:
+        n = len(scored[i].text)
+        if keep and (total + n > p.local_context_chars or len(keep) >= p.local_sentences
+                     or scored[i].score < p.local_min_ratio * best):
+            continue
+        keep.append(i)
+        total += n
+    by_hit: dict[int, list[int]] = {}
+    for i in keep:  # passages numbered by their best sentence, sentences in reading order
+        by_hit.setdefault(scored[i].hit_index, []).append(i)
+    out = []
+    for h, idx in by_hit.items():
+        chunk = hits[h].chunk
+        text = "".join(display(scored[i], hits[h]) if chunk.kind == "table_row" else scored[i].text
+                       for i in sorted(idx))
+        # A row's display already names its group and indicator; a heading that is the text is noise.
+        section = () if chunk.kind == "table_row" or chunk.section_path[-1:] == (text.rstrip("；。"),) \
+            else chunk.section_path[-1:]
+        label = chunk.meta.get("title") if titles else region_label(hits[h])
+        out.append((h, replace(chunk, text=text, section_path=section, meta={**chunk.meta, "title": label})))
+    return out
+
+
+def model_answer(chat: Any, qa: QuestionAnalysis, found: Retrieved, *, local: bool, reply: bool,
+                 scored: Sequence[Candidate], coverage: float, trust_refusal_below: float, p: LLMParams,
+                 fallback: Callable[[str], Answer], declined: Callable[[], Answer], generator: str,
+                 tr: Trace, t0: float) -> Generator[dict[str, Any], None, Answer]:
+    """Stream the model's answer, then check it: every sentence cited, every figure in a cited
+    passage. ``fallback(note)`` is the verbatim answer used when the model's cannot be verified,
+    ``declined()`` the decline when a remote model rightly says the passages do not answer."""
+    from assistant.prompt import answer_messages, shown
+
+    hits, q = found.hits, qa.standalone
+    if local:
+        chosen = focused(qa, hits, scored, p, titles=reply)
+        use = [hits[h] for h, _ in chosen]
+        chunks = [c for _, c in chosen]
+    else:
+        # The top passages, and the plans' own indicator rows when several plans answer.
+        rows = hits[len(hits) - found.plan_rows:] if found.plan_rows else ()
+        use = list(hits[:p.llm_passages]) + [h for h in rows if h not in hits[:p.llm_passages]]
+        chunks = [replace(h.chunk, text=h.chunk.text[:p.llm_passage_chars]) for h in use]
+    msgs = answer_messages(q, chunks, reply, checked=local)
+    t2 = time.perf_counter()
+    parts: list[str] = []
+    for piece in chat.stream(msgs, max_tokens=320 if reply else 220, temperature=0.0):
+        if tr.first_token is None:
+            tr.first_token = time.perf_counter() - t0
+        parts.append(piece)
+        yield {"type": "token", "text": piece}
+    tr.stages["generate"] = time.perf_counter() - t2
+    raw = "".join(parts).strip()
+    texts = [shown(c) for c in chunks]  # numbers are checked against what the model was shown
+    checked = check_answer(attribute(raw, texts, question=q), texts, q)
+    if checked.refused and not local and coverage < trust_refusal_below:
+        # The passages only partly cover the question and the model says they do not answer
+        # it: decline (plausible-but-absent figures look exactly like this).
+        return declined()
+    if checked.refused or not checked.order:
+        # Retrieval found passages that cover the question well, so a refusal or an
+        # unverifiable answer from the model is replaced by the verbatim passages.
+        return fallback(NOTE_LLM_UNVERIFIED)
+    cites = [Citation(i + 1, use[k - 1].chunk) for i, k in enumerate(checked.order)]
+    notes = tuple(f"已删除无法在引用段落中核实数字的句子：{s}" for s in checked.removed)
+    text = checked.text
+    if local and not reply:
+        text = quote_if_disagreeing(text, cites, qa.info, hits, scored)
+    return Answer(text, tuple(cites), False, generator, notes, q)
+
+
+def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits: Sequence[Hit],
+                         scored: Sequence[Candidate]) -> str:
+    """The small model's answer, followed by the plan's own sentence when the two disagree.
+
+    The 1.5B model drops or swaps figures the best sentence has (a row's 2020 figure given as its
+    2025 one; "3到4个" for "3-4个"). When a figure of the extractive choice is missing from the
+    model's answer, that choice is quoted verbatim under "原文", so the reader sees the plan's
+    words. ``cites`` is extended in place.
+    """
+    comp = compose(scored, hits, False, asks=info.asks)
+    if not comp.text or agrees(text, comp.text, info):
+        return text
+    mapping: dict[int, int] = {}
+    for i, h in enumerate(comp.used, 1):
+        chunk = hits[h].chunk
+        same = next((c.n for c in cites if c.chunk.id == chunk.id), None)
+        if same is None:
+            same = len(cites) + 1
+            cites.append(Citation(same, chunk))
+        mapping[i] = same
+    quote = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", comp.text)
+    return f"{text}\n原文：{quote}"
+
+
+_COLUMN = re.compile(r"(20\d\d)年(?:目标|底|末)?\s+([^，]+)")  # a table row's "2025年目标 ≥3.6"
+
+
+def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
+    """Whether a model's answer carries the figure of the plan's best sentence: for a table row the
+    value of the year asked (else the last year's, the target), for prose any of its figures.
+    '东丽…82岁' agrees with '…2020年 81.15，2025年 82'; '2025年 6.21' does not with '…2025年 ＜14.5'."""
+    have = set(numbers(answer))
+    asked = set(numbers(info.text))
+    prose: list[str] = []
+    for line in quoted.splitlines():
+        cols = _COLUMN.findall(line)
+        if not cols:
+            prose += [n for n in numbers(_asked_clauses(line, info.text)) if not re.fullmatch(r"20\d\d", n)
+                      and n not in asked]
+            continue
+        pick = [v for y, v in cols if y in info.years] or [cols[-1][1]]
+        wanted = [n for v in pick for n in numbers(v)]
+        if wanted and not all(n in have for n in wanted):
+            return False
+    # Prose: one shared figure shows the model read the same sentences (its figures were checked).
+    return not prose or any(n in have for n in prose)
+
+
+def _asked_clauses(sentence: str, question: str) -> str:
+    """The clauses of a sentence that share most words with the question, where the sentence pairs
+    several subjects with figures: '乡镇卫生院…比例达到100%，村卫生室…比例达到75%' asked about
+    '村卫生室' → '村卫生室…比例达到75%'. A model that copied the other clause's figure disagrees."""
+    clauses = [c for c in re.split(r"[，；。]", sentence) if FIGURE.search(c)]
+    if len(clauses) < 2:
+        return sentence
+    asked = bigrams(question)
+    shared = [len(bigrams(c) & asked) for c in clauses]
+    return "，".join(c for c, n in zip(clauses, shared, strict=True) if n == max(shared))

@@ -1,0 +1,92 @@
+"""The answer path's tuned numbers, from ``assistant/params.toml`` (each documented there with the
+command that set it): one file, read once, checked on load.
+
+    load_params().gate.min_coverage → 0.1
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+from vectorstore.errors import ConfigError
+
+PARAMS_FILE = Path(__file__).with_name("params.toml")
+
+
+@dataclass(frozen=True)
+class GateParams:
+    min_coverage: float
+    trust_llm_refusal_below: float
+    nearby: int
+
+
+@dataclass(frozen=True)
+class RetrieveParams:
+    best_row_ratio: float
+
+
+@dataclass(frozen=True)
+class QuoteParams:
+    support_boost: float
+    row_preference: float
+    tense_match: float
+    tense_mismatch: float
+
+
+@dataclass(frozen=True)
+class LLMParams:
+    local_context_chars: int
+    local_sentences: int
+    local_min_ratio: float
+    llm_passages: int
+    llm_passage_chars: int
+
+
+@dataclass(frozen=True)
+class AnswerParams:
+    gate: GateParams
+    retrieve: RetrieveParams
+    quote: QuoteParams
+    llm: LLMParams
+
+
+T = TypeVar("T")
+
+
+def _section(cls: type[T], raw: dict[str, Any], name: str, path: Path) -> T:
+    table = raw.get(name)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path.name}: no [{name}] table; restore it from git")
+    want = {f.name: f.type for f in fields(cls)}  # type: ignore[arg-type]
+    extra = sorted(set(raw) - {"gate", "retrieve", "quote", "llm"})
+    if extra:
+        raise ConfigError(f"{path.name}: unknown table(s) {', '.join(extra)}: use gate, retrieve, quote, llm")
+    unknown = sorted(set(table) - set(want))
+    missing = sorted(set(want) - set(table))
+    if unknown or missing:
+        raise ConfigError(f"{path.name} [{name}]: " + "; ".join(
+            ([f"unknown key(s) {', '.join(unknown)}"] if unknown else []) +
+            ([f"missing key(s) {', '.join(missing)}"] if missing else [])))
+    for key, kind in want.items():
+        value = table[key]
+        ok = isinstance(value, int) and not isinstance(value, bool) if kind == "int" else \
+            isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not ok or value < 0:
+            raise ConfigError(f"{path.name} [{name}] {key} = {value!r}: must be a non-negative "
+                              f"{'whole number' if kind == 'int' else 'number'}")
+    return cls(**{k: (float(v) if want[k] == "float" else v) for k, v in table.items()})
+
+
+@functools.cache
+def load_params(path: Path = PARAMS_FILE) -> AnswerParams:
+    """The tuned numbers (ConfigError naming the key when the file is wrong)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    return AnswerParams(_section(GateParams, raw, "gate", path), _section(RetrieveParams, raw, "retrieve", path),
+                        _section(QuoteParams, raw, "quote", path), _section(LLMParams, raw, "llm", path))

@@ -1,0 +1,112 @@
+"""Stage 4a — the extractive answer: the plans' own sentences, verbatim, each cited.
+
+The passages' sentences and table rows are scored for how well each answers the question (the
+figure of the kind asked for, the tense, each plan's row when plans are compared), the best are
+composed into the answer; a question naming a section's items gets the plan's own outline.
+
+    extractive(live, qa, found, verdict, params) → Answer("…2025年：82[1]", citations=(…,))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assistant.answerable import Verdict
+from assistant.extract import Candidate, Composed, compose, outline, region_label, score_candidates
+from assistant.extract import candidates as sentence_candidates
+from assistant.gate import decline
+from assistant.live import LiveIndex
+from assistant.params import QuoteParams
+from assistant.retrieval import Retrieved
+from assistant.types import Answer, Citation
+from question.analysis import QuestionAnalysis
+from vectorstore.types import Hit
+
+# A plan's "achievements" sections report what the last plan achieved ("十三五…成就").
+ACHIEVED = re.compile(r"成就|成效|回顾")
+
+
+def compared(qa: QuestionAnalysis, found: Retrieved) -> bool:
+    """Whether the answer compares plans: none named alone, and passages from several."""
+    return qa.several_plans and found.several_plans
+
+
+def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
+    """The answer to a question naming a section and asking what its Nth item or its items are
+    (retrieval put them first): the plan's own headings, verbatim, whatever words they share
+    with the question. Asked for a figure, a unit or a date in that item, the usual checks
+    decide instead."""
+    info = qa.info
+    if found.section is None or not found.picked or info.indicator or info.asks not in ("", "list"):
+        return None
+    comp = outline(found.hits, found.section, found.picked)
+    return comp if comp.text else None
+
+
+def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: Verdict | None, multi: bool,
+           p: QuoteParams) -> list[Candidate]:
+    """The passages' sentences and rows, scored for how well each answers the question."""
+    info = qa.info
+    out = score_candidates(sentence_candidates(hits), info, live.tokens(), live.idf())
+    if verdict is not None and verdict.supporting and not multi:
+        # Sentences carrying the figure of the kind asked for beat ones that only share words
+        # (not across plans: there each plan's own best sentence is wanted).
+        # A sentence "answers on its own" only when figures are all the question asks for and
+        # each demand names its indicator (a bare count is met by any digit).
+        alone = not info.asks and all(d.term or d.kind != "count" for d in verdict.demands)
+        good, whole = set(verdict.supporting), set(verdict.complete) if alone else set()
+        out = [replace(c, score=c.score * p.support_boost, complete=i in whole) if i in good else c
+               for i, c in enumerate(out)]
+    if info.indicator and not info.asks:
+        # An indicator row states the indicator, its unit and each year's figure: when it is
+        # the best match for a figure question, a second sentence only adds a citation to check.
+        out = [replace(c, complete=True) if hits[c.hit_index].chunk.kind == "table_row" else c for c in out]
+    if info.tense:
+        # Each plan reports what the last plan achieved before what this one sets out to do; the
+        # same indicator appears in both with different figures.
+        factor = p.tense_match if info.tense == "past" else p.tense_mismatch
+        out = [replace(c, score=c.score * factor) if ACHIEVED.search(hits[c.hit_index].chunk.section) else c
+               for c in out]
+    if multi and info.indicator:
+        # Comparing plans' targets: each plan's indicator table states its target in the same
+        # form ("≥80%"), where the prose paraphrases it ("80%以上") or sums several targets.
+        out = [replace(c, score=c.score * p.row_preference) if hits[c.hit_index].chunk.kind == "table_row"
+               else c for c in out]
+    return out
+
+
+def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict: Verdict | None, p: QuoteParams,
+               *, reply: bool, note: str, generator: str, nearby: int) -> Answer:
+    """The best sentences, verbatim and cited (a decline when none is left)."""
+    multi = compared(qa, found)
+    comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, asks=qa.info.asks)
+    return quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
+
+
+def quoted(question: str, comp: Composed, hits: Sequence[Hit], *, reply: bool, note: str, generator: str,
+           nearby: int) -> Answer:
+    """An answer made of verbatim plan sentences, each cited (or a reply draft quoting them)."""
+    if not comp.text:
+        return decline(question, reply, generator, nearby, hits=hits)
+    cites = tuple(Citation(i + 1, hits[h].chunk) for i, h in enumerate(comp.used))
+    text = comp.text
+    if reply:
+        text = reply_from_extract(text, [hits[h] for h in comp.used])
+    if note:
+        text = f"（{note}）\n{text}"
+    return Answer(text, cites, False, generator, (note,) if note else (), question)
+
+
+def reply_from_extract(body: str, hits: Sequence[Hit]) -> str:
+    """A citizen reply draft in the plain style of a government response, quoting the plan."""
+    first = hits[0].chunk
+    title = str(first.meta.get("title", ""))
+    section = first.section_path[-1] if first.section_path else ""
+    where = f"《{title}》" + (f"“{section}”部分" if section else "")
+    regions = "、".join(dict.fromkeys(region_label(h) for h in hits))
+    return (
+        f"您好！感谢您对{regions}卫生健康工作的关注。经查阅{where}，规划中的相关内容如下：\n{body}\n"
+        "以上为规划文件的原文内容，具体实施安排以主管部门后续公布的信息为准。"
+    )

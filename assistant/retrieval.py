@@ -1,0 +1,46 @@
+"""Stage 2 — retrieval: the passages for one analysed question.
+
+Hybrid search over the live build (plans named route it, a section named by its heading puts its
+items first); when a figure is compared across plans, each plan's own indicator row joins them.
+
+    retrieve(corpus, qa, None, params) → Retrieved(hits=[东丽 row …], section=None, picked=0, plan_rows=0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.params import RetrieveParams
+from question.analysis import QuestionAnalysis
+from vectorstore.retrieve import Corpus, Filters, HybridRetriever
+from vectorstore.sections import SectionMatch
+from vectorstore.types import Hit
+
+TOP_K = 5
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    hits: tuple[Hit, ...]
+    section: SectionMatch | None = None  # the section the question names by its heading
+    picked: int = 0  # the first `picked` hits are the items it names ("第三条", "包括哪几项")
+    plan_rows: int = 0  # the last `plan_rows` hits are each plan's own indicator row (comparisons)
+
+    @property
+    def several_plans(self) -> bool:
+        return len({h.chunk.doc_id for h in self.hits}) > 1
+
+
+def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams) -> Retrieved:
+    """The passages for the question (see the module docstring)."""
+    retriever = HybridRetriever(corpus)
+    found = retriever.find(qa.standalone, TOP_K, filters)
+    hits = list(found.hits)
+    rows: list[Hit] = []
+    info = qa.info
+    if info.indicator and qa.several_plans and len({h.chunk.doc_id for h in hits}) > 1:
+        # Comparing plans: each plan's own indicator row joins the passages (see best_rows).
+        have = {h.chunk.id for h in hits}
+        rows = [h for h in retriever.best_rows(qa.standalone, filters, params.best_row_ratio)
+                if h.chunk.id not in have and (not info.doc_ids or h.chunk.doc_id in info.doc_ids)]
+    return Retrieved(tuple(hits + rows), found.section, found.picked, len(rows))

@@ -1,0 +1,61 @@
+"""Stage 1 — the question: a user's message and the turns before it → one QuestionAnalysis.
+
+Plan names mistyped by an input method are read as the plans' own; a message that tells its
+situation first is reduced to its asking sentences; a follow-up is made whole (by rules, or by a
+remote model when one is configured); then the words are analysed once for every later stage.
+
+    analyze("冬丽区有没有提到献血屋？", (), live, lexicon)
+    → QuestionAnalysis(ask="东丽区有没有提到献血屋？", intent=Intent.MENTION, topic="献血屋", …)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from assistant.live import LiveIndex
+from assistant.rewrite import rewrite
+from question.analysis import Message, QuestionAnalysis, intent_of
+from question.ask import split_ask
+from question.lexicon import Lexicon
+from question.scope import mention_topic
+from vectorstore.errors import GeneratorError
+
+log = logging.getLogger(__name__)
+
+# Rewrites a follow-up into a whole question with a model (None: rules only).
+ModelRewrite = Callable[[str, Sequence[Message]], str]
+
+
+def analyze(message: str, history: Sequence[Message], live: LiveIndex, lexicon: Lexicon,
+            model_rewrite: ModelRewrite | None = None) -> QuestionAnalysis:
+    """The message as every stage reads it (see the module docstring)."""
+    speller = live.speller
+    text, fixes = speller.correct(message)
+    ask = split_ask(text, lexicon.ask_cues, speller.names).ask
+    turns = tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
+                  for t in history)
+    standalone = whole_question(ask, turns, live, model_rewrite)
+    info = live.corpus.analyzer.analyze(standalone)
+    topic = mention_topic(standalone, lexicon.mention_cues)
+    return QuestionAnalysis(message=message, ask=ask, standalone=standalone, info=info,
+                            intent=intent_of(info, topic), topic=topic, corrections=tuple(fixes), history=turns)
+
+
+def whole_question(ask: str, history: Sequence[Message], live: LiveIndex,
+                   model_rewrite: ModelRewrite | None = None) -> str:
+    """A follow-up rewritten into a whole question: by the model when one is given, else (and
+    whenever it fails or drifts) by rules. ('那埇桥呢？', [东丽 床位…]) → '埇桥…床位…'"""
+    if not history:
+        return ask.strip()
+    ruled = rewrite(ask, history, live.corpus.analyzer)
+    if model_rewrite is None:
+        return ruled
+    try:
+        out = model_rewrite(ask, history).strip()
+    except GeneratorError as exc:
+        log.warning("LLM rewrite failed, using rules: %s", exc)
+        return ruled
+    out = out.splitlines()[0].strip().strip("“”\"") if out else ""
+    # A rewrite that lost the question or grew into an answer is not used.
+    return out if 4 <= len(out) <= 3 * len(ruled) + 20 else ruled

@@ -1,0 +1,77 @@
+"""One analysis of a user's message, made once before retrieval and read by every later stage.
+
+    QuestionAnalysis(message="冬丽区有没有提到献血屋？", ask="东丽区有没有提到献血屋？", …)
+    .intent → Intent.MENTION, .plans → ("dongli",), .topic → "献血屋"
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from question.places import Correction
+from vectorstore.query import QueryInfo
+
+Message = Mapping[str, str]
+
+
+class Intent(enum.StrEnum):
+    """What kind of answer a question wants."""
+
+    FIGURE = "figure"  # a number or target ("…达到多少？")
+    COMPARE = "compare"  # a figure across several plans
+    LIST = "list"  # every item of an enumeration
+    MENTION = "mention"  # whether the plans mention something ("有没有提到…")
+    RESPONSIBILITY = "responsibility"  # who is in charge
+    TIME = "time"  # when
+    OPEN = "open"  # anything else: the best passage
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """A message as every stage reads it (see ``assistant/understand.py`` for how it is made)."""
+
+    message: str  # as the user typed it
+    ask: str  # plan names spelled as the plans do, the asking sentences apart from the situation
+    standalone: str  # the ask with a follow-up's missing plan or subject filled in: what is searched
+    info: QueryInfo  # plans named, synonym expansions, years, figure-or-not, tense (of ``standalone``)
+    intent: Intent
+    topic: str = ""  # what a "有没有提到…" question asks about
+    corrections: tuple[Correction, ...] = ()  # misspelled plan names read as the plans' own
+    history: tuple[Message, ...] = ()  # earlier turns, plan names respelled
+
+    @property
+    def plans(self) -> tuple[str, ...]:
+        return self.info.doc_ids
+
+    @property
+    def years(self) -> tuple[str, ...]:
+        return self.info.years
+
+    @property
+    def several_plans(self) -> bool:
+        """No single plan named, so a figure may differ by plan."""
+        return len(self.info.doc_ids) != 1
+
+    @property
+    def follow_up(self) -> bool:
+        return bool(self.history)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the reader is told about how the message was read ('已按“东丽区”理解“冬丽区”。')."""
+        return tuple(c.note for c in self.corrections)
+
+
+def intent_of(info: QueryInfo, topic: str) -> Intent:
+    """The intent, from the analysis of the words: a mention cue wins, then what the words ask
+    ('谁负责' → RESPONSIBILITY), then a figure (COMPARE when no single plan is named)."""
+    if topic:
+        return Intent.MENTION
+    if info.asks:
+        return Intent(info.asks)
+    if info.indicator:
+        return Intent.FIGURE if len(info.doc_ids) == 1 else Intent.COMPARE
+    return Intent.OPEN
+
