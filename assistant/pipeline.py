@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
-from assistant import gate, llmanswer, quote
+from assistant import gate, listing, llmanswer, quote
 from assistant.answerable import Verdict
 from assistant.chats import ChatPicker
+from assistant.finish import finish
 from assistant.fromstore import StoreWords, from_store
 from assistant.live import LiveHolder, LiveIndex
 from assistant.params import AnswerParams, load_params
@@ -114,9 +114,7 @@ class Assistant:
         tr.stages["retrieve"] = time.perf_counter() - t1
         tr.hits = list(found.hits)
         for ev in self._compose(live, qa, found, filters, reply, tr, t0):
-            if ev["type"] == "final" and qa.notes:
-                ev = {**ev, "answer": replace(ev["answer"], notes=(*ev["answer"].notes, *qa.notes))}
-            yield ev
+            yield {**ev, "answer": finish(qa, ev["answer"])} if ev["type"] == "final" else ev
 
     def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, filters: Filters | None,
                  reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
@@ -126,9 +124,12 @@ class Assistant:
         ans = None if g.out_of_scope else from_store(qa.standalone, qa.info, list(hits), live.corpus.build,
                                                      self.store_words, live.doc_texts, g.passes, reply, filters)
         outline = None if ans or g.out_of_scope else quote.outlined(qa, found)
-        tr.verdict = Verdict(True) if ans or outline else g.verdict
-        if ans is None and outline is not None:
-            ans = quote.quoted(qa.standalone, outline, hits, reply=reply, note="", generator="extractive",
+        items = None if ans or outline or not g.passes() else listing.listed(
+            qa, found, live.corpus.sections, live.corpus.chunks)
+        tr.verdict = Verdict(True) if ans or outline or items else g.verdict
+        if ans is None and (outline or items):
+            comp, cited = (outline, hits) if outline else items  # type: ignore[misc]
+            ans = quote.quoted(qa.standalone, comp, cited, reply=reply, note="", generator="extractive",
                                nearby=p.gate.nearby)
         elif ans is None and not g.passes():
             ans = g.decline(reply, self.generator_name)

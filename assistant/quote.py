@@ -36,10 +36,9 @@ def compared(qa: QuestionAnalysis, found: Retrieved) -> bool:
 def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
     """The answer to a question naming a section and asking what its Nth item or its items are
     (retrieval put them first): the plan's own headings, verbatim, whatever words they share
-    with the question. Asked for a figure, a unit or a date in that item, the usual checks
-    decide instead."""
-    info = qa.info
-    if found.section is None or not found.picked or info.indicator or info.asks not in ("", "list"):
+    with the question ("发展目标分哪几个方面" too: naming a section of targets is not asking for a
+    figure). Asked how much, who or when about that item, the usual checks decide instead."""
+    if found.section is None or not found.picked or qa.amount_asked or qa.info.asks not in ("", "list"):
         return None
     comp = outline(found.hits, found.section, found.picked)
     return comp if comp.text else None

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from vectorstore.query import QueryAnalyzer
 
 _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
-_TAIL = re.compile(r"(的呢|呢|吗|么)?[？?。！!\s]*$")
+_TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
 _PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条")
 _YEAR = re.compile(r"20\d\d年?")
 _FILLER = re.compile(r"(定的|定为|规划的|的目标|目标|的)?(是|为)?(多少|几|什么|怎样|怎么样|如何)?$")

@@ -11,8 +11,10 @@ remote model when one is configured); then the words are analysed once for every
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 
+from assistant.answerable import demands
 from assistant.live import LiveIndex
 from assistant.rewrite import rewrite
 from question.analysis import Message, QuestionAnalysis, intent_of
@@ -20,8 +22,12 @@ from question.ask import split_ask
 from question.lexicon import Lexicon
 from question.scope import mention_topic
 from vectorstore.errors import GeneratorError
+from vectorstore.sections import ORDINAL, title
 
 log = logging.getLogger(__name__)
+
+# "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
+_AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长")
 
 # Rewrites a follow-up into a whole question with a model (None: rules only).
 ModelRewrite = Callable[[str, Sequence[Message]], str]
@@ -35,11 +41,30 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex, lexicon: 
     ask = split_ask(text, lexicon.ask_cues, speller.names).ask
     turns = tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
                   for t in history)
-    standalone = whole_question(ask, turns, live, model_rewrite)
+    standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
     topic = mention_topic(standalone, lexicon.mention_cues)
+    amount = bool(_AMOUNT.search(standalone)) or bool(demands(standalone, live.names(), lexicon.measure_words))
     return QuestionAnalysis(message=message, ask=ask, standalone=standalone, info=info,
-                            intent=intent_of(info, topic), topic=topic, corrections=tuple(fixes), history=turns)
+                            intent=intent_of(info, topic), amount_asked=amount, topic=topic,
+                            corrections=tuple(fixes), history=turns)
+
+
+def inherit_section(question: str, history: Sequence[Message], live: LiveIndex) -> str:
+    """A follow-up that names an item by its position only ('第二项具体怎么做？') after a question
+    that named a section ('振安区专栏2都有哪些内容？') is about that section's item:
+    → '振安区“优质高效医疗卫生服务体系建设工程”第二项具体怎么做？'. Otherwise unchanged."""
+    at = ORDINAL.search(question)
+    users = [t["content"] for t in history if t.get("role") == "user"]
+    if at is None or not users:
+        return question
+    sections, analyzer = live.corpus.sections, live.corpus.analyzer
+    if sections.find(question, analyzer.analyze(question).doc_ids) is not None:
+        return question  # it names its own section
+    previous = sections.find(users[-1], analyzer.analyze(users[-1]).doc_ids)
+    if previous is None:
+        return question
+    return f"{question[:at.start()]}“{title(previous.heading)}”{question[at.start():]}"
 
 
 def whole_question(ask: str, history: Sequence[Message], live: LiveIndex,

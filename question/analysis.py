@@ -37,6 +37,7 @@ class QuestionAnalysis:
     standalone: str  # the ask with a follow-up's missing plan or subject filled in: what is searched
     info: QueryInfo  # plans named, synonym expansions, years, figure-or-not, tense (of ``standalone``)
     intent: Intent
+    amount_asked: bool = False  # asks how much / how many (a figure), not only which or what
     topic: str = ""  # what a "有没有提到…" question asks about
     corrections: tuple[Correction, ...] = ()  # misspelled plan names read as the plans' own
     history: tuple[Message, ...] = ()  # earlier turns, plan names respelled

@@ -18,12 +18,18 @@ from vectorstore.types import Chunk
 
 MIN_CORE_CHARS = 4  # "重点问题", "主要任务": shorter headings ("概述") are too common to name a section
 MIN_TAIL_CHARS = 4  # a heading's ending this long names it beside an ordinal ("面临的问题", "保障措施")
-_ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
+ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
 _LIST = re.compile(r"哪几|哪些|几项|几个方面|包括什么|包括哪|有什么|都有|分别是|列了")
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "一是…。二是…。": how the plans enumerate points inside one paragraph.
 _ENUM = re.compile(r"(?:^|(?<=[。；：\n]))\s*([一二三四五六七八九十]{1,2})是")
+
+
+def _loose(text: str) -> str:
+    """A heading or question without the particle 的, which readers add or drop when they name a
+    heading ('十四五时期的发展目标' names '“十四五”时期发展目标')."""
+    return text.replace("的", "")
 
 
 def _tail(heading: str, q: str) -> int:
@@ -37,7 +43,7 @@ def _tail(heading: str, q: str) -> int:
 
 def ordinal(text: str) -> int | None:
     """'第三条说的是啥' → 3; '第12项' → 12; '第十一条' → 11; no ordinal → None."""
-    m = _ORDINAL.search(text)
+    m = ORDINAL.search(text)
     if not m:
         return None
     s = m.group(1)
@@ -99,15 +105,29 @@ class SectionIndex:
             for h in c.section_path:
                 self._under.setdefault((c.doc_id, h), []).append(i)
         self._chunks = chunks
-        self._cores = [(core(h), d, h) for d, h in self._under]
+        self._cores = [(_loose(core(h)), d, h) for d, h in self._under]
         self._cores = [t for t in self._cores if len(t[0]) >= MIN_CORE_CHARS]
         self._boxes = {(d, re.sub(r"\s", "", m.group(0))): h for d, h in self._under
                        if (m := re.match(r"专栏\s*\d+", h))}
+        self._index = {c.id: i for i, c in enumerate(chunks)}
+
+    def points_at(self, chunk_id: str) -> list[tuple[int, str]]:
+        """The '一是…二是…' run that starts in a passage (read on into the next passages of its
+        section, as a long paragraph is split): '…主要表现在：一是公共卫生体系亟待完善…' →
+        [(i, '一是公共卫生体系亟待完善…；'), (j, '二是…'), …]; [] when no run starts there."""
+        i = self._index.get(chunk_id)
+        if i is None or not self._chunks[i].section_path:
+            return []
+        c = self._chunks[i]
+        under = self._under.get((c.doc_id, c.section_path[-1]), [])
+        after = [j for j in under if j >= i and self._chunks[j].kind == "text"]
+        found = runs([(j, self._chunks[j].text) for j in after])
+        return next((r for r in found if r[0][0] == i), [])
 
     def find(self, question: str, doc_ids: Sequence[str] = ()) -> SectionMatch | None:
         """The section a question names, within the plans it names (or the one plan holding that
         heading): '滨海补短板计划的重点问题中，第三条说的是啥？' → binhai's '二、重点问题', ordinal 3."""
-        q = _NOISE.sub("", question)
+        q = _loose(_NOISE.sub("", question))
         nth = ordinal(question)
         # A heading's ending names it only beside an ordinal ("面临的问题…第三个"): alone, a tail like
         # "社区卫生服务中心" is just a topic many headings end with.
@@ -125,7 +145,13 @@ class SectionIndex:
         if len({d for d, _ in top}) != 1:
             return None  # the same heading in several plans and none named: not a structural question
         doc_id, heading = min(top, key=lambda t: len(self._under[t]))  # the innermost of equal names
-        return self._match(doc_id, heading, nth, bool(_LIST.search(question)))
+        wants_list = bool(_LIST.search(question))
+        at = ORDINAL.search(q)
+        if nth is not None and wants_list and at and at.end() <= q.find(_loose(core(heading))):
+            # "第五部分的重点项目有哪几个": an ordinal before the heading locates the heading; the
+            # question wants all of its items, not the fifth.
+            nth = None
+        return self._match(doc_id, heading, nth, wants_list)
 
     def _match(self, doc_id: str, heading: str, nth: int | None, wants_list: bool) -> SectionMatch:
         idx = self._under[(doc_id, heading)]
@@ -159,6 +185,22 @@ def leads(passages: Sequence[tuple[int, str]], heading: str) -> list[tuple[int, 
             if m and line != heading.strip() and (line.startswith("——") or len(line) > len(m.group(0))):
                 out.append((i, m.group(0)))
     return out if len(out) >= 2 else []
+
+
+def runs(passages: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Every run of '一是…二是…' points in the passages, in reading order, each point its first
+    sentence with its passage; a run ends where the numbering starts again or skips."""
+    out: list[list[tuple[int, str]]] = []
+    for i, text in passages:
+        for m in _ENUM.finditer(text):
+            n = ordinal(f"第{m.group(1)}条")
+            end = re.search(r"[。；]", text[m.start(1):])
+            point = (i, text[m.start(1) : m.start(1) + end.end()] if end else text[m.start(1):])
+            if n == 1:
+                out.append([point])
+            elif out and n == len(out[-1]) + 1:
+                out[-1].append(point)
+    return [r for r in out if len(r) >= 2]
 
 
 def enumerated(passages: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:

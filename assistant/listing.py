@@ -1,0 +1,69 @@
+"""Stage 4a, lists — a "哪几个方面 / 有哪些" question answered with the whole enumeration the best
+passage starts, every point cited, instead of its first sentence.
+
+The plans enumerate points inside a paragraph ("主要表现在：一是…；二是…；三是…"), often split
+over two passages. A list question whose best passages start such a run gets all of it; a
+question naming the section by its heading is answered by the outline (quote.outlined) first.
+
+    listed(qa, found, sections) → (Composed("…主要表现在：[1]\\n一是…；[1]\\n二是…；[2]", (0, 5)), hits)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.extract import Composed
+from assistant.retrieval import Retrieved
+from question.analysis import Intent, QuestionAnalysis
+from vectorstore.sections import SectionIndex
+from vectorstore.types import Chunk, Hit
+
+BEST = 2  # only the best passages: a run lower down is about something else
+LEAD_CHARS = 80  # the sentence that introduces the points, when it is short enough to quote
+
+
+def listed(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunks: Sequence[Chunk]
+           ) -> tuple[Composed, tuple[Hit, ...]] | None:
+    """The whole run of points the best passage starts, each cited, with the hits extended by the
+    passages the run continues into; None when the question does not ask for a list or no best
+    passage starts one."""
+    if qa.intent != Intent.LIST or found.picked or qa.amount_asked:
+        return None
+    for hit in found.hits[:BEST]:
+        if qa.plans and hit.chunk.doc_id not in qa.plans:
+            continue
+        run = sections.points_at(hit.chunk.id)
+        if len(run) < 2:
+            continue
+        return _cited(run, found.hits, chunks)
+    return None
+
+
+def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequence[Chunk]
+           ) -> tuple[Composed, tuple[Hit, ...]]:
+    """The run as lines, each citing its passage; passages not among the hits are added to them."""
+    hits = list(found)
+    at = {h.chunk.id: n for n, h in enumerate(hits)}
+    used: list[int] = []
+
+    def cite(i: int) -> int:
+        chunk = chunks[i]
+        if chunk.id not in at:
+            at[chunk.id] = len(hits)
+            hits.append(Hit(chunk, 0.0, "list"))
+        if at[chunk.id] not in used:
+            used.append(at[chunk.id])
+        return used.index(at[chunk.id]) + 1
+
+    lead = _lead(chunks[run[0][0]].text, run[0][1])
+    lines = [f"{lead}[{cite(run[0][0])}]"] if lead else []
+    lines += [f"{point}[{cite(i)}]" for i, point in run]
+    return Composed("\n".join(lines), tuple(used)), tuple(hits)
+
+
+def _lead(text: str, first: str) -> str:
+    """The sentence that introduces the first point ('…主要表现在：'), or '' when it is long."""
+    before = text[: text.find(first)] if first in text else ""
+    pieces = [x.strip() for x in re.split(r"(?<=[。；！？\n])", before) if x.strip()]
+    return pieces[-1] if pieces and len(pieces[-1]) <= LEAD_CHARS else ""

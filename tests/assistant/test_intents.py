@@ -1,0 +1,60 @@
+"""Answers by what a question wants: a whole list, "有。" for a mention, a follow-up's item from the
+section the previous question named. Real index, extractive answers, our own sentences."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.finish import MENTIONED
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def assistant(full_index):
+    return Assistant(Settings(data_dir=full_index, llm_mode="extractive"), chat=None)
+
+
+def _lines_cited(text: str) -> bool:
+    return all(re.search(r"\[\d+\]$", line) for line in text.splitlines() if line and not line.endswith("："))
+
+
+def test_a_list_found_by_search_is_given_whole_each_point_cited(assistant):
+    a = assistant.answer("埇桥的规划认为本区卫生健康事业和群众需求比还差在哪些地方？")
+    assert not a.refused
+    for point in ("一是公共卫生体系亟待完善", "二是优质医疗资源总量不足", "三是“一老一小”", "四是中医药发展基础还比较薄弱"):
+        assert point in a.text, a.text
+    assert _lines_cited(a.text) and a.citations
+
+
+def test_a_list_split_over_passages_cites_each_passage(assistant):
+    a = assistant.answer("天津市基层卫生规划认为“十四五”基层卫生发展有哪些短板问题？")
+    assert "一是基层服务供给不足" in a.text and "四是基层卫生重大传染病防控能力" in a.text, a.text
+    assert len(a.citations) >= 2 and _lines_cited(a.text)
+
+
+def test_a_heading_named_with_or_without_de_lists_its_items(assistant):
+    a = assistant.answer("滨海计划里增强卫生健康事业的发展动力下面有哪几项？")
+    assert "12.深化公立医院综合改革" in a.text and "13.加大人才招聘引进和培养力度" in a.text
+
+
+def test_an_ordinal_before_the_heading_locates_it(assistant):
+    a = assistant.answer("天津基层规划第四部分主要任务有哪些？")
+    items = [ln for ln in a.text.splitlines() if ln.startswith("（")]
+    assert len(items) == 5 and items[0].startswith("（一）全面提高基层医疗服务水平"), a.text
+
+
+def test_a_follow_up_naming_only_a_position_takes_the_previous_section(assistant):
+    history = [{"role": "user", "content": "滨海计划里“增强卫生健康事业发展动力”下面有哪几项任务？"},
+               {"role": "assistant", "content": "包括两项。"}]
+    a = assistant.answer("第二项是什么？", history)
+    assert "13.加大人才招聘引进和培养力度" in a.text and "12.深化" not in a.text, a.text
+
+
+def test_a_mention_question_is_answered_yes_first_or_declined_naming_the_topic(assistant):
+    yes = assistant.answer("埇桥规划有没有提到家庭医生签约？")
+    assert yes.text.startswith(MENTIONED) and "家庭医生签约" in yes.text and yes.citations
+    no = assistant.answer("埇桥规划有没有提到宠物医院？")
+    assert no.refused and any("宠物" in n for n in no.notes) and no.nearby
