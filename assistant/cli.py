@@ -210,7 +210,9 @@ def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
-    ctx = _assistant(settings, extractive=True).context(args.chunk_id)
+    from assistant.passages import context
+
+    ctx = context(_assistant(settings, extractive=True).corpus.build, args.chunk_id)
     if args.json:
         print(json.dumps(ctx, ensure_ascii=False, indent=1))
         return 0
@@ -250,7 +252,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
     rows = []
     qs = _questions(args)
     for q in iter_progress(qs, len(qs), bool(args.questions) and not args.json):
-        standalone = a.search_query(q["question"], q["history"])
+        standalone = a.analyze(q["question"], q["history"]).standalone
         hits = retriever.search(standalone, args.k, _filters(args))
         rows.append({"id": q["id"], "question": q["question"], "hits": [hit_json(h) for h in hits]})
         if not (args.json or args.out):

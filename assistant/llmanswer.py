@@ -15,9 +15,12 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from assistant import quote
 from assistant.cite import attribute, bigrams, check_answer, numbers
 from assistant.extract import FIGURE, Candidate, compose, display, region_label
-from assistant.params import LLMParams
+from assistant.gate import Gate
+from assistant.live import LiveIndex
+from assistant.params import AnswerParams, LLMParams
 from assistant.quote import ACHIEVED
 from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation, Trace
@@ -63,6 +66,20 @@ def focused(qa: QuestionAnalysis, hits: Sequence[Hit], scored: Sequence[Candidat
         label = chunk.meta.get("title") if titles else region_label(hits[h])
         out.append((h, replace(chunk, text=text, section_path=section, meta={**chunk.meta, "title": label})))
     return out
+
+
+def by_model(chat: Any, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate, params: AnswerParams,
+             *, local: bool, reply: bool, generator: str, tr: Trace, t0: float
+             ) -> Generator[dict[str, Any], None, Answer]:
+    """The model's answer for the question (see ``model_answer``), with the verbatim passages as
+    its fallback and the gate's decline when a remote model rightly refuses."""
+    return (yield from model_answer(
+        chat, qa, found, local=local, reply=reply,
+        scored=quote.scored(live, qa, found.hits, g.verdict, False, params.quote) if local else [],
+        coverage=g.coverage, trust_refusal_below=params.gate.trust_llm_refusal_below, p=params.llm,
+        fallback=lambda note: quote.extractive(live, qa, found, g.verdict, params.quote, reply=reply, note=note,
+                                               generator=generator, nearby=params.gate.nearby),
+        declined=lambda: g.decline(reply, generator), generator=generator, tr=tr, t0=t0))
 
 
 def model_answer(chat: Any, qa: QuestionAnalysis, found: Retrieved, *, local: bool, reply: bool,

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from assistant import gate, listing, llmanswer, quote
-from assistant.answerable import Verdict
+from assistant import gate, llmanswer, quote
 from assistant.chats import ChatPicker
 from assistant.finish import finish
-from assistant.fromstore import StoreWords, from_store
+from assistant.fromstore import StoreWords
 from assistant.live import LiveHolder, LiveIndex
 from assistant.params import AnswerParams, load_params
 from assistant.retrieval import Retrieved, retrieve
 from assistant.settings import Settings
+from assistant.structured import structured
 from assistant.types import Answer, Trace
 from assistant.understand import analyze
-from question.analysis import QuestionAnalysis
+from question.analysis import Message, QuestionAnalysis
 from question.ask import nothing_to_ask
 from question.lexicon import Lexicon
 from vectorstore.errors import GeneratorError
@@ -32,7 +32,6 @@ from vectorstore.types import Hit
 
 log = logging.getLogger(__name__)
 
-Message = Mapping[str, str]
 NOTE_LLM_DOWN = "大模型暂不可用，以下为规划原文摘录。"
 CLARIFY = "请说明您想了解的具体问题，例如：东丽区2025年人均期望寿命目标是多少？"
 NOTE_NOTHING_TO_ASK = "问题中没有可在规划中检索的中文内容。"
@@ -67,6 +66,7 @@ class Assistant:
 
     @property
     def store_words(self) -> StoreWords:
+        """The indicator store's word lists under PLANQA_LEXICON_DIR, read once."""
         if self._store_words is None:
             self._store_words = StoreWords.load(self.settings.lexicon_dir)
         return self._store_words
@@ -75,14 +75,9 @@ class Assistant:
     def generator_name(self) -> str:
         return self.chats.generator_name
 
-    # -- the question and its passages ---------------------------------------------------------
     def analyze(self, question: str, history: Sequence[Message] = (), live: LiveIndex | None = None) -> QuestionAnalysis:
         """'冬丽区的床位目标？' → QuestionAnalysis(standalone='东丽区的床位目标？', plans=('dongli',), …)"""
         return analyze(question, history, live or self.live(), self.lexicon, self.chats.rewriter())
-
-    def search_query(self, question: str, history: Sequence[Message] = ()) -> str:
-        """What retrieval searches for this message."""
-        return self.analyze(question, history).standalone
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                history: Sequence[Message] = ()) -> tuple[str, list[Hit]]:
@@ -91,7 +86,6 @@ class Assistant:
         q = self.analyze(question, history, live).standalone
         return q, HybridRetriever(live.corpus).search(q, k, filters)
 
-    # -- answering ------------------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
                reply: bool = False, trace: Trace | None = None) -> Answer:
         """Answer with citations, or decline: '东丽区2025年人均期望寿命目标是多少？' → '…2025年：82[1]'."""
@@ -108,49 +102,30 @@ class Assistant:
             return
         live = self.live()
         qa = self.analyze(question, history, live)
-        tr.standalone = qa.standalone
-        t1 = time.perf_counter()
+        t1, tr.standalone = time.perf_counter(), qa.standalone
         found = retrieve(live.corpus, qa, filters, self.params.retrieve)
-        tr.stages["retrieve"] = time.perf_counter() - t1
-        tr.hits = list(found.hits)
+        tr.stages["retrieve"], tr.hits = time.perf_counter() - t1, list(found.hits)
         for ev in self._compose(live, qa, found, filters, reply, tr, t0):
             yield {**ev, "answer": finish(qa, ev["answer"])} if ev["type"] == "final" else ev
 
     def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, filters: Filters | None,
                  reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
-        p, hits = self.params, found.hits
-        g = gate.Gate(live, self.lexicon, qa, hits, p.gate)
+        p = self.params
+        g = gate.Gate(live, self.lexicon, qa, found.hits, p.gate)
         tr.coverage = g.coverage
-        ans = None if g.out_of_scope else from_store(qa.standalone, qa.info, list(hits), live.corpus.build,
-                                                     self.store_words, live.doc_texts, g.passes, reply, filters)
-        outline = None if ans or g.out_of_scope else quote.outlined(qa, found)
-        items = None if ans or outline or not g.passes() else listing.listed(
-            qa, found, live.corpus.sections, live.corpus.chunks)
-        tr.verdict = Verdict(True) if ans or outline or items else g.verdict
-        if ans is None and (outline or items):
-            comp, cited = (outline, hits) if outline else items  # type: ignore[misc]
-            ans = quote.quoted(qa.standalone, comp, cited, reply=reply, note="", generator="extractive",
-                               nearby=p.gate.nearby)
-        elif ans is None and not g.passes():
-            ans = g.decline(reply, self.generator_name)
+        ans = structured(live, qa, found, g, self.store_words, filters, reply=reply,
+                         generator=self.generator_name, nearby=p.gate.nearby)
         if ans is not None:
             yield from _done(ans, tr, t0)
             return
         chat, local = self.chats.current(), self.generator_name == "local"
         if chat is not None and local and quote.compared(qa, found):
-            # Several plans answer: the embedded 1.5B model names one district and drops the
-            # others, so each plan's passage is quoted.
-            chat = None
+            chat = None  # the embedded 1.5B model names one plan and drops the others: each is quoted
         note = NOTE_LLM_DOWN if chat is None and self.chats.local_down() else ""
         if chat is not None:
             try:
-                ans = yield from llmanswer.model_answer(
-                    chat, qa, found, local=local, reply=reply,
-                    scored=quote.scored(live, qa, hits, g.verdict, False, p.quote) if local else [],
-                    coverage=g.coverage, trust_refusal_below=p.gate.trust_llm_refusal_below, p=p.llm,
-                    fallback=lambda why: self._quoted(live, qa, found, g.verdict, reply, why, self.generator_name),
-                    declined=lambda: g.decline(reply, self.generator_name), generator=self.generator_name,
-                    tr=tr, t0=t0)
+                ans = yield from llmanswer.by_model(chat, live, qa, found, g, p, local=local, reply=reply,
+                                                    generator=self.generator_name, tr=tr, t0=t0)
                 tr.stages["total"] = time.perf_counter() - t0
                 yield {"type": "final", "answer": ans}
                 return
@@ -159,20 +134,10 @@ class Assistant:
                 note = NOTE_LLM_DOWN
                 self.chats.failed()
         t2 = time.perf_counter()
-        ans = self._quoted(live, qa, found, g.verdict, reply, note, "extractive")
+        ans = quote.extractive(live, qa, found, g.verdict, p.quote, reply=reply, note=note, generator="extractive",
+                               nearby=p.gate.nearby)
         tr.stages["generate"] = time.perf_counter() - t2
         yield from _done(ans, tr, t0)
-
-    def _quoted(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict: Verdict, reply: bool,
-                note: str, generator: str) -> Answer:
-        return quote.extractive(live, qa, found, verdict, self.params.quote, reply=reply, note=note,
-                                generator=generator, nearby=self.params.gate.nearby)
-
-    def context(self, chunk_id: str, around: int = 300) -> dict[str, Any]:
-        """A passage with its plan, section path and the text around it, for opening a citation."""
-        from assistant.passages import context
-
-        return context(self.corpus.build, chunk_id, around)
 
 
 def _done(ans: Answer, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:

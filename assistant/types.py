@@ -34,6 +34,5 @@ class Trace:
     standalone: str = ""
     stages: dict[str, float] = field(default_factory=dict)
     coverage: float = 0.0
-    verdict: object | None = None  # assistant.answerable.Verdict
     first_token: float | None = None
     hits: list[Hit] = field(default_factory=list)

@@ -27,7 +27,7 @@ from vectorstore.sections import ORDINAL, title
 log = logging.getLogger(__name__)
 
 # "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
-_AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长")
+_AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 
 # Rewrites a follow-up into a whole question with a model (None: rules only).
 ModelRewrite = Callable[[str, Sequence[Message]], str]

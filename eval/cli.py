@@ -48,7 +48,7 @@ def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[Go
         return [Passage(h.chunk.id, h.chunk.doc_id, h.chunk.text) for h in retriever.search(q, 10)]
 
     def standalone(it: GoldItem) -> str:
-        return assistant.search_query(it.question, list(it.history))
+        return assistant.analyze(it.question, list(it.history)).standalone
 
     return run_retrieval(items, search, name, standalone, dataset, split)
 

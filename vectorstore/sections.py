@@ -17,7 +17,11 @@ from vectorstore.headings import match_heading
 from vectorstore.types import Chunk
 
 MIN_CORE_CHARS = 4  # "重点问题", "主要任务": shorter headings ("概述") are too common to name a section
-MIN_TAIL_CHARS = 4  # a heading's ending this long names it beside an ordinal ("面临的问题", "保障措施")
+MIN_TAIL_CHARS = 4
+# A list question names a heading in its own words when it holds this share of the heading's
+# character pairs (headings this long or longer: short ones are too common).
+LOOSE_SHARE = 0.75
+LOOSE_MIN_CHARS = 6  # a heading's ending this long names it beside an ordinal ("面临的问题", "保障措施")
 ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
 _LIST = re.compile(r"哪几|哪些|几项|几个方面|包括什么|包括哪|有什么|都有|分别是|列了")
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
@@ -124,6 +128,21 @@ class SectionIndex:
         found = runs([(j, self._chunks[j].text) for j in after])
         return next((r for r in found if r[0][0] == i), [])
 
+    def _loosely_named(self, q: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
+        """Headings of the named plans a list question names in its own words: most of the
+        heading's character pairs in the question ('在卫生健康事业发展动力增强上有哪些任务' names
+        '（五）增强卫生健康事业发展动力'); only headings with items of their own."""
+        grams = {q[i : i + 2] for i in range(len(q) - 1)}
+        out = []
+        for c, d, h in self._cores:
+            if d not in doc_ids or len(c) < LOOSE_MIN_CHARS:
+                continue
+            pairs = [c[i : i + 2] for i in range(len(c) - 1)]
+            share = sum(p in grams for p in pairs) / len(pairs)
+            if share >= LOOSE_SHARE and len(self._match(d, h, None, True).items) >= 2:
+                out.append((round(share * len(c)), d, h))
+        return out
+
     def find(self, question: str, doc_ids: Sequence[str] = ()) -> SectionMatch | None:
         """The section a question names, within the plans it names (or the one plan holding that
         heading): '滨海补短板计划的重点问题中，第三条说的是啥？' → binhai's '二、重点问题', ordinal 3."""
@@ -138,6 +157,8 @@ class SectionIndex:
                 h = self._boxes.get((d, f"专栏{m.group(1)}"))
                 if h:
                     named.append((len(core(h)) + 1, d, h))
+        if not named and doc_ids and _LIST.search(question):
+            named = self._loosely_named(q, doc_ids)
         if not named:
             return None
         best = max(n for n, _, _ in named)

@@ -33,6 +33,7 @@ from assistant.api.schemas import (
     answer_json,
     hit_json,
 )
+from assistant.passages import context
 from assistant.settings import Settings
 from vectorstore.errors import IndexMissingError, NotFoundError, PlanQAError
 from vectorstore.index import DocRecord
@@ -175,7 +176,7 @@ def get_document(doc_id: str, st: ApiState = Depends(get_state)) -> dict[str, An
             summary="A cited passage with its plan, section path, surrounding text and table")
 def get_chunk(chunk_id: str, st: ApiState = Depends(get_state)) -> dict[str, Any]:
     st.corpus()
-    return st.assistant.context(chunk_id)
+    return context(st.assistant.corpus.build, chunk_id)
 
 
 @router.post("/v1/documents", tags=["documents"], dependencies=[Depends(require_admin)],

@@ -40,6 +40,11 @@ def test_a_heading_named_with_or_without_de_lists_its_items(assistant):
     assert "12.深化公立医院综合改革" in a.text and "13.加大人才招聘引进和培养力度" in a.text
 
 
+def test_a_heading_named_in_other_words_lists_its_items(assistant):
+    a = assistant.answer("滨海在卫生健康事业发展动力增强上有哪些任务？")
+    assert "12.深化公立医院综合改革" in a.text and "13.加大人才招聘引进和培养力度" in a.text, a.text
+
+
 def test_an_ordinal_before_the_heading_locates_it(assistant):
     a = assistant.answer("天津基层规划第四部分主要任务有哪些？")
     items = [ln for ln in a.text.splitlines() if ln.startswith("（")]

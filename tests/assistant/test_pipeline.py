@@ -237,7 +237,9 @@ def test_llm_stream_sends_tokens_before_the_final_answer(full_index, fake_openai
 
 def test_context_of_a_citation_shows_surrounding_text(extractive):
     a = extractive.answer("东丽区2025年人均期望寿命目标是多少？")
-    ctx = extractive.context(a.citations[0].chunk.id)
+    from assistant.passages import context
+
+    ctx = context(extractive.corpus.build, a.citations[0].chunk.id)
     assert ctx["title"].startswith("天津市东丽区") and "人均期望寿命" in ctx["table"]
     assert ctx["section"]
 
@@ -246,10 +248,10 @@ def test_remote_llm_rewrites_follow_ups_and_rules_take_over_when_it_fails(full_i
     hist = [{"role": "user", "content": "东丽2025年人均预期寿命要达到多少岁？"}, {"role": "assistant", "content": "82岁[1]"}]
     llm = _llm(full_index, fake_openai)
     fake_openai.script.reply = "埇桥区2025年人均预期寿命要达到多少岁？"
-    assert llm.search_query("埇桥呢？", hist) == "埇桥区2025年人均预期寿命要达到多少岁？"
+    assert llm.analyze("埇桥呢？", hist).standalone == "埇桥区2025年人均预期寿命要达到多少岁？"
     assert "对话" in fake_openai.state.requests[-1]["messages"][1]["content"]
     fake_openai.script.status = 500
-    assert llm.search_query("埇桥呢？", hist) == "埇桥2025年人均预期寿命要达到多少岁？"
+    assert llm.analyze("埇桥呢？", hist).standalone == "埇桥2025年人均预期寿命要达到多少岁？"
 
 
 def test_embedded_model_is_not_asked_when_several_plans_answer(full_index, fake_openai):

@@ -1,0 +1,42 @@
+"""Stage 4, before any sentence is scored: answers the plans' structure gives whole, or the decline.
+
+In order: the indicator store (a figure, a comparison, a table's list of indicators), the outline of
+a section the question names, the whole '一是…二是…' run a list question's best passage starts —
+else, when the gate does not pass, the decline with the closest passages. None: sentences decide.
+
+    structured(live, qa, found, g, words, None, reply=False, generator="extractive", nearby=3)
+    → Answer("“重点项目”包括：\\n（一）社区医院建设[1]\\n…") or None
+"""
+
+from __future__ import annotations
+
+from assistant import listing, quote
+from assistant.fromstore import StoreWords, from_store
+from assistant.gate import Gate
+from assistant.live import LiveIndex
+from assistant.retrieval import Retrieved
+from assistant.types import Answer
+from question.analysis import QuestionAnalysis
+from vectorstore.retrieve import Filters
+
+
+def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate, words: StoreWords,
+               filters: Filters | None, *, reply: bool, generator: str, nearby: int) -> Answer | None:
+    """The answer from the store or the plan's structure, the decline, or None (see the module docstring)."""
+    hits = found.hits
+    if not g.out_of_scope:
+        ans = from_store(qa.standalone, qa.info, list(hits), live.corpus.build, words, live.doc_texts,
+                         g.passes, reply, filters)
+        if ans is not None:
+            return ans
+        outline = quote.outlined(qa, found)
+        if outline is not None:
+            return quote.quoted(qa.standalone, outline, hits, reply=reply, note="", generator="extractive",
+                                nearby=nearby)
+    if not g.passes():
+        return g.decline(reply, generator)
+    items = listing.listed(qa, found, live.corpus.sections, live.corpus.chunks)
+    if items is not None:
+        comp, cited = items
+        return quote.quoted(qa.standalone, comp, cited, reply=reply, note="", generator="extractive", nearby=nearby)
+    return None
