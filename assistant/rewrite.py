@@ -16,6 +16,7 @@ _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请�
 _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
 _PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条")
 _YEAR = re.compile(r"20\d\d年?")
+_OWN_SUBJECT = re.compile(r"^(?:那么|那|还有|另外)?\s*([^，,？?]{2,16}?)呢[，,]\s*(.+)$")
 _FILLER = re.compile(r"(定的|定为|规划的|的目标|目标|的)?(是|为)?(多少|几|什么|怎样|怎么样|如何)?$")
 _QUESTION = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|吗|几|有没有")
 _PREV_TAIL = re.compile(r"(的?(目标|指标|计划|要求))?(值|数)?(是|为|要|要达到|达到|定的是|定为)?(多少|几|什么|啥)[^，。]*$")
@@ -65,6 +66,11 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     prev_spans = _alias_spans(analyzer, prev)
     prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
 
+    own = _OWN_SUBJECT.match(q)
+    if own and _PRONOUN.search(own.group(2)) and not _alias_spans(analyzer, own.group(1)):
+        # "那军粮城医院呢，它开展了什么服务？": the pronoun is the subject the follow-up names itself
+        # (after a plan's name, "那埇桥呢，它的目标…", it is still the previous question's subject).
+        return f"{prev_names}{_PRONOUN.sub(own.group(1), own.group(2), count=1)}"
     bare = _FILLER.sub("", rest)
     if q_names and len(bare) <= 2:
         # "那滨海新区呢？": same question, other plan(s).

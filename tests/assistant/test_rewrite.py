@@ -45,3 +45,16 @@ def test_no_history_or_standalone_question_is_unchanged(analyzer):
     assert rewrite("东丽区2025年人均期望寿命目标是多少？", [], analyzer) == "东丽区2025年人均期望寿命目标是多少？"
     q = "埇桥区每千常住人口床位数2025年目标是多少？"
     assert rewrite(q, _hist("东丽有几家社区卫生服务中心？"), analyzer) == q
+
+
+def test_a_follow_up_naming_its_own_subject_puts_it_where_the_pronoun_was(analyzer):
+    out = rewrite("那中医医院呢，它有什么新的服务？", _hist("东丽医院十三五期间改建后床位有多少张？"), analyzer)
+    assert out == "东丽中医医院有什么新的服务？"
+    # After another plan's name, the pronoun is still the previous question's subject.
+    out = rewrite("那埇桥区呢，它的目标是多少？", _hist("振安区每千人口医生数2025年的目标是多少？"), analyzer)
+    assert "每千人口医生数" in out
+
+
+def test_what_keeps_its_last_character(analyzer):
+    out = rewrite("第二项是什么？", _hist("滨海计划的重点任务有哪几项？"), analyzer)
+    assert "是什么" in out and "哪几项" not in out
