@@ -9,11 +9,12 @@ from its wording, and an answer needs one sentence (or table row) that meets eac
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from vectorstore.query import SYNONYMS
+from question.lexicon import PlaceWords, alternation
 
 _NUM = r"\d[\d.,，]*\s*"
 # Words that mark the end of the part of a question before an indicator ("东丽到2025年孕产妇系统管理率").
@@ -103,10 +104,10 @@ def _bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1)]
 
 
-def _variants(term: str) -> Iterable[str]:
+def _variants(term: str, synonyms: Sequence[Sequence[str]]) -> Iterable[str]:
     """The term and its forms with each synonym the plans use ('医生' ↔ '医师')."""
     yield term
-    for group in SYNONYMS:
+    for group in synonyms:
         for w in group:
             if w in term and len(w) >= 2:
                 for alt in group:
@@ -114,22 +115,23 @@ def _variants(term: str) -> Iterable[str]:
                         yield term.replace(w, alt)
 
 
-def term_match(term: str, text: str) -> float:
-    """Share of the indicator's character pairs found in the text, best over synonym forms:
-    '每千人口执业医师数' in '每千常住人口执业（助理）医师数' → 1.0; '新生儿死亡率' in '5岁以下儿童死亡率' → 0.4."""
+def term_match(term: str, text: str, synonyms: Sequence[Sequence[str]]) -> float:
+    """Share of the indicator's character pairs found in the text, best over its forms with the
+    ``synonyms`` (Lexicon.synonyms): '每千人口执业医师数' in '每千常住人口执业（助理）医师数' → 1.0;
+    '新生儿死亡率' in '5岁以下儿童死亡率' → 0.4."""
     norm = _norm(text)
     best = 0.0
-    for v in _variants(_norm(term)):
+    for v in _variants(_norm(term), synonyms):
         grams = _bigrams(v)
         if grams:
             best = max(best, sum(g in norm for g in grams) / len(grams))
     return best
 
 
-def meets(demand: Demand, text: str, min_term: float = 0.7) -> bool:
+def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequence[Sequence[str]]) -> bool:
     """Whether one sentence or row meets a demand: its indicator named, with a figure of its kind."""
     # 0.7: "婴儿死亡率" shares 3 of 5 pairs with "新生儿死亡率" and is a different indicator.
-    if demand.term and term_match(demand.term, text) < min_term:
+    if demand.term and term_match(demand.term, text, synonyms) < min_term:
         return False
     # The unit is looked for in the raw text: it often sits in a table's header ("死亡率（‰）").
     return bool(demand.evidence.search(text))
@@ -169,14 +171,16 @@ _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "minute
 
 def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[str],
           covers: Callable[[str], float], names: Sequence[str] = (), rel_cover: float = 0.6,
-          measures: Sequence[Sequence[str]] = ()) -> Verdict:
+          measures: Sequence[Sequence[str]] = (), *, synonyms: Sequence[Sequence[str]]) -> Verdict:
     """Whether the sentences (text, is_table_row) answer what the question asks for.
 
     Each demand needs a sentence that meets it, is about what the question is about (covers at
     least ``rel_cover`` of what the best-covering sentence covers: colloquial questions share few
     words with any sentence, so an absolute bar would refuse them) and, for a table row, has the
     year asked. A question without demands is always answerable here; other checks decide it.
+    ``synonyms``: the live lexicon's groups (LiveIndex.synonyms).
     """
+    syn = synonyms
     ds = demands(question, names, measures)
     if not ds or not sentences:
         return Verdict(not ds)
@@ -187,7 +191,7 @@ def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[
     met: list[set[int]] = []
     for d in ds:
         ok = [i for i, (s, row) in enumerate(sentences)
-              if cov[i] >= bar and meets(d, s) and year_ok(years, s, row)]
+              if cov[i] >= bar and meets(d, s, synonyms=syn) and year_ok(years, s, row)]
         met.append(set(ok))
         if ok:
             supporting.extend(i for i in ok if i not in supporting)
@@ -197,33 +201,36 @@ def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[
     return Verdict(not unmet, tuple(unmet), tuple(supporting), complete, tuple(ds))
 
 
-# China's provinces, provincial capitals and the largest cities, by the short names people use.
-_ELSEWHERE = re.compile(
-    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
-    "四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|石家庄|太原|沈阳|长春|哈尔滨|"
-    "南京|杭州|合肥|福州|南昌|济南|郑州|武汉|长沙|广州|海口|成都|贵阳|昆明|西安|兰州|西宁|呼和浩特|南宁|"
-    "拉萨|银川|乌鲁木齐|大连|青岛|宁波|厦门|深圳|苏州|无锡"
-)
-_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:新区|区|县|市)")
-# Words ending like a place name that are not one ("社区", "城市", "全市").
-_NOT_PLACE = re.compile(
-    r"(?:小|社|城|市|辖|园|片|山|郊|地|景|街|校|院|病|灾|牧|农|分|专|示范|开发|功能|保护|试验|高新|老城|主城|"
-    r"城|超|上|门|都|全|本|该|各|我|每|省|县|中心)(?:区|市|县)$|[的我们这那个在问说想听看去到要对给了住是有里]")
+# A span holding one of these characters is a piece of a sentence ("想问问区里", "我们这个县"), not a name.
+_NOT_IN_NAME = "[的我们这那个在问说想听看去到要对给了住是有里]"
+
+
+@functools.lru_cache(maxsize=8)
+def _place_patterns(words: PlaceWords) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The lists of ``lexicon/`` as patterns: a place name ("南开区"), a word ending like one that is
+    not one ("社区", "城市", "全市": a not-place prefix and a one-character ending), and a province or
+    big city ("上海"). Built once per lexicon."""
+    place = re.compile(rf"[\u4e00-\u9fff]{{2,4}}?(?:{alternation(words.suffixes)})")
+    one_char = [s for s in words.suffixes if len(s) == 1]
+    not_place = [f"(?:{alternation(words.not_place_prefixes)})(?:{alternation(one_char)})$"] if one_char else []
+    return place, re.compile("|".join([*not_place, _NOT_IN_NAME])), re.compile(alternation(words.other_places))
 
 
 def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Iterable[str] = (),
-                   plan_named: bool = False) -> list[str]:
+                   plan_named: bool = False, *, places: PlaceWords) -> list[str]:
     """Districts or cities a question names that no plan mentions at all, and provinces or big
     cities that are none of the plans' ``regions``: a question about '天津南开区' or '上海' is not
     answered by the 东丽 plan however well the words match.
     '天津南开区2030年每千人口床位数要达到多少？' → ['天津南开区'] when no plan text contains it;
     '上海2030年每千人口床位数要达到多少？' → ['上海'] unless a plan's city or province is 上海.
-    A question naming one of the plans is about that plan: '东丽对湖北返津人员…' → []."""
+    A question naming one of the plans is about that plan: '东丽对湖北返津人员…' → [].
+    ``places``: the live lexicon's place lists (LiveIndex.lexicon.places)."""
+    place, not_place, elsewhere = _place_patterns(places)
     own = {re.sub(r"(省|市|自治区|特别行政区)$", "", r) for r in regions if r}  # the plans' own provinces, cities
     out: list[str] = []
-    for m in _PLACE.finditer(question):
+    for m in place.finditer(question):
         name = m.group(0)
-        if _NOT_PLACE.search(name) or mentioned(name):
+        if not_place.search(name) or mentioned(name):
             continue
         # "天津南开区": a known city prefix does not make the district known.
         if not any(mentioned(name[i:]) for i in range(1, len(name) - 1)):
@@ -231,7 +238,7 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     # Provinces and big cities named without 市 ("上海", "河北省", "广州"): the plans mention some in
     # passing ("选派优秀医生到北京上海等地进修"), which does not make them cover those places.
     # "杭州道街", "南京路": a big city's name inside a local one (the plans write "杭州道") is not it.
-    for m in () if plan_named else _ELSEWHERE.finditer(question):
+    for m in () if plan_named else elsewhere.finditer(question):
         name, after = m.group(0), question[m.end() : m.end() + 1]
         if name in own or after and (after in "道路街巷里桥村镇乡" or mentioned(name + after)):
             continue

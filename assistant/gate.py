@@ -5,7 +5,7 @@ no plan covers, asks for a year past every plan's period, asks whether the plans
 none of them uses a word of, or when the best passages cover too little of it or lack the kind of
 figure it asks for (answerable.py).
 
-    Gate(live, lexicon, qa, hits, params).declined() → "所查规划未设定2035年的目标或数值。" or ""
+    Gate(live, qa, hits, params).decline(reply=False, generator="extractive") → "所查规划未设定2035年的目标或数值。" or ""
 """
 
 from __future__ import annotations
@@ -22,21 +22,18 @@ from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import QuestionAnalysis
-from question.lexicon import Lexicon
 from question.scope import beyond_period, unmentioned
-from vectorstore.query import SYNONYMS
 from vectorstore.types import Hit
 
 
 class Gate:
     """The checks for one question and its passages, each computed at most once."""
 
-    def __init__(self, live: LiveIndex, lexicon: Lexicon, qa: QuestionAnalysis, hits: Sequence[Hit],
-                 params: GateParams) -> None:
-        self.live, self.lexicon, self.qa, self.hits, self.params = live, lexicon, qa, hits, params
+    def __init__(self, live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], params: GateParams) -> None:
+        self.live, self.lexicon, self.qa, self.hits, self.params = live, live.lexicon, qa, hits, params
         info = qa.info
         self.places = tuple(unknown_places(qa.standalone, live.plan_text.__contains__, live.regions,
-                                           plan_named=bool(info.doc_ids)))
+                                           plan_named=bool(info.doc_ids), places=live.lexicon.places))
         self.outside = "" if self.places else self._outside()
         covers = self.covers
         self.coverage = max((covers(f"{h.chunk.section}\n{h.chunk.text}") for h in hits[:3]), default=0.0)
@@ -68,7 +65,7 @@ class Gate:
         sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
                   hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
         v = judge(self.qa.standalone, sents, info.years, self.covers, self.live.names(),
-                  measures=self.lexicon.measure_words)
+                  measures=self.lexicon.measure_words, synonyms=self.live.synonyms)
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
 
@@ -89,7 +86,7 @@ class Gate:
         topic = self.qa.topic
         if topic:
             word = unmentioned(topic, live.plan_text.__contains__,
-                               lambda t: any(t in w for group in SYNONYMS for w in group))
+                               lambda t: any(t in w for group in live.synonyms for w in group))
             if word:
                 return f"现有规划文件均未提及“{topic}”（未出现“{word}”一词）。"
         return ""

@@ -3,7 +3,10 @@ build and never changed, so a question that starts on one build ends on it even 
 switches CURRENT while it is being answered.
 
     live = LiveIndex.open(settings)      # or Assistant.live()
-    live.corpus.build.name, live.idf(), live.names(), live.speller.correct("冬丽区…")
+    live.corpus.build.name, live.idf(), live.names(), live.speller.correct("冬丽区…"), live.synonyms
+
+The word lists of PLANQA_LEXICON_DIR are read with the build (an ingest has just checked them), so
+a question also keeps the lexicon it started with.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 from assistant.extract import default_idf
 from assistant.settings import Settings
+from question.lexicon import Lexicon
 from question.places import PlaceSpeller
 from vectorstore.index import IndexStore, index_text
 from vectorstore.retrieve import Corpus
@@ -30,11 +34,14 @@ class LiveIndex:
     plan_text: str  # every plan's text and title, for "does any plan say X"
     regions: tuple[str, ...]  # the provinces and cities the plans are for
     speller: PlaceSpeller
+    lexicon: Lexicon  # the word lists the corpus and the speller were built with
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
-        """The current build, opened and analysed (IndexDamagedError when it cannot be read)."""
-        corpus = Corpus.open(settings.index_dir, settings.embed_threads)
+        """The current build, opened and analysed (IndexDamagedError when it cannot be read,
+        LexiconError naming the file and line when a word list has a bad line)."""
+        lexicon = Lexicon.load(settings.lexicon_dir)
+        corpus = Corpus.open(settings.index_dir, settings.embed_threads, lexicon.synonyms)
         tok = corpus.build.bm25.tokenizer
         build = corpus.build
         texts = {d: build.doc_text(d) for d in build.docs}
@@ -46,8 +53,15 @@ class LiveIndex:
             doc_texts=texts,
             plan_text=plan_text,
             regions=tuple({r for d in build.docs.values() for r in (d.meta.province, d.meta.city) if r}),
-            speller=PlaceSpeller.from_docs([d.meta for d in build.docs.values()], plan_text),
+            speller=PlaceSpeller.from_docs([d.meta for d in build.docs.values()], plan_text,
+                                           lexicon.places.suffixes),
+            lexicon=lexicon,
         )
+
+    @property
+    def synonyms(self) -> tuple[tuple[str, ...], ...]:
+        """The synonym groups questions are expanded with: (("预期寿命", "期望寿命", …), …)."""
+        return self.lexicon.synonyms
 
     def idf(self) -> Any:
         return default_idf(len(self.corpus.chunks), lambda t: self.df.get(t, 0))

@@ -25,7 +25,6 @@ from assistant.types import Answer, Trace
 from assistant.understand import analyze
 from question.analysis import Message, QuestionAnalysis
 from question.ask import nothing_to_ask
-from question.lexicon import Lexicon
 from vectorstore.errors import GeneratorError
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
 from vectorstore.types import Hit
@@ -46,7 +45,6 @@ class Assistant:
         self.params = params or load_params()
         self.chats = ChatPicker(settings, chat)
         self._live = LiveHolder(settings)
-        self._lexicon: Lexicon | None = None
         self._store_words: StoreWords | None = None
 
     def live(self) -> LiveIndex:
@@ -56,13 +54,6 @@ class Assistant:
     @property
     def corpus(self) -> Corpus:
         return self.live().corpus
-
-    @property
-    def lexicon(self) -> Lexicon:
-        """The word lists under PLANQA_LEXICON_DIR, read once (LexiconError names a bad line)."""
-        if self._lexicon is None:
-            self._lexicon = Lexicon.load(self.settings.lexicon_dir)
-        return self._lexicon
 
     @property
     def store_words(self) -> StoreWords:
@@ -77,7 +68,7 @@ class Assistant:
 
     def analyze(self, question: str, history: Sequence[Message] = (), live: LiveIndex | None = None) -> QuestionAnalysis:
         """'冬丽区的床位目标？' → QuestionAnalysis(standalone='东丽区的床位目标？', plans=('dongli',), …)"""
-        return analyze(question, history, live or self.live(), self.lexicon, self.chats.rewriter())
+        return analyze(question, history, live or self.live(), self.chats.rewriter())
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                history: Sequence[Message] = ()) -> tuple[str, list[Hit]]:
@@ -111,7 +102,7 @@ class Assistant:
     def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, filters: Filters | None,
                  reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
         p = self.params
-        g = gate.Gate(live, self.lexicon, qa, found.hits, p.gate)
+        g = gate.Gate(live, qa, found.hits, p.gate)
         tr.coverage = g.coverage
         ans = structured(live, qa, found, g, self.store_words, filters, reply=reply,
                          generator=self.generator_name, nearby=p.gate.nearby)

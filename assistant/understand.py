@@ -4,7 +4,7 @@ Plan names mistyped by an input method are read as the plans' own; a message tha
 situation first is reduced to its asking sentences; a follow-up is made whole (by rules, or by a
 remote model when one is configured); then the words are analysed once for every later stage.
 
-    analyze("冬丽区有没有提到献血屋？", (), live, lexicon)
+    analyze("冬丽区有没有提到献血屋？", (), live)
     → QuestionAnalysis(ask="东丽区有没有提到献血屋？", intent=Intent.MENTION, topic="献血屋", …)
 """
 
@@ -19,7 +19,6 @@ from assistant.live import LiveIndex
 from assistant.rewrite import rewrite
 from question.analysis import Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
-from question.lexicon import Lexicon
 from question.scope import mention_topic
 from vectorstore.errors import GeneratorError
 from vectorstore.sections import ORDINAL, title
@@ -33,9 +32,11 @@ _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|
 ModelRewrite = Callable[[str, Sequence[Message]], str]
 
 
-def analyze(message: str, history: Sequence[Message], live: LiveIndex, lexicon: Lexicon,
+def analyze(message: str, history: Sequence[Message], live: LiveIndex,
             model_rewrite: ModelRewrite | None = None) -> QuestionAnalysis:
-    """The message as every stage reads it (see the module docstring)."""
+    """The message as every stage reads it (see the module docstring), with the word lists of the
+    live build's lexicon."""
+    lexicon = live.lexicon
     speller = live.speller
     text, fixes = speller.correct(message)
     ask = split_ask(text, lexicon.ask_cues, speller.names).ask
@@ -51,9 +52,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex, lexicon: 
 
 
 def inherit_section(question: str, history: Sequence[Message], live: LiveIndex) -> str:
-    """A follow-up that names an item by its position only ('第二项具体怎么做？') after a question
-    that named a section ('振安区专栏2都有哪些内容？') is about that section's item:
-    → '振安区“优质高效医疗卫生服务体系建设工程”第二项具体怎么做？'. Otherwise unchanged."""
+    """A follow-up that names an item by its position only ('第三项是什么意思？') after a question
+    that named a section ('滨海的重点任务有哪些？') is about that section's item:
+    → '滨海“重点任务”第三项是什么意思？'. Otherwise unchanged."""
     at = ORDINAL.search(question)
     users = [t["content"] for t in history if t.get("role") == "user"]
     if at is None or not users:

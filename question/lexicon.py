@@ -3,18 +3,26 @@
     load_words(Path("lexicon/ask_cues.txt")) → ("吗", "呢", "多少", …)
 
 A bad line stops loading with its file and line named (LexiconError), so a typo in a list is
-found when the service starts, not by a wrong answer later.
+found when the service starts or at the next ingest, not by a wrong answer later.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from vectorstore.errors import ConfigError
 
 _ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-]{1,20}$")
+# Every file a Lexicon reads (the indicator lists are read by indicators/).
+FILES = ("ask_cues.txt", "mention_cues.txt", "measure_words.txt", "synonyms.txt", "other_places.txt",
+         "place_suffixes.txt", "not_place_prefixes.txt")
+# The lexicon shipped with the project. Entry points pass Settings.lexicon_dir; code given no lists
+# (scripts, the LangChain retriever) reads this one.
+SHIPPED = Path(__file__).resolve().parent.parent / "lexicon"
 
 
 class LexiconError(ConfigError):
@@ -42,8 +50,9 @@ def load_words(path: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
-def load_groups(path: Path) -> tuple[tuple[str, ...], ...]:
-    """Groups of interchangeable entries, one group per line separated by spaces: '家 所 个' → ('家', '所', '个')."""
+def load_groups(path: Path, min_words: int = 1) -> tuple[tuple[str, ...], ...]:
+    """Groups of interchangeable entries, one group per line separated by spaces: '家 所 个' → ('家', '所', '个').
+    ``min_words``: fewer words on a line is an error (a synonym alone stands in for nothing)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -57,10 +66,28 @@ def load_groups(path: Path) -> tuple[tuple[str, ...], ...]:
         if bad:
             raise LexiconError(f"{path.name}:{n}: {bad[0]!r} is not an entry: words separated by spaces "
                                f"(Chinese, letters or digits, at most 20 characters each)")
-        out.append(tuple(dict.fromkeys(words)))
+        group = tuple(dict.fromkeys(words))
+        if len(group) < min_words:
+            raise LexiconError(f"{path.name}:{n}: {group[0]!r} stands alone: write {min_words} or more words of "
+                               f"one meaning on the line, separated by spaces, or delete it")
+        out.append(group)
     if not out:
         raise LexiconError(f"{path.name} holds no groups: add one group of words per line")
     return tuple(out)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of the words, longest first so '新区' is tried before '区': ('区', '新区') → '新区|区'."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class PlaceWords:
+    """The lists that tell a place name in a question (assistant/answerable.py, question/places.py)."""
+
+    other_places: tuple[str, ...]  # provinces and big cities: "上海", "河北"
+    suffixes: tuple[str, ...]  # endings of a place name: "新区", "区", "县", "市"
+    not_place_prefixes: tuple[str, ...]  # "社" of "社区", "全" of "全市": not a place
 
 
 @dataclass(frozen=True)
@@ -70,12 +97,23 @@ class Lexicon:
     ask_cues: tuple[str, ...]
     mention_cues: tuple[str, ...]
     measure_words: tuple[tuple[str, ...], ...]
+    synonyms: tuple[tuple[str, ...], ...]
+    places: PlaceWords
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon:
-        """Lexicon.load(Path("lexicon")) → Lexicon(ask_cues=("吗", …), mention_cues=("有没有提到", …), …)"""
+        """Lexicon.load(Path("lexicon")) → Lexicon(ask_cues=("吗", …), synonyms=(("预期寿命", "期望寿命", …), …), …)"""
         if not folder.is_dir():
             raise LexiconError(f"no lexicon folder {folder}: set PLANQA_LEXICON_DIR to the folder holding "
-                               f"ask_cues.txt, mention_cues.txt and measure_words.txt")
+                               f"{', '.join(FILES)}")
+        places = PlaceWords(load_words(folder / "other_places.txt"), load_words(folder / "place_suffixes.txt"),
+                            load_words(folder / "not_place_prefixes.txt"))
         return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt"),
-                   load_groups(folder / "measure_words.txt"))
+                   load_groups(folder / "measure_words.txt"), load_groups(folder / "synonyms.txt", min_words=2),
+                   places)
+
+
+@functools.cache
+def shipped() -> Lexicon:
+    """The project's own lexicon/, read once: shipped().synonyms[0] → ("预期寿命", "期望寿命", …)."""
+    return Lexicon.load(SHIPPED)

@@ -6,23 +6,25 @@ the manifest (districts, their short forms, cities of city-wide plans, short ali
 of the question is read as one of them when
 
 - it sounds the same (toneless pinyin, any reading of each character), or it is a full district
-  name ("…新区", "…区", "…县") with one character different; and
+  name (ending in one of ``lexicon/place_suffixes.txt``: "…新区", "…区", "…县") with one
+  character different; and
 - it is not a word the plans themselves use, nor a common word ("动力" sounds like 东丽; jieba's
   dictionary counts it thousands of times), unless the district's own suffix follows ("镇安区").
 
-    PlaceSpeller.from_docs(docs, plans_text).correct("冬丽区的床位目标？") → ("东丽区的床位目标？", (Correction("冬丽", "东丽"),))
+    PlaceSpeller.from_docs(docs, plans_text, lexicon.places.suffixes).correct("冬丽区的床位目标？")
+    → ("东丽区的床位目标？", (Correction("冬丽", "东丽"),))
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from question.lexicon import alternation
 from vectorstore.types import DocMeta
 
-_SUFFIX = re.compile(r"(新区|区|县|旗|市)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 # A word jieba's dictionary counts this often is a word in its own right, not a misspelled name.
 COMMON_WORD_FREQ = 100
@@ -37,6 +39,11 @@ class Correction:
     def note(self) -> str:
         """'已按“东丽”理解“冬丽”。'"""
         return f"已按“{self.right}”理解“{self.wrong}”。"
+
+
+def place_suffix(suffixes: Sequence[str]) -> re.Pattern[str]:
+    """The ending of a place name, longest first: ('新区', '区', '县') → matches '新区' of '滨海新区'."""
+    return re.compile(f"({alternation(suffixes)})$")
 
 
 @lru_cache(maxsize=4096)
@@ -56,24 +63,28 @@ def _word_freq(word: str) -> int:
 class PlaceSpeller:
     """Corrects misspelled plan names in a question (see the module docstring)."""
 
-    def __init__(self, names: Mapping[str, str], plans_text: str) -> None:
-        """``names``: each plan name → the suffix its place takes ('东丽' → '区', '东丽区' → '')."""
+    def __init__(self, names: Mapping[str, str], plans_text: str, suffixes: Sequence[str]) -> None:
+        """``names``: each plan name → the suffix its place takes ('东丽' → '区', '东丽区' → '');
+        ``suffixes``: the endings of a place name (Lexicon.places.suffixes: '新区', '区', …)."""
+        self.suffix = place_suffix(suffixes)
         self.suffix_of = {n: sfx for n, sfx in names.items() if 2 <= len(n) <= 6 and _CJK.match(n)}
         self.names = sorted(self.suffix_of, key=lambda n: (-len(n), n))
         self.plans_text = plans_text
 
     @classmethod
-    def from_docs(cls, docs: Iterable[DocMeta], plans_text: str) -> PlaceSpeller:
+    def from_docs(cls, docs: Iterable[DocMeta], plans_text: str, suffixes: Sequence[str]) -> PlaceSpeller:
+        """The plans' names from their metadata: '东丽区' and its short form '东丽' (→ '区'), aliases."""
+        suffix = place_suffix(suffixes)
         names: dict[str, str] = {}
         for d in docs:
             names.update({a: "" for a in d.aliases if len(a) <= 3})
             place = d.district or d.city
             if place:
                 names[place] = ""
-                short = _SUFFIX.sub("", place)
+                short = suffix.sub("", place)
                 if len(short) >= 2:
                     names[short] = place[len(short):]
-        return cls(names, plans_text)
+        return cls(names, plans_text, suffixes)
 
     def correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
         """The question with misspelled plan names replaced, and what was replaced."""
@@ -100,7 +111,7 @@ class PlaceSpeller:
         if not _CJK.match(window) or window in self.plans_text:
             return False
         sounds = all(_sounds(a) & _sounds(b) for a, b in zip(window, name, strict=True))
-        suffix = _SUFFIX.search(name)
+        suffix = self.suffix.search(name)
         one_char = (suffix is not None and len(name) >= 3 and window.endswith(suffix.group(1))
                     and sum(a != b for a, b in zip(window, name, strict=True)) == 1)
         if not (sounds or one_char):

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from indicators.ask import CUES_FILE, Cues
 from indicators.extract import EXTRACT_VERSION
 from indicators.extract import extract as extract_indicators
 from indicators.names import DEFAULT_LEXICON, NAMES_FILE, IndicatorNames
 from indicators.store import STORE_NAME, IndicatorStore, write_store
 from indicators.types import Indicator, Unparsed
+from question.lexicon import Lexicon
 from vectorstore.clean import clean_text
 from vectorstore.duplicates import same_plan
 from vectorstore.errors import IndexDamagedError, LoadError, NotFoundError, PlanQAError, StorageError
@@ -190,7 +192,12 @@ def ingest(
     """
     t0 = time.perf_counter()
     report = IngestReport()
-    names = IndicatorNames.load((lexicon_dir or DEFAULT_LEXICON) / NAMES_FILE)
+    # Every word list is checked before anything is written: the service reads the lists again when
+    # it opens the new build, so a bad line stops the ingest here and the live build keeps serving.
+    lexicon = lexicon_dir or DEFAULT_LEXICON
+    names = IndicatorNames.load(lexicon / NAMES_FILE)
+    Cues.load(lexicon / CUES_FILE)
+    Lexicon.load(lexicon)
     store = IndexStore(index_dir)
     note = progress or (lambda stage, i, n: None)
     with store.lock():

@@ -1,54 +1,23 @@
 """Query understanding built from the corpus and manifest, not per question.
 
 Finds which plans a question names (districts, cities, plan names and their loose forms such as
-"东丽" or "天津基层规划"), expands synonyms the plans use interchangeably, and notices indicator
-and year questions so that table rows can be favoured.
+"东丽" or "天津基层规划"), expands synonyms the plans use interchangeably (the groups of
+``lexicon/synonyms.txt``, passed in), and notices indicator and year questions so that table rows
+can be favoured.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from vectorstore.types import DocMeta
 
-# Groups of words the plans use for the same thing; a question using one also searches the others.
-SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("预期寿命", "期望寿命", "人均预期寿命", "人均期望寿命", "平均寿命"),
-    ("执业（助理）医师", "执业医师", "医生", "医师", "大夫"),
-    ("注册护士", "护士"),
-    ("床位", "床位数", "病床"),
-    ("家庭医生", "家医", "家庭医生签约", "签约医生"),
-    ("社区卫生服务中心", "社区医院", "社区卫生中心"),
-    ("乡镇卫生院", "卫生院", "镇卫生院"),
-    ("村卫生室", "村诊所", "村医务室"),
-    ("孕产妇", "产妇", "孕妇"),
-    ("患者", "病人", "病患"),
-    ("婴儿死亡率", "婴儿死亡"),
-    ("健康素养", "健康素养水平"),
-    ("全科医生", "全科医师"),
-    ("卫生健康委", "卫健委", "卫生健康委员会"),
-    ("责任单位", "负责", "牵头单位", "谁负责", "哪个部门"),
-    ("医联体", "医疗联合体"),
-    ("医共体", "医疗共同体"),
-    ("中医", "中医药"),
-    ("吸烟率", "抽烟", "吸烟"),
-    ("托位", "托位数", "托育"),
-    ("近视率", "近视"),
-    ("老年人", "老人"),
-    # Everyday words citizens use for the plans' terms.
-    ("儿童", "小孩", "孩子", "小朋友"),
-    ("龋齿", "蛀牙"),
-    ("就医", "看病", "就诊"),
-    ("跨省", "外省"),
-    ("妇幼", "妇女儿童"),
-    ("改扩建", "改建", "扩建", "翻建"),
-    ("新建", "新盖", "盖"),
-    ("完工", "建好", "竣工", "建成"),
-    ("印发", "发布", "出台"),
-    ("目标", "指标", "要达到", "达到"),
-)
+# Groups of words the plans use for the same thing: ("床位", "床位数", "病床").
+Synonyms = tuple[tuple[str, ...], ...]
+
+
 _INDICATOR_HINTS = re.compile(
     r"每千|每万|率|寿命|床位|医师|医生|护士|比例|人数|数量|多少|目标|指标|达到|控制在|以下|以上|比重|占比"
 )
@@ -88,9 +57,10 @@ class QueryInfo:
 
 
 class QueryAnalyzer:
-    """Built once per index from its documents' metadata."""
+    """Built once per index from its documents' metadata and the synonym groups of the lexicon."""
 
-    def __init__(self, docs: Iterable[DocMeta]) -> None:
+    def __init__(self, docs: Iterable[DocMeta], synonyms: Sequence[Sequence[str]] = ()) -> None:
+        self.synonyms: Synonyms = tuple(tuple(g) for g in synonyms)
         self.aliases: list[tuple[str, str]] = []  # (alias, doc_id), longest first
         for d in docs:
             names = {d.district, d.title, *d.aliases}
@@ -127,7 +97,7 @@ class QueryAnalyzer:
     def analyze(self, text: str) -> QueryInfo:
         """'东丽2025年医生目标？' → doc_ids ('dongli',), expansions incl. '执业（助理）医师', indicator True."""
         expansions: list[str] = []
-        for group in SYNONYMS:
+        for group in self.synonyms:
             if any(w in text for w in group):
                 expansions.extend(w for w in group if w not in text and w not in expansions)
         return QueryInfo(

@@ -3,9 +3,13 @@ sentence carrying a figure of that kind, of that indicator, for that year."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from assistant.answerable import demands, judge, term_match, unknown_places
+from question.lexicon import SHIPPED, Lexicon, shipped
 
 ZHENAN_BEDS = "“十四五”时期卫生健康发展主要指标｜医疗卫生服务体系｜每千常住人口床位数｜2025年目标：9张左右｜指标性质：预期性"
 ZHENAN_MATERNAL = "“十四五”时期卫生健康发展主要指标｜健康水平和健康保障｜孕产妇死亡率｜2025年目标：≤10.5/10万｜指标性质：预期性"
@@ -50,7 +54,13 @@ def test_plan_names_are_not_part_of_the_indicator():
     ("每千人口药师数", YQ_DOCTORS, False),
 ])
 def test_indicator_names_match_loosely_but_not_across_indicators(term, text, same):
-    assert (term_match(term, text) >= 0.7) is same
+    assert (term_match(term, text, shipped().synonyms) >= 0.7) is same
+
+
+def test_an_indicator_written_with_a_synonym_staff_added_matches() -> None:
+    lex = shipped()
+    assert term_match("每千人口郎中数", YQ_DOCTORS, lex.synonyms) < 0.7
+    assert term_match("每千人口郎中数", YQ_DOCTORS, (*lex.synonyms, ("医师", "郎中"))) >= 0.7
 
 
 @pytest.mark.parametrize(("question", "sentences", "answerable"), [
@@ -70,7 +80,8 @@ def test_indicator_names_match_loosely_but_not_across_indicators(term, text, sam
 ])
 def test_judge_on_real_plan_sentences(question, sentences, answerable):
     years = [y for y in ("2020", "2025") if y in question]
-    v = judge(question, sentences, years, _everything, ["振安", "埇桥", "东丽", "滨海新区"])
+    v = judge(question, sentences, years, _everything, ["振安", "埇桥", "东丽", "滨海新区"],
+              synonyms=shipped().synonyms)
     assert v.answerable is answerable, v
     if not answerable:
         assert v.reason  # says what is missing, for the refusal's note
@@ -81,7 +92,8 @@ def test_a_figure_about_something_else_does_not_answer():
     def covers(s: str) -> float:
         return 0.9 if "分院" in s else 0.2
 
-    v = judge("振安区医院分院建好以后有多少张床位？", [(ZHENAN_BRANCH, False), (ZHENAN_BEDS, True)], [], covers)
+    v = judge("振安区医院分院建好以后有多少张床位？", [(ZHENAN_BRANCH, False), (ZHENAN_BEDS, True)], [], covers,
+              synonyms=shipped().synonyms)
     assert not v.answerable
 
 
@@ -104,10 +116,51 @@ def test_a_figure_about_something_else_does_not_answer():
 def test_places_no_plan_mentions(question, unknown):
     corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区 到北京上海等地进修学习 杭州道街"
     regions = ("天津市", "安徽省", "宿州市", "辽宁省", "丹东市")
-    assert unknown_places(question, corpus.__contains__, regions) == unknown
+    assert unknown_places(question, corpus.__contains__, regions, places=shipped().places) == unknown
 
 
 def test_a_question_naming_a_plan_may_name_other_provinces():
     corpus = "东丽区 做好北京、湖北、河北、黑龙江等地返津人员排查"
-    assert unknown_places("东丽对湖北返津人员怎么排查？", corpus.__contains__, ("天津市",), plan_named=True) == []
-    assert unknown_places("湖北的返津人员怎么排查？", corpus.__contains__, ("天津市",)) == ["湖北"]
+    assert unknown_places("东丽对湖北返津人员怎么排查？", corpus.__contains__, ("天津市",), plan_named=True,
+                          places=shipped().places) == []
+    assert unknown_places("湖北的返津人员怎么排查？", corpus.__contains__, ("天津市",), places=shipped().places) == ["湖北"]
+
+
+# -- the place lists are data (lexicon/): a staff edit changes what is read as a place ----------------
+
+PLACES_CORPUS = "天津市东丽区卫生健康规划 丹东市振安区 社区卫生服务中心"
+
+
+@pytest.fixture
+def edited(tmp_path: Path):
+    """A copy of the shipped lexicon/ and a function appending lines to one of its files."""
+    folder = tmp_path / "lexicon"
+    shutil.copytree(SHIPPED, folder)
+
+    def add(name: str, *lines: str) -> Lexicon:
+        with open(folder / name, "a", encoding="utf-8") as fh:
+            fh.write("".join(f"{line}\n" for line in lines))
+        return Lexicon.load(folder)
+
+    return add
+
+
+def test_a_province_added_to_other_places_is_declined_by_name(edited) -> None:
+    question = "伊犁对独居老人的上门医疗有什么安排？"
+    assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=shipped().places) == []
+    lex = edited("other_places.txt", "伊犁  # 伊犁哈萨克自治州")
+    assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=lex.places) == ["伊犁"]
+
+
+def test_a_not_place_prefix_added_stops_a_word_being_read_as_a_place(edited) -> None:
+    question = "部队营区卫生所今年怎么建设？"
+    assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=shipped().places) == ["部队营区"]
+    lex = edited("not_place_prefixes.txt", "营  # 营区")
+    assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=lex.places) == []
+
+
+def test_a_place_suffix_added_reads_names_ending_in_it(edited) -> None:
+    question = "鄂托克前旗的急救站点建了几个？"
+    assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=shipped().places) == []
+    lex = edited("place_suffixes.txt", "旗")
+    assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=lex.places) == ["鄂托克前旗"]

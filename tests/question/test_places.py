@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from question.lexicon import shipped
 from question.places import Correction, PlaceSpeller
 from vectorstore.manifest import load_manifest
+from vectorstore.types import DocMeta
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -16,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 def speller() -> PlaceSpeller:
     manifest = load_manifest(REPO / "docs_src")
     text = "\n".join((REPO / "docs_src" / src).read_text(encoding="utf-8-sig") for src in manifest)
-    return PlaceSpeller.from_docs(manifest.values(), text)
+    return PlaceSpeller.from_docs(manifest.values(), text, shipped().places.suffixes)
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
@@ -55,4 +57,12 @@ def test_the_answer_reads_the_corrected_plan_and_says_so(full_index: Path) -> No
     ans = a.answer("冬丽区规划里，2025年每千常住人口注册护士数是多少？")
     assert "2.5" in ans.text and ans.citations and ans.citations[0].chunk.doc_id == "dongli", ans.text
     assert "已按“东丽区”理解“冬丽区”。" in ans.notes
-    assert a.search_query("冬丽区规划里，2025年每千常住人口注册护士数是多少？").startswith("东丽区")
+    assert a.analyze("冬丽区规划里，2025年每千常住人口注册护士数是多少？").standalone.startswith("东丽区")
+
+
+def test_the_place_suffixes_of_the_lexicon_give_a_plan_its_short_name() -> None:
+    banner = DocMeta("wushen", "乌审旗卫生健康规划", "wushen.txt", district="乌审旗")
+    assert "乌审" not in PlaceSpeller.from_docs([banner], "", shipped().places.suffixes).names
+    assert PlaceSpeller.from_docs([banner], "", shipped().places.suffixes).correct("巫审那边的卫生院")[1] == ()
+    speller = PlaceSpeller.from_docs([banner], "", (*shipped().places.suffixes, "旗"))  # a staff edit
+    assert "乌审" in speller.names and speller.correct("巫审那边的卫生院")[0] == "乌审那边的卫生院"

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 from plancorpus import DOCS_SRC, REPO
 
+from question.lexicon import LexiconError
 from vectorstore.errors import IndexMissingError, NotFoundError
 from vectorstore.index import Build, IndexStore, embeddings_for, index_text
 from vectorstore.ingest import IngestReport, ingest
@@ -280,6 +281,26 @@ def test_remove_wins_over_the_file_still_being_in_the_folder(base: Indexed, tmp_
 def test_no_index_yet_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match="planqa ingest"):
         IndexStore(tmp_path / "nowhere").current_dir()
+
+
+@pytest.mark.parametrize(("name", "bad"), [
+    ("synonyms.txt", "龋齿 虫牙/牙洞"),  # the lists questions are read with (question/lexicon.py)
+    ("indicator_cues.txt", "ranking: 最高 最低"),  # and the indicator store's
+])
+def test_a_bad_line_in_any_lexicon_file_stops_the_ingest_and_the_live_build_keeps_serving(
+        base: Indexed, tmp_path: Path, name: str, bad: str) -> None:
+    corpus, index, lexicon = tmp_path / "docs", tmp_path / "index", tmp_path / "lexicon"
+    shutil.copytree(base.corpus, corpus)
+    shutil.copytree(base.index, index)
+    shutil.copytree(REPO / "lexicon", lexicon)
+    live, builds = IndexStore(index).current_id(), _builds(index)
+    text = (lexicon / name).read_text(encoding="utf-8").rstrip("\n") + "\n"
+    (lexicon / name).write_text(text + bad + "\n", encoding="utf-8")
+    (corpus / BINHAI).unlink()  # a change the ingest would otherwise make
+    with pytest.raises(LexiconError, match=rf"{name}:{text.count(chr(10)) + 1}: "):
+        ingest(index, [corpus], lexicon_dir=lexicon)
+    assert IndexStore(index).current_id() == live and _builds(index) == builds
+    assert "binhai" in Build(IndexStore(index).current_dir()).docs
 
 
 # --- an ingest killed half-way ------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""The live index reads the word lists of PLANQA_LEXICON_DIR with its build: a group of synonyms
+staff add to lexicon/synonyms.txt is searched with, and a bad line is named when the build opens."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.live import LiveIndex
+from assistant.settings import Settings
+from question.lexicon import SHIPPED, LexiconError
+from vectorstore.retrieve import HybridRetriever
+
+# "虫牙" is a citizen's word for the plans' "龋齿"; no plan and no shipped synonym group has it.
+QUESTION = "振安中小学生的虫牙率要控制在多少？"
+
+
+@pytest.fixture
+def lexicon(tmp_path: Path) -> Path:
+    d = tmp_path / "lexicon"
+    shutil.copytree(SHIPPED, d)
+    return d
+
+
+def _add(path: Path, line: str) -> int:
+    """Append a line; its line number."""
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def test_a_synonym_group_staff_add_finds_the_passage_in_the_plans_words(full_index: Path, lexicon: Path) -> None:
+    before = LiveIndex.open(Settings(data_dir=full_index, lexicon_dir=lexicon))
+    assert before.corpus.analyzer.analyze(QUESTION).expansions == ()
+    assert not any("龋齿" in h.chunk.text for h in HybridRetriever(before.corpus).search(QUESTION, 5))
+
+    _add(lexicon / "synonyms.txt", "龋齿 虫牙")
+    live = LiveIndex.open(Settings(data_dir=full_index, lexicon_dir=lexicon))
+    assert ("龋齿", "虫牙") in live.synonyms and live.lexicon.synonyms == live.synonyms
+    info = live.corpus.analyzer.analyze(QUESTION)
+    assert info.expansions == ("龋齿",) and live.corpus.stand_ins(QUESTION, info.expansions) == ["龋齿"]
+    top = HybridRetriever(live.corpus).search(QUESTION, 5)[0]
+    assert top.chunk.doc_id == "zhenan" and "龋齿" in top.chunk.text
+
+
+def test_a_bad_line_is_named_when_the_build_is_opened(full_index: Path, lexicon: Path) -> None:
+    n = _add(lexicon / "synonyms.txt", "龋齿 虫牙;牙洞")
+    with pytest.raises(LexiconError, match=rf"synonyms.txt:{n}: '虫牙;牙洞'"):
+        LiveIndex.open(Settings(data_dir=full_index, lexicon_dir=lexicon))
