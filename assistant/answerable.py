@@ -14,86 +14,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from question.demands import Demand
 from question.lexicon import PlaceWords, alternation
 
-_NUM = r"\d[\d.,，]*\s*"
-# Words that mark the end of the part of a question before an indicator ("东丽到2025年孕产妇系统管理率").
-_BOUNDARY = re.compile(r".*(?:年|区|县|市|里|的|到|在|将|要|和|与|、|中|内|上|下|全|其|本|该|各|对|规划|计划)")
 _QUALIFIER = re.compile(r"[（(][^）)]{0,12}[）)]|常住|全区|全市")
-_ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制在|降到|降至|提高到|提升到|增加到|为多|是多")
-
-
-@dataclass(frozen=True)
-class Demand:
-    """One thing the question asks for: a figure of a kind, maybe of a named indicator."""
-
-    kind: str  # money | beds | days | minutes | rate | count | figure
-    evidence: re.Pattern[str]  # what a sentence must contain to meet it
-    term: str = ""  # the indicator it belongs to ("剖宫产率"), '' when the kind says enough
-
-
-_KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("money", re.compile(r"多少钱|投资多少|总投资|投资额|预算|资金.{0,4}多少|多少.{0,3}资金|经费.{0,4}多少|"
-                         r"补助标准|补贴标准|多少元|花多少|投入多少|几亿|几千万|多少万"),
-     re.compile(_NUM + r"(?:万|亿)?元|" + _NUM + r"(?:万|亿)(?!人|名|户|例|次)|[（(](?:万|亿)?元[）)][^。；]{0,12}\d")),
-    ("beds", re.compile(r"多少张|几张|床位数?(?:目标)?.{0,4}(?:多少|几)|(?:多少|几).{0,4}床"),
-     re.compile(_NUM + r"张|[（(]张[）)][^。；]{0,12}\d")),
-    ("days", re.compile(r"几天|多少天|住院日|天数"),
-     re.compile(_NUM + r"(?:天|日)(?!内完成)|住院日[^。；]{0,8}\d")),
-    ("minutes", re.compile(r"几分钟|多少分钟|多长时间"),
-     re.compile(_NUM + r"分钟")),
-    ("count", re.compile(r"(?:多少|(?<!哪)几)(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)"),
-     re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)")),
-)
-_PER_CAPITA = re.compile(r"每(?:一)?(?:[十百千万]|十万)")
-_COUNT_WORD = re.compile(r"(?:多少|(?<!哪)几)(个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处|种|张)")
-
-
-def count_evidence(measure: str, groups: Sequence[Sequence[str]]) -> re.Pattern[str]:
-    """A figure counted in the measure word asked or one interchangeable with it ('家' → 家|所|个…),
-    in the text or in a table's header: '3-4家社区医院', '（个）…36'."""
-    words = sorted({w for g in groups if measure in g for w in g} | {measure}, key=len, reverse=True)
-    mw = "|".join(map(re.escape, words))
-    return re.compile(rf"\d[\d.\-~～至]*\s*(?:万|千|余|多)?(?:{mw})|[一二两三四五六七八九十百千万]+(?:{mw})|"
-                      rf"[（(](?:{mw})[）)][^。；]{{0,40}}\d")
-_RATE_EVIDENCE = re.compile(_NUM + r"(?:%|％|‰)|/(?:10|十)?万|百分之|千分之|\d\s*[:：]\s*\d|"
-                            r"[（(][^）)]{0,8}(?:%|％|‰|万)[）)][^。；]{0,40}\d")
-_FIGURE_EVIDENCE = re.compile(r"\d")
-
-
-def _indicator_terms(question: str) -> list[str]:
-    """'东丽到2025年孕产妇系统管理率要达到多少' → ['孕产妇系统管理率']; indicators end in 率 or 数."""
-    out = []
-    for m in re.finditer(r"[\u4e00-\u9fff]{1,14}?(?:率|[^多少次]数|住院日)(?=[^\u4e00-\u9fff]|目标|是|要|达|为|有|"
-                         r"多少|的|在|应|将|控制|到|提高|降|$)", question):
-        term = _BOUNDARY.sub("", m.group(0))
-        if len(term) >= 2 and term not in ("人数", "总数", "个数", "次数"):
-            out.append(term)
-    return out
-
-
-def demands(question: str, names: Sequence[str] = (), measures: Sequence[Sequence[str]] = ()) -> list[Demand]:
-    """What a question asks for: '滨海新区妇女儿童医院建成后设多少张床位？总投资多少？' → [money, beds];
-    '孕产妇系统管理率要保持在多少以上？' → [rate of 孕产妇系统管理率]; a question asking for no amount → []."""
-    q = question.replace(" ", "")
-    for n in names:  # plan names end where an indicator's name begins ("埇桥产妇死亡率")
-        q = q.replace(n, "的")
-    out = [Demand(kind, ev) for kind, ask, ev in _KINDS if ask.search(q)]
-    counted = _COUNT_WORD.search(q)
-    if counted and (_PER_CAPITA.search(q) or q[counted.end():counted.end() + 3] == "百分点"):
-        counted = None  # "每千人几个医生" asks a ratio, "几个百分点" a rate: any figure counts
-    if counted and measures:  # "多少家" needs a figure in 家 (or 所, 个…), not any digit
-        out = [d for d in out if d.kind != "count"]
-        if counted.group(1) != "张" or not any(d.kind == "beds" for d in out):
-            out.append(Demand("count", count_evidence(counted.group(1), measures)))
-    if not _ASKS_AMOUNT.search(q):
-        return out
-    for term in _indicator_terms(q):
-        if term.endswith("率"):
-            out.append(Demand("rate", _RATE_EVIDENCE, term))
-        elif not any(d.kind in ("beds", "days", "money") for d in out):
-            out.append(Demand("figure", _FIGURE_EVIDENCE, term))
-    return out
 
 
 def _norm(text: str) -> str:
@@ -169,10 +93,10 @@ _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "minute
                "count": "数量", "figure": "数值"}
 
 
-def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[str],
-          covers: Callable[[str], float], names: Sequence[str] = (), rel_cover: float = 0.6,
-          measures: Sequence[Sequence[str]] = (), *, synonyms: Sequence[Sequence[str]]) -> Verdict:
-    """Whether the sentences (text, is_table_row) answer what the question asks for.
+def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],
+          covers: Callable[[str], float], rel_cover: float = 0.6, *, synonyms: Sequence[Sequence[str]]) -> Verdict:
+    """Whether the sentences (text, is_table_row) answer what the question asks for (its
+    ``demanded`` figures, QuestionAnalysis.demands).
 
     Each demand needs a sentence that meets it, is about what the question is about (covers at
     least ``rel_cover`` of what the best-covering sentence covers: colloquial questions share few
@@ -180,8 +104,7 @@ def judge(question: str, sentences: Sequence[tuple[str, bool]], years: Sequence[
     year asked. A question without demands is always answerable here; other checks decide it.
     ``synonyms``: the live lexicon's groups (LiveIndex.synonyms).
     """
-    syn = synonyms
-    ds = demands(question, names, measures)
+    syn, ds = synonyms, list(demanded)
     if not ds or not sentences:
         return Verdict(not ds)
     cov = [covers(s) for s, _ in sentences]

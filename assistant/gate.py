@@ -30,7 +30,7 @@ class Gate:
     """The checks for one question and its passages, each computed at most once."""
 
     def __init__(self, live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], params: GateParams) -> None:
-        self.live, self.lexicon, self.qa, self.hits, self.params = live, live.lexicon, qa, hits, params
+        self.live, self.qa, self.hits, self.params = live, qa, hits, params
         info = qa.info
         self.places = tuple(unknown_places(qa.standalone, live.plan_text.__contains__, live.regions,
                                            plan_named=bool(info.doc_ids), places=live.lexicon.places))
@@ -64,8 +64,7 @@ class Gate:
         pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
         sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
                   hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
-        v = judge(self.qa.standalone, sents, info.years, self.covers, self.live.names(),
-                  measures=self.lexicon.measure_words, synonyms=self.live.synonyms)
+        v = judge(self.qa.demands, sents, info.years, self.covers, synonyms=self.live.synonyms)
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
 

@@ -34,7 +34,7 @@ class Retrieved:
 def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams) -> Retrieved:
     """The passages for the question (see the module docstring)."""
     retriever = HybridRetriever(corpus)
-    found = retriever.find(qa.standalone, TOP_K, filters)
+    found = retriever.find(qa.standalone, TOP_K, filters, qa.info)
     hits = list(found.hits)
     rows: list[Hit] = []
     info = qa.info

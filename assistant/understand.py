@@ -14,11 +14,11 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answerable import demands
 from assistant.live import LiveIndex
 from assistant.rewrite import rewrite
 from question.analysis import Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
+from question.demands import demands
 from question.scope import mention_topic
 from vectorstore.errors import GeneratorError
 from vectorstore.sections import ORDINAL, title
@@ -45,9 +45,10 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
     topic = mention_topic(standalone, lexicon.mention_cues)
-    amount = bool(_AMOUNT.search(standalone)) or bool(demands(standalone, live.names(), lexicon.measure_words))
+    wants = tuple(demands(standalone, live.names(), lexicon.measure_words))
     return QuestionAnalysis(message=message, ask=ask, standalone=standalone, info=info,
-                            intent=intent_of(info, topic), amount_asked=amount, topic=topic,
+                            intent=intent_of(info, topic), demands=wants,
+                            amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
                             corrections=tuple(fixes), history=turns)
 
 

@@ -10,6 +10,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from question.demands import Demand
 from question.places import Correction
 from vectorstore.query import QueryInfo
 
@@ -37,6 +38,7 @@ class QuestionAnalysis:
     standalone: str  # the ask with a follow-up's missing plan or subject filled in: what is searched
     info: QueryInfo  # plans named, synonym expansions, years, figure-or-not, tense (of ``standalone``)
     intent: Intent
+    demands: tuple[Demand, ...] = ()  # the figures it asks for, each of a kind (question/demands.py)
     amount_asked: bool = False  # asks how much / how many (a figure), not only which or what
     topic: str = ""  # what a "有没有提到…" question asks about
     corrections: tuple[Correction, ...] = ()  # misspelled plan names read as the plans' own

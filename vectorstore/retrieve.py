@@ -208,16 +208,16 @@ class HybridRetriever:
         # instead of embedding the question and scoring BM25 a second time.
         self._last: tuple[tuple[str, Filters | None], Scores] | None = None
 
-    def scores(self, query: str, filters: Filters | None = None) -> Scores:
+    def scores(self, query: str, filters: Filters | None = None, info: QueryInfo | None = None) -> Scores:
         if self._last is not None and self._last[0] == (query, filters):
             return self._last[1]
-        out = self._scores(query, filters)
+        out = self._scores(query, filters, info)
         self._last = ((query, filters), out)
         return out
 
-    def _scores(self, query: str, filters: Filters | None) -> Scores:
+    def _scores(self, query: str, filters: Filters | None, info: QueryInfo | None) -> Scores:
         c, p = self.corpus, self.p
-        info = c.analyzer.analyze(query)
+        info = info or c.analyzer.analyze(query)
         sb = c.bm25_scores(query, info.expansions if p.expand else (), p.w_syn)
         sd = c.dense_scores(query)
         mask = c.mask(filters)
@@ -236,11 +236,12 @@ class HybridRetriever:
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         return list(self.find(query, k, filters).hits)
 
-    def find(self, query: str, k: int = 5, filters: Filters | None = None) -> Found:
+    def find(self, query: str, k: int = 5, filters: Filters | None = None, info: QueryInfo | None = None) -> Found:
         """The hits and the section the question names: '“重点问题”第三条是什么？' → Found(hits with
-        that item first, section=SectionMatch(“重点问题”, ordinal 3), picked=1)."""
+        that item first, section=SectionMatch(“重点问题”, ordinal 3), picked=1). ``info``: the
+        question's analysis when the caller has it (QuestionAnalysis.info), else made here."""
         c, p = self.corpus, self.p
-        info, fused, parts, mask = self.scores(query, filters)
+        info, fused, parts, mask = self.scores(query, filters, info)
         named = c.sections.find(query, info.doc_ids) if p.sections else None
         picked = [i for i in named.picked if mask[i]] if named else []
         if named and not picked:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answerable import demands, judge, term_match, unknown_places
+from assistant.answerable import judge, term_match, unknown_places
+from question.demands import demands
 from question.lexicon import SHIPPED, Lexicon, shipped
 
 ZHENAN_BEDS = "“十四五”时期卫生健康发展主要指标｜医疗卫生服务体系｜每千常住人口床位数｜2025年目标：9张左右｜指标性质：预期性"
@@ -80,7 +81,7 @@ def test_an_indicator_written_with_a_synonym_staff_added_matches() -> None:
 ])
 def test_judge_on_real_plan_sentences(question, sentences, answerable):
     years = [y for y in ("2020", "2025") if y in question]
-    v = judge(question, sentences, years, _everything, ["振安", "埇桥", "东丽", "滨海新区"],
+    v = judge(demands(question, ["振安", "埇桥", "东丽", "滨海新区"]), sentences, years, _everything,
               synonyms=shipped().synonyms)
     assert v.answerable is answerable, v
     if not answerable:
@@ -92,8 +93,8 @@ def test_a_figure_about_something_else_does_not_answer():
     def covers(s: str) -> float:
         return 0.9 if "分院" in s else 0.2
 
-    v = judge("振安区医院分院建好以后有多少张床位？", [(ZHENAN_BRANCH, False), (ZHENAN_BEDS, True)], [], covers,
-              synonyms=shipped().synonyms)
+    v = judge(demands("振安区医院分院建好以后有多少张床位？"), [(ZHENAN_BRANCH, False), (ZHENAN_BEDS, True)], [],
+              covers, synonyms=shipped().synonyms)
     assert not v.answerable
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answerable import count_evidence, demands, year_ok
+from assistant.answerable import year_ok
+from question.demands import count_evidence, demands
 from question.lexicon import Lexicon
 from question.scope import beyond_period, content_words, mention_topic, period_end, unmentioned
 
