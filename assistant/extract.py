@@ -97,11 +97,12 @@ def score_candidates(
     info: QueryInfo,
     tokens: Callable[[str], list[str]],
     idf: Callable[[str], float],
+    rank_prior: float,
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
-    figures when the question asks for one, for the year asked, and a small prior for the
+    figures when the question asks for one, for the year asked, and a prior for the
     passage's retrieval rank; divided by a gentle length penalty so a long sentence that mentions
-    everything does not win over the one that answers."""
+    everything does not win over the one that answers. ``rank_prior``: params.toml [quote]."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
     for t in tokens(" ".join(info.expansions)):
         q_terms.setdefault(t, 0.5)
@@ -124,7 +125,7 @@ def score_candidates(
                 factor *= 1.2
         if c.text.rstrip().endswith(("：", ":")):
             factor *= LEAD_IN  # "…具体表现为：" announces the answer; the lines after it give it
-        prior = 0.8 / (1 + c.hit_index)
+        prior = rank_prior / (1 + c.hit_index)
         length = max(1.0, len(c.text) / 60) ** 0.3
         scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior)))
     return scored

@@ -31,6 +31,7 @@ class RetrieveParams:
 
 @dataclass(frozen=True)
 class QuoteParams:
+    rank_prior: float
     support_boost: float
     row_preference: float
     tense_match: float

@@ -62,5 +62,5 @@ def test_a_lead_in_line_scores_below_the_same_words_as_a_statement():
     info = QueryInfo("东丽十三五期间卫生健康事业取得了哪些成就", ("dongli",), (), False, ())
     words = ["十三五", "期间", "东丽", "卫生健康", "事业", "成就"]
     a, b = score_candidates([Candidate(0, lead), Candidate(0, plain)], info,
-                            lambda t: [w for w in words if w in t], lambda t: 1.0)
+                            lambda t: [w for w in words if w in t], lambda t: 1.0, rank_prior=3.0)
     assert a.score < b.score
