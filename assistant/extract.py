@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.params import QuoteParams
 from vectorstore.headings import is_heading
 from vectorstore.query import QueryInfo
 from vectorstore.sections import SectionMatch, title
@@ -30,8 +31,6 @@ _WANTS = {
 }
 # "…是多少？" answered by a sentence without a figure (years and list numbers are not figures):
 # on the gold set 0.8 → 0.6 → 0.45 gave citation precision 0.916 → 0.923 → 0.923, recall of keys rising.
-NO_FIGURE = 0.5
-LEAD_IN = 0.5
 MAX_SENTENCE = 220  # a longer sentence is cut at a comma near this length
 LABEL_CHARS = 12  # a sentence this short without figures is a label for the next one
 LABEL_MAX = 40  # a line's first sentence longer than this is a paragraph, not an item's label
@@ -97,12 +96,12 @@ def score_candidates(
     info: QueryInfo,
     tokens: Callable[[str], list[str]],
     idf: Callable[[str], float],
-    rank_prior: float,
+    p: QuoteParams,
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
     passage's retrieval rank; divided by a gentle length penalty so a long sentence that mentions
-    everything does not win over the one that answers. ``rank_prior``: params.toml [quote]."""
+    everything does not win over the one that answers. ``p``: params.toml [quote]."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
     for t in tokens(" ".join(info.expansions)):
         q_terms.setdefault(t, 0.5)
@@ -116,7 +115,7 @@ def score_candidates(
         if info.indicator and FIGURE.search(c.text):
             factor *= 1.15
         elif how_much and not FIGURE.search(c.text):
-            factor *= NO_FIGURE
+            factor *= p.no_figure
         want = _WANTS.get(info.asks)
         if want is not None and want.search(c.text):
             factor *= 1.5
@@ -124,8 +123,8 @@ def score_candidates(
             if y in c.text:
                 factor *= 1.2
         if c.text.rstrip().endswith(("：", ":")):
-            factor *= LEAD_IN  # "…具体表现为：" announces the answer; the lines after it give it
-        prior = rank_prior / (1 + c.hit_index)
+            factor *= p.lead_in  # "…具体表现为：" announces the answer; the lines after it give it
+        prior = p.rank_prior / (1 + c.hit_index)
         length = max(1.0, len(c.text) / 60) ** 0.3
         scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior)))
     return scored
@@ -181,13 +180,12 @@ class Composed:
     used: tuple[int, ...]  # hit indices in citation order
 
 
-def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, max_chars: int = 200,
-            per_doc_ratio: float = 0.55, second_ratio: float = 0.8, asks: str = "",
-            prose_ratio: float = 0.75) -> Composed:
+def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p: QuoteParams,
+            asks: str = "", max_chars: int = 200) -> Composed:
     """The answer from the best candidates: one per plan when plans differ, else the best one or two.
 
-    Across plans, another plan's indicator row joins at ``per_doc_ratio`` of the best score, its
-    prose only at ``prose_ratio``: a row names the same indicator with its figures, while prose that
+    Across plans, another plan's indicator row joins at ``p.per_doc_ratio`` of the best score, its
+    prose only at ``p.prose_ratio``: a row names the same indicator with its figures, while prose that
     merely shares words (0.55–0.72 on the gold set) was another topic every time.
 
     A second sentence is added only when the first does not already answer on its own (a
@@ -204,7 +202,7 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
         for c in ranked:
             doc = hits[c.hit_index].chunk.doc_id
             row = hits[c.hit_index].chunk.kind == "table_row"
-            if doc not in seen_docs and c.score >= (per_doc_ratio if row else prose_ratio) * best:
+            if doc not in seen_docs and c.score >= (p.per_doc_ratio if row else p.prose_ratio) * best:
                 chosen.append(c)
                 seen_docs.add(doc)
     elif asks == "list":
@@ -223,7 +221,7 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, m
         chosen.append(top)
         for c in [] if top.complete else ranked[1:3]:
             same_doc = hits[c.hit_index].chunk.doc_id == hits[top.hit_index].chunk.doc_id
-            if same_doc and c.score >= second_ratio * best and c.text != top.text and \
+            if same_doc and c.score >= p.second_ratio * best and c.text != top.text and \
                     sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
                 chosen.append(c)
                 break

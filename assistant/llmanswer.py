@@ -20,7 +20,7 @@ from assistant.cite import attribute, bigrams, check_answer, numbers
 from assistant.extract import FIGURE, Candidate, compose, display, region_label
 from assistant.gate import Gate
 from assistant.live import LiveIndex
-from assistant.params import AnswerParams, LLMParams
+from assistant.params import AnswerParams, LLMParams, QuoteParams
 from assistant.quote import ACHIEVED
 from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation, Trace
@@ -77,6 +77,7 @@ def by_model(chat: Any, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved,
         chat, qa, found, local=local, reply=reply,
         scored=quote.scored(live, qa, found.hits, g.verdict, False, params.quote) if local else [],
         coverage=g.coverage, trust_refusal_below=params.gate.trust_llm_refusal_below, p=params.llm,
+        quoting=params.quote,
         fallback=lambda note: quote.extractive(live, qa, found, g.verdict, params.quote, reply=reply, note=note,
                                                generator=generator, nearby=params.gate.nearby),
         declined=lambda: g.decline(reply, generator), generator=generator, tr=tr, t0=t0))
@@ -84,6 +85,7 @@ def by_model(chat: Any, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved,
 
 def model_answer(chat: Any, qa: QuestionAnalysis, found: Retrieved, *, local: bool, reply: bool,
                  scored: Sequence[Candidate], coverage: float, trust_refusal_below: float, p: LLMParams,
+                 quoting: QuoteParams,
                  fallback: Callable[[str], Answer], declined: Callable[[], Answer], generator: str,
                  tr: Trace, t0: float) -> Generator[dict[str, Any], None, Answer]:
     """Stream the model's answer, then check it: every sentence cited, every figure in a cited
@@ -125,12 +127,12 @@ def model_answer(chat: Any, qa: QuestionAnalysis, found: Retrieved, *, local: bo
     notes = tuple(f"已删除无法在引用段落中核实数字的句子：{s}" for s in checked.removed)
     text = checked.text
     if local and not reply:
-        text = quote_if_disagreeing(text, cites, qa.info, hits, scored)
+        text = quote_if_disagreeing(text, cites, qa.info, hits, scored, quoting)
     return Answer(text, tuple(cites), False, generator, notes, q)
 
 
 def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits: Sequence[Hit],
-                         scored: Sequence[Candidate]) -> str:
+                         scored: Sequence[Candidate], quoting: QuoteParams) -> str:
     """The small model's answer, followed by the plan's own sentence when the two disagree.
 
     The 1.5B model drops or swaps figures the best sentence has (a row's 2020 figure given as its
@@ -138,7 +140,7 @@ def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits
     model's answer, that choice is quoted verbatim under "原文", so the reader sees the plan's
     words. ``cites`` is extended in place.
     """
-    comp = compose(scored, hits, False, asks=info.asks)
+    comp = compose(scored, hits, False, quoting, asks=info.asks)
     if not comp.text or agrees(text, comp.text, info):
         return text
     mapping: dict[int, int] = {}

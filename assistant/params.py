@@ -32,6 +32,11 @@ class RetrieveParams:
 @dataclass(frozen=True)
 class QuoteParams:
     rank_prior: float
+    no_figure: float
+    lead_in: float
+    per_doc_ratio: float
+    prose_ratio: float
+    second_ratio: float
     support_boost: float
     row_preference: float
     tense_match: float

@@ -48,7 +48,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
            p: QuoteParams) -> list[Candidate]:
     """The passages' sentences and rows, scored for how well each answers the question."""
     info = qa.info
-    out = score_candidates(sentence_candidates(hits), info, live.tokens(), live.idf(), p.rank_prior)
+    out = score_candidates(sentence_candidates(hits), info, live.tokens(), live.idf(), p)
     if verdict is not None and verdict.supporting and not multi:
         # Sentences carrying the figure of the kind asked for beat ones that only share words
         # (not across plans: there each plan's own best sentence is wanted).
@@ -80,7 +80,7 @@ def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict:
                *, reply: bool, note: str, generator: str, nearby: int) -> Answer:
     """The best sentences, verbatim and cited (a decline when none is left)."""
     multi = compared(qa, found)
-    comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, asks=qa.info.asks)
+    comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, p, asks=qa.info.asks)
     return quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
 
 

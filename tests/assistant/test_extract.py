@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.extract import FIGURE, Candidate, compose
+from assistant.params import load_params
 from vectorstore.types import Chunk, Hit
 
 ROW = ("四、“十四五”东丽区卫生健康规划主要预期指标｜健康服务结果｜3岁以下儿童系统管理率｜2020年：85%｜2025年：85%")
@@ -33,10 +34,10 @@ def test_figures_are_not_years_or_list_numbers(text, figures):
 def test_a_row_that_answers_on_its_own_gets_no_second_citation():
     hits = [_hit("dongli", ROW, "table_row"), _hit("dongli", PROSE)]
     row, prose = Candidate(0, ROW, 10.0, complete=True), Candidate(1, PROSE, 9.0)
-    alone = compose([row, prose], hits, multi_doc=False)
+    alone = compose([row, prose], hits, False, load_params().quote)
     assert alone.used == (0,) and "[2]" not in alone.text
     # Without the mark the near-scoring sentence of the same plan joins, as before.
-    both = compose([Candidate(0, ROW, 10.0), prose], hits, multi_doc=False)
+    both = compose([Candidate(0, ROW, 10.0), prose], hits, False, load_params().quote)
     assert both.used == (0, 1)
 
 
@@ -46,10 +47,10 @@ def test_another_plans_prose_joins_a_comparison_only_when_it_scores_close():
             _hit("yongqiao", "做实家庭医生签约服务。推动家庭医生服务标准化建设。", district="埇桥区")]
     cands = [Candidate(0, rows[0].chunk.text, 10.0), Candidate(1, rows[1].chunk.text, 6.0),
              Candidate(2, rows[2].chunk.text, 6.5)]
-    out = compose(cands, rows, multi_doc=True)
+    out = compose(cands, rows, True, load_params().quote)
     assert out.used == (0, 1), out.text  # the row at 0.6 of the best joins, the prose at 0.65 does not
     assert "东丽区" in out.text and "振安区" in out.text and "埇桥区" not in out.text
-    close = compose([*cands[:2], Candidate(2, rows[2].chunk.text, 8.0)], rows, multi_doc=True)
+    close = compose([*cands[:2], Candidate(2, rows[2].chunk.text, 8.0)], rows, True, load_params().quote)
     assert close.used == (0, 2, 1)
 
 
@@ -62,5 +63,5 @@ def test_a_lead_in_line_scores_below_the_same_words_as_a_statement():
     info = QueryInfo("东丽十三五期间卫生健康事业取得了哪些成就", ("dongli",), (), False, ())
     words = ["十三五", "期间", "东丽", "卫生健康", "事业", "成就"]
     a, b = score_candidates([Candidate(0, lead), Candidate(0, plain)], info,
-                            lambda t: [w for w in words if w in t], lambda t: 1.0, rank_prior=3.0)
+                            lambda t: [w for w in words if w in t], lambda t: 1.0, load_params().quote)
     assert a.score < b.score
