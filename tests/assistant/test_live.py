@@ -3,14 +3,14 @@ staff add to lexicon/synonyms.txt is searched with, and a bad line is named when
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from assistant.live import LiveIndex
 from assistant.settings import Settings
-from question.lexicon import SHIPPED, LexiconError
+from question.lexicon import LexiconError
+from tests.lexicons import append_line, copy_lexicon
 from vectorstore.retrieve import HybridRetriever
 
 # "虫牙" is a citizen's word for the plans' "龋齿"; no plan and no shipped synonym group has it.
@@ -19,16 +19,8 @@ QUESTION = "振安中小学生的虫牙率要控制在多少？"
 
 @pytest.fixture
 def lexicon(tmp_path: Path) -> Path:
-    d = tmp_path / "lexicon"
-    shutil.copytree(SHIPPED, d)
-    return d
+    return copy_lexicon(tmp_path)
 
-
-def _add(path: Path, line: str) -> int:
-    """Append a line; its line number."""
-    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
-    path.write_text(text + line + "\n", encoding="utf-8")
-    return text.count("\n") + 1
 
 
 def test_a_synonym_group_staff_add_finds_the_passage_in_the_plans_words(full_index: Path, lexicon: Path) -> None:
@@ -36,7 +28,7 @@ def test_a_synonym_group_staff_add_finds_the_passage_in_the_plans_words(full_ind
     assert before.corpus.analyzer.analyze(QUESTION).expansions == ()
     assert not any("龋齿" in h.chunk.text for h in HybridRetriever(before.corpus).search(QUESTION, 5))
 
-    _add(lexicon / "synonyms.txt", "龋齿 虫牙")
+    append_line(lexicon / "synonyms.txt", "龋齿 虫牙")
     live = LiveIndex.open(Settings(data_dir=full_index, lexicon_dir=lexicon))
     assert ("龋齿", "虫牙") in live.synonyms and live.lexicon.synonyms == live.synonyms
     info = live.corpus.analyzer.analyze(QUESTION)
@@ -46,6 +38,6 @@ def test_a_synonym_group_staff_add_finds_the_passage_in_the_plans_words(full_ind
 
 
 def test_a_bad_line_is_named_when_the_build_is_opened(full_index: Path, lexicon: Path) -> None:
-    n = _add(lexicon / "synonyms.txt", "龋齿 虫牙;牙洞")
+    n = append_line(lexicon / "synonyms.txt", "龋齿 虫牙;牙洞")
     with pytest.raises(LexiconError, match=rf"synonyms.txt:{n}: '虫牙;牙洞'"):
         LiveIndex.open(Settings(data_dir=full_index, lexicon_dir=lexicon))

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from question.lexicon import FILES, SHIPPED, Lexicon, LexiconError, alternation, load_groups, shipped
+from tests.lexicons import append_line, copy_lexicon
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    d = tmp_path / "lexicon"
-    shutil.copytree(SHIPPED, d)
-    return d
+    return copy_lexicon(tmp_path)
 
-
-def _append(path: Path, line: str) -> int:
-    """Append a line; its line number."""
-    text = path.read_text(encoding="utf-8")
-    text = text if text.endswith("\n") else text + "\n"
-    path.write_text(text + line + "\n", encoding="utf-8")
-    return text.count("\n") + 1
 
 
 def test_every_list_is_loaded_from_the_folder() -> None:
@@ -43,13 +34,13 @@ def test_every_list_is_loaded_from_the_folder() -> None:
     ("measure_words.txt", "张 {"),
 ])
 def test_a_bad_line_in_any_list_is_named_with_its_file_and_line(folder: Path, name: str, bad: str) -> None:
-    n = _append(folder / name, bad)
+    n = append_line(folder / name, bad)
     with pytest.raises(LexiconError, match=rf"^{name}:{n}: "):
         Lexicon.load(folder)
 
 
 def test_a_synonym_alone_stands_in_for_nothing(folder: Path) -> None:
-    n = _append(folder / "synonyms.txt", "虫牙  # its group forgotten")
+    n = append_line(folder / "synonyms.txt", "虫牙  # its group forgotten")
     with pytest.raises(LexiconError, match=rf"synonyms.txt:{n}: '虫牙' stands alone"):
         Lexicon.load(folder)
     assert load_groups(folder / "measure_words.txt")[-1] == ("张",)  # a measure word may be alone
