@@ -22,7 +22,7 @@ from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import QuestionAnalysis
-from question.scope import beyond_period, unmentioned
+from question.scope import beyond_period, content_words, unmentioned
 from vectorstore.types import Hit
 
 
@@ -93,12 +93,21 @@ class Gate:
     def decline(self, reply: bool, generator: str) -> Answer:
         """The decline, saying what was looked for, with the closest passages to judge by."""
         return decline(self.qa.standalone, reply, generator, self.params.nearby, self.verdict.reason,
-                       self.places, self.outside, self.hits)
+                       self.places, self.outside, self.hits, self.looked_for())
+
+    def looked_for(self) -> str:
+        """'已检索：三期综合楼、总投资；规划中没有直接回答的段落。' — the question's own content words
+        (plan names aside), so staff see what the search was about."""
+        names = self.live.names()
+        words = [w for w in dict.fromkeys(content_words(self.qa.standalone))
+                 if not any(w in n or n in w for n in names)]
+        return f"已检索：{'、'.join(words[:6])}；规划中没有直接回答的段落。" if words else ""
 
 
 def decline(question: str, reply: bool, generator: str, nearby: int, missing: str = "",
-            places: Sequence[str] = (), outside: str = "", hits: Sequence[Hit] = ()) -> Answer:
-    """'规划文件中未找到相关内容。' with the reason as a note and the ``nearby`` closest passages."""
+            places: Sequence[str] = (), outside: str = "", hits: Sequence[Hit] = (), searched: str = "") -> Answer:
+    """'规划文件中未找到相关内容。' with the reason as a note (else what was ``searched``) and the
+    ``nearby`` closest passages."""
     notes: tuple[str, ...] = ()
     if places:
         notes = (f"现有规划文件均未提及{'、'.join(places)}。",)
@@ -106,6 +115,8 @@ def decline(question: str, reply: bool, generator: str, nearby: int, missing: st
         notes = (outside,)
     elif missing:
         notes = (f"检索到的规划段落中没有问题所问的{missing}。",)
+    elif searched:
+        notes = (searched,)
     text = (
         f"您好！感谢您的关注。经查阅现行卫生健康规划文件，{REFUSAL}，暂无法就此事项作出具体答复，"
         "也不能作出规划以外的承诺。如需进一步了解，请咨询相关主管部门。"

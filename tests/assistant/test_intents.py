@@ -63,3 +63,9 @@ def test_a_mention_question_is_answered_yes_first_or_declined_naming_the_topic(a
     assert yes.text.startswith(MENTIONED) and "家庭医生签约" in yes.text and yes.citations
     no = assistant.answer("埇桥规划有没有提到宠物医院？")
     assert no.refused and any("宠物" in n for n in no.notes) and no.nearby
+
+
+def test_a_decline_says_what_was_searched_and_shows_the_closest_passages(assistant):
+    a = assistant.answer("东丽区医院食堂的菜谱有哪些？")
+    assert a.refused and a.nearby
+    assert any(n.startswith("已检索：") and "菜谱" in n and "东丽" not in n for n in a.notes), a.notes
