@@ -97,6 +97,7 @@ def score_candidates(
     tokens: Callable[[str], list[str]],
     idf: Callable[[str], float],
     p: QuoteParams,
+    compared: bool = False,
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
@@ -124,7 +125,8 @@ def score_candidates(
                 factor *= 1.2
         if c.text.rstrip().endswith(("：", ":")):
             factor *= p.lead_in  # "…具体表现为：" announces the answer; the lines after it give it
-        prior = p.rank_prior / (1 + c.hit_index)
+        # Comparing plans, retrieval's ranking is across plans: each plan's own best sentence is wanted.
+        prior = (p.rank_prior_compared if compared else p.rank_prior) / (1 + c.hit_index)
         length = max(1.0, len(c.text) / 60) ** 0.3
         scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior)))
     return scored

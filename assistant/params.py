@@ -32,6 +32,7 @@ class RetrieveParams:
 @dataclass(frozen=True)
 class QuoteParams:
     rank_prior: float
+    rank_prior_compared: float
     no_figure: float
     lead_in: float
     per_doc_ratio: float

@@ -48,7 +48,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
            p: QuoteParams) -> list[Candidate]:
     """The passages' sentences and rows, scored for how well each answers the question."""
     info = qa.info
-    out = score_candidates(sentence_candidates(hits), info, live.tokens(), live.idf(), p)
+    out = score_candidates(sentence_candidates(hits), info, live.tokens(), live.idf(), p, compared=multi)
     if verdict is not None and verdict.supporting and not multi:
         # Sentences carrying the figure of the kind asked for beat ones that only share words
         # (not across plans: there each plan's own best sentence is wanted).
