@@ -104,7 +104,7 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     year asked. A question without demands is always answerable here; other checks decide it.
     ``synonyms``: the live lexicon's groups (LiveIndex.synonyms).
     """
-    syn, ds = synonyms, list(demanded)
+    ds = list(demanded)
     if not ds or not sentences:
         return Verdict(not ds)
     cov = [covers(s) for s, _ in sentences]
@@ -114,7 +114,7 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     met: list[set[int]] = []
     for d in ds:
         ok = [i for i, (s, row) in enumerate(sentences)
-              if cov[i] >= bar and meets(d, s, synonyms=syn) and year_ok(years, s, row)]
+              if cov[i] >= bar and meets(d, s, synonyms=synonyms) and year_ok(years, s, row)]
         met.append(set(ok))
         if ok:
             supporting.extend(i for i in ok if i not in supporting)

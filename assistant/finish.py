@@ -6,24 +6,23 @@ cited passages hold every content word of its topic, and the notes on how the me
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.types import Answer
 from question.analysis import Intent, QuestionAnalysis
-from question.scope import content_words
 
 MENTIONED = "有。规划原文："
 
 
 def finish(qa: QuestionAnalysis, ans: Answer) -> Answer:
     """The answer with the mention confirmed (see the module docstring) and the reading notes."""
-    if qa.intent == Intent.MENTION and not ans.refused and ans.citations and mentioned(qa.topic, ans):
+    if qa.intent == Intent.MENTION and not ans.refused and ans.citations and mentioned(qa.topic_words, ans):
         ans = replace(ans, text=f"{MENTIONED}\n{ans.text}")
     return replace(ans, notes=(*ans.notes, *qa.notes)) if qa.notes else ans
 
 
-def mentioned(topic: str, ans: Answer) -> bool:
-    """Whether the cited passages hold every content word of the topic ('献血屋' → 献血, 屋…)."""
-    words = content_words(topic)
+def mentioned(words: Sequence[str], ans: Answer) -> bool:
+    """Whether the cited passages hold every content word of the topic (QuestionAnalysis.topic_words)."""
     cited = "".join(c.chunk.text for c in ans.citations)
     return bool(words) and all(w in cited for w in words)

@@ -84,7 +84,7 @@ class Gate:
             return f"所查规划未设定{year}的目标或数值。"
         topic = self.qa.topic
         if topic:
-            word = unmentioned(topic, live.plan_text.__contains__,
+            word = unmentioned(self.qa.topic_words, live.plan_text.__contains__,
                                lambda t: any(t in w for group in live.synonyms for w in group))
             if word:
                 return f"现有规划文件均未提及“{topic}”（未出现“{word}”一词）。"

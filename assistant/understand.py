@@ -19,7 +19,7 @@ from assistant.rewrite import rewrite
 from question.analysis import Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
 from question.demands import demands
-from question.scope import mention_topic
+from question.scope import content_words, mention_topic
 from vectorstore.errors import GeneratorError
 from vectorstore.sections import ORDINAL, title
 
@@ -48,6 +48,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     wants = tuple(demands(standalone, live.names(), lexicon.measure_words))
     return QuestionAnalysis(message=message, ask=ask, standalone=standalone, info=info,
                             intent=intent_of(info, topic), demands=wants,
+                            topic_words=tuple(content_words(topic)) if topic else (),
                             amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
                             corrections=tuple(fixes), history=turns)
 

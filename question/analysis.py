@@ -41,6 +41,7 @@ class QuestionAnalysis:
     demands: tuple[Demand, ...] = ()  # the figures it asks for, each of a kind (question/demands.py)
     amount_asked: bool = False  # asks how much / how many (a figure), not only which or what
     topic: str = ""  # what a "有没有提到…" question asks about
+    topic_words: tuple[str, ...] = ()  # its content words ('献血屋' → ('献血', …)), read once
     corrections: tuple[Correction, ...] = ()  # misspelled plan names read as the plans' own
     history: tuple[Message, ...] = ()  # earlier turns, plan names respelled
 

@@ -2,7 +2,7 @@
 or a topic ("有没有提到罕见病？") that no plan uses a word of.
 
     beyond_period(("2030",), {"dongli": "2021-2025"}, ["…到2025年…"]) → "2030年（规划期为2021—2025年）"
-    unmentioned("罕见病的用药保障", plan_text.__contains__, known) → "罕见"
+    unmentioned(content_words("罕见病的用药保障"), plan_text.__contains__, known) → "罕见"
 """
 
 from __future__ import annotations
@@ -59,10 +59,10 @@ def content_words(topic: str) -> list[str]:
             if len(w.word) >= 2 and (w.flag in _CONTENT_TAGS or w.flag.startswith(("n", "a")))]
 
 
-def unmentioned(topic: str, in_plans: Callable[[str], bool], known: Callable[[str], bool]) -> str:
-    """The topic's first content word that no plan contains (and that no synonym stands in for),
-    or '' when the plans use every one of them."""
-    for w in content_words(topic):
+def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Callable[[str], bool]) -> str:
+    """The first of a topic's content ``words`` that no plan contains (and that no synonym stands
+    in for), or '' when the plans use every one of them."""
+    for w in words:
         if not in_plans(w) and not known(w):
             return w
     return ""
