@@ -165,7 +165,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     paths = list(args.paths) or ([] if args.remove else [settings.docs_dir])
     r = ingest(settings.index_dir, paths, full=args.full, remove=args.remove, progress=progress,
-               lexicon_dir=settings.lexicon_dir)
+               lexicon_dir=settings.lexicon_dir, chroma=settings.chroma)
     for path, reason in r.errors:
         print(f"error: {path}: {reason}", file=sys.stderr)
     for note in r.notes:
@@ -196,7 +196,7 @@ def _assistant(settings: Settings, extractive: bool = False) -> Any:
 def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
     from vectorstore.index import Build, IndexStore
 
-    build = Build(IndexStore(settings.index_dir).current_dir())
+    build = Build(IndexStore(settings.index_dir).current_dir(), settings.chroma)
     docs = [r.as_dict() for r in build.docs.values()]
     if args.json:
         print(json.dumps(docs, ensure_ascii=False, indent=1))
@@ -345,7 +345,7 @@ def cmd_indicators(settings: Settings, args: argparse.Namespace) -> int:
     from vectorstore.errors import ConfigError, NotFoundError
     from vectorstore.index import Build, IndexStore
 
-    build = Build(IndexStore(settings.index_dir).current_dir())
+    build = Build(IndexStore(settings.index_dir).current_dir(), settings.chroma)
     plans = plans_of(build)
     records = build.indicators.all()
     if args.compare:

@@ -11,7 +11,9 @@ a question also keeps the lexicon it started with.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +23,12 @@ from assistant.extract import default_idf
 from assistant.settings import Settings
 from question.lexicon import Lexicon
 from question.places import PlaceSpeller
+from vectorstore.errors import StoreUnavailableError
 from vectorstore.index import IndexStore, index_text
 from vectorstore.retrieve import Corpus
+
+log = logging.getLogger(__name__)
+RETRY_SWITCH_S = 5.0  # a build switch that failed on an unreachable server is tried again after this
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class LiveIndex:
         """The current build, opened and analysed (IndexDamagedError when it cannot be read,
         LexiconError naming the file and line when a word list has a bad line)."""
         lexicon = Lexicon.load(settings.lexicon_dir)
-        corpus = Corpus.open(settings.index_dir, settings.embed_threads, lexicon.synonyms)
+        corpus = Corpus.open(settings.index_dir, settings.embed_threads, lexicon.synonyms, settings.chroma)
         tok = corpus.build.bm25.tokenizer
         build = corpus.build
         texts = {d: build.doc_text(d) for d in build.docs}
@@ -82,11 +88,29 @@ class LiveHolder:
         self.settings = settings
         self._live: LiveIndex | None = None
         self._lock = threading.Lock()
+        self._unavailable_at = 0.0  # when a switch last failed on an unreachable vector store
 
     def get(self) -> LiveIndex:
         bid = IndexStore(self.settings.index_dir).current_id()
         live = self._live
         if live is not None and live.build_id == bid:
+            return live
+        with self._lock:
+            live = self._live
+            if live is None or live.build_id != IndexStore(self.settings.index_dir).current_id():
+                if live is not None and time.monotonic() - self._unavailable_at < RETRY_SWITCH_S:
+                    return live
+                try:
+                    live = LiveIndex.open(self.settings)
+                except StoreUnavailableError as exc:
+                    if live is None:
+                        raise  # nothing to answer from: a 503 naming the server, retried next request
+                    # The new build's vectors are on a server that went away: the build in memory
+                    # keeps answering (its vectors are loaded) and the switch is tried again.
+                    log.warning("still serving build %s: %s", live.build_id, exc)
+                    self._unavailable_at = time.monotonic()
+                    return live
+                self._live = live
             return live
         with self._lock:
             live = self._live

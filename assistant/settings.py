@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vectorstore.chroma import ChromaTarget
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,6 +24,13 @@ class Settings(BaseSettings):
     # Word lists staff edit without a release (ask cues, …): question/lexicon.py reads them.
     lexicon_dir: Path = REPO_ROOT / "lexicon"
     index: str = "default"
+    # Vectors on a Chroma server shared by every worker and host (docs/deploy.md); unset: embedded
+    # Chroma inside each index build. The token goes out as "Authorization: Bearer …" for the proxy
+    # in front of the server (Chroma's own server checks none).
+    chroma_host: str = ""
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
+    chroma_token: SecretStr = SecretStr("")
+    chroma_ssl: bool = False
     embed_threads: int = 2
     embed_batch: int = 64
 
@@ -71,6 +80,11 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "indexes" / self.index
+
+    @property
+    def chroma(self) -> ChromaTarget:
+        return ChromaTarget(self.chroma_host.strip(), self.chroma_port, self.chroma_token.get_secret_value(),
+                            self.chroma_ssl)
 
     @property
     def cache_dir(self) -> Path:

@@ -24,7 +24,7 @@ def main() -> None:
     args = ap.parse_args()
     settings = Settings()
     t = time.perf_counter()
-    corpus = Corpus.open(settings.index_dir, settings.embed_threads)
+    corpus = Corpus.open(settings.index_dir, settings.embed_threads, chroma=settings.chroma)
     r = HybridRetriever(corpus)
     r.search("预热", 5)
     print(f"index open + warm-up: {time.perf_counter() - t:.2f} s ({len(corpus.chunks)} chunks)")

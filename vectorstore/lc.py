@@ -14,6 +14,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from vectorstore.chroma import ChromaTarget
 from vectorstore.types import Hit
 
 
@@ -43,10 +44,10 @@ class PlanQARetriever(BaseRetriever):
     filters: Any = None
 
     @classmethod
-    def from_index(cls, index_dir: Path, k: int = 5, **kw: Any) -> PlanQARetriever:
+    def from_index(cls, index_dir: Path, k: int = 5, chroma: ChromaTarget | None = None, **kw: Any) -> PlanQARetriever:
         from vectorstore.retrieve import Corpus, HybridRetriever
 
-        return cls(retriever=HybridRetriever(Corpus.open(index_dir)), k=k, **kw)
+        return cls(retriever=HybridRetriever(Corpus.open(index_dir, chroma=chroma)), k=k, **kw)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [hit_to_document(h) for h in self.retriever.search(query, self.k, self.filters)]
@@ -67,16 +68,15 @@ class E5Embeddings(Embeddings):
         return [float(x) for x in self._e.query(text)]
 
 
-def langchain_chroma(index_dir: Path) -> Any:
-    """The live build's Chroma collection as a `langchain_chroma.Chroma` vector store (read it;
-    write through `planqa ingest`, which keeps BM25 and the chunk store in step)."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+def langchain_chroma(index_dir: Path, chroma: ChromaTarget | None = None) -> Any:
+    """The live build's Chroma collection (embedded or on the server) as a `langchain_chroma.Chroma`
+    vector store (read it; write through `planqa ingest`, which keeps BM25 and the chunk store in step)."""
     from langchain_chroma import Chroma
 
-    from vectorstore.index import COLLECTION, IndexStore
+    from vectorstore.chroma import client
+    from vectorstore.index import IndexStore
 
-    folder = IndexStore(index_dir).current_dir() / "chroma"
-    client = chromadb.PersistentClient(path=str(folder), settings=ChromaSettings(anonymized_telemetry=False))
-    return Chroma(client=client, collection_name=COLLECTION, embedding_function=E5Embeddings(),
-                  create_collection_if_not_exists=False)
+    target = chroma or ChromaTarget()
+    folder = IndexStore(index_dir, target).current_dir()
+    return Chroma(client=client(target, folder), collection_name=target.collection_name(index_dir.name, folder.name),
+                  embedding_function=E5Embeddings(), create_collection_if_not_exists=False)

@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from vectorstore.chroma import ChromaTarget
 from vectorstore.fuse import diversify, minmax
 from vectorstore.index import Build, IndexStore, open_build
 from vectorstore.query import QueryAnalyzer, QueryInfo
@@ -83,9 +84,9 @@ class Corpus:
 
     @classmethod
     def open(cls, index_dir: Path, embed_threads: int = 2,
-             synonyms: Sequence[Sequence[str]] | None = None) -> Corpus:
+             synonyms: Sequence[Sequence[str]] | None = None, chroma: ChromaTarget | None = None) -> Corpus:
         """The live build with every part loaded, so a damaged one fails here, by name, not on a query."""
-        return cls(open_build(IndexStore(index_dir)), embed_threads, synonyms)
+        return cls(open_build(IndexStore(index_dir, chroma)), embed_threads, synonyms)
 
     def bm25_scores(self, text: str, expansions: Sequence[str] = (), w_syn: float = 0.3) -> np.ndarray:
         """BM25 of the question, plus a down-weighted BM25 of its synonyms: a synonym is evidence,

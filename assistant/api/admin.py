@@ -161,7 +161,7 @@ def store_and_ingest(st: ApiState, src: IO[bytes], filename: str) -> dict[str, A
             os.replace(dest, backup)
         os.replace(tmp, dest)
         try:
-            report = ingest(settings.index_dir, [dest], lexicon_dir=settings.lexicon_dir)
+            report = ingest(settings.index_dir, [dest], lexicon_dir=settings.lexicon_dir, chroma=settings.chroma)
         except BaseException:
             _restore(dest, backup, existed)
             raise
@@ -201,7 +201,8 @@ def delete_document(st: ApiState, doc_id: str) -> dict[str, Any]:
     if len(build.docs) == 1:
         raise HTTPException(409, f"不能删除最后一份规划 {doc_id}：请先上传其他规划。"
                                  f"Cannot delete {doc_id!r}, the only document in the index: upload another first.")
-    report = ingest(settings.index_dir, [], remove=[doc_id], lexicon_dir=settings.lexicon_dir)
+    report = ingest(settings.index_dir, [], remove=[doc_id], lexicon_dir=settings.lexicon_dir,
+                    chroma=settings.chroma)
     path = Path(rec.path)
     up = uploads_dir(settings).resolve()
     file_removed = False

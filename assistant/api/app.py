@@ -76,7 +76,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         st = get_app_state(app)
         gen = st.generator_health()
         body: dict[str, Any] = {"status": "ready", "generator": gen,
-                                "index": {"name": settings.index}}
+                                "index": {"name": settings.index,
+                                          "vectors": "chroma server" if settings.chroma.server else "embedded"}}
         bid = IndexStore(settings.index_dir).current_id()
         if bid is None:
             body.update(status="no_index", detail=f"no index {settings.index!r} yet: build it with "
@@ -84,6 +85,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             return JSONResponse(body, status_code=503)
         try:
             corpus = st.corpus()
+        except PlanQAError as exc:  # says what to do: the build to rebuild, the Chroma server to start
+            body.update(status="index_error", detail=str(exc))
+            return JSONResponse(body, status_code=503)
         except Exception as exc:
             log.exception("cannot open the index at %s", settings.index_dir)
             body.update(status="index_error", detail=f"cannot open index build {bid} ({type(exc).__name__}); "

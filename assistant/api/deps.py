@@ -25,6 +25,7 @@ from vectorstore.errors import (
     NotFoundError,
     PlanQAError,
     StorageError,
+    StoreUnavailableError,
 )
 from vectorstore.retrieve import Corpus
 
@@ -32,6 +33,7 @@ STATUS_FOR: tuple[tuple[type[PlanQAError], int], ...] = (
     (NotFoundError, 404),
     (IndexMissingError, 503),
     (IndexDamagedError, 503),
+    (StoreUnavailableError, 503),
     (StorageError, 507),
     (GeneratorError, 502),
     (LoadError, 422),

@@ -7,9 +7,14 @@ import pytest
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
 
 
-@pytest.fixture(scope="module")
-def retriever(full_index):
-    return HybridRetriever(Corpus.open(full_index / "indexes" / "default"))
+@pytest.fixture(scope="module", params=["embedded", "chroma server"])
+def retriever(request):
+    """The same tests on both stores: embedded Chroma in the build, and a real `chroma run` server."""
+    if request.param == "embedded":
+        return HybridRetriever(Corpus.open(request.getfixturevalue("full_index") / "indexes" / "default"))
+    data = request.getfixturevalue("full_index_server")
+    return HybridRetriever(Corpus.open(data / "indexes" / "default",
+                                       chroma=request.getfixturevalue("chroma_server").target))
 
 
 def test_best_rows_give_each_plan_its_own_indicator_row(retriever):
