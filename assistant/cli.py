@@ -165,7 +165,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     paths = list(args.paths) or ([] if args.remove else [settings.docs_dir])
     r = ingest(settings.index_dir, paths, full=args.full, remove=args.remove, progress=progress,
-               lexicon_dir=settings.lexicon_dir, chroma=settings.chroma)
+               lexicon_dir=settings.lexicon_dir, chroma=settings.chroma, dense=settings.embed_text)
     for path, reason in r.errors:
         print(f"error: {path}: {reason}", file=sys.stderr)
     for note in r.notes:

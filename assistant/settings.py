@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vectorstore.chroma import ChromaTarget
+from vectorstore.index import DenseText
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
     chroma_token: SecretStr = SecretStr("")
     chroma_ssl: bool = False
     embed_threads: int = 2
+    # What the dense index embeds of a passage: "path" (title and section path first), "tag" (its
+    # district first) or "passage". Set by `python bench/ingest_speed.py` (bench/results/): "tag"
+    # is faster than "path" with recall kept; "passage" is faster still but loses first-rank hits.
+    embed_text: DenseText = DenseText.TAG
     embed_batch: int = 64
 
     # Retrieval

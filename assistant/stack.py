@@ -73,7 +73,7 @@ def ensure_index(settings: Settings, out: IO[str] = sys.stderr) -> bool:
 
     try:
         report = ingest(settings.index_dir, [docs], progress=progress, lexicon_dir=settings.lexicon_dir,
-                        chroma=settings.chroma)
+                        chroma=settings.chroma, dense=settings.embed_text)
     except ValueError as exc:  # e.g. every file failed to load: nothing to index
         raise ConfigError(f"no plan could be read from {docs}: {exc}") from exc
     finally:

@@ -16,6 +16,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,23 @@ def index_text(c: Chunk) -> str:
     """What the indexes see: plan title and section path before the passage, so a passage that
     never names its district ('每千常住人口床位数…') still matches '埇桥' and the section's topic."""
     return f"{c.meta.get('title', '')}｜{c.section}\n{c.text}"
+
+
+class DenseText(StrEnum):
+    """What the dense index embeds of a passage (BM25 always reads the title and path as well)."""
+
+    PATH = "path"  # plan title and section path, then the passage
+    TAG = "tag"  # the plan's district (or city), then the passage
+    PASSAGE = "passage"  # the passage alone
+
+
+def dense_text(c: Chunk, how: DenseText) -> str:
+    """The text embedded for a passage: dense_text(东丽 chunk, DenseText.TAG) → '东丽区｜到2025年，…'."""
+    if how is DenseText.PATH:
+        return index_text(c)
+    if how is DenseText.TAG:
+        return f"{c.meta.get('district') or c.meta.get('city') or c.meta.get('title', '')}｜{c.text}"
+    return c.text
 
 
 @dataclass(frozen=True)

@@ -40,10 +40,12 @@ from vectorstore.index import (
     EMBEDDER,
     RETRIEVABLE,
     Build,
+    DenseText,
     DocRecord,
     IndexStore,
     chroma_metadata,
     chunk_to_json,
+    dense_text,
     index_text,
     open_build,
     open_collection,
@@ -196,6 +198,7 @@ def ingest(
     embed_cache: Path | None = None,
     lexicon_dir: Path | None = None,
     chroma: ChromaTarget | None = None,
+    dense: DenseText = DenseText.TAG,
 ) -> IngestReport:
     """Bring the index in line with the given files and folders.
 
@@ -316,6 +319,10 @@ def ingest(
             chunks.extend(doc_chunks)
             records.append(rec)
 
+        if old is not None and old.info.get("dense", DenseText.PATH) != dense:
+            # The old vectors embed other text: every passage is embedded anew (the cache keys on the text).
+            fresh = [c for c in chunks if c.kind in RETRIEVABLE]
+            report.notes.append(f"the dense index now embeds {dense.value!r} text: every passage re-embedded")
         fresh_ids = {c.id for c in fresh}
         reused_ids = [c.id for c in chunks if c.kind in RETRIEVABLE and c.id not in fresh_ids]
         vectors: dict[str, np.ndarray] = {}
@@ -329,17 +336,19 @@ def ingest(
 
             emb = embedder or CachedEmbedder(shared_embedder(), embed_cache or default_embed_cache(index_dir))
             batch = 32
-            for i in range(0, len(fresh), batch):
-                note("embed", i, len(fresh))
-                part = fresh[i : i + batch]
-                for c, v in zip(part, emb.passages([index_text(c) for c in part]), strict=True):  # type: ignore[attr-defined]
+            # Shortest first: a batch pads every text to its longest, so like lengths waste least.
+            todo = sorted(fresh, key=lambda c: len(dense_text(c, dense)))
+            for i in range(0, len(todo), batch):
+                note("embed", i, len(todo))
+                part = todo[i : i + batch]
+                for c, v in zip(part, emb.passages([dense_text(c, dense) for c in part]), strict=True):  # type: ignore[attr-defined]
                     vectors[c.id] = v
             note("embed", len(fresh), len(fresh))
         report.embedded = len(fresh)
         report.reused = len(reused_ids)
 
         try:
-            build = _write_build(store, chunks, records, texts, vectors, note, indicators, report.unparsed)
+            build = _write_build(store, chunks, records, texts, vectors, note, dense, indicators, report.unparsed)
         except OSError as exc:  # the disk full, a quota, a read-only volume
             raise StorageError(
                 f"the new index build could not be written ({exc.strerror or exc}); nothing changed: the index "
@@ -365,6 +374,7 @@ def _write_build(
     texts: dict[str, str],
     vectors: dict[str, np.ndarray],
     note: Progress,
+    dense: DenseText,
     indicators: Sequence[Indicator] = (),
     unparsed: Sequence[Unparsed] = (),
 ) -> Path:
@@ -407,6 +417,7 @@ def _write_build(
                     "documents": len(records),
                     "chunks": len(retrievable),
                     "embedder": EMBEDDER,
+                    "dense": dense.value,
                     "vectors": vectors_record(folder, store.chroma),
                 },
                 ensure_ascii=False,

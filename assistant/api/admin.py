@@ -161,7 +161,8 @@ def store_and_ingest(st: ApiState, src: IO[bytes], filename: str) -> dict[str, A
             os.replace(dest, backup)
         os.replace(tmp, dest)
         try:
-            report = ingest(settings.index_dir, [dest], lexicon_dir=settings.lexicon_dir, chroma=settings.chroma)
+            report = ingest(settings.index_dir, [dest], lexicon_dir=settings.lexicon_dir, chroma=settings.chroma,
+                            dense=settings.embed_text)
         except BaseException:
             _restore(dest, backup, existed)
             raise
@@ -202,7 +203,7 @@ def delete_document(st: ApiState, doc_id: str) -> dict[str, Any]:
         raise HTTPException(409, f"不能删除最后一份规划 {doc_id}：请先上传其他规划。"
                                  f"Cannot delete {doc_id!r}, the only document in the index: upload another first.")
     report = ingest(settings.index_dir, [], remove=[doc_id], lexicon_dir=settings.lexicon_dir,
-                    chroma=settings.chroma)
+                    chroma=settings.chroma, dense=settings.embed_text)
     path = Path(rec.path)
     up = uploads_dir(settings).resolve()
     file_removed = False

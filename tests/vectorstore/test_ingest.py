@@ -25,7 +25,7 @@ from plancorpus import DOCS_SRC, REPO
 
 from question.lexicon import LexiconError
 from vectorstore.errors import IndexMissingError, NotFoundError
-from vectorstore.index import Build, IndexStore, embeddings_for, index_text
+from vectorstore.index import Build, DenseText, IndexStore, dense_text, embeddings_for
 from vectorstore.ingest import IngestReport, ingest
 from vectorstore.manifest import MANIFEST_NAME
 
@@ -142,7 +142,7 @@ def test_chroma_holds_a_vector_for_every_chunk(base: Indexed) -> None:
     assert np.allclose(np.linalg.norm(stored, axis=1), 1.0, atol=1e-3)
     # The stored vector is the chunk's own: re-embedding its indexed text gives it back.
     task = next(c for c in build.retrievable if c.text.startswith(TASK_1))
-    again = shared_embedder().passages([index_text(task)])[0]
+    again = shared_embedder().passages([dense_text(task, DenseText(build.info["dense"]))])[0]
     assert float(embeddings_for(collection, [task.id])[0] @ again) > 0.999
 
 
@@ -203,6 +203,23 @@ def test_changing_one_file_re_embeds_only_that_plan(base: Indexed, tmp_path: Pat
     assert "1.新建3家社区卫生服务中心。" in new.doc_text("binhai")
     assert not [c for c in new.retrievable if "新建2家" in c.text]
     assert new.collection.count() == r.chunks
+
+
+def test_another_dense_text_re_embeds_every_passage_and_says_so(base: Indexed, tmp_path: Path) -> None:
+    ws = fork(base, tmp_path)
+    r = ingest(ws.index, [ws.corpus], dense=DenseText.PATH)
+    build = ws.build()
+    assert r.embedded == r.chunks == base.report.chunks and r.reused == 0
+    assert any("re-embedded" in n for n in r.notes) and build.info["dense"] == "path"
+    task = next(c for c in build.retrievable if c.text.startswith(TASK_1))
+    again = shared_embedder_passage(dense_text(task, DenseText.PATH))
+    assert float(embeddings_for(build.collection, [task.id])[0] @ again) > 0.999
+
+
+def shared_embedder_passage(text: str) -> np.ndarray:
+    from vectorstore.embed import shared_embedder
+
+    return shared_embedder().passages([text])[0]
 
 
 def test_moving_the_docs_folder_re_embeds_nothing_and_keeps_syncing(base: Indexed, tmp_path: Path) -> None:
