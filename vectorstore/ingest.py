@@ -27,7 +27,7 @@ from indicators.types import Indicator, Unparsed
 from question.lexicon import Lexicon
 from vectorstore.chroma import ChromaTarget, drop_collection
 from vectorstore.clean import clean_text
-from vectorstore.duplicates import same_plan
+from vectorstore.duplicates import TwinIndex
 from vectorstore.errors import (
     IndexDamagedError,
     LoadError,
@@ -148,19 +148,17 @@ def _prepare(path: Path, manifests: dict[Path, dict[str, DocMeta]]) -> _Prepared
     return _Prepared(meta, path, cleaned, h)
 
 
-def _twin(new: _Prepared, final: dict[str, DocRecord | _Prepared], old: Build | None) -> tuple[str, float] | None:
+def _twin(new: _Prepared, final: dict[str, DocRecord | _Prepared], old: Build | None,
+          twins: TwinIndex) -> tuple[str, float] | None:
     """An indexed (or just prepared) plan that is the same plan as ``new``, with their overlap."""
     for doc_id, item in final.items():
-        if isinstance(item, _Prepared):
-            title, text = item.meta.title, item.cleaned
-        elif old is not None:
-            title, text = item.meta.title, old.doc_text(doc_id)
-        else:
+        if doc_id in twins:
             continue
-        share = same_plan((new.meta.title, new.cleaned), (title, text))
-        if share:
-            return doc_id, share
-    return None
+        if isinstance(item, _Prepared):
+            twins.add(doc_id, item.meta.title, item.cleaned)
+        elif old is not None:
+            twins.add(doc_id, item.meta.title, old.doc_text(doc_id))
+    return twins.find(new.meta.title, new.cleaned, among=final)
 
 
 def _old_build(store: IndexStore, full: bool) -> tuple[Build | None, list[Path]]:
@@ -255,6 +253,7 @@ def ingest(
                 report.removed.append(doc_id)
             else:
                 final[doc_id] = rec
+        twins = TwinIndex()  # every plan shingled once, however many arrive
         for doc_id, p in prepared.items():
             if doc_id in remove:
                 continue  # removing by id wins over the file still being in a synced folder
@@ -264,7 +263,7 @@ def ingest(
                 # Keep chunks and vectors, but note where the file is now (the folder may have moved).
                 final[doc_id] = dataclasses.replace(prev, path=str(p.path.resolve()))
                 continue
-            twin = _twin(p, final, old) if prev is None else None
+            twin = _twin(p, final, old, twins) if prev is None else None
             if twin is not None:
                 twin_id, share = twin
                 report.errors.append((str(p.path), (
