@@ -39,6 +39,9 @@ _RNG = np.random.default_rng(20211)
 _A = _RNG.integers(0, np.iinfo(np.uint64).max, PERMS, dtype=np.uint64, endpoint=True) | np.uint64(1)
 _B = _RNG.integers(0, np.iinfo(np.uint64).max, PERMS, dtype=np.uint64, endpoint=True)
 MARGIN = 0.15  # below the bar by more than this (estimated), a pair is not checked exactly
+# Only the closest estimates are checked exactly: a corpus of near-twins (one district's plan copied
+# for the next, names and figures changed) would otherwise be compared pair by pair again.
+EXACT_CHECKS = 3
 
 
 def _signature(text: str) -> tuple[np.ndarray, int]:
@@ -83,12 +86,14 @@ class TwinIndex:
         share = jaccard * (sizes + n) / (1 + jaccard) / np.maximum(1, np.minimum(sizes, n))
         norm = _NOISE.sub("", title)
         allowed = set(among) if among is not None else None
+        checked = 0
         for i in np.argsort(-share):
             bar = SAME_TITLE_SHARE if (norm == self._titles[i] and title.strip()) else ANY_TITLE_SHARE
-            if share[i] < SAME_TITLE_SHARE - MARGIN:
+            if share[i] < SAME_TITLE_SHARE - MARGIN or checked == EXACT_CHECKS:
                 break
             if share[i] < bar - MARGIN or (allowed is not None and self._ids[i] not in allowed):
                 continue
+            checked += 1
             exact = same_plan((title, text), (self._titles[i] or " ", self._texts[i]), same_title=bar == SAME_TITLE_SHARE)
             if exact:
                 return self._ids[i], exact
