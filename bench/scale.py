@@ -1,8 +1,11 @@
 """Scale benchmark: ingest time, index size, memory, search latency and gold retrieval quality at
 1×, 10× and 100× the plans, with embedded Chroma and with a Chroma server.
 
-Run: .venv/bin/python bench/scale.py --scales 1,10 --modes embedded,server
-     .venv/bin/python bench/scale.py --scales 100        # hours on 2 cores: run it in the background
+Run: .venv/bin/python bench/scale.py --scales 1,10 --modes embedded,server     # ~30 min on 2 cores
+     .venv/bin/python bench/scale.py --scales 100 [--no-recall]   # ~4 h a mode (~2 h without recall)
+
+Run it on an idle machine: the embedder's two threads slow down many times over when anything else
+keeps a core busy; each row records how busy other work kept the cores as it started.
 
 For each scale the corpus comes from bench/synth_corpus.py (1× is docs_src itself). Each (scale,
 mode) gets a fresh data dir, so the embedding cache (<data_dir>/cache) starts cold and the first
@@ -16,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
+import math
 import os
 import platform
 import re
@@ -27,9 +32,11 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -112,11 +119,25 @@ def busy_cores(seconds: float = 2.0) -> float:
     return (1 - idle / max(1, sum(d))) * (os.cpu_count() or 1)
 
 
-def ingest(env: dict[str, str], log_file: Path) -> dict[str, Any]:
-    """`planqa ingest` as a child: wall time, its own peak RSS (from wait4), what it printed."""
+def cpu_marks() -> tuple[float, float]:
+    """(CPU seconds the whole machine has spent busy, CPU seconds of this process and its reaped
+    children): their difference over a row is what other work took from it."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    t = os.times()
+    return ((sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK"),
+            t.user + t.system + t.children_user + t.children_system)
+
+
+def ingest(env: dict[str, str], log_file: Path, argv: list[str] | None = None) -> dict[str, Any]:
+    """`planqa ingest` as a child: wall time, its own peak RSS, what it printed.
+
+    Not wait4's ru_maxrss: Linux carries the forking process's high-water mark into the child's
+    across exec, so every child of this (by then 400 MB) process would report at least that. The
+    child's own VmHWM is sampled instead; being a high-water mark, only a peak in its last 0.1 s
+    could be missed."""
     t = time.perf_counter()
     with open(log_file, "ab") as err:
-        proc = subprocess.Popen([str(BIN / "planqa"), "ingest"], env=env, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(argv or [str(BIN / "planqa"), "ingest"], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
 
         def relay() -> None:  # the progress bars reach our stderr and the log as they come
@@ -126,23 +147,34 @@ def ingest(env: dict[str, str], log_file: Path) -> dict[str, Any]:
                 sys.stderr.flush()
                 err.write(chunk)
 
-        relay_thread = threading.Thread(target=relay, daemon=True)
-        relay_thread.start()
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                peak[0] = max(peak[0], peak_rss_mb(proc.pid))
+
+        threads = [threading.Thread(target=f, daemon=True) for f in (relay, sample)]
+        for th in threads:
+            th.start()
         assert proc.stdout is not None
         out = proc.stdout.read().decode()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _ = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
-        relay_thread.join()
+        done.set()
+        for th in threads:
+            th.join()
     seconds = time.perf_counter() - t
     if proc.returncode:
         log(f"ingest exited {proc.returncode}; see {log_file}")
     counts = {k: int(v) for k, v in re.findall(r"(documents|chunks|embedded|reused) (\d+)", out)}
-    return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "rc": proc.returncode, **counts}
+    return {"seconds": seconds, "rss_mb": peak[0], "rc": proc.returncode, **counts}
 
 
-def measure_search(data_dir: Path, docs_dir: Path, chroma_port: int | None, rounds: int = 2) -> dict[str, float]:
+def measure_search(data_dir: Path, docs_dir: Path, chroma_port: int | None, rounds: int = 2,
+                   recall: bool = True) -> dict[str, float]:
     """Hybrid search p50/p95 over the gold questions (as scripts/bench_search.py) and recall on the
-    gold test split (as `planqa eval --suite retrieval`), in this process."""
+    gold test split (as `planqa eval --suite retrieval`, NaN when not ``recall``), in this process."""
     env = {"PLANQA_DATA_DIR": str(data_dir), "PLANQA_DOCS_DIR": str(docs_dir)}
     if chroma_port is not None:
         env |= {"PLANQA_CHROMA_HOST": "127.0.0.1", "PLANQA_CHROMA_PORT": str(chroma_port)}
@@ -160,7 +192,8 @@ def measure_search(data_dir: Path, docs_dir: Path, chroma_port: int | None, roun
         t = time.perf_counter()
         retriever = HybridRetriever(Corpus.open(settings.index_dir, settings.embed_threads, chroma=settings.chroma))
         retriever.search("预热", 5)
-        log(f"index opened in {time.perf_counter() - t:.1f} s; timing {rounds} rounds of the gold questions")
+        opened = time.perf_counter() - t
+        log(f"index opened in {opened:.1f} s; timing {rounds} rounds of the gold questions")
         questions = [i.question for i in load_gold()]
         times = []
         for _ in range(rounds):
@@ -168,7 +201,12 @@ def measure_search(data_dir: Path, docs_dir: Path, chroma_port: int | None, roun
                 t = time.perf_counter()
                 retriever.search(q, 5)
                 times.append((time.perf_counter() - t) * 1000)
+        out = {"p50": percentile(times, 50), "p95": percentile(times, 95), "queries": len(times),
+               "open_s": opened, "recall@5": math.nan, "recall@1": math.nan, "recall_suite_s": 0.0}
+        if not recall:
+            return out
         log("gold test split, retrieval suite")
+        t = time.perf_counter()
         assistant = Assistant(settings, chat=None)
         hybrid = HybridRetriever(assistant.corpus)
         hybrid.search("预热", 1)
@@ -176,17 +214,55 @@ def measure_search(data_dir: Path, docs_dir: Path, chroma_port: int | None, roun
             gold_items(dataset="gold", split="test"),
             lambda q: [Passage(h.chunk.id, h.chunk.doc_id, h.chunk.text) for h in hybrid.search(q, 10)],
             "hybrid", lambda it: assistant.analyze(it.question, list(it.history)).standalone, "gold", "test")
-        return {"p50": percentile(times, 50), "p95": percentile(times, 95), "queries": len(times),
-                "recall@5": suite.overall["recall@5"], "recall@1": suite.overall["recall@1"],
-                "rss_mb_bench": peak_rss_mb(os.getpid())}
+        # At scale most of this time is the question analysis, not search: the place speller
+        # (question/places.py) looks up every window of a question in every plan's text.
+        by_kind = {f"recall@5 {kind}": float(v["recall@5"]) for kind, v in suite.by_kind.items()}
+        return out | by_kind | {"recall@5": suite.overall["recall@5"], "recall@1": suite.overall["recall@1"],
+                                "recall_suite_s": time.perf_counter() - t}
     finally:
         for k in env:
             os.environ.pop(k, None)
         os.environ.update(saved)
 
 
-def run_one(scale: int, mode: str, corpus: Path, work: Path) -> dict[str, Any]:
-    run = work / f"run-{scale}x-{mode}"
+def _ratio(x: float) -> float | None:
+    return None if math.isnan(x) else round(x, 3)
+
+
+class StandInEmbedder:
+    """Unit vectors drawn from each text's hash: what search costs does not depend on the vectors'
+    values, so a corpus too big to embed in a session still gets its latency, size and memory measured
+    (never its retrieval quality, nor its ingest time)."""
+
+    name = "stand-in"
+    dim = 384
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            seed = int.from_bytes(hashlib.sha256(t.encode()).digest()[:8], "little")
+            v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+            out[i] = v / np.linalg.norm(v)
+        return out
+
+
+def stand_in_ingest() -> int:
+    """`bench/scale.py _stand_in_ingest`: `planqa ingest` of PLANQA_DOCS_DIR with stand-in vectors."""
+    from assistant.settings import Settings
+    from vectorstore.ingest import ingest as run_ingest
+
+    st = Settings()
+    r = run_ingest(st.index_dir, [st.docs_dir], embedder=StandInEmbedder(), lexicon_dir=st.lexicon_dir,
+                   chroma=st.chroma, dense=st.embed_text)
+    print(f"documents {r.documents} · chunks {r.chunks} · embedded {r.embedded} · reused {r.reused}")
+    return 0
+
+
+def run_one(scale: int, mode: str, corpus: Path, work: Path, recall: bool = True,
+            stand_in: bool = False) -> dict[str, Any]:
+    run = work / f"run-{scale}x-{mode}{'-stand-in' if stand_in else ''}"
+    argv = [sys.executable, str(Path(__file__).resolve()), "_stand_in_ingest"] if stand_in else None
+    recall = recall and not stand_in
     shutil.rmtree(run, ignore_errors=True)
     data = run / "data"  # fresh: its cache/embeddings.sqlite starts empty
     run.mkdir(parents=True)
@@ -195,6 +271,7 @@ def run_one(scale: int, mode: str, corpus: Path, work: Path) -> dict[str, Any]:
     others = busy_cores()
     if others > 0.3:  # another process on these 2 cores slows the embedder's threads many times over
         log(f"warning: {others:.1f} cores busy with other work before {scale}× {mode}: timings will be high")
+    mark, wall = cpu_marks(), time.perf_counter()
     with contextlib.ExitStack() as stack:
         port, server_pid = None, 0
         if mode == "server":
@@ -202,26 +279,33 @@ def run_one(scale: int, mode: str, corpus: Path, work: Path) -> dict[str, Any]:
             server_pid = proc.pid
             env |= {"PLANQA_CHROMA_HOST": "127.0.0.1", "PLANQA_CHROMA_PORT": str(port)}
         log(f"{scale}× {mode}: first ingest of {corpus} (cold embedding cache)")
-        first = ingest(env, run / "ingest.log")
+        first = ingest(env, run / "ingest.log", argv)
         index_mb = disk_mb(data / "indexes") + disk_mb(run / "chroma")
         log(f"{scale}× {mode}: first ingest {first['seconds']:.0f} s, {first.get('chunks', 0)} passages; re-ingest")
-        again = ingest(env, run / "ingest.log")
+        again = ingest(env, run / "ingest.log", argv)
         log(f"{scale}× {mode}: re-ingest {again['seconds']:.1f} s (embedded {again.get('embedded', '?')})")
-        search = measure_search(data, corpus, port)
+        search = measure_search(data, corpus, port, recall=recall)
         server_rss = peak_rss_mb(server_pid) if server_pid else 0.0
+    (busy0, ours0), (busy1, ours1) = mark, cpu_marks()
+    other = max(0.0, (busy1 - busy0) - (ours1 - ours0)) / ((time.perf_counter() - wall) * (os.cpu_count() or 1))
+    if other > 0.05:
+        log(f"warning: other work took {other:.0%} of the CPU during {scale}× {mode}: its timings are high")
     passages = first.get("chunks", 0)
     row = {
-        "scale": scale, "mode": mode, "docs": first.get("documents", 0), "passages": passages,
+        "scale": scale, "mode": f"{mode} (stand-in vectors)" if stand_in else mode, "docs": first.get("documents", 0), "passages": passages,
         "ingest_s": round(first["seconds"], 1), "passages_per_s": round(passages / first["seconds"], 1),
         "reingest_s": round(again["seconds"], 1), "index_mb": round(index_mb, 1),
         "peak_rss_mb": round(first["rss_mb"]), "search_p50_ms": round(search["p50"], 1),
-        "search_p95_ms": round(search["p95"], 1), "gold_test_recall@5": round(search["recall@5"], 3),
-        "gold_test_recall@1": round(search["recall@1"], 3),
+        "search_p95_ms": round(search["p95"], 1), "gold_test_recall@5": _ratio(search["recall@5"]),
+        "gold_test_recall@1": _ratio(search["recall@1"]),
         "details": {"embedded": first.get("embedded"), "reingest_embedded": again.get("embedded"),
                     "ingest_exit": [first["rc"], again["rc"]], "search_queries": search["queries"],
-                    "server_peak_rss_mb": round(server_rss), "bench_peak_rss_mb": round(search["rss_mb_bench"]),
+                    "server_peak_rss_mb": round(server_rss), "index_open_s": round(search["open_s"], 1),
+                    "recall_suite_s": round(search["recall_suite_s"], 1),
+                    "recall@5_by_kind": {k.split(" ", 1)[1]: round(v, 3) for k, v in search.items()
+                                         if k.startswith("recall@5 ")},
                     "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
-                    "other_busy_cores_before": round(others, 2), "loadavg_after": round(os.getloadavg()[0], 1),
+                    "other_busy_cores_before": round(others, 2), "other_cpu_share_during": round(other, 3), "loadavg_after": round(os.getloadavg()[0], 1),
                     "date": time.strftime("%Y-%m-%d %H:%M"), "commit": _commit()},
     }
     log(f"{scale}× {mode}: done {json.dumps({k: v for k, v in row.items() if k != 'details'}, ensure_ascii=False)}")
@@ -229,8 +313,11 @@ def run_one(scale: int, mode: str, corpus: Path, work: Path) -> dict[str, Any]:
 
 
 def _commit() -> str:
+    """HEAD, marked '+dirty' when the code the ingest runs has uncommitted changes."""
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    return out.stdout.strip()
+    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "assistant", "vectorstore", "indicators",
+                            "question", "eval"], cwd=REPO).returncode
+    return out.stdout.strip() + ("+dirty" if dirty else "")
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -238,7 +325,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             "peak_rss_mb", "search_p50_ms", "search_p95_ms", "gold_test_recall@5", "gold_test_recall@1")
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
-        cells = [f"{r['scale']}×" if k == "scale" else str(r[k]) for k in keys]
+        cells = [f"{r['scale']}×" if k == "scale" else "—" if r[k] is None else str(r[k]) for k in keys]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -255,6 +342,10 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
         xs = [r["passages"] for r in rs]
         ax.plot(xs, [r["search_p50_ms"] for r in rs], "o-", color=f"C{n}", label=f"{mode} p50")
         ax.plot(xs, [r["search_p95_ms"] for r in rs], "s--", color=f"C{n}", label=f"{mode} p95")
+        if n == 0:
+            for r in rs:
+                ax.annotate(f"{r['scale']}×", (r["passages"], r["search_p50_ms"]), textcoords="offset points",
+                            xytext=(0, -14), ha="center")
     ax.set_xscale("log")
     ax.set_xlabel("corpus size (passages, log scale)")
     ax.set_ylabel("hybrid search latency (ms)")
@@ -272,6 +363,10 @@ def main() -> int:
     ap.add_argument("--modes", default="embedded,server", help="embedded, server or both")
     ap.add_argument("--work", type=Path, default=Path("/tmp/planqa-bench"), help="corpora and data dirs")
     ap.add_argument("--results", type=Path, default=RESULTS)
+    ap.add_argument("--stand-in-vectors", action="store_true",
+                    help="hash-drawn vectors instead of the model's: latency, size and memory only")
+    ap.add_argument("--no-recall", action="store_true",
+                    help="skip the gold test recall: at 100× analysing each question takes about a minute")
     args = ap.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -279,15 +374,17 @@ def main() -> int:
         ap.error(f"unknown mode {sorted(unknown)}")
     args.results.mkdir(parents=True, exist_ok=True)
     store = args.results / "scale.json"
-    rows: list[dict[str, Any]] = json.loads(store.read_text(encoding="utf-8")) if store.exists() else []
+    rows: list[dict[str, Any]] = []
     for scale in scales:
         corpus = synth_corpus.DOCS_SRC if scale == 1 else args.work / f"corpus-{scale}x"
         if scale > 1:
             synth_corpus.build(scale, corpus)
             log(f"{scale}× corpus written to {corpus}")
         for mode in modes:
-            row = run_one(scale, mode, corpus, args.work)
-            rows = [r for r in rows if (r["scale"], r["mode"]) != (scale, mode)] + [row]
+            row = run_one(scale, mode, corpus, args.work, recall=not args.no_recall, stand_in=args.stand_in_vectors)
+            # Read again just before writing: another run (a long 100×) may have added rows meanwhile.
+            rows = json.loads(store.read_text(encoding="utf-8")) if store.exists() else []
+            rows = [r for r in rows if (r["scale"], r["mode"]) != (scale, row["mode"])] + [row]
             rows.sort(key=lambda r: (r["scale"], r["mode"]))
             store.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     text = table(rows)
@@ -299,4 +396,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(stand_in_ingest() if sys.argv[1:2] == ["_stand_in_ingest"] else main())

@@ -180,6 +180,46 @@ def _old_build(store: IndexStore, full: bool) -> tuple[Build | None, list[Path]]
     return None, [p for p in recorded if p.exists()]
 
 
+def _lexicon_hash(folder: Path) -> str:
+    """One hash of every word list: a change to any of them rebuilds even when no plan changed."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in folder.iterdir() if p.is_file()):
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _nothing_changed(old: Build, old_docs: dict[str, DocRecord], final: dict[str, DocRecord | _Prepared],
+                     report: IngestReport, dense: DenseText, lexicon_hash: str, chroma: ChromaTarget) -> bool:
+    """An ingest that would write the live build again: same plans from the same files, same word
+    lists, same pipeline and vector store. It keeps the live build instead (an unchanged nightly
+    re-ingest costs reading and hashing the files, not a rebuild)."""
+    if report.added or report.updated or report.removed or final.keys() != old_docs.keys():
+        return False
+    if any(not isinstance(r, DocRecord) or r.path != old_docs[d].path for d, r in final.items()):
+        return False  # a moved folder: the build records where each plan now is
+    info = old.info
+    return (info.get("pipeline_version") == PIPELINE_VERSION and info.get("dense") == dense.value
+            and info.get("lexicon") == lexicon_hash
+            and info.get("vectors", {}).get("store", "embedded") == chroma.url
+            and IndicatorStore(old.folder / STORE_NAME).version == EXTRACT_VERSION)
+
+
+def _report_kept(old: Build, report: IngestReport) -> None:
+    records = list(old.docs.values())
+    retrievable = old.retrievable
+    report.build = old.folder.name
+    report.documents = len(records)
+    report.sections = sum(r.n_sections for r in records)
+    report.tables = sum(r.n_tables for r in records)
+    report.rows = sum(r.n_rows for r in records)
+    report.rows_per_doc = {r.meta.doc_id: r.n_rows for r in records}
+    report.chunks = report.reused = len(retrievable)
+    report.sizes = [len(c.text) for c in retrievable]
+    report.indicators = len(IndicatorStore(old.folder / STORE_NAME).all())
+    report.unparsed = IndicatorStore(old.folder / STORE_NAME).unparsed()
+    report.notes.append(f"nothing changed: the live build {old.folder.name} keeps serving")
+
+
 def _under(path: str, folders: Sequence[Path]) -> bool:
     p = Path(path).resolve()
     return any(p.is_relative_to(f.resolve()) for f in folders)
@@ -274,6 +314,12 @@ def ingest(
             (report.updated if prev is not None else report.added).append(doc_id)
             final[doc_id] = p
 
+        lexicon_hash = _lexicon_hash(lexicon)
+        if old is not None and not full and _nothing_changed(old, old_docs, final, report, dense, lexicon_hash,
+                                                              store.chroma):
+            _report_kept(old, report)
+            report.seconds = time.perf_counter() - t0
+            return report
         chunks: list[Chunk] = []
         records: list[DocRecord] = []
         indicators: list[Indicator] = []
@@ -347,7 +393,8 @@ def ingest(
         report.reused = len(reused_ids)
 
         try:
-            build = _write_build(store, chunks, records, texts, vectors, note, dense, indicators, report.unparsed)
+            build = _write_build(store, chunks, records, texts, vectors, note, dense, lexicon_hash, indicators,
+                                 report.unparsed)
         except OSError as exc:  # the disk full, a quota, a read-only volume
             raise StorageError(
                 f"the new index build could not be written ({exc.strerror or exc}); nothing changed: the index "
@@ -374,6 +421,7 @@ def _write_build(
     vectors: dict[str, np.ndarray],
     note: Progress,
     dense: DenseText,
+    lexicon_hash: str,
     indicators: Sequence[Indicator] = (),
     unparsed: Sequence[Unparsed] = (),
 ) -> Path:
@@ -417,6 +465,7 @@ def _write_build(
                     "chunks": len(retrievable),
                     "embedder": EMBEDDER,
                     "dense": dense.value,
+                    "lexicon": lexicon_hash,
                     "vectors": vectors_record(folder, store.chroma),
                 },
                 ensure_ascii=False,

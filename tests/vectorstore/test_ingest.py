@@ -169,20 +169,35 @@ def test_a_vector_search_finds_the_right_plan(base: Indexed, question: str, doc_
 # --- incremental ingests ------------------------------------------------------------------------------
 
 
-def test_a_second_ingest_re_embeds_nothing(base: Indexed, tmp_path: Path) -> None:
+def test_a_second_ingest_of_unchanged_plans_keeps_the_live_build(base: Indexed, tmp_path: Path) -> None:
     index = tmp_path / "index"
     shutil.copytree(base.index, index)
     before = Build(IndexStore(index).current_dir())
     r = ingest(index, [base.corpus])
     assert (r.embedded, r.reused, r.chunks) == (0, base.report.chunks, base.report.chunks)
     assert sorted(r.unchanged) == DOC_IDS and r.added == r.updated == r.removed == r.errors == []
+    assert r.build == before.folder.name and any("nothing changed" in n for n in r.notes)
+    assert _builds(index) == [before.folder.name]  # nothing written
+    assert (r.documents, r.rows, r.indicators) == (base.report.documents, base.report.rows, base.report.indicators)
+
+
+def test_a_changed_word_list_rebuilds_even_when_no_plan_changed(base: Indexed, tmp_path: Path) -> None:
+    from lexicons import append_line, copy_lexicon
+
+    index = tmp_path / "index"
+    shutil.copytree(base.index, index)
+    before = Build(IndexStore(index).current_dir())
+    lexicon = copy_lexicon(tmp_path)
+    ingest(index, [base.corpus], lexicon_dir=lexicon)  # the copy is the same lists: the build made for it
+    same = IndexStore(index).current_id()
+    append_line(lexicon / "synonyms.txt", "蛀牙 龋坏")
+    r = ingest(index, [base.corpus], lexicon_dir=lexicon)
+    assert r.build != same and r.embedded == 0 and r.reused == r.chunks
     after = Build(IndexStore(index).current_dir())
     assert after.folder != before.folder
-    assert set(after.chunks) == set(before.chunks)
     ids = [c.id for c in before.retrievable]
     assert np.allclose(embeddings_for(after.collection, ids), embeddings_for(before.collection, ids))
     assert after.collection.count() == r.chunks
-    assert _builds(index) == sorted([before.folder.name, after.folder.name])  # the previous build stays
 
 
 def test_changing_one_file_re_embeds_only_that_plan(base: Indexed, tmp_path: Path) -> None:
