@@ -34,9 +34,10 @@ class Settings(BaseSettings):
     chroma_ssl: bool = False
     embed_threads: int = 2
     # What the dense index embeds of a passage: "path" (title and section path first), "tag" (its
-    # district first) or "passage". Set by `python bench/ingest_speed.py` (bench/results/): "tag"
-    # is faster than "path" with recall kept; "passage" is faster still but loses first-rank hits.
-    embed_text: DenseText = DenseText.TAG
+    # district first) or "passage". Measured by `python bench/ingest_speed.py` (bench/results/):
+    # "tag" embeds 1.29x faster with gold recall kept, "passage" 1.43x but loses first-rank hits;
+    # "path" stays the default because "tag" moved answers the test suite guards (docs/deploy.md).
+    embed_text: DenseText = DenseText.PATH
     embed_batch: int = 64
 
     # Retrieval

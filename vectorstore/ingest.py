@@ -236,7 +236,7 @@ def ingest(
     embed_cache: Path | None = None,
     lexicon_dir: Path | None = None,
     chroma: ChromaTarget | None = None,
-    dense: DenseText = DenseText.TAG,
+    dense: DenseText = DenseText.PATH,
 ) -> IngestReport:
     """Bring the index in line with the given files and folders.
 

@@ -222,12 +222,12 @@ def test_changing_one_file_re_embeds_only_that_plan(base: Indexed, tmp_path: Pat
 
 def test_another_dense_text_re_embeds_every_passage_and_says_so(base: Indexed, tmp_path: Path) -> None:
     ws = fork(base, tmp_path)
-    r = ingest(ws.index, [ws.corpus], dense=DenseText.PATH)
+    r = ingest(ws.index, [ws.corpus], dense=DenseText.TAG)
     build = ws.build()
     assert r.embedded == r.chunks == base.report.chunks and r.reused == 0
-    assert any("re-embedded" in n for n in r.notes) and build.info["dense"] == "path"
+    assert any("re-embedded" in n for n in r.notes) and build.info["dense"] == "tag"
     task = next(c for c in build.retrievable if c.text.startswith(TASK_1))
-    again = shared_embedder_passage(dense_text(task, DenseText.PATH))
+    again = shared_embedder_passage(dense_text(task, DenseText.TAG))
     assert float(embeddings_for(build.collection, [task.id])[0] @ again) > 0.999
 
 
