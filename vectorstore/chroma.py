@@ -103,6 +103,14 @@ def is_connection_error(exc: BaseException) -> bool:
         isinstance(exc, ValueError) and "Could not connect" in str(exc))
 
 
+def raise_if_down(target: ChromaTarget, exc: BaseException) -> None:
+    """A server that does not answer becomes a StoreUnavailableError naming it (and its client is
+    dropped, so the next call connects afresh); any other failure is left to the caller."""
+    if target.server and is_connection_error(exc):
+        forget(target)
+        raise unavailable(target, exc) from exc
+
+
 def open_collection(target: ChromaTarget, folder: Path, index: str, model: str, dim: int,
                     create: bool = False) -> Any:
     """The build's collection, always with our embedding function; one written by another embedding
@@ -125,9 +133,7 @@ def open_collection(target: ChromaTarget, folder: Path, index: str, model: str, 
     except StoreUnavailableError:
         raise
     except Exception as exc:
-        if target.server and is_connection_error(exc):
-            forget(target)
-            raise unavailable(target, exc) from exc
+        raise_if_down(target, exc)
         if "embedding function already exists" not in str(exc).lower():
             raise
         # Chroma's own record names another embedding function: opened without ours only to say whose.
@@ -169,8 +175,6 @@ def drop_collection(target: ChromaTarget, index: str, build: str) -> None:
     except StoreUnavailableError:
         raise
     except Exception as exc:
-        if is_connection_error(exc):
-            forget(target)
-            raise unavailable(target, exc) from exc
+        raise_if_down(target, exc)
         if "does not exist" not in str(exc).lower() and "not found" not in str(exc).lower():
             raise

@@ -59,16 +59,18 @@ class TwinIndex:
 
     def __init__(self) -> None:
         self._ids: list[str] = []
+        self._at: dict[str, int] = {}
         self._titles: list[str] = []
         self._texts: list[str] = []
         self._sigs: list[np.ndarray] = []
         self._sizes: list[int] = []
 
     def __contains__(self, doc_id: str) -> bool:
-        return doc_id in self._ids
+        return doc_id in self._at
 
     def add(self, doc_id: str, title: str, text: str) -> None:
         sig, n = _signature(text)
+        self._at[doc_id] = len(self._ids)
         self._ids.append(doc_id)
         self._titles.append(_NOISE.sub("", title))
         self._texts.append(text)

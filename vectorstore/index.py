@@ -26,9 +26,7 @@ from vectorstore.chroma import (
     COLLECTION,
     ChromaTarget,
     drop_collection,
-    forget,
-    is_connection_error,
-    unavailable,
+    raise_if_down,
 )
 from vectorstore.chroma import open_collection as _open_collection
 from vectorstore.errors import IndexDamagedError, IndexMissingError, NotFoundError, StoreUnavailableError
@@ -317,9 +315,7 @@ def open_build(store: IndexStore) -> Build:
         build.bm25  # noqa: B018 -- loaded now, so a missing file is found now
         build.vectors()
     except Exception as exc:
-        if store.chroma.server and is_connection_error(exc):  # the server, not the build: 503 naming it
-            forget(store.chroma)
-            raise unavailable(store.chroma, exc) from exc
+        raise_if_down(store.chroma, exc)  # the server, not the build: 503 naming it
         # AttributeError: Chroma's client, failing to open a damaged database, fails again while closing.
         if not isinstance(exc, (OSError, ValueError, KeyError, AttributeError, sqlite3.DatabaseError, ChromaError)):
             raise

@@ -215,8 +215,9 @@ def _report_kept(old: Build, report: IngestReport) -> None:
     report.rows_per_doc = {r.meta.doc_id: r.n_rows for r in records}
     report.chunks = report.reused = len(retrievable)
     report.sizes = [len(c.text) for c in retrievable]
-    report.indicators = len(IndicatorStore(old.folder / STORE_NAME).all())
-    report.unparsed = IndicatorStore(old.folder / STORE_NAME).unparsed()
+    kept = IndicatorStore(old.folder / STORE_NAME)
+    report.indicators = len(kept.all())
+    report.unparsed = kept.unparsed()
     report.notes.append(f"nothing changed: the live build {old.folder.name} keeps serving")
 
 
