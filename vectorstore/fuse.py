@@ -30,8 +30,9 @@ def minmax(scores: np.ndarray, top: int | None = None) -> np.ndarray:
     """
     if scores.size == 0:
         return scores
-    ref = np.sort(scores)[::-1][: top or scores.size]
-    hi, lo = float(ref[0]), float(ref[-1])
+    n = min(top or scores.size, scores.size)
+    hi = float(scores.max())
+    lo = float(np.partition(scores, scores.size - n)[scores.size - n])  # the n-th highest
     if hi - lo < 1e-9:
         return np.where(scores >= hi, 1.0, 0.0).astype(np.float32)
     return np.clip((scores - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)

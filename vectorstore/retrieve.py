@@ -73,6 +73,8 @@ class Corpus:
         self.build = build
         self.chunks: list[Chunk] = build.retrievable
         self.doc_of = [c.doc_id for c in self.chunks]
+        self._doc_no = {d: n for n, d in enumerate(dict.fromkeys(self.doc_of))}
+        self._doc_of_no = np.asarray([self._doc_no[d] for d in self.doc_of], dtype=np.int32)
         self.analyzer = QueryAnalyzer((r.meta for r in build.docs.values()), synonyms)
         self._threads = embed_threads
         pos = {cid: i for i, cid in enumerate(build.bm25.ids)}
@@ -112,11 +114,26 @@ class Corpus:
                 out += [w for w in group if w in expansions and w in self._used and w not in out]
         return out
 
-    def dense_scores(self, text: str) -> np.ndarray:
+    def dense_scores(self, text: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of the question with every passage; with ``mask``, only the passages it allows
+        are scored (the rest get the lowest of those): a search routed to one plan of hundreds
+        multiplies that plan's vectors, not the corpus's."""
         from vectorstore.embed import shared_embedder
 
         q = shared_embedder(self._threads).query(text)
-        return self.build.vectors() @ q
+        vectors = self.build.vectors()
+        if mask is None or mask.all() or not mask.any():
+            return vectors @ q
+        rows = np.flatnonzero(mask)
+        part = vectors[rows] @ q
+        out = np.full(len(vectors), part.min(), dtype=part.dtype)
+        out[rows] = part
+        return out
+
+    def of_docs(self, doc_ids: Sequence[str]) -> np.ndarray:
+        """Which passages belong to the given plans, as a mask over `chunks`."""
+        wanted = [self._doc_no[d] for d in doc_ids if d in self._doc_no]
+        return np.isin(self._doc_of_no, np.asarray(wanted, dtype=np.int32))
 
     def mask(self, filters: Filters | None) -> np.ndarray:
         if filters is None or filters.empty:
@@ -130,17 +147,21 @@ class Corpus:
 
 
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
+    """The k best allowed indices, best first, ties in index order (as a stable sort of all would give)."""
     s = np.where(mask, scores, -np.inf)
-    order = np.argsort(-s, kind="stable")
+    if k < s.size:
+        kth = np.partition(s, s.size - k)[s.size - k]
+        cand = np.flatnonzero(s >= kth)
+    else:
+        cand = np.arange(s.size)
+    order = cand[np.argsort(-s[cand], kind="stable")]
     return [int(i) for i in order[:k] if np.isfinite(s[i])]
 
 
-def _ranks(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def _rank(scores: np.ndarray, mask: np.ndarray, i: int) -> int:
+    """Where passage i stands among the allowed ones by ``scores`` (1 = first; ties in index order)."""
     s = np.where(mask, scores, -np.inf)
-    order = np.argsort(-s, kind="stable")
-    ranks = np.empty(len(s), dtype=np.int64)
-    ranks[order] = np.arange(1, len(s) + 1)
-    return ranks
+    return int((s > s[i]).sum() + (s[:i] == s[i]).sum() + 1)
 
 
 class BM25Retriever:
@@ -220,12 +241,12 @@ class HybridRetriever:
         c, p = self.corpus, self.p
         info = info or c.analyzer.analyze(query)
         sb = c.bm25_scores(query, info.expansions if p.expand else (), p.w_syn)
-        sd = c.dense_scores(query)
         mask = c.mask(filters)
         if p.route and info.doc_ids and (filters is None or not filters.doc_ids):
-            named = np.asarray([d in info.doc_ids for d in c.doc_of])
+            named = c.of_docs(info.doc_ids)
             if (mask & named).any():
                 mask = mask & named
+        sd = c.dense_scores(query, mask)
         wd = p.w_dense if (p.dense_weight_named is None or not info.doc_ids) else p.dense_weight_named
         fused = p.w_bm25 * minmax(np.where(mask, sb, 0), p.norm_top) + wd * minmax(
             np.where(mask, sd, sd.min()), p.norm_top
@@ -274,11 +295,11 @@ class HybridRetriever:
               order: Sequence[int], k: int) -> list[Hit]:
         """The first k of ``order`` as hits, with each retriever's rank and the query words they hold."""
         c = self.corpus
-        ranks = {name: _ranks(s, mask) for name, s in parts.items()}
         q_tokens = c.build.bm25.tokenizer.tokens(info.expanded)
         return [
             Hit(chunk=c.chunks[i], score=float(fused[i]), source=self.name,
-                ranks={name: int(r[i]) for name, r in ranks.items()}, matched=c.matched_terms(q_tokens, c.chunks[i]))
+                ranks={name: _rank(s, mask, i) for name, s in parts.items()},
+                matched=c.matched_terms(q_tokens, c.chunks[i]))
             for i in order[:k]
         ]
 

@@ -111,9 +111,21 @@ class SectionIndex:
         self._chunks = chunks
         self._cores = [(_loose(core(h)), d, h) for d, h in self._under]
         self._cores = [t for t in self._cores if len(t[0]) >= MIN_CORE_CHARS]
+        # A heading a question names holds the question's character pairs at its start (whole
+        # heading) or end (its tail): looking headings up by those pairs keeps `find` from scanning
+        # every heading of every plan, which dominated a search at hundreds of plans.
+        self._by_first: dict[str, list[tuple[str, str, str]]] = {}
+        self._by_last: dict[str, list[tuple[str, str, str]]] = {}
+        for t in self._cores:
+            self._by_first.setdefault(t[0][:2], []).append(t)
+            self._by_last.setdefault(t[0][-2:], []).append(t)
         self._boxes = {(d, re.sub(r"\s", "", m.group(0))): h for d, h in self._under
                        if (m := re.match(r"专栏\s*\d+", h))}
         self._index = {c.id: i for i, c in enumerate(chunks)}
+        self._order = {t: n for n, t in enumerate(self._cores)}
+        self._of_doc: dict[str, list[tuple[str, str, str]]] = {}
+        for t in self._cores:
+            self._of_doc.setdefault(t[1], []).append(t)
 
     def points_at(self, chunk_id: str) -> list[tuple[int, str]]:
         """The '一是…二是…' run that starts in a passage (read on into the next passages of its
@@ -128,14 +140,22 @@ class SectionIndex:
         found = runs([(j, self._chunks[j].text) for j in after])
         return next((r for r in found if r[0][0] == i), [])
 
+    def _candidates(self, q: str, tails: bool) -> list[tuple[str, str, str]]:
+        """The headings whose first (or, with ``tails``, last) character pair stands in ``q``."""
+        grams = {q[i : i + 2] for i in range(len(q) - 1)}
+        out = {t for g in grams for t in self._by_first.get(g, ())}
+        if tails:
+            out |= {t for g in grams for t in self._by_last.get(g, ())}
+        return sorted(out, key=self._order.__getitem__)
+
     def _loosely_named(self, q: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """Headings of the named plans a list question names in its own words: most of the
         heading's character pairs in the question ('在卫生健康事业发展动力增强上有哪些任务' names
         '（五）增强卫生健康事业发展动力'); only headings with items of their own."""
         grams = {q[i : i + 2] for i in range(len(q) - 1)}
         out = []
-        for c, d, h in self._cores:
-            if d not in doc_ids or len(c) < LOOSE_MIN_CHARS:
+        for c, d, h in (t for doc in dict.fromkeys(doc_ids) for t in self._of_doc.get(doc, ())):
+            if len(c) < LOOSE_MIN_CHARS:
                 continue
             pairs = [c[i : i + 2] for i in range(len(c) - 1)]
             share = sum(p in grams for p in pairs) / len(pairs)
@@ -150,7 +170,7 @@ class SectionIndex:
         nth = ordinal(question)
         # A heading's ending names it only beside an ordinal ("面临的问题…第三个"): alone, a tail like
         # "社区卫生服务中心" is just a topic many headings end with.
-        named = [(n, d, h) for c, d, h in self._cores
+        named = [(n, d, h) for c, d, h in self._candidates(q, tails=nth is not None)
                  if (not doc_ids or d in doc_ids) and (n := len(c) if c in q else _tail(c, q) if nth else 0)]
         for m in re.finditer(r"专栏(\d+)(?!\d)", q):
             for d in doc_ids:
