@@ -323,6 +323,7 @@ def test_admin_disabled_without_a_configured_token(client: TestClient) -> None:
     assert client.delete("/v1/documents/dongli", headers=AUTH).status_code == 403
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_upload_and_delete(admin: TestClient, admin_settings: Settings) -> None:
     files = {"file": ("hexi-plan.txt", NEW_PLAN.encode())}
     assert admin.post("/v1/documents", files=files).status_code == 401

@@ -36,6 +36,7 @@ def client(small_index: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Sett
         yield c, s
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_every_write_is_audited_with_who_when_what_and_the_result(client: tuple[TestClient, Settings]) -> None:
     c, s = client
     assert c.post("/v1/documents", files={"file": ("hexi.txt", PLAN.encode())}, headers=AUTH).status_code == 200

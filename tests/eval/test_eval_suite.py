@@ -62,6 +62,7 @@ def test_gate_fails_when_a_metric_is_below_its_threshold(full_settings, reports,
     assert "gold/test retrieval/hybrid all recall@1" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_compare_prints_the_naive_floor_beside_our_configurations(full_settings, reports, capsys):
     # 80 dev items: enough to see the floor well below (the full comparison is `planqa eval --compare`).
     assert run_eval(full_settings, _args(compare="naive,bm25,hybrid", set="gold", split="dev", limit=80,

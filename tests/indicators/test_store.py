@@ -60,6 +60,7 @@ def test_the_store_lives_in_the_build_and_follows_uploads_and_deletes(tmp_path: 
     assert {r.doc_id for r in IndicatorStore(held.folder / STORE_NAME).all()} == {"dongli", "zhenan"}
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_an_edited_name_lexicon_regroups_unchanged_plans_without_re_reading_them(tmp_path: Path, docs: Path,
                                                                                 lexicon: Path) -> None:
     index = tmp_path / "index"
@@ -71,6 +72,7 @@ def test_an_edited_name_lexicon_regroups_unchanged_plans_without_re_reading_them
     assert [r.key for r in _current(index).indicators.find(q="院内感染")] == ["院感发生率"]
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_a_store_of_another_extractor_version_is_read_afresh(tmp_path: Path, docs: Path, lexicon: Path) -> None:
     index = tmp_path / "index"
     first = ingest(index, [docs], lexicon_dir=lexicon)

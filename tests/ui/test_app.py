@@ -153,6 +153,7 @@ def test_api_down(monkeypatch: pytest.MonkeyPatch) -> None:
     st.cache_data.clear()
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_documents_page_lists_plans_and_staff_upload_delete(at: AppTest, live_api: Any) -> None:
     at.switch_page("pages/documents.py").run()
     assert not at.exception

@@ -181,6 +181,7 @@ def test_a_second_ingest_of_unchanged_plans_keeps_the_live_build(base: Indexed, 
     assert (r.documents, r.rows, r.indicators) == (base.report.documents, base.report.rows, base.report.indicators)
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_a_changed_word_list_rebuilds_even_when_no_plan_changed(base: Indexed, tmp_path: Path) -> None:
     from lexicons import append_line, copy_lexicon
 
@@ -220,6 +221,7 @@ def test_changing_one_file_re_embeds_only_that_plan(base: Indexed, tmp_path: Pat
     assert new.collection.count() == r.chunks
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_another_dense_text_re_embeds_every_passage_and_says_so(base: Indexed, tmp_path: Path) -> None:
     ws = fork(base, tmp_path)
     r = ingest(ws.index, [ws.corpus], dense=DenseText.TAG)
@@ -237,6 +239,7 @@ def shared_embedder_passage(text: str) -> np.ndarray:
     return shared_embedder().passages([text])[0]
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_moving_the_docs_folder_re_embeds_nothing_and_keeps_syncing(base: Indexed, tmp_path: Path) -> None:
     moved = fork(base, tmp_path)  # asserts nothing was re-embedded
     build = moved.build()
@@ -302,6 +305,7 @@ def test_remove_by_id_deletes_the_plan(base: Indexed, tmp_path: Path) -> None:
         ingest(index, [], remove=["zhenan"])
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_remove_wins_over_the_file_still_being_in_the_folder(base: Indexed, tmp_path: Path) -> None:
     index = tmp_path / "index"
     shutil.copytree(base.index, index)
@@ -430,6 +434,7 @@ def test_an_ingest_killed_while_embedding_leaves_the_old_index_answering(
     assert not [p for p in _builds(changed.index) if p.endswith(".partial")]
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_an_ingest_killed_while_writing_its_build_leaves_the_old_index_and_is_cleaned_up(
     base: Indexed, changed: Indexed
 ) -> None:
@@ -446,6 +451,7 @@ def test_an_ingest_killed_while_writing_its_build_leaves_the_old_index_and_is_cl
     assert sorted(changed.build().docs) == ["dongli", "tianjin-primary"]
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_the_same_plan_under_another_name_or_format_is_refused_and_nothing_is_lost(base: Indexed, tmp_path: Path) -> None:
     import docx
 
