@@ -245,9 +245,16 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
     lines = [f"“{name}”包括："]
     order: list[int] = []
     for i in used:
-        labels = [label for n, (label, _) in enumerate(named.items)
-                  if named.item_chunk_id(n) == hits[i].chunk.id] if named.enumerated \
-            else _labels(hits[i].chunk.text, heading_core(named.heading))
+        text = hits[i].chunk.text
+        mine = [label for n, (label, _) in enumerate(named.items) if named.item_chunk_id(n) == hits[i].chunk.id]
+        if named.enumerated:
+            labels = mine
+        elif mine and not any(heading_core(x) in heading_core(text[:80]) for x in mine):
+            # An item whose passage does not show its heading starts with its first sub-item
+            # ('1.新建…' under '（一）夯实基层医疗卫生服务基础'): the item is named by its heading.
+            labels = mine
+        else:
+            labels = _labels(text, heading_core(named.heading))
         if labels:
             order.append(i)
             lines += [f"{label}[{len(order)}]" for label in labels]

@@ -84,10 +84,13 @@ class Gate:
             return f"所查规划未设定{year}的目标或数值。"
         topic = self.qa.topic
         if topic:
-            word = unmentioned(self.qa.topic_words, live.plan_text.__contains__,
+            # Only the plans asked about: "振安规划里有没有提…" is not answered by another plan's words.
+            text = "\n".join(live.doc_texts[d.meta.doc_id] for d in scope)
+            word = unmentioned(self.qa.topic_words, text.__contains__,
                                lambda t: any(t in w for group in live.synonyms for w in group))
             if word:
-                return f"现有规划文件均未提及“{topic}”（未出现“{word}”一词）。"
+                where = "、".join(f"《{d.meta.title}》" for d in scope) if info.doc_ids else "现有规划文件均"
+                return f"{where}未提及“{topic}”（未出现“{word}”一词）。"
         return ""
 
     def decline(self, reply: bool, generator: str) -> Answer:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from assistant.extract import Composed
 from assistant.retrieval import Retrieved
 from question.analysis import Intent, QuestionAnalysis
-from vectorstore.sections import SectionIndex
+from vectorstore.sections import SectionIndex, ordinal
 from vectorstore.types import Chunk, Hit
 
 BEST = 2  # only the best passages: a run lower down is about something else
@@ -33,11 +33,32 @@ def listed(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunk
     for hit in found.hits[:BEST]:
         if qa.plans and hit.chunk.doc_id not in qa.plans:
             continue
-        run = sections.points_at(hit.chunk.id)
-        if len(run) < 2:
-            continue
-        return _cited(run, found.hits, chunks)
+        found_runs = sections.runs_at(hit.chunk.id)
+        if found_runs:
+            return _cited(_wanted(qa.ask, found_runs, chunks), found.hits, chunks)
     return None
+
+
+_COUNT = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|项|条|点|件|大|种|类|块|方面|部分)")
+
+
+def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: Sequence[Chunk]
+            ) -> Sequence[tuple[int, str]]:
+    """Of several runs starting in one passage, the one the question names: the run as long as the
+    count it asks for ('“五个作用”是哪五个' → the five-point run), else the one whose introduction
+    shares most of the question's character pairs ('…积极发挥“五个作用”：（1）…')."""
+    if len(found_runs) == 1:
+        return found_runs[0]
+    counts = {n for m in _COUNT.finditer(ask) if (n := ordinal(f"第{m.group(1)}条"))}
+    grams = {ask[i : i + 2] for i in range(len(ask) - 1)}
+
+    def score(run: Sequence[tuple[int, str]]) -> tuple[int, int]:
+        text = chunks[run[0][0]].text
+        intro = text[max(0, text.find(run[0][1]) - 30) : text.find(run[0][1])]
+        shared = sum(intro[i : i + 2] in grams for i in range(len(intro) - 1))
+        return (len(run) in counts, shared)
+
+    return max(found_runs, key=score)
 
 
 def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequence[Chunk]

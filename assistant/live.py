@@ -47,7 +47,8 @@ class LiveIndex:
         """The current build, opened and analysed (IndexDamagedError when it cannot be read,
         LexiconError naming the file and line when a word list has a bad line)."""
         lexicon = Lexicon.load(settings.lexicon_dir)
-        corpus = Corpus.open(settings.index_dir, settings.embed_threads, lexicon.synonyms, settings.chroma)
+        corpus = Corpus.open(settings.index_dir, settings.embed_threads, lexicon.synonyms, settings.chroma,
+                             lexicon.intent_cues)
         tok = corpus.build.bm25.tokenizer
         build = corpus.build
         texts = {d: build.doc_text(d) for d in build.docs}

@@ -44,7 +44,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                   for t in history)
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
-    topic = mention_topic(standalone, lexicon.mention_cues)
+    topic = mention_topic(standalone, lexicon.mention_cues, live.names())
     wants = tuple(demands(standalone, live.names(), lexicon.measure_words))
     return QuestionAnalysis(message=message, ask=ask, standalone=standalone, info=info,
                             intent=intent_of(info, topic), demands=wants,

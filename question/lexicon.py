@@ -18,8 +18,9 @@ from vectorstore.errors import ConfigError
 
 _ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-]{1,20}$")
 # Every file a Lexicon reads (the indicator lists are read by indicators/).
-FILES = ("ask_cues.txt", "mention_cues.txt", "measure_words.txt", "synonyms.txt", "other_places.txt",
-         "place_suffixes.txt", "not_place_prefixes.txt")
+FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.txt", "synonyms.txt",
+         "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt")
+INTENTS = ("responsibility", "time", "list")  # the intents intent_cues.txt may name
 # The lexicon shipped with the project. Entry points pass Settings.lexicon_dir; code given no lists
 # (scripts, the LangChain retriever) reads this one.
 SHIPPED = Path(__file__).resolve().parent.parent / "lexicon"
@@ -76,6 +77,27 @@ def load_groups(path: Path, min_words: int = 1) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+def load_intents(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each line of intent_cues.txt as (intent, its cue words): 'list 哪些 哪几' → ('list', ('哪些', '哪几'))."""
+    out = []
+    for group in load_groups(path, min_words=2):
+        if group[0] not in INTENTS:
+            n = _line_of(path, group[0])
+            raise LexiconError(f"{path.name}:{n}: {group[0]!r} is not an intent: start the line with one of "
+                               f"{', '.join(INTENTS)}, then its cue words")
+        out.append((group[0], group[1:]))
+    return tuple(out)
+
+
+def _line_of(path: Path, first: str) -> int:
+    """The line number where a group starts with ``first``."""
+    for n, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        words = raw.split("#", 1)[0].split()
+        if words and words[0] == first:
+            return n
+    return 0
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of the words, longest first so '新区' is tried before '区': ('区', '新区') → '新区|区'."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -96,6 +118,7 @@ class Lexicon:
 
     ask_cues: tuple[str, ...]
     mention_cues: tuple[str, ...]
+    intent_cues: tuple[tuple[str, tuple[str, ...]], ...]
     measure_words: tuple[tuple[str, ...], ...]
     synonyms: tuple[tuple[str, ...], ...]
     places: PlaceWords
@@ -109,7 +132,7 @@ class Lexicon:
         places = PlaceWords(load_words(folder / "other_places.txt"), load_words(folder / "place_suffixes.txt"),
                             load_words(folder / "not_place_prefixes.txt"))
         return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt"),
-                   load_groups(folder / "measure_words.txt"), load_groups(folder / "synonyms.txt", min_words=2),
+                   load_intents(folder / "intent_cues.txt"), load_groups(folder / "measure_words.txt"), load_groups(folder / "synonyms.txt", min_words=2),
                    places)
 
 

@@ -37,13 +37,41 @@ def beyond_period(years: Sequence[str], periods: Mapping[str, str], plan_texts: 
     return ""
 
 
-def mention_topic(question: str, cues: Iterable[str]) -> str:
-    """What a "有没有提到…" question asks about, or '' when it does not ask that."""
+_SENTENCE = re.compile(r"[。！？?!；;]")
+# What a writer puts between a topic and a cue that follows it: "垃圾分类这事，规划里写了没？".
+_FILLER = re.compile(r"(?:这事|这件事|这个事|这一块|这块|这方面|的事|方面)?[，,、\s]*"
+                     r"(?:(?:整个|这个|这份|这些|上述)?(?:规划|计划|文件|方案)(?:里|中|里面|当中|上)?|里面|里|当中)?"
+                     r"[，,、\s]*$")
+
+
+def mention_topic(question: str, cues: Iterable[str], names: Iterable[str] = ()) -> str:
+    """What a "有没有提到…" question asks about, or '' when it does not ask that:
+    '规划里有没有提到宠物医院？' → '宠物医院'; the cue may also follow its topic: '垃圾分类这事，规划里写了
+    没？' → '垃圾分类', '有没有无人机送药？滨海计划里提没提？' → '无人机送药' (``names``: the plans'
+    names, taken off a topic that only says where to look)."""
     for cue in sorted(cues, key=len, reverse=True):
         i = question.find(cue)
-        if i >= 0:
-            return _TRAILING.sub("", question[i + len(cue):]).strip("，, ：:")
+        if i < 0:
+            continue
+        after = _TRAILING.sub("", question[i + len(cue):]).strip("，, ：:")
+        if after:
+            return after
+        return _before(question[:i], names)
     return ""
+
+
+def _before(text: str, names: Iterable[str]) -> str:
+    """The topic a trailing cue refers to: the clause before it without the plan's name and the
+    filler words; when that clause only names the plan, what the sentence before asked about."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "")
+    sentences = [x for x in _SENTENCE.split(text)]
+    last = _FILLER.sub("", sentences[-1]).strip("，, ：:")
+    if last:
+        return last.split("，")[-1].split(",")[-1].strip() or last
+    earlier = next((x for x in reversed(sentences[:-1]) if x.strip()), "")
+    m = re.search(r"(?:有没有|有无|是否有|是否)(.+)$", earlier)
+    return _TRAILING.sub("", m.group(1)).strip("，, ：:") if m else ""
 
 
 # Parts of speech that carry what a topic is about (jieba's tags): nouns, adjectives, idioms,
@@ -55,8 +83,11 @@ def content_words(topic: str) -> list[str]:
     """'对医疗美容机构的监管' → ['医疗', '美容', '机构', '监管']"""
     import jieba.posseg
 
+    # A one-character noun counts ('猫' of '猫抓病'): left out, a topic the plans never name could
+    # pass as mentioned on its other, common words ('病防治').
     return [w.word for w in jieba.posseg.cut(topic)
-            if len(w.word) >= 2 and (w.flag in _CONTENT_TAGS or w.flag.startswith(("n", "a")))]
+            if (len(w.word) >= 2 and (w.flag in _CONTENT_TAGS or w.flag.startswith(("n", "a"))))
+            or (len(w.word) == 1 and w.flag in ("n", "ng"))]
 
 
 def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Callable[[str], bool]) -> str:

@@ -22,12 +22,6 @@ _INDICATOR_HINTS = re.compile(
     r"每千|每万|率|寿命|床位|医师|医生|护士|比例|人数|数量|多少|目标|指标|达到|控制在|以下|以上|比重|占比"
 )
 _YEAR = re.compile(r"(20\d\d)年?")
-# What kind of answer a question wants; decides which sentences an extractive answer prefers.
-_ASKS = (
-    ("responsibility", re.compile(r"谁负责|负责|责任单位|牵头|哪个部门|哪些部门|谁来|交给谁|谁抓|主管")),
-    ("time", re.compile(r"什么时候|何时|哪年|哪一年|几月|期限|多久|啥时候|截止|之前|以前|年底|时间")),
-    ("list", re.compile(r"哪些|哪几|包括|有什么|几项|几个方面|措施|任务有")),
-)
 # Whether a question asks what was achieved (the plans' "十三五…成就" sections) or what is planned.
 _PAST = re.compile(r"十三五|现在|目前|现有|已经|去年|实际|截至|截止到|过去|以来|涨了|升了|降了|提高了|下降了|"
                    r"取得|成效|成绩|20(?:1\d|20)年")
@@ -59,8 +53,15 @@ class QueryInfo:
 class QueryAnalyzer:
     """Built once per index from its documents' metadata and the synonym groups of the lexicon."""
 
-    def __init__(self, docs: Iterable[DocMeta], synonyms: Sequence[Sequence[str]] = ()) -> None:
+    def __init__(self, docs: Iterable[DocMeta], synonyms: Sequence[Sequence[str]] = (),
+                 intents: Sequence[tuple[str, Sequence[str]]] | None = None) -> None:
         self.synonyms: Synonyms = tuple(tuple(g) for g in synonyms)
+        if intents is None:
+            from question.lexicon import shipped
+
+            intents = shipped().intent_cues
+        # What kind of answer a question wants (lexicon/intent_cues.txt): the first intent whose cue it holds.
+        self.intents = tuple((name, tuple(cues)) for name, cues in intents)
         self.aliases: list[tuple[str, str]] = []  # (alias, doc_id), longest first
         for d in docs:
             names = {d.district, d.title, *d.aliases}
@@ -107,6 +108,6 @@ class QueryAnalyzer:
             expansions=tuple(expansions),
             indicator=bool(_INDICATOR_HINTS.search(text)),
             years=tuple(dict.fromkeys(_YEAR.findall(text))),
-            asks=next((name for name, pat in _ASKS if pat.search(text)), ""),
+            asks=next((name for name, cues in self.intents if any(c in text for c in cues)), ""),
             tense=tense(text),
         )

@@ -65,17 +65,19 @@ class Corpus:
     ``synonyms``: the groups of the lexicon in use (Lexicon.synonyms); None reads the shipped ones."""
 
     def __init__(self, build: Build, embed_threads: int = 2,
-                 synonyms: Sequence[Sequence[str]] | None = None) -> None:
-        if synonyms is None:
+                 synonyms: Sequence[Sequence[str]] | None = None,
+                 intents: Sequence[tuple[str, Sequence[str]]] | None = None) -> None:
+        if synonyms is None or intents is None:
             from question.lexicon import shipped
 
-            synonyms = shipped().synonyms
+            synonyms = shipped().synonyms if synonyms is None else synonyms
+            intents = shipped().intent_cues if intents is None else intents
         self.build = build
         self.chunks: list[Chunk] = build.retrievable
         self.doc_of = [c.doc_id for c in self.chunks]
         self._doc_no = {d: n for n, d in enumerate(dict.fromkeys(self.doc_of))}
         self._doc_of_no = np.asarray([self._doc_no[d] for d in self.doc_of], dtype=np.int32)
-        self.analyzer = QueryAnalyzer((r.meta for r in build.docs.values()), synonyms)
+        self.analyzer = QueryAnalyzer((r.meta for r in build.docs.values()), synonyms, intents)
         self._threads = embed_threads
         pos = {cid: i for i, cid in enumerate(build.bm25.ids)}
         self._bm25_order = np.asarray([pos[c.id] for c in self.chunks], dtype=np.int64)
@@ -86,9 +88,10 @@ class Corpus:
 
     @classmethod
     def open(cls, index_dir: Path, embed_threads: int = 2,
-             synonyms: Sequence[Sequence[str]] | None = None, chroma: ChromaTarget | None = None) -> Corpus:
+             synonyms: Sequence[Sequence[str]] | None = None, chroma: ChromaTarget | None = None,
+             intents: Sequence[tuple[str, Sequence[str]]] | None = None) -> Corpus:
         """The live build with every part loaded, so a damaged one fails here, by name, not on a query."""
-        return cls(open_build(IndexStore(index_dir, chroma)), embed_threads, synonyms)
+        return cls(open_build(IndexStore(index_dir, chroma)), embed_threads, synonyms, intents)
 
     def bm25_scores(self, text: str, expansions: Sequence[str] = (), w_syn: float = 0.3) -> np.ndarray:
         """BM25 of the question, plus a down-weighted BM25 of its synonyms: a synonym is evidence,

@@ -26,8 +26,37 @@ ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项
 _LIST = re.compile(r"哪几|哪些|几项|几个方面|包括什么|包括哪|有什么|都有|分别是|列了")
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-# "一是…。二是…。": how the plans enumerate points inside one paragraph.
-_ENUM = re.compile(r"(?:^|(?<=[。；：\n]))\s*([一二三四五六七八九十]{1,2})是")
+# How the plans enumerate points inside one paragraph: "一是…。二是…。", "：（1）…；（2）…", "①…②…".
+# Each family numbers its own runs; a point runs to its sentence's end or the next marker.
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_FAMILIES = (
+    re.compile(r"(?:^|(?<=[。；：:\n]))\s*(?P<n>[一二三四五六七八九十]{1,2})是"),
+    re.compile(r"(?:^|(?<=[。；：:，,\n]))\s*(?P<n>[（(]\d{1,2}[）)])"),
+    re.compile(rf"(?:^|(?<=[。；：:，,\n]))\s*(?P<n>[{_CIRCLED}])"),
+)
+
+
+def _number(marker: str) -> int | None:
+    """'三' (of 三是) → 3, '（12）' → 12, '④' → 4."""
+    if marker in _CIRCLED:
+        return _CIRCLED.index(marker) + 1
+    digits = marker.strip("（）()")
+    return int(digits) if digits.isdigit() else ordinal(f"第{digits}条")
+
+
+def _points(text: str, family: re.Pattern[str]) -> list[tuple[int, str]]:
+    """Each marker of one family in a text with its number and point: '（1）甲；（2）乙。' →
+    [(1, '（1）甲；'), (2, '（2）乙。')]."""
+    marks = list(family.finditer(text))
+    out = []
+    for k, m in enumerate(marks):
+        start = m.start("n")
+        stop = marks[k + 1].start("n") if k + 1 < len(marks) else len(text)
+        end = re.search(r"[。；]", text[start:stop])
+        n = _number(m.group("n"))
+        if n is not None:
+            out.append((n, text[start : start + end.end()] if end else text[start:stop].rstrip("，, \n")))
+    return out
 
 
 def _loose(text: str) -> str:
@@ -127,18 +156,17 @@ class SectionIndex:
         for t in self._cores:
             self._of_doc.setdefault(t[1], []).append(t)
 
-    def points_at(self, chunk_id: str) -> list[tuple[int, str]]:
-        """The '一是…二是…' run that starts in a passage (read on into the next passages of its
-        section, as a long paragraph is split): '…主要表现在：一是公共卫生体系亟待完善…' →
-        [(i, '一是公共卫生体系亟待完善…；'), (j, '二是…'), …]; [] when no run starts there."""
+    def runs_at(self, chunk_id: str) -> list[list[tuple[int, str]]]:
+        """The runs of numbered points that start in a passage (read on into the next passages of
+        its section, as a long paragraph is split): '…主要表现在：一是公共卫生体系亟待完善…' →
+        [[(i, '一是公共卫生体系亟待完善…；'), (j, '二是…'), …]]; [] when none starts there."""
         i = self._index.get(chunk_id)
         if i is None or not self._chunks[i].section_path:
             return []
         c = self._chunks[i]
         under = self._under.get((c.doc_id, c.section_path[-1]), [])
         after = [j for j in under if j >= i and self._chunks[j].kind == "text"]
-        found = runs([(j, self._chunks[j].text) for j in after])
-        return next((r for r in found if r[0][0] == i), [])
+        return [r for r in runs([(j, self._chunks[j].text) for j in after]) if r[0][0] == i]
 
     def _candidates(self, q: str, tails: bool) -> list[tuple[str, str, str]]:
         """The headings whose first (or, with ``tails``, last) character pair stands in ``q``."""
@@ -188,9 +216,12 @@ class SectionIndex:
         doc_id, heading = min(top, key=lambda t: len(self._under[t]))  # the innermost of equal names
         wants_list = bool(_LIST.search(question))
         at = ORDINAL.search(q)
-        if nth is not None and wants_list and at and at.end() <= q.find(_loose(core(heading))):
-            # "第五部分的重点项目有哪几个": an ordinal before the heading locates the heading; the
-            # question wants all of its items, not the fifth.
+        named_at = q.find(_loose(core(heading)))
+        if named_at < 0:  # named by its ending
+            named_at = q.find(_loose(core(heading))[-best:])
+        if at and (at.group(0) in heading or (nth is not None and wants_list and at.end() <= named_at)):
+            # "第五部分的重点项目有哪几个": an ordinal before the heading, or one the heading itself
+            # holds ("第四部分…重点任务"), locates the heading; the question wants all of its items.
             nth = None
         return self._match(doc_id, heading, nth, wants_list)
 
@@ -229,34 +260,41 @@ def leads(passages: Sequence[tuple[int, str]], heading: str) -> list[tuple[int, 
 
 
 def runs(passages: Sequence[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Every run of '一是…二是…' points in the passages, in reading order, each point its first
-    sentence with its passage; a run ends where the numbering starts again or skips."""
-    out: list[list[tuple[int, str]]] = []
-    for i, text in passages:
-        for m in _ENUM.finditer(text):
-            n = ordinal(f"第{m.group(1)}条")
-            end = re.search(r"[。；]", text[m.start(1):])
-            point = (i, text[m.start(1) : m.start(1) + end.end()] if end else text[m.start(1):])
-            if n == 1:
-                out.append([point])
-            elif out and n == len(out[-1]) + 1:
-                out[-1].append(point)
-    return [r for r in out if len(r) >= 2]
+    """Every run of numbered points in the passages ('一是…二是…', '（1）…（2）…', '①…②…'), in
+    reading order, each point its first sentence with its passage; a run ends where its numbering
+    starts again or skips."""
+    found: list[tuple[tuple[int, int], list[tuple[int, str]]]] = []  # (where it starts, run)
+    for family in _FAMILIES:
+        out: list[list[tuple[int, str]]] = []
+        starts: list[tuple[int, int]] = []
+        for order, (i, text) in enumerate(passages):
+            for n, point in _points(text, family):
+                if n == 1:
+                    out.append([(i, point)])
+                    starts.append((order, text.find(point)))
+                elif out and n == len(out[-1]) + 1:
+                    out[-1].append((i, point))
+        found += [(at, r) for at, r in zip(starts, out, strict=True) if len(r) >= 2]
+    return [r for _, r in sorted(found, key=lambda t: t[0])]
 
 
 def enumerated(passages: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
-    """The '一是…' points of a section, each its first sentence with its passage, when they run
-    一, 二, 三 in order (across passages, as a long paragraph is split): '…一是基层服务供给不足的问题
-    依然存在。与…二是…' → [(i, '一是基层服务供给不足的问题依然存在。'), (i, '二是…'), …]. A second
-    list starting again at '一是' makes the numbering ambiguous: none."""
-    out: list[tuple[int, str]] = []
-    for i, text in passages:
-        for m in _ENUM.finditer(text):
-            n = ordinal(f"第{m.group(1)}条")
-            if n == 1 and out:
-                return []
-            if n != len(out) + 1:
+    """The numbered points of a section ('一是…', '（1）…', '①…'), each its first sentence with its
+    passage, when they run 1, 2, 3 in order (across passages, as a long paragraph is split): '…一是
+    基层服务供给不足的问题依然存在。与…二是…' → [(i, '一是基层服务供给不足的问题依然存在。'), (i, '二是…'), …].
+    A second list starting again at 1 makes the numbering ambiguous: none (for that marker)."""
+    for family in _FAMILIES:
+        out: list[tuple[int, str]] = []
+        for i, text in passages:
+            for n, point in _points(text, family):
+                if n == 1 and out:
+                    out = []
+                    break
+                if n == len(out) + 1:
+                    out.append((i, point))
+            else:
                 continue
-            end = re.search(r"[。；]", text[m.start(1) :])
-            out.append((i, text[m.start(1) : m.start(1) + end.end()] if end else text[m.start(1) :]))
-    return out if len(out) >= 2 else []
+            break
+        if len(out) >= 2:
+            return out
+    return []

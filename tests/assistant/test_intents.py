@@ -69,3 +69,11 @@ def test_a_decline_says_what_was_searched_and_shows_the_closest_passages(assista
     a = assistant.answer("东丽区医院食堂的菜谱有哪些？")
     assert a.refused and a.nearby
     assert any(n.startswith("已检索：") and "菜谱" in n and "东丽" not in n for n in a.notes), a.notes
+
+
+def test_a_part_named_by_its_number_lists_its_items_by_their_headings(assistant):
+    # "第二部分" is part of the heading itself, so it names the part, not its second item; each item
+    # is given by its heading, not by the first line under it.
+    a = assistant.answer("东丽规划第二部分讲形势与挑战，下面分了哪几块？")
+    assert "一、东丽区卫生健康事业面临的形势" in a.text and "二、东丽区卫生健康事业面临的挑战" in a.text, a.text
+    assert _lines_cited(a.text) and len(a.citations) == 2

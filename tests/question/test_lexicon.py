@@ -32,6 +32,7 @@ def test_every_list_is_loaded_from_the_folder() -> None:
     ("place_suffixes.txt", "区/县"),
     ("not_place_prefixes.txt", "一个超过二十个字的前缀一个超过二十个字的前缀"),
     ("measure_words.txt", "张 {"),
+    ("intent_cues.txt", "list 哪些/哪几"),
 ])
 def test_a_bad_line_in_any_list_is_named_with_its_file_and_line(folder: Path, name: str, bad: str) -> None:
     n = append_line(folder / name, bad)
@@ -44,6 +45,21 @@ def test_a_synonym_alone_stands_in_for_nothing(folder: Path) -> None:
     with pytest.raises(LexiconError, match=rf"synonyms.txt:{n}: '虫牙' stands alone"):
         Lexicon.load(folder)
     assert load_groups(folder / "measure_words.txt")[-1] == ("张",)  # a measure word may be alone
+
+
+def test_an_intent_line_names_a_known_intent_and_its_words(folder: Path) -> None:
+    assert (shipped().intent_cues[-1][0], shipped().intent_cues[-1][1][:1]) == ("list", ("哪些",))
+    n = append_line(folder / "intent_cues.txt", "budget 预算 经费")
+    with pytest.raises(LexiconError, match=rf"intent_cues.txt:{n}: 'budget' is not an intent: start the line with"):
+        Lexicon.load(folder)
+
+
+def test_an_intent_cue_staff_add_changes_what_a_question_wants(folder: Path) -> None:
+    from vectorstore.query import QueryAnalyzer
+
+    asks = QueryAnalyzer((), (), Lexicon.load(folder).intent_cues).analyze("这几件事各是啥？").asks
+    append_line(folder / "intent_cues.txt", "list 各是啥")
+    assert (asks, QueryAnalyzer((), (), Lexicon.load(folder).intent_cues).analyze("这几件事各是啥？").asks) == ("", "list")
 
 
 def test_a_missing_list_is_named(folder: Path) -> None:

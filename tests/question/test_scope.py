@@ -27,6 +27,11 @@ def test_periods_and_years_past_them() -> None:
 def test_mention_topics_and_the_words_no_plan_uses() -> None:
     assert mention_topic("振安规划里有没有提到宠物医院的管理？", LEX.mention_cues) == "宠物医院的管理"
     assert mention_topic("东丽区2025年床位目标是多少？", LEX.mention_cues) == ""
+    # The cue may follow its topic, in the same sentence or after a sentence asking about it.
+    assert mention_topic("东丽无障碍坡道这件事，规划里写了没？", LEX.mention_cues, ["东丽"]) == "无障碍坡道"
+    assert mention_topic("下雪天路滑，有没有上门送药的安排？东丽规划中提没提？", LEX.mention_cues,
+                         ["东丽"]) == "上门送药的安排"
+    assert mention_topic("规划里提没提？", LEX.mention_cues) == ""
     assert content_words("宠物医院的管理")[0].startswith("宠物") and "查看" not in content_words("让居民查看档案")
     plans = "加强医疗机构管理，推进电子健康档案向居民开放"
     assert unmentioned(content_words("宠物医院的管理"), plans.__contains__, lambda w: False).startswith("宠物")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
-from vectorstore.sections import core, enumerated, ordinal
+from vectorstore.sections import core, enumerated, ordinal, runs
 
 
 @pytest.mark.parametrize(("text", "n"), [
@@ -101,3 +101,13 @@ def test_a_list_question_lists_a_sections_unnumbered_items_each_cited(full_index
                                                        "——均衡布局，强化基层", "——加强整合，提质增效",
                                                        "——整体联动，共建共享"]
     assert all(c.chunk.doc_id == "yongqiao" and "基本原则" in c.chunk.section for c in ans.citations)
+
+
+def test_points_numbered_in_brackets_or_circles_are_runs_too():
+    text = "全年做好“三件事”：（1）建好档案；（2）管好药品；（3）用好设备。同时落实“两个机制”：①月报；②年检。"
+    found = runs([(4, text)])
+    assert found == [[(4, "（1）建好档案；"), (4, "（2）管好药品；"), (4, "（3）用好设备。")],
+                     [(4, "①月报；"), (4, "②年检。")]]
+    # A bracketed number inside a sentence that does not follow a clause break is no point.
+    assert runs([(1, "见附件(1)与附件(2)。")]) == []
+    assert enumerated([(2, "主要做法：（1）甲，（2）乙。")]) == [(2, "（1）甲"), (2, "（2）乙。")]
