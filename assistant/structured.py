@@ -10,6 +10,8 @@ else, when the gate does not pass, the decline with the closest passages. None: 
 
 from __future__ import annotations
 
+import re
+
 from assistant import listing, quote
 from assistant.fromstore import StoreWords, from_store
 from assistant.gate import Gate
@@ -18,6 +20,7 @@ from assistant.retrieval import Retrieved
 from assistant.types import Answer
 from question.analysis import QuestionAnalysis
 from vectorstore.retrieve import Filters
+from vectorstore.sections import core
 
 
 def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate, words: StoreWords,
@@ -25,11 +28,16 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
     """The answer from the store or the plan's structure, the decline, or None (see the module docstring)."""
     hits = found.hits
     if not g.out_of_scope:
+        outline = quote.outlined(qa, found)
+        if outline is not None and _named_in_full(qa, found):
+            # A long heading quoted whole ('“优质高效医疗卫生服务体系建设工程”专栏') names that section even
+            # when it holds an indicator category's name ('医疗卫生服务体系'): the longer name wins.
+            return quote.quoted(qa.standalone, outline, hits, reply=reply, note="", generator="extractive",
+                                nearby=nearby)
         ans = from_store(qa.standalone, qa.info, list(hits), live.corpus.build, words, live.doc_texts,
                          g.passes, reply, filters)
         if ans is not None:
             return ans
-        outline = quote.outlined(qa, found)
         if outline is not None:
             return quote.quoted(qa.standalone, outline, hits, reply=reply, note="", generator="extractive",
                                 nearby=nearby)
@@ -40,3 +48,15 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
         comp, cited = items
         return quote.quoted(qa.standalone, comp, cited, reply=reply, note="", generator="extractive", nearby=nearby)
     return None
+
+
+FULL_NAME_CHARS = 8  # a heading this long, named whole, is no shorter name's accident
+
+
+def _named_in_full(qa: QuestionAnalysis, found: Retrieved) -> bool:
+    """Whether the question names its section by the heading's whole title (not by its ending or
+    in its own words), and the title is long enough to be that section's name alone."""
+    if found.section is None:
+        return False
+    name = core(found.section.heading).replace("的", "")
+    return len(name) >= FULL_NAME_CHARS and name in re.sub(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·的]", "", qa.ask)

@@ -61,7 +61,9 @@ def _answers(assistant: Any, name: str, items: Sequence[GoldItem], dataset: str 
         tr = Trace()
         t = time.perf_counter()
         a = assistant.answer(it.question, list(it.history), trace=tr)
-        cited = [Passage(c.chunk.id, c.chunk.doc_id, c.chunk.text) for c in a.citations]
+        # A citation shows its passage under its section path (the UI, API and batch output do), so an
+        # item an answer names by its heading ('（一）夯实基层…') is backed by the passage under it.
+        cited = [Passage(c.chunk.id, c.chunk.doc_id, f"{c.chunk.section}\n{c.chunk.text}") for c in a.citations]
         return AnswerResult(it, a.text, a.refused, cited, time.perf_counter() - t, tr.first_token, tr.stages)
 
     def progress(i: int, n: int) -> None:

@@ -95,7 +95,11 @@ class PlaceSpeller:
             for i in range(len(text) - size + 1):
                 span = (i, i + size)
                 window = text[i:i + size]
-                if window == name or any(s < span[1] and span[0] < e for s, e in taken):
+                # A name spelled right blocks overlapping windows, except a longer one holding it whole:
+                # "滨海心区" misspells 滨海新区 though its "滨海" is right.
+                if window == name or any(s < span[1] and span[0] < e
+                                         and not (span[0] <= s and e <= span[1] and e - s < size)
+                                         for s, e in taken):
                     continue
                 if self._misspells(window, name, text[i + size:i + size + 2]):
                     taken.append(span)
