@@ -90,7 +90,8 @@ class Verdict:
 
 
 _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "minutes": "时长", "rate": "比率",
-               "count": "数量", "figure": "数值"}
+               "count": "数量", "figure": "数值", "phone": "联系电话", "address": "地址或乘车路线",
+               "hours": "开放时间"}
 
 
 def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],
@@ -153,7 +154,10 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     out: list[str] = []
     for m in place.finditer(question):
         name = m.group(0)
-        if not_place.search(name) or mentioned(name):
+        bad = not_place.search(name)
+        # An ending like "山区" makes a name no place when it is a word of its own after a name
+        # ("东丽社区") or the whole name; after one character it is the name's own ("砀山县", "南山区").
+        if bad and (bad.start() != 1 or bad.end() != len(name) or len(bad.group(0)) < 2) or mentioned(name):
             continue
         # "天津南开区": a known city prefix does not make the district known.
         if not any(mentioned(name[i:]) for i in range(1, len(name) - 1)):

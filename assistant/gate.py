@@ -22,7 +22,7 @@ from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import QuestionAnalysis
-from question.scope import beyond_period, content_words, unmentioned
+from question.scope import beyond_period, content_words, unmentioned, unnamed_facilities
 from vectorstore.types import Hit
 
 
@@ -43,8 +43,15 @@ class Gate:
         """How much of the question a text covers: its own words, or (discounted) their synonyms;
         plan names are ignored."""
         live, info = self.live, self.qa.info
-        tok, names, idf = live.tokens(), live.names(), live.idf()
+        tok, names, plain_idf = live.tokens(), live.names(), live.idf()
         expanded = replace(info, text=info.expanded)
+        absent, plans = self.params.absent_weight, live.plan_text
+
+        def idf(term: str) -> float:
+            # A word no plan uses ("消炎药", "吊瓶") is the writer's, not the plans': no passage can
+            # hold it, so at full weight it would decline every everyday question.
+            return plain_idf(term) if term in plans else plain_idf(term) * absent
+
         return lambda text: max(coverage(info, text, tok, idf, names),
                                 coverage(expanded, text, tok, idf, names) * 0.9)
 
@@ -82,16 +89,24 @@ class Gate:
                              [live.doc_texts[d.meta.doc_id] for d in scope])
         if year:
             return f"所查规划未设定{year}的目标或数值。"
+        scope_text = "\n".join(live.doc_texts[d.meta.doc_id] for d in scope)
+        known = self._known
+        where = "、".join(f"《{d.meta.title}》" for d in scope) if info.doc_ids else "现有规划文件均"
+        unnamed = unnamed_facilities(self.qa.ask, live.lexicon.facility_suffixes, live.names(),
+                                     scope_text.__contains__, known)
+        if unnamed:
+            return f"{where}未提及“{unnamed[0]}”。"
         topic = self.qa.topic
         if topic:
             # Only the plans asked about: "振安规划里有没有提…" is not answered by another plan's words.
-            text = "\n".join(live.doc_texts[d.meta.doc_id] for d in scope)
-            word = unmentioned(self.qa.topic_words, text.__contains__,
-                               lambda t: any(t in w for group in live.synonyms for w in group))
+            word = unmentioned(self.qa.topic_words, scope_text.__contains__, known)
             if word:
-                where = "、".join(f"《{d.meta.title}》" for d in scope) if info.doc_ids else "现有规划文件均"
                 return f"{where}未提及“{topic}”（未出现“{word}”一词）。"
         return ""
+
+    def _known(self, term: str) -> bool:
+        """Whether a synonym group of the lexicon holds the term (it then stands for the plans' word)."""
+        return any(term in w for group in self.live.synonyms for w in group)
 
     def decline(self, reply: bool, generator: str) -> Answer:
         """The decline, saying what was looked for, with the closest passages to judge by."""

@@ -20,6 +20,7 @@ PARAMS_FILE = Path(__file__).with_name("params.toml")
 @dataclass(frozen=True)
 class GateParams:
     min_coverage: float
+    absent_weight: float
     trust_llm_refusal_below: float
     nearby: int
 

@@ -3,8 +3,8 @@
 "我母亲七十多了，一直有高血压，每次去大医院排队很累。想问下我们东丽区规划里对社区医院有什么打算？"
 asks only its last sentence; searched whole, "高血压" and "大医院" outweigh "社区医院" and the answer
 quotes a passage about what the writer only mentioned. So a message of several sentences is
-reduced to its asking sentences (those with a question mark or an ask cue from
-``lexicon/ask_cues.txt``), with the plan names the situation gave ("我是东丽的…") kept in front. An
+reduced to its asking sentences (those with a question mark, or, when none has one, those with an
+ask cue from ``lexicon/ask_cues.txt``), with the plan names the situation gave ("我是东丽的…") kept in front. An
 ask too short to carry its topic ("有这方面的安排吗？") keeps the sentence before it.
 
     split_ask("我是东丽的，常去献血。规划里献血点有什么安排吗？", cues, names)
@@ -48,7 +48,10 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
     sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
     if len(sentences) < 2:
         return Ask(text.strip())
-    asking = [i for i, s in enumerate(sentences) if _QUESTION_MARK.search(s) or any(c in s for c in cues)]
+    # A sentence ending in a question mark asks; when one does, the others tell the situation even
+    # if they hold a cue word ("村里好几个姐妹都查出了…。" holds "几个" and asks nothing).
+    asking = [i for i, s in enumerate(sentences) if _QUESTION_MARK.search(s)] or [
+        i for i, s in enumerate(sentences) if any(c in s for c in cues)]
     if not asking or len(asking) == len(sentences):
         return Ask(text.strip())
     keep = set(asking)

@@ -21,7 +21,7 @@ _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制
 class Demand:
     """One thing the question asks for: a figure of a kind, maybe of a named indicator."""
 
-    kind: str  # money | beds | days | minutes | rate | count | figure
+    kind: str  # money | beds | days | minutes | phone | address | hours | rate | count | figure
     evidence: re.Pattern[str]  # what a sentence must contain to meet it
     term: str = ""  # the indicator it belongs to ("剖宫产率"), '' when the kind says enough
 
@@ -36,6 +36,15 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(_NUM + r"(?:天|日)(?!内完成)|住院日[^。；]{0,8}\d")),
     ("minutes", re.compile(r"几分钟|多少分钟|多长时间"),
      re.compile(_NUM + r"分钟")),
+    # Practical details a citizen asks and a plan never states: a phone number, an address or
+    # route, opening hours. Met only by the detail itself, not by a passage naming the place.
+    ("phone", re.compile(r"电话(?:号码)?是多少|电话多少|电话号码|热线(?:号码)?是多少|联系电话|联系方式|号码是多少|"
+                         r"打哪个电话|电话是几"),
+     re.compile(r"(?:电话|热线)[^。；]{0,8}\d{3,}|(?<!\d)\d{3,4}[-－]\d{7,8}(?!\d)")),
+    ("address", re.compile(r"地址|在哪条路|在哪条街|坐几路|几路车|几路公交|坐公交|乘公交"),
+     re.compile(r"\d+号|(?:公交|地铁)[^。；]{0,6}\d+(?:路|号线)|\d+路(?:车|公交)")),
+    ("hours", re.compile(r"(?<!哪)几点(?:钟|开|关|到|上班|下班|营业|停|以后|之前)|开门时间|营业时间|门诊时间|上班时间|开放时间"),
+     re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}(?:点|时)(?:至|到|-|—)|24小时")),
     ("count", re.compile(r"(?:多少|(?<!哪)几)(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)"),
      re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)")),
 )

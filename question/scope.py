@@ -97,3 +97,43 @@ def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Ca
         if not in_plans(w) and not known(w):
             return w
     return ""
+
+
+# A character that makes a span a piece of a sentence, not a name ("想问问区里的医院").
+_NOT_IN_NAME = "的我们这那个在问说想听看去到要对给了住是有里和与及或跟"
+
+
+def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[str],
+                       in_plans: Callable[[str], bool], known: Callable[[str], bool]) -> list[str]:
+    """Named facilities or projects a question asks about that the plans never name:
+    '东丽区儿童医院什么时候建成？' → ['儿童医院'] when no plan in scope writes "儿童医院"; a name the
+    plans write ('东丽医院'), or one a synonym stands for, is not one. Plan names are taken off first."""
+    text = question
+    for n in sorted(names, key=len, reverse=True):
+        text = text.replace(n, "，")
+    ending = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+    out = []
+    for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{ending})", text):
+        name = m.group(0)
+        while name and name[0] in _NOT_IN_NAME:
+            name = name[1:]
+        core = name
+        for s in suffixes:
+            if core.endswith(s):
+                core = core[: -len(s)]
+                break
+        if len(core) < 2 or any(ch in _NOT_IN_NAME for ch in core) or in_plans(name) or known(name) \
+                or not _noun_phrase(core):
+            continue
+        # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed).
+        if not any(in_plans(name[i:]) for i in range(1, len(core) - 1)):
+            out.append(name)
+    return out
+
+
+def _noun_phrase(text: str) -> bool:
+    """Whether a span reads as a name: nouns and numerals only ('儿童', '第五中心'), not a clause
+    ('哪些社区', '往外地大', '能建成')."""
+    import jieba.posseg
+
+    return all(w.flag.startswith("n") or w.flag in ("j", "m", "nz") for w in jieba.posseg.cut(text))

@@ -20,3 +20,14 @@ from vectorstore.query import QueryInfo
 ])
 def test_intent(plans: tuple[str, ...], indicator: bool, asks: str, topic: str, want: Intent) -> None:
     assert intent_of(QueryInfo("问题", plans, (), indicator, (), asks), topic) is want
+
+
+def test_details_no_plan_gives_are_demands_of_their_own() -> None:
+    from question.demands import demands
+
+    kinds = [d.kind for d in demands("区妇幼保健院的挂号电话是多少？")]
+    assert kinds == ["phone"]
+    assert [d.kind for d in demands("社区卫生服务中心几点开门？坐几路公交能到？")] == ["address", "hours"]
+    assert demands("这一部分分了哪几点？") == []
+    ok = demands("急救电话是多少？")[0].evidence
+    assert ok.search("急救电话：022-12345678") and not ok.search("拨打急救电话")

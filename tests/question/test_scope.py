@@ -10,7 +10,14 @@ import pytest
 from assistant.answerable import year_ok
 from question.demands import count_evidence, demands
 from question.lexicon import Lexicon
-from question.scope import beyond_period, content_words, mention_topic, period_end, unmentioned
+from question.scope import (
+    beyond_period,
+    content_words,
+    mention_topic,
+    period_end,
+    unmentioned,
+    unnamed_facilities,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 LEX = Lexicon.load(REPO / "lexicon")
@@ -67,3 +74,14 @@ def test_such_questions_are_declined_with_the_reason(full_index: Path, question:
     ans = Assistant(Settings(data_dir=full_index, llm_mode="extractive")).answer(question)
     assert ans.refused, ans.text
     assert any(why in n for n in ans.notes), ans.notes
+
+
+def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
+    plans = "推进东丽医院建设，建成社区医院，完善紧急医疗救治中心".__contains__
+    suffixes = LEX.facility_suffixes
+    assert unnamed_facilities("东丽区口腔医院哪年开业？", suffixes, ["东丽区"], plans, lambda t: False) == ["口腔医院"]
+    assert unnamed_facilities("东丽医院哪年建成？", suffixes, ["东丽"], plans, lambda t: False) == []
+    # A clause ending in a facility word is not a name; a synonym stands for the plans' word.
+    assert unnamed_facilities("哪些社区中心能建成社区医院？", suffixes, [], plans, lambda t: False) == []
+    assert unnamed_facilities("看病总往外地大医院跑怎么办？", suffixes, [], plans, lambda t: False) == []
+    assert unnamed_facilities("东丽区口腔医院哪年开业？", suffixes, ["东丽区"], plans, lambda t: True) == []
