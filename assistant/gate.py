@@ -77,8 +77,16 @@ class Gate:
 
     def passes(self) -> bool:
         """Whether the passages may answer: in scope, covering enough, carrying what is asked."""
-        return (not self.out_of_scope and bool(self.hits) and self.coverage >= self.params.min_coverage
-                and self.verdict.answerable)
+        return (not self.out_of_scope and bool(self.hits) and self.verdict.answerable
+                and (self.coverage >= self.params.min_coverage or self._agreed_figure()))
+
+    def _agreed_figure(self) -> bool:
+        """A figure question in everyday words ('打120叫救护车…多长时间之内赶到？') shares few words with
+        the plan's ('院前急救…平均反应时间少于15分钟'): its passage is still found when word and meaning
+        search both rank it near the top, and a figure of the kind asked stands in it."""
+        n = self.params.agree_rank
+        return bool(self.verdict.demands and self.verdict.supporting) and any(
+            h.ranks and max(h.ranks.values()) <= n for h in self.hits[:n])
 
     def _outside(self) -> str:
         """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year

@@ -21,6 +21,7 @@ PARAMS_FILE = Path(__file__).with_name("params.toml")
 class GateParams:
     min_coverage: float
     absent_weight: float
+    agree_rank: int
     trust_llm_refusal_below: float
     nearby: int
 

@@ -96,6 +96,15 @@ class QueryAnalyzer:
                 out.append(d)
         return tuple(out)
 
+    def without_names(self, text: str, doc_ids: Sequence[str]) -> str:
+        """The text without the names of the given plans: '滨海补短板计划对妇幼保健有什么安排' →
+        '对妇幼保健有什么安排' (a search already kept to those plans gains nothing from their names,
+        and their title's words would favour the passages that repeat it)."""
+        for alias, doc_id in self.aliases:  # longest first
+            if doc_id in doc_ids:
+                text = text.replace(alias, " ")
+        return text
+
     def analyze(self, text: str) -> QueryInfo:
         """'东丽2025年医生目标？' → doc_ids ('dongli',), expansions incl. '执业（助理）医师', indicator True."""
         expansions: list[str] = []

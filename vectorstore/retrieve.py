@@ -209,6 +209,7 @@ class HybridParams:
     dense_weight_named: float | None = None  # dense weight when plans are named (None = same)
     sections: bool = True  # a question naming a heading gets that section (its Nth item, its items)
     section_bonus: float = 0.3  # a named section's passages, when no item of it is asked for
+    unnamed_bm25: bool = True  # routed to the plans it names: BM25 reads the question without their names
 
 
 Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
@@ -243,12 +244,15 @@ class HybridRetriever:
     def _scores(self, query: str, filters: Filters | None, info: QueryInfo | None) -> Scores:
         c, p = self.corpus, self.p
         info = info or c.analyzer.analyze(query)
-        sb = c.bm25_scores(query, info.expansions if p.expand else (), p.w_syn)
         mask = c.mask(filters)
+        words = query
         if p.route and info.doc_ids and (filters is None or not filters.doc_ids):
             named = c.of_docs(info.doc_ids)
             if (mask & named).any():
                 mask = mask & named
+                if p.unnamed_bm25:
+                    words = c.analyzer.without_names(query, info.doc_ids)
+        sb = c.bm25_scores(words, info.expansions if p.expand else (), p.w_syn)
         sd = c.dense_scores(query, mask)
         wd = p.w_dense if (p.dense_weight_named is None or not info.doc_ids) else p.dense_weight_named
         fused = p.w_bm25 * minmax(np.where(mask, sb, 0), p.norm_top) + wd * minmax(

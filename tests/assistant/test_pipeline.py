@@ -210,14 +210,14 @@ def test_a_figure_asked_of_a_named_item_is_checked_like_any_question(extractive)
 
 
 def test_a_named_sections_items_are_listed_each_cited(full_index, extractive, fake_openai):
-    a = extractive.answer("振安专栏1公共卫生防控救治能力建设工程包括哪几项？")
+    a = extractive.answer("振安规划的专栏1“公共卫生防控救治能力建设工程”里列了什么？")
     lines = a.text.splitlines()
     assert lines[0] == "“公共卫生防控救治能力建设工程”包括："
     assert lines[1:] == ["建设现代化疾病预防控制体系。[1]", "完善现有传染病监测体系。[2]", "加强分级分层救治网络建设。[2]",
                          "强化卫生监督体系建设。[3]"]
     assert len(a.citations) == 3 and all("专栏1" in c.chunk.section for c in a.citations)
     # The plan's headings answer verbatim; no model is asked to retell them.
-    b = _local(full_index, fake_openai).answer("振安专栏1公共卫生防控救治能力建设工程包括哪几项？")
+    b = _local(full_index, fake_openai).answer("振安规划的专栏1“公共卫生防控救治能力建设工程”里列了什么？")
     assert b.text == a.text and fake_openai.calls == 0
 
 

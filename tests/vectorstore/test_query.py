@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vectorstore.query import tense
+from vectorstore.query import QueryAnalyzer, tense
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -20,3 +20,14 @@ from vectorstore.query import tense
 ])
 def test_tense_of_a_question(question, expected):
     assert tense(question) == expected
+
+
+def test_a_routed_search_reads_the_question_without_the_plans_names():
+    from vectorstore.types import DocMeta
+
+    docs = [DocMeta(doc_id="dongli", source="d.txt", title="天津市东丽区卫生健康事业发展“十四五”规划",
+                    district="东丽区", city="天津市", aliases=("东丽", "东丽规划"))]
+    qa = QueryAnalyzer(docs)
+    text = qa.without_names("天津市东丽区卫生健康事业发展“十四五”规划对中医馆有什么安排？", ("dongli",))
+    assert "中医馆" in text and "东丽" not in text and "卫生健康事业发展" not in text
+    assert qa.without_names("东丽规划的中医馆", ("zhenan",)) == "东丽规划的中医馆"
