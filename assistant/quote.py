@@ -33,12 +33,19 @@ def compared(qa: QuestionAnalysis, found: Retrieved) -> bool:
     return qa.several_plans and found.several_plans
 
 
+# "分几个方面/有几项": how many items a section has, which its outline answers by listing them.
+_HOW_MANY_ITEMS = re.compile(r"(?<!哪)几(?:个方面|个部分|个板块|大块|大类|大部分|部分|方面|项|条|点|块|类)")
+
+
 def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
     """The answer to a question naming a section and asking what its Nth item or its items are
     (retrieval put them first): the plan's own headings, verbatim, whatever words they share
     with the question ("发展目标分哪几个方面" too: naming a section of targets is not asking for a
     figure). Asked how much, who or when about that item, the usual checks decide instead."""
-    if found.section is None or not found.picked or qa.amount_asked or qa.info.asks not in ("", "list"):
+    if found.section is None or not found.picked or qa.info.asks not in ("", "list"):
+        return None
+    if qa.amount_asked and not (found.section.wants_list and found.section.ordinal is None
+                                and _HOW_MANY_ITEMS.search(qa.standalone)):
         return None
     comp = outline(found.hits, found.section, found.picked)
     return comp if comp.text else None

@@ -9,6 +9,7 @@ paths the splitter recorded can: a question quoting a heading picks that section
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ MIN_TAIL_CHARS = 4
 # character pairs (headings this long or longer: short ones are too common).
 LOOSE_SHARE = 0.75
 LOOSE_MIN_CHARS = 6  # a heading's ending this long names it beside an ordinal ("面临的问题", "保障措施")
+# Failing that, a heading whose rarer character pairs (weighted by how few headings hold them) the
+# question holds this share of, at least MARGIN times the next heading's share ('回顾“十三五”的成就'
+# names '“十三五”东丽区卫生健康事业发展的主要成就': 十三/三五/成就 are rare, 卫生/健康/发展 everywhere).
+WEIGHTED_SHARE = 0.25
+MARGIN = 2.0
 ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
 _LIST = re.compile(r"哪几|哪些|几项|几个方面|包括什么|包括哪|有什么|都有|分别是|列了")
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
@@ -152,6 +158,11 @@ class SectionIndex:
                        if (m := re.match(r"专栏\s*\d+", h))}
         self._index = {c.id: i for i, c in enumerate(chunks)}
         self._order = {t: n for n, t in enumerate(self._cores)}
+        df: dict[str, int] = {}
+        for name, _, _ in self._cores:
+            for p in {name[i : i + 2] for i in range(len(name) - 1)}:
+                df[p] = df.get(p, 0) + 1
+        self._pair_weight = {p: math.log((len(self._cores) + 1) / n) for p, n in df.items()}
         self._of_doc: dict[str, list[tuple[str, str, str]]] = {}
         for t in self._cores:
             self._of_doc.setdefault(t[1], []).append(t)
@@ -189,7 +200,26 @@ class SectionIndex:
             share = sum(p in grams for p in pairs) / len(pairs)
             if share >= LOOSE_SHARE and len(self._match(d, h, None, True).items) >= 2:
                 out.append((round(share * len(c)), d, h))
-        return out
+        return out or self._weighted_named(grams, doc_ids)
+
+    def _weighted_named(self, grams: set[str], doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
+        """The one heading of the named plans whose rarer character pairs the question holds (see
+        WEIGHTED_SHARE), when no other comes close; [] otherwise."""
+        scored = []
+        for c, d, h in (t for doc in dict.fromkeys(doc_ids) for t in self._of_doc.get(doc, ())):
+            if len(c) < LOOSE_MIN_CHARS:
+                continue
+            pairs = [c[i : i + 2] for i in range(len(c) - 1)]
+            total = sum(self._pair_weight[p] for p in pairs)
+            if total > 0:
+                scored.append((sum(self._pair_weight[p] for p in pairs if p in grams) / total, d, h))
+        scored.sort(key=lambda t: -t[0])
+        if not scored or scored[0][0] < WEIGHTED_SHARE:
+            return []
+        if len(scored) > 1 and scored[0][0] < MARGIN * scored[1][0]:
+            return []
+        share, d, h = scored[0]
+        return [(1, d, h)] if len(self._match(d, h, None, True).items) >= 2 else []
 
     def find(self, question: str, doc_ids: Sequence[str] = ()) -> SectionMatch | None:
         """The section a question names, within the plans it names (or the one plan holding that

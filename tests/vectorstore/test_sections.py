@@ -111,3 +111,12 @@ def test_points_numbered_in_brackets_or_circles_are_runs_too():
     # A bracketed number inside a sentence that does not follow a clause break is no point.
     assert runs([(1, "见附件(1)与附件(2)。")]) == []
     assert enumerated([(2, "主要做法：（1）甲，（2）乙。")]) == [(2, "（1）甲"), (2, "（2）乙。")]
+
+
+def test_a_list_question_names_a_long_heading_by_its_rarer_words(corpus):
+    # Only "十三五" and "成就" of the heading are in the question; the heading's other words
+    # (卫生、健康、发展) stand in most headings and say little.
+    m = corpus.sections.find("东丽规划总结“十三五”成就时分了哪几块？", ("dongli",))
+    assert m is not None and m.heading.endswith("主要成就") and m.wants_list and len(m.items) == 7
+    assert corpus.sections.find("东丽规划有哪些措施？", ("dongli",)) is None or "措施" in corpus.sections.find(
+        "东丽规划有哪些措施？", ("dongli",)).heading
