@@ -107,7 +107,7 @@ class Gate:
         topic = self.qa.topic
         if topic:
             # Only the plans asked about: "振安规划里有没有提…" is not answered by another plan's words.
-            word = unmentioned(self.qa.topic_words, scope_text.__contains__, known)
+            word = unmentioned(self.qa.topic_words, scope_text.__contains__, known, live.idf())
             if word:
                 return f"{where}未提及“{topic}”（未出现“{word}”一词）。"
         return ""

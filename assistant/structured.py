@@ -16,6 +16,7 @@ from assistant import listing, quote
 from assistant.fromstore import StoreWords, from_store
 from assistant.gate import Gate
 from assistant.live import LiveIndex
+from assistant.mention import mentioned_in
 from assistant.retrieval import Retrieved
 from assistant.types import Answer
 from question.analysis import QuestionAnalysis
@@ -47,6 +48,9 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
     if items is not None:
         comp, cited = items
         return quote.quoted(qa.standalone, comp, cited, reply=reply, note="", generator="extractive", nearby=nearby)
+    named = mentioned_in(qa, hits)
+    if named is not None:
+        return quote.quoted(qa.standalone, named, hits, reply=reply, note="", generator="extractive", nearby=nearby)
     return None
 
 

@@ -38,9 +38,12 @@ def beyond_period(years: Sequence[str], periods: Mapping[str, str], plan_texts: 
 
 
 _SENTENCE = re.compile(r"[。！？?!；;]")
+# Characters that make "提" a verb of its own ("提高", "提升", "提供"…), not "mention".
+_TI_VERBS = set("高升供出前质速醒交名拔倡议案取")
 # What a writer puts between a topic and a cue that follows it: "垃圾分类这事，规划里写了没？".
 _FILLER = re.compile(r"(?:这事|这件事|这个事|这一块|这块|这方面|的事|方面)?[，,、\s]*"
-                     r"(?:(?:整个|这个|这份|这些|上述)?(?:规划|计划|文件|方案)(?:里|中|里面|当中|上)?|里面|里|当中)?"
+                     r"(?:(?:整个|这个|这份|这些|上述)?[\u4e00-\u9fff]{0,6}?(?:规划|计划|文件|方案)(?:里|中|里面|当中|上)?"
+                     r"|里面|里|当中)?"
                      r"[，,、\s]*$")
 
 
@@ -51,8 +54,8 @@ def mention_topic(question: str, cues: Iterable[str], names: Iterable[str] = ())
     names, taken off a topic that only says where to look)."""
     for cue in sorted(cues, key=len, reverse=True):
         i = question.find(cue)
-        if i < 0:
-            continue
+        if i < 0 or (cue.endswith("提") and question[i + len(cue):i + len(cue) + 1] in _TI_VERBS):
+            continue  # "有没有提高…" asks about a rise, not a mention
         after = _TRAILING.sub("", question[i + len(cue):]).strip("，, ：:")
         if after:
             return after
@@ -70,7 +73,7 @@ def _before(text: str, names: Iterable[str]) -> str:
     if last:
         return last.split("，")[-1].split(",")[-1].strip() or last
     earlier = next((x for x in reversed(sentences[:-1]) if x.strip()), "")
-    m = re.search(r"(?:有没有|有无|是否有|是否)(.+)$", earlier)
+    m = re.search(r"(?:有没有|有无|是否有|是否)(.+)$", earlier) or re.search(r".*有(.+)$", earlier)
     return _TRAILING.sub("", m.group(1)).strip("，, ：:") if m else ""
 
 
@@ -90,13 +93,18 @@ def content_words(topic: str) -> list[str]:
             or (len(w.word) == 1 and w.flag in ("n", "ng"))]
 
 
-def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Callable[[str], bool]) -> str:
+def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Callable[[str], bool],
+                weight: Callable[[str], float] = lambda w: 1.0) -> str:
     """The first of a topic's content ``words`` that no plan contains (and that no synonym stands
-    in for), or '' when the plans use every one of them."""
-    for w in words:
-        if not in_plans(w) and not known(w):
-            return w
-    return ""
+    in for), when such words carry at least half of the topic's ``weight`` (e.g. idf); '' otherwise.
+    A citizen describes a thing in their own words around the plans' ('看腰腿疼的疼痛门诊': 腰腿 is
+    theirs, the rarer 疼痛门诊 the plan's), so a minor unknown word does not make it unmentioned,
+    while one that carries the topic does ('医疗美容机构的监管': 美容 against 医疗、机构、监管)."""
+    missing = [w for w in words if not in_plans(w) and not known(w)]
+    total = sum(weight(w) for w in words)
+    if not missing or total <= 0:
+        return missing[0] if missing else ""
+    return missing[0] if 2 * sum(weight(w) for w in missing) >= total else ""
 
 
 # A character that makes a span a piece of a sentence, not a name ("想问问区里的医院").

@@ -77,3 +77,8 @@ def test_a_part_named_by_its_number_lists_its_items_by_their_headings(assistant)
     a = assistant.answer("东丽规划第二部分讲形势与挑战，下面分了哪几块？")
     assert "一、东丽区卫生健康事业面临的形势" in a.text and "二、东丽区卫生健康事业面临的挑战" in a.text, a.text
     assert _lines_cited(a.text) and len(a.citations) == 2
+
+
+def test_a_mention_is_answered_with_the_sentence_naming_the_topic(assistant):
+    a = assistant.answer("我在振安一家医院做信息科。振安规划里写没写智慧医院？")
+    assert a.text.startswith(MENTIONED) and "智慧医院" in a.text and _lines_cited(a.text.split("\n", 1)[1]), a.text

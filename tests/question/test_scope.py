@@ -85,3 +85,12 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
     assert unnamed_facilities("哪些社区中心能建成社区医院？", suffixes, [], plans, lambda t: False) == []
     assert unnamed_facilities("看病总往外地大医院跑怎么办？", suffixes, [], plans, lambda t: False) == []
     assert unnamed_facilities("东丽区口腔医院哪年开业？", suffixes, ["东丽区"], plans, lambda t: True) == []
+
+
+def test_a_minor_word_of_the_writers_own_does_not_make_a_topic_unmentioned() -> None:
+    plans = "开设疼痛门诊，加强医疗机构监管".__contains__
+    idf = {"腰腿": 5.0, "疼痛": 4.5, "门诊": 2.0, "美容": 5.0, "医疗": 0.5, "机构": 0.5, "监管": 1.5}.__getitem__
+    assert unmentioned(["腰腿", "疼痛", "门诊"], plans, lambda w: False, idf) == ""
+    assert unmentioned(["医疗", "美容", "机构", "监管"], plans, lambda w: False, idf) == "美容"
+    assert mention_topic("社区有看腰腿疼的疼痛门诊吗？基层规划里提没提？", LEX.mention_cues, ["基层规划"]) == "看腰腿疼的疼痛门诊"
+    assert mention_topic("床位有没有提高到6张？", [*LEX.mention_cues]) == ""

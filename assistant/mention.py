@@ -1,0 +1,48 @@
+"""Stage 4c, mentions — "规划里有没有提到X？" answered with the sentences that name X, not with the
+passage that best matches the whole question.
+
+A mention question is about its topic's words; the best-scoring passage for the whole message can be
+about something nearby ("改善城乡人居环境…" for "农村改厕所"). The sentences among the passages found
+that hold the most of the topic's content words are quoted, each cited; "有。" is put in front later
+(finish.py) only when they hold every one of them.
+
+    mentioned_in(qa, hits) → Composed("…全面推进厕所革命。[1]", (0,)) or None
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.extract import Composed
+from assistant.extract import candidates as sentence_candidates
+from question.analysis import Intent, QuestionAnalysis
+from vectorstore.types import Hit
+
+MAX_SENTENCES = 2
+
+
+def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit]) -> Composed | None:
+    """The (at most two) sentences of the plans asked about holding most of the topic's words, in
+    the passages' order of relevance; None when the question is no mention question or none holds
+    any of its words."""
+    words = qa.topic_words
+    if qa.intent != Intent.MENTION or not words:
+        return None
+    scored = []
+    for n, c in enumerate(sentence_candidates(hits)):
+        if qa.plans and hits[c.hit_index].chunk.doc_id not in qa.plans:
+            continue
+        held = sum(w in c.text for w in words)
+        if held:
+            scored.append((-held, c.hit_index, n, c))
+    if not scored:
+        return None
+    best = min(s[0] for s in scored)
+    chosen = sorted((s for s in scored if s[0] == best), key=lambda s: (s[1], s[2]))[:MAX_SENTENCES]
+    used: list[int] = []
+    lines = []
+    for _, hit_index, _, c in chosen:
+        if hit_index not in used:
+            used.append(hit_index)
+        lines.append(f"{c.text.strip()}[{used.index(hit_index) + 1}]")
+    return Composed("\n".join(lines), tuple(used))
