@@ -22,6 +22,35 @@ _QUESTION = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|吗|几|有�
 _PREV_TAIL = re.compile(r"(的?(目标|指标|计划|要求))?(值|数)?(是|为|要|要达到|达到|定的是|定为)?(多少|几|什么|啥)[^，。]*$")
 
 
+# "这家医院", "该中心": a demonstrative before a facility's head noun points at a facility just named.
+_THIS_FACILITY = re.compile(r"(?:这家|这所|这个|那家|那个|该|此)(医院|卫生院|中心|工程|项目|基地)")
+
+
+def named_before(head: str, history: Sequence[Mapping[str, str]]) -> str:
+    """The last facility ending in ``head`` named in the earlier turns (most recent first): ('医院',
+    [… assistant: '依托丹东市第二人民医院建设…']) → '丹东市第二人民医院'. A name is the run of nouns,
+    numerals and modifiers (jieba's tags) that ends in the head noun."""
+    import jieba.posseg
+
+    for turn in reversed(history):
+        names: list[str] = []
+        run: list[tuple[str, str]] = []
+        for w in jieba.posseg.cut(turn.get("content", "")):
+            if w.flag.startswith("n") or w.flag in ("m", "j", "b", "a", "vn"):
+                run.append((w.word, w.flag))
+                if w.word.endswith(head):
+                    while run and run[0][1] == "vn":
+                        run.pop(0)  # "建设…中心": a leading verb-noun is the action, not the name
+                    name = "".join(t for t, _ in run)
+                    if len(name) > len(head) + 1:
+                        names.append(name)
+            else:
+                run = []
+        if names:
+            return names[-1]
+    return ""
+
+
 def last_user_turn(history: Sequence[Mapping[str, str]]) -> str:
     for turn in reversed(history):
         if turn.get("role") == "user" and turn.get("content", "").strip():
@@ -66,6 +95,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     prev_spans = _alias_spans(analyzer, prev)
     prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
 
+    this = _THIS_FACILITY.search(core)
+    if this and (name := named_before(this.group(1), history)):
+        # "这家医院到2025年要创成什么等级？" after an answer naming 宿州市第一人民医院.
+        return f"{prev_names}{q[:q.find(this.group(0))]}{name}{q[q.find(this.group(0)) + len(this.group(0)):]}"
     own = _OWN_SUBJECT.match(q)
     if own and _PRONOUN.search(own.group(2)) and not _alias_spans(analyzer, own.group(1)):
         # "那军粮城医院呢，它开展了什么服务？": the pronoun is the subject the follow-up names itself

@@ -58,3 +58,9 @@ def test_a_follow_up_naming_its_own_subject_puts_it_where_the_pronoun_was(analyz
 def test_what_keeps_its_last_character(analyzer):
     out = rewrite("第二项是什么？", _hist("滨海计划的重点任务有哪几项？"), analyzer)
     assert "是什么" in out and "哪几项" not in out
+
+
+def test_this_hospital_is_the_one_the_last_answer_named(analyzer):
+    history = [{"role": "user", "content": "振安的紧急医疗救治中心设在哪家医院？"},
+               {"role": "assistant", "content": "振安区规划提出，依托丹东市第二人民医院建设紧急医疗救治中心。"}]
+    assert rewrite("这家医院要扩建多少床位？", history, analyzer) == "振安丹东市第二人民医院要扩建多少床位？"
