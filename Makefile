@@ -32,8 +32,9 @@ test-fast: setup-dev
 	$(MAKE) lint
 	$(VENV)/pytest -q -m "not slow and not browser"
 
-# The slower target: the real local LLM (1.1 GB model) and the answer suite with it.
-test-slow:
+# The slower target: the real local LLM (1.1 GB model) and the answer suite with it, the API fuzzed
+# with 200 cases per operation, and the tests kept out of `make test`'s 10 minutes (marked slow).
+test-slow: setup-system
 	scripts/setup.sh dev,local,load
 	PLANQA_FUZZ_EXAMPLES=200 $(VENV)/pytest -q -m "not browser" tests/assistant/test_fuzz.py
 	$(VENV)/pytest -q -m slow

@@ -97,7 +97,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
 
     this = _THIS_FACILITY.search(core)
     if this and (name := named_before(this.group(1), history)):
-        # "这家医院到2025年要创成什么等级？" after an answer naming 宿州市第一人民医院.
+        # "这家医院要扩建多少床位？" after an answer naming 丹东市第二人民医院.
         return f"{prev_names}{q[:q.find(this.group(0))]}{name}{q[q.find(this.group(0)) + len(this.group(0)):]}"
     own = _OWN_SUBJECT.match(q)
     if own and _PRONOUN.search(own.group(2)) and not _alias_spans(analyzer, own.group(1)):

@@ -85,6 +85,7 @@ def _planqa(full_index: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_cli_compares_lists_and_exports(full_index: Path, tmp_path: Path) -> None:
     out = _planqa(full_index, "--compare", "人均预期寿命")
     assert out.returncode == 0, out.stderr

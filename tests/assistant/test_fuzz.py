@@ -49,6 +49,7 @@ def _fuzz(operation: Any, headers: dict[str, str]) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_no_request_gets_a_server_error(api_schema: Any) -> None:
     errors: list[str] = []
     labels = []

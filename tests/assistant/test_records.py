@@ -88,6 +88,7 @@ def test_cors_allows_the_ui_origin_only(client: tuple[TestClient, Settings]) -> 
     assert "access-control-allow-origin" not in other.headers
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_cli_exports_the_records(client: tuple[TestClient, Settings], tmp_path: Path) -> None:
     c, s = client
     c.post("/v1/ask", json={"question": "东丽区的家庭医生签约怎么做？"})

@@ -51,6 +51,7 @@ def test_retrieval_and_answer_suites_meet_committed_thresholds(full_settings, re
     assert "| gold/test | realistic/test |" in out.out.replace("  ", " ")
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_gate_fails_when_a_metric_is_below_its_threshold(full_settings, reports, tmp_path, monkeypatch, capsys):
     strict = load_baseline()
     strict["thresholds"]["gold"]["test"]["retrieval"]["hybrid"]["all"]["recall@1"] = 1.01

@@ -37,6 +37,7 @@ def _current(index: Path) -> Build:
     return Build(IndexStore(index).current_dir())
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_the_store_lives_in_the_build_and_follows_uploads_and_deletes(tmp_path: Path, docs: Path,
                                                                         lexicon: Path) -> None:
     index = tmp_path / "index"

@@ -143,6 +143,7 @@ def chromium_page(url: str, shot: str, height: int) -> Iterator[Any]:
     print(f"screenshot: {ARTIFACTS / shot}")
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_indicators_page_filter_source_and_chart_in_chromium(stack: Stack) -> None:
     from playwright.sync_api import expect
 

@@ -197,6 +197,7 @@ def _token_proxy(upstream: str, token: str) -> Any:
     return Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])])
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_a_token_reaches_a_server_behind_a_proxy_and_a_wrong_one_is_named(tmp_path: Path,
                                                                           chroma_server: ChromaServer) -> None:
     from servers import live_uvicorn

@@ -201,6 +201,7 @@ def test_a_changed_word_list_rebuilds_even_when_no_plan_changed(base: Indexed, t
     assert after.collection.count() == r.chunks
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_changing_one_file_re_embeds_only_that_plan(base: Indexed, tmp_path: Path) -> None:
     corpus, index = tmp_path / "docs", tmp_path / "index"
     shutil.copytree(base.corpus, corpus)
@@ -246,6 +247,7 @@ def test_moving_the_docs_folder_re_embeds_nothing_and_keeps_syncing(base: Indexe
     assert {Path(d.path).parent for d in build.docs.values()} == {moved.corpus.resolve()}
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_deleting_a_file_removes_exactly_its_chunks(base: Indexed, tmp_path: Path) -> None:
     ws = fork(base, tmp_path)
     before = ws.build()
@@ -291,6 +293,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_ingested(base: Indexed, 
     assert r.embedded == after.docs["宿州埇桥2022工作要点"].n_chunks
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_remove_by_id_deletes_the_plan(base: Indexed, tmp_path: Path) -> None:
     index = tmp_path / "index"
     shutil.copytree(base.index, index)
@@ -420,6 +423,7 @@ def _assert_old_index_answers(index: Path, base: Indexed) -> Build:
     return build
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_an_ingest_killed_while_embedding_leaves_the_old_index_answering(
     base: Indexed, changed: Indexed
 ) -> None:
