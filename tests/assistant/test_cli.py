@@ -62,6 +62,7 @@ def test_ask_xlsx_in_xlsx_out(on_full_index, tmp_path):
     assert second["refused"] is True
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_docs_and_show(on_full_index, capsys):
     assert main(["docs", "--json"]) == 0
     docs = {d["doc_id"]: d for d in json.loads(capsys.readouterr().out)}

@@ -23,6 +23,7 @@ def lexicon(tmp_path: Path) -> Path:
 
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_a_synonym_group_staff_add_finds_the_passage_in_the_plans_words(full_index: Path, lexicon: Path) -> None:
     before = LiveIndex.open(Settings(data_dir=full_index, lexicon_dir=lexicon))
     assert before.corpus.analyzer.analyze(QUESTION).expansions == ()

@@ -73,6 +73,7 @@ def test_readyz_and_the_ui_say_why_the_model_is_away(tmp_path: Path) -> None:
     assert level == "warn" and "重启" in label and "SIGILL" in detail
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_answers_carry_the_notice_while_the_model_restarts(full_index: Path) -> None:
     from assistant.pipeline import NOTE_LLM_DOWN, Assistant
 

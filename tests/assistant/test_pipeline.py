@@ -105,6 +105,7 @@ def test_llm_invented_number_is_removed(full_index, fake_openai):
     assert any("99.9" in n for n in a.notes)
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_llm_failure_falls_back_to_extractive_and_says_so(full_index, fake_openai):
     fake_openai.script.status = 500
     a = _llm(full_index, fake_openai).answer(PROSE_Q)
@@ -125,6 +126,7 @@ def test_llm_answer_without_marks_is_attributed_to_its_passage(full_index, fake_
     assert "50种大病" in a.citations[0].chunk.text
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_llm_refusal_is_trusted_only_when_the_passages_cover_the_question_partly(full_index, fake_openai):
     fake_openai.script.reply = "规划文件中未找到相关内容。"
     llm = _llm(full_index, fake_openai)

@@ -262,6 +262,7 @@ def test_deleting_a_file_removes_exactly_its_chunks(base: Indexed, tmp_path: Pat
     assert sorted(after.docs) == ["dongli", "tianjin-primary"]
 
 
+@pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
 def test_bad_files_are_reported_by_name_and_the_rest_is_ingested(base: Indexed, tmp_path: Path) -> None:
     ws = fork(base, tmp_path)
     before = ws.build()
