@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from question.demands import Demand
 from question.lexicon import PlaceWords, alternation
+from question.scope import NOT_IN_NAME
 
 _QUALIFIER = re.compile(r"[（(][^）)]{0,12}[）)]|常住|全区|全市")
 
@@ -125,8 +126,7 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     return Verdict(not unmet, tuple(unmet), tuple(supporting), complete, tuple(ds))
 
 
-# A span holding one of these characters is a piece of a sentence ("想问问区里", "我们这个县"), not a name.
-_NOT_IN_NAME = "[的我们这那个在问说想听看去到要对给了住是有里]"
+_NOT_IN_NAME = f"[{NOT_IN_NAME}]"  # a span holding one is a piece of a sentence, not a name
 
 
 @functools.lru_cache(maxsize=8)

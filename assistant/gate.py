@@ -50,7 +50,7 @@ class Gate:
         def idf(term: str) -> float:
             # A word no plan uses ("消炎药", "吊瓶") is the writer's, not the plans': no passage can
             # hold it, so at full weight it would decline every everyday question.
-            return plain_idf(term) if term in plans else plain_idf(term) * absent
+            return plain_idf(term) if absent == 1.0 or term in plans else plain_idf(term) * absent
 
         return lambda text: max(coverage(info, text, tok, idf, names),
                                 coverage(expanded, text, tok, idf, names) * 0.9)
@@ -97,17 +97,21 @@ class Gate:
                              [live.doc_texts[d.meta.doc_id] for d in scope])
         if year:
             return f"所查规划未设定{year}的目标或数值。"
-        scope_text = "\n".join(live.doc_texts[d.meta.doc_id] for d in scope)
+        texts = [live.doc_texts[d.meta.doc_id] for d in scope]
+
+        def in_scope(term: str) -> bool:
+            return any(term in t for t in texts)
+
         known = self._known
         where = "、".join(f"《{d.meta.title}》" for d in scope) if info.doc_ids else "现有规划文件均"
         unnamed = unnamed_facilities(self.qa.ask, live.lexicon.facility_suffixes, live.names(),
-                                     scope_text.__contains__, known)
+                                     in_scope, known)
         if unnamed:
             return f"{where}未提及“{unnamed[0]}”。"
         topic = self.qa.topic
         if topic:
             # Only the plans asked about: "振安规划里有没有提…" is not answered by another plan's words.
-            word = unmentioned(self.qa.topic_words, scope_text.__contains__, known, live.idf())
+            word = unmentioned(self.qa.topic_words, in_scope, known, live.idf())
             if word:
                 return f"{where}未提及“{topic}”（未出现“{word}”一词）。"
         return ""

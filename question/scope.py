@@ -68,7 +68,7 @@ def _before(text: str, names: Iterable[str]) -> str:
     filler words; when that clause only names the plan, what the sentence before asked about."""
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, "")
-    sentences = [x for x in _SENTENCE.split(text)]
+    sentences = _SENTENCE.split(text)
     last = _FILLER.sub("", sentences[-1]).strip("，, ：:")
     if last:
         return last.split("，")[-1].split(",")[-1].strip() or last
@@ -107,8 +107,10 @@ def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Ca
     return missing[0] if 2 * sum(weight(w) for w in missing) >= total else ""
 
 
-# A character that makes a span a piece of a sentence, not a name ("想问问区里的医院").
-_NOT_IN_NAME = "的我们这那个在问说想听看去到要对给了住是有里和与及或跟"
+# A character that makes a span a piece of a sentence, not a name ("想问问区里的医院", "我们这个县");
+# a facility's name also never holds a conjunction ("社区和医院").
+NOT_IN_NAME = "的我们这那个在问说想听看去到要对给了住是有里"
+_NOT_IN_FACILITY = NOT_IN_NAME + "和与及或跟"
 
 
 def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[str],
@@ -123,14 +125,14 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
     out = []
     for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{ending})", text):
         name = m.group(0)
-        while name and name[0] in _NOT_IN_NAME:
+        while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]
         core = name
         for s in suffixes:
             if core.endswith(s):
                 core = core[: -len(s)]
                 break
-        if len(core) < 2 or any(ch in _NOT_IN_NAME for ch in core) or in_plans(name) or known(name) \
+        if len(core) < 2 or any(ch in _NOT_IN_FACILITY for ch in core) or in_plans(name) or known(name) \
                 or not _noun_phrase(core):
             continue
         # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed).

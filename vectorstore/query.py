@@ -77,6 +77,9 @@ class QueryAnalyzer:
                 if n and len(n) >= 2:
                     self.aliases.append((n, d.doc_id))
         self.aliases.sort(key=lambda a: -len(a[0]))
+        self._aliases_of: dict[str, list[str]] = {}  # doc_id → its aliases, longest first
+        for alias, doc_id in self.aliases:
+            self._aliases_of.setdefault(doc_id, []).append(alias)
 
     def doc_mentions(self, text: str) -> tuple[str, ...]:
         """Plans named in a question, in order: '东丽和埇桥的床位目标' → ('dongli', 'yongqiao')."""
@@ -100,9 +103,8 @@ class QueryAnalyzer:
         """The text without the names of the given plans: '滨海补短板计划对妇幼保健有什么安排' →
         '对妇幼保健有什么安排' (a search already kept to those plans gains nothing from their names,
         and their title's words would favour the passages that repeat it)."""
-        for alias, doc_id in self.aliases:  # longest first
-            if doc_id in doc_ids:
-                text = text.replace(alias, " ")
+        for alias in sorted((a for d in doc_ids for a in self._aliases_of.get(d, ())), key=len, reverse=True):
+            text = text.replace(alias, " ")
         return text
 
     def analyze(self, text: str) -> QueryInfo:

@@ -161,10 +161,9 @@ def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
     return [int(i) for i in order[:k] if np.isfinite(s[i])]
 
 
-def _rank(scores: np.ndarray, mask: np.ndarray, i: int) -> int:
-    """Where passage i stands among the allowed ones by ``scores`` (1 = first; ties in index order)."""
-    s = np.where(mask, scores, -np.inf)
-    return int((s > s[i]).sum() + (s[:i] == s[i]).sum() + 1)
+def _rank(masked: np.ndarray, i: int) -> int:
+    """Where passage i stands by ``masked`` scores (disallowed ones at -inf; 1 = first; ties in index order)."""
+    return int((masked > masked[i]).sum() + (masked[:i] == masked[i]).sum() + 1)
 
 
 class BM25Retriever:
@@ -303,9 +302,10 @@ class HybridRetriever:
         """The first k of ``order`` as hits, with each retriever's rank and the query words they hold."""
         c = self.corpus
         q_tokens = c.build.bm25.tokenizer.tokens(info.expanded)
+        masked = {name: np.where(mask, s, -np.inf) for name, s in parts.items()}
         return [
             Hit(chunk=c.chunks[i], score=float(fused[i]), source=self.name,
-                ranks={name: _rank(s, mask, i) for name, s in parts.items()},
+                ranks={name: _rank(m, i) for name, m in masked.items()},
                 matched=c.matched_terms(q_tokens, c.chunks[i]))
             for i in order[:k]
         ]

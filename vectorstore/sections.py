@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from vectorstore.headings import match_heading
@@ -187,16 +187,19 @@ class SectionIndex:
             out |= {t for g in grams for t in self._by_last.get(g, ())}
         return sorted(out, key=self._order.__getitem__)
 
+    def _long_headings(self, doc_ids: Sequence[str]) -> Iterator[tuple[str, str, str, list[str]]]:
+        """The named plans' headings long enough to be named in other words, with their character pairs."""
+        for c, d, h in (t for doc in dict.fromkeys(doc_ids) for t in self._of_doc.get(doc, ())):
+            if len(c) >= LOOSE_MIN_CHARS:
+                yield c, d, h, [c[i : i + 2] for i in range(len(c) - 1)]
+
     def _loosely_named(self, q: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """Headings of the named plans a list question names in its own words: most of the
         heading's character pairs in the question ('在卫生健康事业发展动力增强上有哪些任务' names
         '（五）增强卫生健康事业发展动力'); only headings with items of their own."""
         grams = {q[i : i + 2] for i in range(len(q) - 1)}
         out = []
-        for c, d, h in (t for doc in dict.fromkeys(doc_ids) for t in self._of_doc.get(doc, ())):
-            if len(c) < LOOSE_MIN_CHARS:
-                continue
-            pairs = [c[i : i + 2] for i in range(len(c) - 1)]
+        for c, d, h, pairs in self._long_headings(doc_ids):
             share = sum(p in grams for p in pairs) / len(pairs)
             if share >= LOOSE_SHARE and len(self._match(d, h, None, True).items) >= 2:
                 out.append((round(share * len(c)), d, h))
@@ -206,10 +209,7 @@ class SectionIndex:
         """The one heading of the named plans whose rarer character pairs the question holds (see
         WEIGHTED_SHARE), when no other comes close; [] otherwise."""
         scored = []
-        for c, d, h in (t for doc in dict.fromkeys(doc_ids) for t in self._of_doc.get(doc, ())):
-            if len(c) < LOOSE_MIN_CHARS:
-                continue
-            pairs = [c[i : i + 2] for i in range(len(c) - 1)]
+        for _, d, h, pairs in self._long_headings(doc_ids):
             total = sum(self._pair_weight[p] for p in pairs)
             if total > 0:
                 scored.append((sum(self._pair_weight[p] for p in pairs if p in grams) / total, d, h))
