@@ -98,12 +98,17 @@ def score_candidates(
     idf: Callable[[str], float],
     p: QuoteParams,
     compared: bool = False,
+    stand_ins: Sequence[str] = (),
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
     passage's retrieval rank; divided by a gentle length penalty so a long sentence that mentions
-    everything does not win over the one that answers. ``p``: params.toml [quote]."""
+    everything does not win over the one that answers. ``p``: params.toml [quote]. A synonym
+    standing in for a word no plan uses (``stand_ins``: '中风' → '脑卒中') counts fully: it is the
+    only carrier of that word's meaning."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
+    for t in tokens(" ".join(stand_ins)):
+        q_terms.setdefault(t, 1.0)
     for t in tokens(" ".join(info.expansions)):
         q_terms.setdefault(t, 0.5)
     how_much = bool(_HOW_MUCH.search(info.text)) and info.asks != "responsibility"

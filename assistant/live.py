@@ -24,7 +24,7 @@ from assistant.settings import Settings
 from question.lexicon import Lexicon
 from question.places import PlaceSpeller
 from vectorstore.errors import StoreUnavailableError
-from vectorstore.index import IndexStore, index_text
+from vectorstore.index import IndexStore
 from vectorstore.retrieve import Corpus
 
 log = logging.getLogger(__name__)
@@ -49,14 +49,13 @@ class LiveIndex:
         lexicon = Lexicon.load(settings.lexicon_dir)
         corpus = Corpus.open(settings.index_dir, settings.embed_threads, lexicon.synonyms, settings.chroma,
                              lexicon.intent_cues)
-        tok = corpus.build.bm25.tokenizer
         build = corpus.build
         texts = {d: build.doc_text(d) for d in build.docs}
         plan_text = "\n".join([*texts.values()] + [str(d.meta.title) for d in build.docs.values()])
         return cls(
             build_id=corpus.build.folder.name,  # the build actually opened, whatever CURRENT says now
             corpus=corpus,
-            df=Counter(t for c in corpus.chunks for t in set(tok.tokens(index_text(c)))),
+            df=build.bm25.doc_freq(),
             doc_texts=texts,
             plan_text=plan_text,
             regions=tuple({r for d in build.docs.values() for r in (d.meta.province, d.meta.city) if r}),

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +33,24 @@ STOPWORDS = frozenset(
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _TOKEN_FILE = "userdict.txt"
 _LOCK = threading.Lock()
+# jieba's general dictionary, read once per process: every build's tokenizer starts from a copy of
+# it (reading it again cost more than a second on each build switch and each test's index).
+_BASE: dict[str, tuple[dict[str, int], int]] = {}
+
+
+def _fresh_jieba() -> Any:
+    """A jieba tokenizer holding the general dictionary, not yet any domain term."""
+    import jieba
+
+    with _LOCK:
+        if "freq" not in _BASE:
+            base = jieba.Tokenizer()
+            base.initialize()
+            _BASE["freq"] = (base.FREQ, base.total)
+        freq, total = _BASE["freq"]
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = dict(freq), total, True
+    return tok
 
 
 class Tokenizer:
@@ -40,7 +60,7 @@ class Tokenizer:
         import jieba
 
         jieba.setLogLevel(60)
-        self._jieba = jieba.Tokenizer()
+        self._jieba = _fresh_jieba()
         self.terms = sorted({t for t in (*DOMAIN_TERMS, *terms) if t and 2 <= len(t) <= 20})
         for t in self.terms:
             self._jieba.add_word(t, freq=20000)
@@ -101,6 +121,14 @@ class BM25Index:
         if not toks:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(toks), dtype=np.float32)  # type: ignore[attr-defined]
+
+    def doc_freq(self) -> Counter[str]:
+        """Passages holding each token, read from the index's own matrix (a token's column holds
+        one entry per passage that has it): {'东丽': 120, …}."""
+        vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
+        indptr = self._retriever.scores["indptr"]  # type: ignore[attr-defined]
+        return Counter({t: int(indptr[i + 1] - indptr[i]) for t, i in vocab.items()
+                        if t not in ("", "∅") and i + 1 < len(indptr)})
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

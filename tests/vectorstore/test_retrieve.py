@@ -46,3 +46,17 @@ def test_everyday_words_are_searched_as_the_plans_write_them(retriever):
     assert retriever.corpus.stand_ins("医生多少", ("执业医师",)) == []
     hits = retriever.search("振安12岁小孩的蛀牙率有没有指标？", 5)
     assert any("龋齿率控制在25%以下" in h.chunk.text for h in hits)
+
+
+def test_the_gates_word_counts_are_those_of_the_passages_the_keyword_index_holds(small_index):
+    """How many passages hold each word (the gate's weights) is read from the index, and equals a
+    count over the passages themselves: a word every passage has is rare nowhere."""
+    from collections import Counter
+
+    from vectorstore.index import index_text
+
+    corpus = Corpus.open(small_index / "indexes" / "default")
+    bm25 = corpus.build.bm25
+    counted = Counter(t for c in corpus.chunks for t in set(bm25.tokenizer.tokens(index_text(c))))
+    assert bm25.doc_freq() == counted
+    assert counted["东丽"] > 10 and counted["献血"] >= 1

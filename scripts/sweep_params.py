@@ -1,0 +1,55 @@
+"""Sweep one tuned number of assistant/params.toml on the `dev` splits (never `test`).
+
+For each value, the extractive assistant answers the dev items of the gold and realistic sets, and
+a table prints what a reader notices: answer-key recall, citation precision, answerable questions
+wrongly declined, unanswerable ones declined, list completeness.
+
+Run: .venv/bin/python scripts/sweep_params.py quote.second_ratio 0.8,0.9,1.01
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+COLUMNS = ("answer_key_recall", "citation_precision", "false_refusal", "refusal_correct", "list_completeness")
+
+
+def main() -> None:
+    from assistant.params import load_params
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+    from eval.cli import _answers
+    from eval.run import gold_items
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("name", help="table.key of params.toml, e.g. quote.second_ratio")
+    ap.add_argument("values", help="comma-separated values, e.g. 0.8,0.9,1.01")
+    args = ap.parse_args()
+    table, _, key = args.name.partition(".")
+    params = load_params()
+    section = getattr(params, table, None)
+    if section is None or not hasattr(section, key):
+        ap.error(f"{args.name}: no such number in assistant/params.toml (table.key, e.g. quote.second_ratio)")
+    sets = {name: gold_items(dataset=name, split="dev") for name in ("gold", "realistic")}
+    print(f"| {args.name} | set | " + " | ".join(COLUMNS) + " |")
+    print("|---|---|" + "---|" * len(COLUMNS))
+    for raw in args.values.split(","):
+        value = type(getattr(section, key))(float(raw))
+        tuned = replace(params, **{table: replace(section, **{key: value})})
+        assistant = Assistant(Settings(llm_mode="extractive"), chat=None, params=tuned)
+        for name, items in sets.items():
+            res = _answers(assistant, "extractive", items, name, "dev")
+            cells = " | ".join(f"{res.overall.get(c):.3f}" if res.overall.get(c) is not None else "—"
+                               for c in COLUMNS)
+            print(f"| {value:g} | {name}/dev | {cells} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
