@@ -96,7 +96,8 @@ _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "minute
 
 
 def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],
-          covers: Callable[[str], float], rel_cover: float = 0.6, *, synonyms: Sequence[Sequence[str]]) -> Verdict:
+          covers: Callable[[str], float], rel_cover: float = 0.6, *, synonyms: Sequence[Sequence[str]],
+          context: Sequence[str] = ()) -> Verdict:
     """Whether the sentences (text, is_table_row) answer what the question asks for (its
     ``demanded`` figures, QuestionAnalysis.demands).
 
@@ -104,12 +105,14 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     least ``rel_cover`` of what the best-covering sentence covers: colloquial questions share few
     words with any sentence, so an absolute bar would refuse them) and, for a table row, has the
     year asked. A question without demands is always answerable here; other checks decide it.
-    ``synonyms``: the live lexicon's groups (LiveIndex.synonyms).
+    ``synonyms``: the live lexicon's groups (LiveIndex.synonyms). ``context``: text each sentence
+    is read with for what it is about (its section, the sentence before it), not for its figure.
     """
     ds = list(demanded)
     if not ds or not sentences:
         return Verdict(not ds)
-    cov = [covers(s) for s, _ in sentences]
+    around = list(context) or [""] * len(sentences)
+    cov = [covers(f"{c}\n{s}") for (s, _), c in zip(sentences, around, strict=True)]
     bar = rel_cover * max(cov)
     unmet = []
     supporting: list[int] = []

@@ -98,6 +98,23 @@ def test_a_figure_about_something_else_does_not_answer():
     assert not v.answerable
 
 
+def test_a_figure_given_in_the_sentence_after_its_topic_answers():
+    # The plan names who is trained in one sentence and how many in the next.
+    topic = "有计划、有重点地选送中青年业务骨干到市直属医院、国内知名医疗机构或高等院校研修深造。"
+    figure = "2021年，力争招聘引进300名各类专业技术人员，培养40名具有发展潜力的中青年业务骨干。"
+    words = ("选送", "骨干", "研修", "深造", "中青年")
+
+    def covers(s: str) -> float:
+        return sum(w in s for w in words) / len(words)
+
+    question = "医院的中青年骨干选送出去研修深造，一年能有多少人？"
+    alone = judge(demands(question), [(topic, False), (figure, False)], [], covers, synonyms=shipped().synonyms)
+    assert not alone.answerable  # the figure's own sentence covers too little of the question
+    read = judge(demands(question), [(topic, False), (figure, False)], [], covers, synonyms=shipped().synonyms,
+                 context=["", topic])
+    assert read.answerable and read.supporting == (1,)
+
+
 @pytest.mark.parametrize(("question", "unknown"), [
     ("天津河西区2025年每千人口床位数要达到多少？", ["天津河西区"]),
     ("和平区有什么卫生规划？", ["和平区"]),
