@@ -288,18 +288,17 @@ def _labels(text: str, title: str) -> list[str]:
     """Each item's label in a passage: a heading line, or a line's short first sentence
     ('12.深化公立医院综合改革。完善…' → '12.深化公立医院综合改革。'); the section's own title is skipped."""
     out: list[str] = []
-    after_heading = False
+    headed = False  # once a heading leads, the lines after it are bodies (or a closing signature)
     for line in (x.strip() for x in text.split("\n")):
         if not line or heading_core(line) == title:
             continue
         if is_heading(line):
             out.append(line)
-            after_heading = True
+            headed = True
             continue
         first = _SENT.split(line)[0]
-        if not after_heading and len(first) <= LABEL_MAX:
+        if not headed and len(first) <= LABEL_MAX:
             out.append(first)
-        after_heading = False
     return out
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.live import LiveIndex
 from assistant.rewrite import rewrite
-from question.analysis import Message, QuestionAnalysis, intent_of
+from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
 from question.demands import demands
 from question.scope import content_words, mention_topic
@@ -45,9 +45,13 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
+    intent = intent_of(info, topic)
     wants = tuple(demands(standalone, live.names(), lexicon.measure_words))
+    if intent is Intent.LIST:
+        # "分几个方面/有几条": how many items is answered by the items themselves, not by a figure.
+        wants = tuple(d for d in wants if d.kind != "count" or d.term)
     return QuestionAnalysis(message=message, ask=ask, standalone=standalone, info=info,
-                            intent=intent_of(info, topic), demands=wants,
+                            intent=intent, demands=wants,
                             topic_words=tuple(content_words(topic)) if topic else (),
                             amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
                             corrections=tuple(fixes), history=turns)
@@ -62,9 +66,10 @@ def inherit_section(question: str, history: Sequence[Message], live: LiveIndex) 
     if at is None or not users:
         return question
     sections, analyzer = live.corpus.sections, live.corpus.analyzer
-    if sections.find(question, analyzer.analyze(question).doc_ids) is not None:
+    now, before = analyzer.analyze(question), analyzer.analyze(users[-1])
+    if sections.find(question, now.doc_ids, now.asks == "list") is not None:
         return question  # it names its own section
-    previous = sections.find(users[-1], analyzer.analyze(users[-1]).doc_ids)
+    previous = sections.find(users[-1], before.doc_ids, before.asks == "list")
     if previous is None:
         return question
     return f"{question[:at.start()]}“{title(previous.heading)}”{question[at.start():]}"

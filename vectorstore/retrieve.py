@@ -270,7 +270,7 @@ class HybridRetriever:
         question's analysis when the caller has it (QuestionAnalysis.info), else made here."""
         c, p = self.corpus, self.p
         info, fused, parts, mask = self.scores(query, filters, info)
-        named = c.sections.find(query, info.doc_ids) if p.sections else None
+        named = c.sections.find(query, info.doc_ids, info.asks == "list") if p.sections else None
         picked = [i for i in named.picked if mask[i]] if named else []
         if named and not picked:
             fused = fused.copy()

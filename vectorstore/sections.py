@@ -29,7 +29,6 @@ LOOSE_MIN_CHARS = 6  # a heading's ending this long names it beside an ordinal (
 WEIGHTED_SHARE = 0.25
 MARGIN = 2.0
 ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
-_LIST = re.compile(r"哪几|哪些|几项|几个方面|包括什么|包括哪|有什么|都有|分别是|列了")
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # How the plans enumerate points inside one paragraph: "一是…。二是…。", "：（1）…；（2）…", "①…②…".
@@ -221,7 +220,7 @@ class SectionIndex:
         share, d, h = scored[0]
         return [(1, d, h)] if len(self._match(d, h, None, True).items) >= 2 else []
 
-    def find(self, question: str, doc_ids: Sequence[str] = ()) -> SectionMatch | None:
+    def find(self, question: str, doc_ids: Sequence[str] = (), wants_list: bool = False) -> SectionMatch | None:
         """The section a question names, within the plans it names (or the one plan holding that
         heading): '滨海补短板计划的重点问题中，第三条说的是啥？' → binhai's '二、重点问题', ordinal 3."""
         q = _loose(_NOISE.sub("", question))
@@ -235,7 +234,7 @@ class SectionIndex:
                 h = self._boxes.get((d, f"专栏{m.group(1)}"))
                 if h:
                     named.append((len(core(h)) + 1, d, h))
-        if not named and doc_ids and _LIST.search(question):
+        if not named and doc_ids and wants_list:
             named = self._loosely_named(q, doc_ids)
         if not named:
             return None
@@ -244,7 +243,6 @@ class SectionIndex:
         if len({d for d, _ in top}) != 1:
             return None  # the same heading in several plans and none named: not a structural question
         doc_id, heading = min(top, key=lambda t: len(self._under[t]))  # the innermost of equal names
-        wants_list = bool(_LIST.search(question))
         at = ORDINAL.search(q)
         named_at = q.find(_loose(core(heading)))
         if named_at < 0:  # named by its ending

@@ -40,17 +40,17 @@ def test_an_ordinal_picks_the_nth_item_of_the_named_section(corpus):
 
 
 def test_a_list_question_picks_each_item_of_the_quoted_heading(corpus):
-    m = corpus.sections.find("滨海计划里“增强卫生健康事业发展动力”下面有哪几项任务？", ("binhai",))
+    m = corpus.sections.find("滨海计划里“增强卫生健康事业发展动力”下面有哪几项任务？", ("binhai",), wants_list=True)
     assert m is not None and m.wants_list
     assert [h for h, _ in m.items] == ["12.深化公立医院综合改革", "13.加大人才招聘引进和培养力度"]
-    box = corpus.sections.find("振安专栏1有哪几项？", ("zhenan",))
+    box = corpus.sections.find("振安专栏1有哪几项？", ("zhenan",), wants_list=True)
     assert box is not None and box.heading.startswith("专栏1") and len(box.items) == 3
 
 
 def test_no_section_when_none_is_named_or_several_plans_share_it(corpus):
     assert corpus.sections.find("东丽区2025年每千人口执业医师数目标是多少？", ("dongli",)) is None
     # "保障措施" heads a section in several plans; a question naming none of them is not structural.
-    assert corpus.sections.find("保障措施包括哪些？") is None
+    assert corpus.sections.find("保障措施包括哪些？", wants_list=True) is None
 
 
 def test_search_puts_the_named_item_first_and_respects_filters(corpus):
@@ -77,7 +77,7 @@ def test_an_ordinal_names_a_section_by_its_ending_and_picks_its_nth_point(corpus
     assert m is not None and m.enumerated and m.heading.endswith("面临的问题")
     assert m.items[2][0] == "三是基层卫生信息化建设水平还不高。"
     # Without an ordinal, a heading's ending is only a topic: "社区卫生服务中心" names no section.
-    assert corpus.sections.find("滨海新区社区卫生服务中心有哪些？", ("binhai",)) is None
+    assert corpus.sections.find("滨海新区社区卫生服务中心有哪些？", ("binhai",), wants_list=True) is None
 
 
 def test_unnumbered_items_are_read_from_dashes_and_short_leads():
@@ -116,7 +116,7 @@ def test_points_numbered_in_brackets_or_circles_are_runs_too():
 def test_a_list_question_names_a_long_heading_by_its_rarer_words(corpus):
     # Only "十三五" and "成就" of the heading are in the question; the heading's other words
     # (卫生、健康、发展) stand in most headings and say little.
-    m = corpus.sections.find("东丽规划总结“十三五”成就时分了哪几块？", ("dongli",))
+    m = corpus.sections.find("东丽规划总结“十三五”成就时分了哪几块？", ("dongli",), wants_list=True)
     assert m is not None and m.heading.endswith("主要成就") and m.wants_list and len(m.items) == 7
-    assert corpus.sections.find("东丽规划有哪些措施？", ("dongli",)) is None or "措施" in corpus.sections.find(
-        "东丽规划有哪些措施？", ("dongli",)).heading
+    some = corpus.sections.find("东丽规划有哪些措施？", ("dongli",), wants_list=True)
+    assert some is None or "措施" in some.heading
