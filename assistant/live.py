@@ -41,6 +41,7 @@ class LiveIndex:
     regions: tuple[str, ...]  # the provinces and cities the plans are for
     speller: PlaceSpeller
     lexicon: Lexicon  # the word lists the corpus and the speller were built with
+    plan_words: frozenset[str] = frozenset()  # the synonym groups' words some plan uses ("抗菌药物", not "消炎药")
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
@@ -62,6 +63,7 @@ class LiveIndex:
             speller=PlaceSpeller.from_docs([d.meta for d in build.docs.values()], plan_text,
                                            lexicon.places.suffixes),
             lexicon=lexicon,
+            plan_words=frozenset(w for g in lexicon.synonyms for w in g if w in plan_text),
         )
 
     @property
@@ -110,11 +112,5 @@ class LiveHolder:
                     log.warning("still serving build %s: %s", live.build_id, exc)
                     self._unavailable_at = time.monotonic()
                     return live
-                self._live = live
-            return live
-        with self._lock:
-            live = self._live
-            if live is None or live.build_id != IndexStore(self.settings.index_dir).current_id():
-                live = LiveIndex.open(self.settings)
                 self._live = live
             return live

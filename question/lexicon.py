@@ -16,7 +16,7 @@ from pathlib import Path
 
 from vectorstore.errors import ConfigError
 
-_ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-]{1,20}$")
+_ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-+＋]{1,20}$")  # "+": "互联网+护理服务"
 # Every file a Lexicon reads (the indicator lists are read by indicators/).
 FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.txt", "synonyms.txt",
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "facility_suffixes.txt")
