@@ -105,7 +105,11 @@ class Gate:
         def in_scope(term: str) -> bool:
             return any(term in t for t in texts)
 
-        known = self._known
+        def known(term: str) -> bool:
+            # A word the lexicon translates into one the plans in scope use ('看牙' → '口腔'); a
+            # group none of whose words they use ("家庭医生" where no plan in scope has one) is no help.
+            return any(any(term in w for w in g) and any(in_scope(w) for w in g) for g in live.synonyms)
+
         where = "、".join(f"《{d.meta.title}》" for d in scope) if info.doc_ids else "现有规划文件均"
         unnamed = unnamed_facilities(self.qa.ask, live.lexicon.facility_suffixes, live.names(),
                                      in_scope, known)
@@ -114,14 +118,11 @@ class Gate:
         topic = self.qa.topic
         if topic:
             # Only the plans asked about: "振安规划里有没有提…" is not answered by another plan's words.
-            word = unmentioned(self.qa.topic_words, in_scope, known, live.idf())
+            word = unmentioned(self.qa.topic_words, in_scope, known, live.idf()) or absent_concept(
+                topic, live.synonyms, in_scope)
             if word:
                 return f"{where}未提及“{topic}”（未出现“{word}”一词）。"
         return ""
-
-    def _known(self, term: str) -> bool:
-        """Whether a synonym group of the lexicon holds the term (it then stands for the plans' word)."""
-        return any(term in w for group in self.live.synonyms for w in group)
 
     def decline(self, reply: bool, generator: str) -> Answer:
         """The decline, saying what was looked for, with the closest passages to judge by."""
@@ -135,6 +136,17 @@ class Gate:
         words = [w for w in dict.fromkeys(content_words(self.qa.standalone))
                  if not any(w in n or n in w for n in names)]
         return f"已检索：{'、'.join(words[:6])}；规划中没有直接回答的段落。" if words else ""
+
+
+def absent_concept(topic: str, synonyms: Sequence[Sequence[str]], in_scope: Callable[[str], bool]) -> str:
+    """A thing the lexicon knows by name that the topic names and no plan in scope writes by any of
+    its group's words ('长期护理保险' where no plan says 长期护理保险, 长护险 or 护理险): its words may
+    each stand in the plans ('护理', '保险') while the thing itself does not. '' when there is none."""
+    for group in synonyms:
+        said = [w for w in group if len(w) >= 3 and w in topic]
+        if said and not any(in_scope(w) for w in group):
+            return max(said, key=len)
+    return ""
 
 
 def in_plan_words(text: str, expansions: Sequence[str], synonyms: Sequence[Sequence[str]],

@@ -67,7 +67,7 @@ _FIGURE_EVIDENCE = re.compile(r"\d")
 def _indicator_terms(question: str) -> list[str]:
     """'东丽到2025年孕产妇系统管理率要达到多少' → ['孕产妇系统管理率']; indicators end in 率 or 数."""
     out = []
-    for m in re.finditer(r"[\u4e00-\u9fff]{1,14}?(?:率|[^多少次]数|住院日)(?=[^\u4e00-\u9fff]|目标|是|要|达|为|有|"
+    for m in re.finditer(r"[\u4e00-\u9fff]{1,14}?(?:率|[^多少次]数|住院日)(?=[^\u4e00-\u9fff]|目标|是|要|达|为|有|定|设|订|"
                          r"多少|的|在|应|将|控制|到|提高|降|$)", question):
         term = _BOUNDARY.sub("", m.group(0))
         if len(term) >= 2 and term not in ("人数", "总数", "个数", "次数"):

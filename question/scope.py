@@ -99,11 +99,16 @@ def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Ca
     in for), when such words carry at least half of the topic's ``weight`` (e.g. idf); '' otherwise.
     A citizen describes a thing in their own words around the plans' ('看腰腿疼的疼痛门诊': 腰腿 is
     theirs, the rarer 疼痛门诊 the plan's), so a minor unknown word does not make it unmentioned,
-    while one that carries the topic does ('医疗美容机构的监管': 美容 against 医疗、机构、监管)."""
+    while one that carries the topic does ('医疗美容机构的监管': 美容 against 医疗、机构、监管), and so
+    does the topic's last word, its head."""
     missing = [w for w in words if not in_plans(w) and not known(w)]
     total = sum(weight(w) for w in words)
     if not missing or total <= 0:
         return missing[0] if missing else ""
+    if words[-1] in missing:
+        # The topic's last word is what it is about ("社区卫生服务中心配医务社工": 社工); the words
+        # before it only say where or for whom.
+        return words[-1]
     return missing[0] if 2 * sum(weight(w) for w in missing) >= total else ""
 
 

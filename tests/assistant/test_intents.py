@@ -63,6 +63,11 @@ def test_a_mention_question_is_answered_yes_first_or_declined_naming_the_topic(a
     assert yes.text.startswith(MENTIONED) and "家庭医生签约" in yes.text and yes.citations
     no = assistant.answer("埇桥规划有没有提到宠物医院？")
     assert no.refused and any("宠物" in n for n in no.notes) and no.nearby
+    # A word of the lexicon is no help when no plan asked about uses any word of its group: only
+    # 振安's plan writes 长期护理保险, so 东丽's is declined, naming it.
+    other = assistant.answer("东丽规划里有没有提到长期护理保险？")
+    assert other.refused and any("长期护理保险" in n for n in other.notes), other.text
+    assert assistant.answer("振安规划里有没有提到长期护理保险？").text.startswith(MENTIONED)
 
 
 def test_a_decline_says_what_was_searched_and_shows_the_closest_passages(assistant):
