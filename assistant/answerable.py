@@ -92,7 +92,7 @@ class Verdict:
 
 _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "minutes": "时长", "rate": "比率",
                "count": "数量", "figure": "数值", "phone": "联系电话", "address": "地址或乘车路线",
-               "hours": "开放时间"}
+               "hours": "开放时间", "procedure": "办理地点、流程或所需材料"}
 
 
 def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],

@@ -21,14 +21,14 @@ _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制
 class Demand:
     """One thing the question asks for: a figure of a kind, maybe of a named indicator."""
 
-    kind: str  # money | beds | days | minutes | phone | address | hours | rate | count | figure
+    kind: str  # money | beds | days | minutes | phone | address | hours | procedure | rate | count | figure
     evidence: re.Pattern[str]  # what a sentence must contain to meet it
     term: str = ""  # the indicator it belongs to ("剖宫产率"), '' when the kind says enough
 
 
 _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("money", re.compile(r"多少钱|投资多少|总投资|投资额|预算|资金.{0,4}多少|多少.{0,3}资金|经费.{0,4}多少|"
-                         r"补助标准|补贴标准|多少元|花多少|投入多少|几亿|几千万|多少万"),
+                         r"补助标准|补贴标准|多少元|花多少|投入多少|几亿|几千万|多少万|多少.{0,4}(?:经费|资金|补助|补贴)"),
      re.compile(_NUM + r"(?:万|亿)?元|" + _NUM + r"(?:万|亿)(?!人|名|户|例|次)|[（(](?:万|亿)?元[）)][^。；]{0,12}\d")),
     ("beds", re.compile(r"多少张|几张|床位数?(?:目标)?.{0,4}(?:多少|几)|(?:多少|几).{0,4}床"),
      re.compile(_NUM + r"张|[（(]张[）)][^。；]{0,12}\d")),
@@ -45,6 +45,12 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"\d+号|(?:公交|地铁)[^。；]{0,6}\d+(?:路|号线)|\d+路(?:车|公交)")),
     ("hours", re.compile(r"(?<!哪)几点(?:钟|开|关|到|上班|下班|营业|停|以后|之前)|开门时间|营业时间|门诊时间|上班时间|开放时间"),
      re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}(?:点|时)(?:至|到|-|—)|24小时")),
+    # How to get something done (where to apply, what to bring): an office's procedure, which a
+    # plan states only where it says where or how one applies.
+    ("procedure", re.compile(r"(?:去|到|在)哪(?:里|儿|个部门)?(?:办|申请|领)|(?:怎么|如何|怎样)(?:办理|申请|领取)|"
+                             r"办理(?:流程|手续|程序)|(?:带|准备|提交|需要)(?:哪些|什么)(?:材料|证件|手续)|要什么手续"),
+     re.compile(r"(?:携带|提交|凭)[^。；]{0,20}(?:证|材料|卡)|办理(?:地点|窗口)|窗口[^。；]{0,6}办理|"
+                r"通过[^。；]{0,20}(?:平台|网站|窗口|客户端|小程序|APP)[^。；]{0,20}(?:申请|办理|预约)")),
     ("count", re.compile(r"(?:多少|(?<!哪)几)(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)"),
      re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|家|所|名|人|支|台|辆|项|座|间|户|例|批|处)")),
 )

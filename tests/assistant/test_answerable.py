@@ -37,6 +37,9 @@ def _everything(_: str) -> float:
     ("埇桥规划每千人口医生数2025年定的多少？", {"figure"}),
     ("东丽有哪几个街道评上了国家卫生街道？", set()),  # a list, not an amount
     ("滨海新区第五中心医院新门急诊楼什么时候竣工？", set()),
+    ("婚前医学检查证明到哪里办？需要带什么证件？", {"procedure"}),  # an office's procedure
+    ("每个村卫生室一年能拿到多少运行经费？", {"money"}),
+    ("振安新生儿死亡率定的目标？", {"rate"}),
 ])
 def test_what_a_question_asks_for(question, kinds):
     assert {d.kind for d in demands(question, ["埇桥", "振安", "东丽"])} == kinds
