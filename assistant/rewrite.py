@@ -26,10 +26,11 @@ _PREV_TAIL = re.compile(r"(的?(目标|指标|计划|要求))?(值|数)?(是|为
 _THIS_FACILITY = re.compile(r"(?:这家|这所|这个|那家|那个|该|此)(医院|卫生院|中心|工程|项目|基地)")
 
 
-def named_before(head: str, history: Sequence[Mapping[str, str]]) -> str:
+def named_before(head: str, history: Sequence[Mapping[str, str]], longest: bool = False) -> str:
     """The last facility ending in ``head`` named in the earlier turns (most recent first): ('医院',
     [… assistant: '依托丹东市第二人民医院建设…']) → '丹东市第二人民医院'. A name is the run of nouns,
-    numerals and modifiers (jieba's tags) that ends in the head noun."""
+    numerals and modifiers (jieba's tags) that ends in the head noun; of a turn's names the last, or
+    with ``longest`` the longest (a proper name beats "感觉医院" of "感觉医院水平还行")."""
     import jieba.posseg
 
     for turn in reversed(history):
@@ -47,8 +48,16 @@ def named_before(head: str, history: Sequence[Mapping[str, str]]) -> str:
             else:
                 run = []
         if names:
-            return names[-1]
+            return max(names, key=len) if longest else names[-1]
     return ""
+
+
+def named_in_situation(ask: str, situation: str) -> str:
+    """An ask pointing at a facility its situation named, made to name it: ('规划对这家医院的等级有
+    什么目标？', '我爸在宿州市第一人民医院做了手术。') → '规划对宿州市第一人民医院的等级有什么目标？'."""
+    this = _THIS_FACILITY.search(ask)
+    name = named_before(this.group(1), [{"content": situation}], longest=True) if this and situation else ""
+    return ask.replace(this.group(0), name, 1) if this and name else ask
 
 
 def last_user_turn(history: Sequence[Mapping[str, str]]) -> str:

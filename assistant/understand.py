@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.live import LiveIndex
-from assistant.rewrite import rewrite
+from assistant.rewrite import named_in_situation, rewrite
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
 from question.demands import demands
@@ -39,7 +39,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     lexicon = live.lexicon
     speller = live.speller
     text, fixes = speller.correct(message)
-    ask = split_ask(text, lexicon.ask_cues, speller.names).ask
+    split = split_ask(text, lexicon.ask_cues, speller.names)
+    ask = named_in_situation(split.ask, split.situation)
     turns = tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
                   for t in history)
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)

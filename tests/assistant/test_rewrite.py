@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.rewrite import rewrite
+from assistant.rewrite import named_in_situation, rewrite
 from vectorstore.manifest import load_manifest
 from vectorstore.query import QueryAnalyzer
 
@@ -64,3 +64,10 @@ def test_this_hospital_is_the_one_the_last_answer_named(analyzer):
     history = [{"role": "user", "content": "振安的紧急医疗救治中心设在哪家医院？"},
                {"role": "assistant", "content": "振安区规划提出，依托丹东市第二人民医院建设紧急医疗救治中心。"}]
     assert rewrite("这家医院要扩建多少床位？", history, analyzer) == "振安丹东市第二人民医院要扩建多少床位？"
+
+
+def test_an_ask_pointing_at_a_facility_its_situation_named_names_it():
+    situation = "我家就在附近，上个月陪老人去丹东市第二人民医院看病，感觉医院挺拥挤。"
+    assert named_in_situation("规划里这家医院要扩建吗？", situation) == "规划里丹东市第二人民医院要扩建吗？"
+    assert named_in_situation("规划里这家医院要扩建吗？", "") == "规划里这家医院要扩建吗？"
+    assert named_in_situation("社区医院要扩建吗？", situation) == "社区医院要扩建吗？"
