@@ -262,6 +262,13 @@ class SectionIndex:
             if at + 1 < len(path):
                 items.setdefault(path[at + 1], []).append(i)
         ids = tuple(self._chunks[i].id for i in idx)
+        if items and heading.startswith("专栏"):
+            # A box lists one project a line ("城市医疗集团建设。配合…"); a passage holding two lines
+            # was given only its first line's name, so the lines themselves are the items.
+            lines = leads([(i, self._chunks[i].text) for i in idx if self._chunks[i].kind == "text"], heading)
+            if len(lines) > len(items):
+                return SectionMatch(doc_id, heading, tuple((label, (i,)) for i, label in lines),
+                                    tuple(idx), nth, wants_list, enumerated=True, chunk_ids=ids)
         if items:
             return SectionMatch(doc_id, heading, tuple((h, tuple(v)) for h, v in items.items()), tuple(idx),
                                 nth, wants_list, chunk_ids=ids)
