@@ -44,7 +44,7 @@ class Gate:
         plan names are ignored."""
         live, info = self.live, self.qa.info
         tok, names, plain_idf = live.tokens(), live.names(), live.idf()
-        expanded = replace(info, text=in_plan_words(info.text, info.expansions, live.synonyms, live.plan_words))
+        expanded = replace(info, text=with_plan_words(info.text, info.expansions, live.plan_words))
         absent, plans = self.params.absent_weight, live.plan_text
 
         def idf(term: str) -> float:
@@ -149,17 +149,10 @@ def absent_concept(topic: str, synonyms: Sequence[Sequence[str]], in_scope: Call
     return ""
 
 
-def in_plan_words(text: str, expansions: Sequence[str], synonyms: Sequence[Sequence[str]],
-                  used: frozenset[str]) -> str:
-    """The question as the plans would word it: an everyday word of a synonym group is replaced by
-    the group's words the plans use, other expansions the plans use join; words no plan uses that
-    the lexicon cannot translate stay ('病床太少' → '床位 床位数 太少 …'). A word no passage can hold
-    only lowers every passage's coverage alike."""
-    for group in synonyms:
-        said = sorted((w for w in group if w in text and w not in used), key=len, reverse=True)
-        if said and any(w in used for w in group):
-            for w in said:
-                text = text.replace(w, " ")
+def with_plan_words(text: str, expansions: Sequence[str], used: frozenset[str]) -> str:
+    """The question with those of its synonyms some plan uses ('病床' → '… 床位 床位数'): a synonym
+    no plan uses ('一床难求') could only lower every passage's coverage alike. The writer's own words
+    all stay, whether the plans use them or not."""
     return " ".join([text, *(e for e in expansions if e in used)])
 
 
