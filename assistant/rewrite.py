@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from vectorstore.query import QueryAnalyzer
+from vectorstore.sections import ORDINAL
 
 _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
@@ -130,7 +131,8 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         names = q_names or prev_names
         years = "".join(dict.fromkeys(_YEAR.findall(prev)))
         m = _PREV_TAIL.search(prev)
-        tail = m.group(0) if m else "是多少？"
+        # "最后一个呢？" after a list asks what that item is, not how much.
+        tail = "是什么？" if ORDINAL.search(rest) else m.group(0) if m else "是多少？"
         return f"{names}{years}{rest}{tail}"
     if not q_names:
         # "护士呢？" / "村卫生室怎么建？": new topic, same plan as before.

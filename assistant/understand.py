@@ -41,8 +41,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     text, fixes = speller.correct(message)
     split = split_ask(text, lexicon.ask_cues, speller.names)
     ask = named_in_situation(split.ask, split.situation)
-    turns = tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
-                  for t in history)
+    turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
+                           for t in history), live)
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
@@ -56,6 +56,18 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             topic_words=tuple(content_words(topic)) if topic else (),
                             amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
                             corrections=tuple(fixes), history=turns)
+
+
+def resolved(history: Sequence[Message], live: LiveIndex) -> tuple[Message, ...]:
+    """The earlier turns with each follow-up question made whole by the rules, so a follow-up of a
+    follow-up reads the question it continues: ['埇桥…床位数是多少？', '那振安呢？'] →
+    ['埇桥…床位数是多少？', '振安…床位数是多少？']."""
+    out: list[Message] = []
+    for t in history:
+        if t.get("role") == "user" and any(u.get("role") == "user" for u in out):
+            t = {**t, "content": inherit_section(rewrite(t["content"], out, live.corpus.analyzer), out, live)}
+        out.append(t)
+    return tuple(out)
 
 
 def inherit_section(question: str, history: Sequence[Message], live: LiveIndex) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vectorstore.headings import match_heading
 from vectorstore.types import Chunk
@@ -28,7 +28,8 @@ LOOSE_MIN_CHARS = 6  # a heading's ending this long names it beside an ordinal (
 # names '“十三五”东丽区卫生健康事业发展的主要成就': 十三/三五/成就 are rare, 卫生/健康/发展 everywhere).
 WEIGHTED_SHARE = 0.25
 MARGIN = 2.0
-ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)")
+ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)|最后一(?:条|项|点|个|部分|方面|款)")
+LAST = -1  # "最后一项": the ordinal of a section's last item, whatever their number
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # How the plans enumerate points inside one paragraph: "一是…。二是…。", "：（1）…；（2）…", "①…②…".
@@ -80,11 +81,13 @@ def _tail(heading: str, q: str) -> int:
 
 
 def ordinal(text: str) -> int | None:
-    """'第三条说的是啥' → 3; '第12项' → 12; '第十一条' → 11; no ordinal → None."""
+    """'第三条说的是啥' → 3; '第12项' → 12; '第十一条' → 11; '最后一项' → LAST; no ordinal → None."""
     m = ORDINAL.search(text)
     if not m:
         return None
     s = m.group(1)
+    if s is None:
+        return LAST
     if s.isdigit():
         return int(s)
     if "十" in s:
@@ -254,6 +257,10 @@ class SectionIndex:
         return self._match(doc_id, heading, nth, wants_list)
 
     def _match(self, doc_id: str, heading: str, nth: int | None, wants_list: bool) -> SectionMatch:
+        m = self._items(doc_id, heading, None if nth == LAST else nth, wants_list)
+        return replace(m, ordinal=len(m.items) or None) if nth == LAST else m
+
+    def _items(self, doc_id: str, heading: str, nth: int | None, wants_list: bool) -> SectionMatch:
         idx = self._under[(doc_id, heading)]
         items: dict[str, list[int]] = {}
         for i in idx:

@@ -87,3 +87,20 @@ def test_a_part_named_by_its_number_lists_its_items_by_their_headings(assistant)
 def test_a_mention_is_answered_with_the_sentence_naming_the_topic(assistant):
     a = assistant.answer("我在振安一家医院做信息科。振安规划里写没写智慧医院？")
     assert a.text.startswith(MENTIONED) and "智慧医院" in a.text and _lines_cited(a.text.split("\n", 1)[1]), a.text
+
+
+def test_a_follow_up_of_a_follow_up_continues_the_question_it_follows(assistant):
+    first = "埇桥区2025年每千常住人口床位数目标是多少？"
+    turns = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.answer(first).text},
+             {"role": "user", "content": "那振安呢？"}]
+    turns.append({"role": "assistant", "content": assistant.answer("那振安呢？", turns[:2]).text})
+    a = assistant.answer("这个指标是约束性的还是预期性的？", turns)
+    assert "预期性" in a.text and a.citations and a.citations[0].chunk.doc_id == "zhenan", a.text
+    assert "床位" in a.citations[0].chunk.text
+
+
+def test_the_last_item_of_a_listed_section_is_its_last(assistant):
+    first = "滨海新区补短板计划的重点问题有哪些？"
+    turns = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.answer(first).text}]
+    a = assistant.answer("最后一个呢？", turns)
+    assert "5.公立医院改革需要持续深化" in a.text and "4." not in a.text, a.text
