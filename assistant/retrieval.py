@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.params import RetrieveParams
-from question.analysis import QuestionAnalysis
+from question.analysis import Intent, QuestionAnalysis
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
 from vectorstore.sections import SectionMatch
 from vectorstore.types import Hit
@@ -31,16 +31,23 @@ class Retrieved:
         return len({h.chunk.doc_id for h in self.hits}) > 1
 
 
+def situation_searched(qa: QuestionAnalysis) -> str:
+    """The situation read by meaning search with the ask; none for a "有没有提到X" question, which
+    names its topic itself (the situation would only pull the search off it)."""
+    return "" if qa.intent is Intent.MENTION else qa.situation
+
+
 def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams) -> Retrieved:
     """The passages for the question (see the module docstring)."""
     retriever = HybridRetriever(corpus)
-    found = retriever.find(qa.standalone, TOP_K, filters, qa.info)
+    situation = situation_searched(qa)
+    found = retriever.find(qa.standalone, TOP_K, filters, qa.info, situation)
     hits = list(found.hits)
     rows: list[Hit] = []
     info = qa.info
     if info.indicator and qa.several_plans and len({h.chunk.doc_id for h in hits}) > 1:
         # Comparing plans: each plan's own indicator row joins the passages (see best_rows).
         have = {h.chunk.id for h in hits}
-        rows = [h for h in retriever.best_rows(qa.standalone, filters, params.best_row_ratio)
+        rows = [h for h in retriever.best_rows(qa.standalone, filters, params.best_row_ratio, situation)
                 if h.chunk.id not in have and (not info.doc_ids or h.chunk.doc_id in info.doc_ids)]
     return Retrieved(tuple(hits + rows), found.section, found.picked, len(rows))

@@ -51,7 +51,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if intent is Intent.LIST:
         # "分几个方面/有几条": how many items is answered by the items themselves, not by a figure.
         wants = tuple(d for d in wants if d.kind != "count" or d.term)
-    return QuestionAnalysis(message=message, ask=ask, standalone=standalone, info=info,
+    return QuestionAnalysis(message=message, ask=ask, situation=split.situation, standalone=standalone, info=info,
                             intent=intent, demands=wants,
                             topic_words=tuple(content_words(topic)) if topic else (),
                             amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,

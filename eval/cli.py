@@ -34,6 +34,7 @@ from vectorstore.errors import ConfigError
 
 def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[GoldItem], dataset: str = "gold",
                split: str = "all") -> SuiteResult:
+    from assistant.retrieval import situation_searched
     from vectorstore.retrieve import make_retriever
 
     if name == "naive":
@@ -44,11 +45,18 @@ def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[Go
         retriever = make_retriever(assistant.corpus, name)
     retriever.search("预热", 1)  # load the models before timing
 
+    analyses: dict[str, Any] = {}  # the hybrid searches as the assistant does: with the analysis and situation
+
     def search(q: str) -> list[Passage]:
-        return [Passage(h.chunk.id, h.chunk.doc_id, h.chunk.text) for h in retriever.search(q, 10)]
+        qa = analyses.get(q)
+        hits = (retriever.find(q, 10, None, qa.info, situation_searched(qa)).hits
+                if qa is not None and hasattr(retriever, "find") else retriever.search(q, 10))
+        return [Passage(h.chunk.id, h.chunk.doc_id, h.chunk.text) for h in hits]
 
     def standalone(it: GoldItem) -> str:
-        return assistant.analyze(it.question, list(it.history)).standalone
+        qa = assistant.analyze(it.question, list(it.history))
+        analyses[qa.standalone] = qa
+        return str(qa.standalone)
 
     return run_retrieval(items, search, name, standalone, dataset, split)
 

@@ -44,6 +44,7 @@ class QuestionAnalysis:
     topic_words: tuple[str, ...] = ()  # its content words ('献血屋' → ('献血', …)), read once
     corrections: tuple[Correction, ...] = ()  # misspelled plan names read as the plans' own
     history: tuple[Message, ...] = ()  # earlier turns, plan names respelled
+    situation: str = ""  # what the writer told before asking ("我爸前年脑梗…"), '' for a bare question
 
     @property
     def plans(self) -> tuple[str, ...]:
