@@ -93,7 +93,9 @@ def test_the_realistic_set_stands_in_the_plans_and_covers_every_style(realistic,
 def test_both_sets_are_split_into_dev_and_test_within_every_kind(items, realistic):
     for group in (items, realistic):
         splits = Counter(i.split for i in group)
-        assert set(splits) == {"dev", "test"} and min(splits.values()) >= 0.4 * len(group), splits
+        # Waves written only to widen the tuning split (eval/realistic/README.md) lower the test
+        # share; the gate still needs a test split of real size.
+        assert set(splits) == {"dev", "test"} and splits["test"] >= max(100, 0.35 * len(group)), splits
         for kind in {i.kind for i in group}:
             here = Counter(i.split for i in group if i.kind == kind)
             assert here["test"] >= 1 or sum(here.values()) < 3, (kind, here)
