@@ -44,7 +44,7 @@ class Gate:
         plan names are ignored."""
         live, info = self.live, self.qa.info
         tok, names, plain_idf = live.tokens(), live.names(), live.idf()
-        expanded = replace(info, text=with_plan_words(info.text, info.expansions, live.plan_words))
+        expanded = replace(info, text=with_plan_words(info.text, info.expansions, live.corpus.used_words))
         absent, plans = self.params.absent_weight, live.plan_text
 
         def idf(term: str) -> float:

@@ -41,7 +41,6 @@ class LiveIndex:
     regions: tuple[str, ...]  # the provinces and cities the plans are for
     speller: PlaceSpeller
     lexicon: Lexicon  # the word lists the corpus and the speller were built with
-    plan_words: frozenset[str] = frozenset()  # the synonym groups' words some plan uses ("抗菌药物", not "消炎药")
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
@@ -63,7 +62,6 @@ class LiveIndex:
             speller=PlaceSpeller.from_docs([d.meta for d in build.docs.values()], plan_text,
                                            lexicon.places.suffixes),
             lexicon=lexicon,
-            plan_words=frozenset(w for g in lexicon.synonyms for w in g if w in plan_text),
         )
 
     @property

@@ -6,6 +6,7 @@ small dense model blurs; BM25 over well-cut Chinese tokens is the backbone of re
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -33,21 +34,22 @@ STOPWORDS = frozenset(
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _TOKEN_FILE = "userdict.txt"
 _LOCK = threading.Lock()
-# jieba's general dictionary, read once per process: every build's tokenizer starts from a copy of
-# it (reading it again cost more than a second on each build switch and each test's index).
-_BASE: dict[str, tuple[dict[str, int], int]] = {}
+@functools.lru_cache(maxsize=1)
+def _general_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's general dictionary (word frequencies, their total), read once per process: reading
+    it again cost more than a second on each build switch and each test's index."""
+    import jieba
+
+    base = jieba.Tokenizer()
+    base.initialize()
+    return base.FREQ, base.total
 
 
 def _fresh_jieba() -> Any:
-    """A jieba tokenizer holding the general dictionary, not yet any domain term."""
+    """A jieba tokenizer holding (a copy of) the general dictionary, not yet any domain term."""
     import jieba
 
-    with _LOCK:
-        if "freq" not in _BASE:
-            base = jieba.Tokenizer()
-            base.initialize()
-            _BASE["freq"] = (base.FREQ, base.total)
-        freq, total = _BASE["freq"]
+    freq, total = _general_dictionary()
     tok = jieba.Tokenizer()
     tok.FREQ, tok.total, tok.initialized = dict(freq), total, True
     return tok

@@ -83,7 +83,8 @@ class Corpus:
         self._bm25_order = np.asarray([pos[c.id] for c in self.chunks], dtype=np.int64)
         self.is_row = np.asarray([c.kind == "table_row" for c in self.chunks])
         whole = "\n".join(c.text for c in self.chunks)
-        self._used = {w for group in self.analyzer.synonyms for w in group if w in whole}  # synonyms the plans use
+        # The synonym groups' words some passage uses ("抗菌药物", not "消炎药").
+        self.used_words = frozenset(w for group in self.analyzer.synonyms for w in group if w in whole)
         self.sections = SectionIndex(self.chunks)
 
     @classmethod
@@ -103,7 +104,7 @@ class Corpus:
         if full:
             s = s + self.build.bm25.scores(" ".join(full))[self._bm25_order]
         # A synonym no plan uses ('老人体检') can only match through its pieces ('老人', '体检').
-        weak = [e for e in expansions if e not in full and e in self._used]
+        weak = [e for e in expansions if e not in full and e in self.used_words]
         if weak and w_syn:
             s = s + w_syn * self.build.bm25.scores(" ".join(weak))[self._bm25_order]
         return s
@@ -114,8 +115,8 @@ class Corpus:
         out: list[str] = []
         for group in self.analyzer.synonyms:
             said = [w for w in group if w in text]
-            if said and not any(w in self._used for w in said):
-                out += [w for w in group if w in expansions and w in self._used and w not in out]
+            if said and not any(w in self.used_words for w in said):
+                out += [w for w in group if w in expansions and w in self.used_words and w not in out]
         return out
 
     def dense_scores(self, text: str, mask: np.ndarray | None = None) -> np.ndarray:
