@@ -177,7 +177,10 @@ class IndexStore:
         return self.builds / bid
 
     def new_build_dir(self) -> Path:
-        bid = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+        # Build ids sort in the order builds were made (gc keeps the last two by name), also two
+        # in one second: the nanoseconds within the second come before the process id.
+        now = time.time_ns()
+        bid = time.strftime("%Y%m%d-%H%M%S", time.localtime(now // 10**9)) + f"-{now % 10**9:09d}-{os.getpid()}"
         d = self.builds / (bid + ".partial")
         d.mkdir(parents=True)
         return d

@@ -478,3 +478,12 @@ def test_the_same_plan_under_another_name_or_format_is_refused_and_nothing_is_lo
         assert Path(path).name == dup.name and "同一份规划" in why and "binhai" in why and "--remove binhai" in why
     after = f.build()
     assert sorted(after.docs) == sorted(before.docs) and _ids(after, "binhai") == _ids(before, "binhai")
+
+
+def test_builds_made_within_one_second_sort_in_the_order_they_were_made(tmp_path):
+    # gc keeps the last two builds by name: a fast re-ingest must not make the newer one sort first.
+    from vectorstore.index import IndexStore
+
+    store = IndexStore(tmp_path / "index")
+    made = [store.new_build_dir().name for _ in range(500)]
+    assert made == sorted(made) and len(set(made)) == 500
