@@ -157,6 +157,8 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     out: list[str] = []
     for m in place.finditer(question):
         name = m.group(0)
+        if name[-1] in places.suffixes and question[m.end() : m.end() + 1] in places.not_place_followers:
+            continue  # "往市里跑", "以后区里": the city or district the writer lives in, not a name
         bad = not_place.search(name)
         # An ending like "山区" makes a name no place when it is a word of its own after a name
         # ("东丽社区") or the whole name; after one character it is the name's own ("砀山县", "南山区").

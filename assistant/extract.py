@@ -23,7 +23,6 @@ _RESP = re.compile(r"^[（(](责任单位|牵头单位|配合单位)[:：]")
 _NUMBER = re.compile(r"\d")
 # A figure, not a year or a list number: "2.8", "17.45万人", "80%" but not "2025年", "3.推进".
 FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d(?![\d.]))\d+(?:\.\d+)?(?![\d.、]|年)")
-_HOW_MUCH = re.compile(r"多少|几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 # Sentences that carry what a question type asks for.
 _WANTS = {
     "responsibility": re.compile(r"责任单位|牵头单位|负责|牵头"),
@@ -99,19 +98,21 @@ def score_candidates(
     p: QuoteParams,
     compared: bool = False,
     stand_ins: Sequence[str] = (),
+    amount_asked: bool = False,
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
     passage's retrieval rank; divided by a gentle length penalty so a long sentence that mentions
     everything does not win over the one that answers. ``p``: params.toml [quote]. A synonym
     standing in for a word no plan uses (``stand_ins``: '中风' → '脑卒中') counts fully: it is the
-    only carrier of that word's meaning."""
+    only carrier of that word's meaning. ``amount_asked``: the question wants a figure
+    (QuestionAnalysis.amount_asked), so a sentence without one counts less."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
     for t in tokens(" ".join(stand_ins)):
         q_terms.setdefault(t, 1.0)
     for t in tokens(" ".join(info.expansions)):
         q_terms.setdefault(t, 0.5)
-    how_much = bool(_HOW_MUCH.search(info.text)) and info.asks != "responsibility"
+    how_much = amount_asked and info.asks != "responsibility"
     scored = []
     for c in cands:
         low = c.text.lower()

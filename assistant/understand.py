@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from assistant.live import LiveIndex
 from assistant.rewrite import named_in_situation, rewrite
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
 _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
+
+_DURATIONS = ("minutes", "days")  # demands that ask how long, which a time cue ("多久") also marks
 
 # Rewrites a follow-up into a whole question with a model (None: rules only).
 ModelRewrite = Callable[[str, Sequence[Message]], str]
@@ -46,8 +49,10 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
-    intent = intent_of(info, topic)
     wants = tuple(demands(standalone, live.names(), lexicon.measure_words))
+    if info.asks == "time" and any(d.kind in _DURATIONS for d in wants):
+        info = replace(info, asks="")  # "多久能到" asks how long (a figure), not when
+    intent = intent_of(info, topic)
     if intent is Intent.LIST:
         # "分几个方面/有几条": how many items is answered by the items themselves, not by a figure.
         wants = tuple(d for d in wants if d.kind != "count" or d.term)

@@ -34,7 +34,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(_NUM + r"张|[（(]张[）)][^。；]{0,12}\d")),
     ("days", re.compile(r"几天|多少天|住院日|天数"),
      re.compile(_NUM + r"(?:天|日)(?!内完成)|住院日[^。；]{0,8}\d")),
-    ("minutes", re.compile(r"几分钟|多少分钟|多长时间"),
+    ("minutes", re.compile(r"几分钟|多少分钟|多长时间|多久(?:能|可以|就|才|会)?(?:到|赶到|赶来|来|到达)"),
      re.compile(_NUM + r"分钟")),
     # Practical details a citizen asks and a plan never states: a phone number, an address or
     # route, opening hours. Met only by the detail itself, not by a passage naming the place.
@@ -68,6 +68,8 @@ def count_evidence(measure: str, groups: Sequence[Sequence[str]]) -> re.Pattern[
 _RATE_EVIDENCE = re.compile(_NUM + r"(?:%|％|‰)|/(?:10|十)?万|百分之|千分之|\d\s*[:：]\s*\d|"
                             r"[（(][^）)]{0,8}(?:%|％|‰|万)[）)][^。；]{0,40}\d")
 _FIGURE_EVIDENCE = re.compile(r"\d")
+_SHARE = re.compile(r"占比|比例|百分比|百分之几|几成")
+_REQUIRED = re.compile(r"(?:有|定|提)(?:没有|了)?(?:什么)?要求|要求(?:是|多|达)")
 
 
 def _indicator_terms(question: str) -> list[str]:
@@ -95,6 +97,10 @@ def demands(question: str, names: Sequence[str] = (), measures: Sequence[Sequenc
         out = [d for d in out if d.kind != "count"]
         if counted.group(1) != "张" or not any(d.kind == "beds" for d in out):
             out.append(Demand("count", count_evidence(counted.group(1), measures)))
+    if _SHARE.search(q) and (_ASKS_AMOUNT.search(q) or _REQUIRED.search(q)) and \
+            not any(d.kind in ("rate", "count") for d in out):
+        # "…读过研的占比有要求吗": a share asked for names no indicator a plan would write.
+        out.append(Demand("rate", _RATE_EVIDENCE))
     if not _ASKS_AMOUNT.search(q):
         return out
     for term in _indicator_terms(q):

@@ -19,7 +19,8 @@ from vectorstore.errors import ConfigError
 _ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-+＋]{1,20}$")  # "+": "互联网+护理服务"
 # Every file a Lexicon reads (the indicator lists are read by indicators/).
 FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.txt", "synonyms.txt",
-         "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "facility_suffixes.txt")
+         "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
+         "facility_suffixes.txt")
 INTENTS = ("responsibility", "time", "list")  # the intents intent_cues.txt may name
 # The lexicon shipped with the project. Entry points pass Settings.lexicon_dir; code given no lists
 # (scripts, the LangChain retriever) reads this one.
@@ -110,6 +111,7 @@ class PlaceWords:
     other_places: tuple[str, ...]  # provinces and big cities: "上海", "河北"
     suffixes: tuple[str, ...]  # endings of a place name: "新区", "区", "县", "市"
     not_place_prefixes: tuple[str, ...]  # "社" of "社区", "全" of "全市": not a place
+    not_place_followers: tuple[str, ...] = ()  # "里" of "市里", "级" of "区级": the level, not a name
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,8 @@ class Lexicon:
             raise LexiconError(f"no lexicon folder {folder}: set PLANQA_LEXICON_DIR to the folder holding "
                                f"{', '.join(FILES)}")
         places = PlaceWords(load_words(folder / "other_places.txt"), load_words(folder / "place_suffixes.txt"),
-                            load_words(folder / "not_place_prefixes.txt"))
+                            load_words(folder / "not_place_prefixes.txt"),
+                            load_words(folder / "not_place_followers.txt"))
         return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt"),
                    load_intents(folder / "intent_cues.txt"), load_groups(folder / "measure_words.txt"),
                    load_groups(folder / "synonyms.txt", min_words=2), places,

@@ -97,6 +97,10 @@ def corpus_terms(texts: Iterable[str], extra: Iterable[str] = ()) -> list[str]:
             found.add(m.group(0))
         for m in re.finditer(r"[\u4e00-\u9fa5]{2,8}(?:街道?|镇|乡)(?=社区卫生服务中心|卫生院)", t):
             found.add(m.group(0))
+        # A rate stated with its figure ("居民签约率100%"): kept whole, so a question's "签约率定了…"
+        # is not read as the word "率定" (calibrate) and loses the rate it asks about.
+        for m in re.finditer(r"[\u4e00-\u9fa5]{2}率(?=\s*(?:达到|提高到|提升到|超过|不低于|保持在|控制在|为|\d))", t):
+            found.add(m.group(0))
     return sorted(found)
 
 

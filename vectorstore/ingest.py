@@ -59,7 +59,7 @@ from vectorstore.types import Chunk, DocMeta
 log = logging.getLogger(__name__)
 
 # Bump when cleaning, parsing or chunking changes: every document is then re-chunked and re-embedded.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 SKIP_NAMES = {MANIFEST_NAME, "README.md", "readme.md"}
 
 Progress = Callable[[str, int, int], None]

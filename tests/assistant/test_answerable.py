@@ -133,6 +133,8 @@ def test_a_figure_given_in_the_sentence_after_its_topic_answers():
     ("天津新建几家社区卫生服务中心？", []),
     ("滨海新建杭州道街社区卫生服务中心，责任单位有哪些？", []),  # a street of 滨海, not 杭州
     ("南京路上的医院要改建吗？", []),
+    ("孩子生病总得往市里跑，以后区里会不会建儿童医院？", []),  # the writer's own city and district
+    ("县级医院和市属医院有什么分工？", []),
 ])
 def test_places_no_plan_mentions(question, unknown):
     corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区 到北京上海等地进修学习 杭州道街"

@@ -104,3 +104,13 @@ def test_the_last_item_of_a_listed_section_is_its_last(assistant):
     turns = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.answer(first).text}]
     a = assistant.answer("最后一个呢？", turns)
     assert "5.公立医院改革需要持续深化" in a.text and "4." not in a.text, a.text
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("埇桥乡下老人打急救电话，急救车多久能赶到，规划有要求吗？", "15分钟"),  # how long, not when
+    ("东丽的卫生专业技术人员里研究生占比有没有要求？", "15%以上"),  # a share names no indicator
+    ("东丽区对居民签约率定了什么目标？", "签约率100%"),  # "率定" is no word here
+])
+def test_a_figure_asked_in_everyday_shapes_is_quoted_first(assistant, question, figure):
+    a = assistant.answer(question)
+    assert not a.refused and figure in a.text.splitlines()[0], a.text

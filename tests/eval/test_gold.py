@@ -95,7 +95,7 @@ def test_both_sets_are_split_into_dev_and_test_within_every_kind(items, realisti
         splits = Counter(i.split for i in group)
         # Waves written only to widen the tuning split (eval/realistic/README.md) lower the test
         # share; the gate still needs a test split of real size.
-        assert set(splits) == {"dev", "test"} and splits["test"] >= max(100, 0.35 * len(group)), splits
+        assert set(splits) == {"dev", "test"} and splits["test"] >= max(100, 0.30 * len(group)), splits
         for kind in {i.kind for i in group}:
             here = Counter(i.split for i in group if i.kind == kind)
             assert here["test"] >= 1 or sum(here.values()) < 3, (kind, here)

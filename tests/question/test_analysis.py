@@ -31,3 +31,12 @@ def test_details_no_plan_gives_are_demands_of_their_own() -> None:
     assert demands("这一部分分了哪几点？") == []
     ok = demands("急救电话是多少？")[0].evidence
     assert ok.search("急救电话：022-12345678") and not ok.search("拨打急救电话")
+
+
+def test_how_long_until_help_arrives_asks_minutes_and_a_share_asks_a_rate() -> None:
+    from question.demands import demands
+
+    assert [d.kind for d in demands("半夜打电话叫急救车，多久能赶到？")] == ["minutes"]
+    assert [d.kind for d in demands("护士里本科毕业的占比有要求吗？")] == ["rate"]
+    assert demands("护士里本科毕业的占比有要求吗？")[0].evidence.search("本科学历提高到90%以上")
+    assert demands("提高护士比例有哪些办法？") == []  # a share named, no figure asked
