@@ -41,6 +41,7 @@ class Candidate:
     text: str
     score: float = 0.0
     complete: bool = False  # meets every figure the question asks for on its own (answerable.py)
+    matched: frozenset[str] = frozenset()  # the question's words it holds (plan names aside)
 
 
 def candidates(hits: Sequence[Hit]) -> list[Candidate]:
@@ -99,6 +100,7 @@ def score_candidates(
     compared: bool = False,
     stand_ins: Sequence[str] = (),
     amount_asked: bool = False,
+    names: Sequence[str] = (),
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
@@ -116,7 +118,8 @@ def score_candidates(
     scored = []
     for c in cands:
         low = c.text.lower()
-        overlap = sum(w * idf(t) for t, w in q_terms.items() if t in low)
+        held = [t for t in q_terms if t in low]
+        overlap = sum(q_terms[t] * idf(t) for t in held)
         # Multiplicative: the overlap sums idf weights (tens), so a fixed bonus would not count.
         factor = 1.0
         if info.indicator and FIGURE.search(c.text):
@@ -134,7 +137,8 @@ def score_candidates(
         # Comparing plans, retrieval's ranking is across plans: each plan's own best sentence is wanted.
         prior = (p.rank_prior_compared if compared else p.rank_prior) / (1 + c.hit_index)
         length = max(1.0, len(c.text) / 60) ** 0.3
-        scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior)))
+        matched = frozenset(t for t in held if not any(t in n or n in t for n in names))
+        scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior), matched=matched))
     return scored
 
 
@@ -229,7 +233,11 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
         chosen.append(top)
         for c in [] if top.complete else ranked[1:3]:
             same_doc = hits[c.hit_index].chunk.doc_id == hits[top.hit_index].chunk.doc_id
-            if same_doc and c.score >= p.second_ratio * best and c.text != top.text and \
+            # A second sentence from another passage must hold a word of the question the first does
+            # not: else it only adds a citation to check ("…300名…" then a sentence sharing nothing
+            # but the plan's name). From the same passage it costs no citation and may go on.
+            adds = c.hit_index == top.hit_index or bool(c.matched - top.matched)
+            if same_doc and adds and c.score >= p.second_ratio * best and c.text != top.text and \
                     sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
                 chosen.append(c)
                 break

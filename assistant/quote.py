@@ -56,7 +56,8 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     """The passages' sentences and rows, scored for how well each answers the question."""
     info = qa.info
     out = score_candidates(sentence_candidates(hits), info, live.tokens(), live.idf(), p, compared=multi,
-                           stand_ins=live.corpus.stand_ins(info.text, info.expansions), amount_asked=qa.amount_asked)
+                           stand_ins=live.corpus.stand_ins(info.text, info.expansions), amount_asked=qa.amount_asked,
+                           names=live.names())
     if verdict is not None and verdict.supporting and not multi:
         # Sentences carrying the figure of the kind asked for beat ones that only share words
         # (not across plans: there each plan's own best sentence is wanted).

@@ -33,12 +33,27 @@ def test_figures_are_not_years_or_list_numbers(text, figures):
 
 def test_a_row_that_answers_on_its_own_gets_no_second_citation():
     hits = [_hit("dongli", ROW, "table_row"), _hit("dongli", PROSE)]
-    row, prose = Candidate(0, ROW, 10.0, complete=True), Candidate(1, PROSE, 9.0)
+    asked = frozenset({"系统管理率"})
+    row = Candidate(0, ROW, 10.0, complete=True, matched=asked)
+    prose = Candidate(1, PROSE, 9.0, matched=asked | {"孕产妇"})
     alone = compose([row, prose], hits, False, load_params().quote)
     assert alone.used == (0,) and "[2]" not in alone.text
     # Without the mark the near-scoring sentence of the same plan joins, as before.
-    both = compose([Candidate(0, ROW, 10.0), prose], hits, False, load_params().quote)
+    both = compose([Candidate(0, ROW, 10.0, matched=asked), prose], hits, False, load_params().quote)
     assert both.used == (0, 1)
+
+
+def test_a_second_passage_joins_only_with_a_word_of_the_question_the_first_lacks():
+    first = "2021年，力争招聘引进300名各类专业技术人员，培养40名具有发展潜力的中青年业务骨干。"
+    other = "力争6月底以前完成中医医院一期工程，积极推进二期工程建设。"
+    hits = [_hit("binhai", first), _hit("binhai", other)]
+    top = Candidate(0, first, 10.0, matched=frozenset({"招聘", "2021"}))
+    nothing_new = compose([top, Candidate(1, other, 9.0, matched=frozenset({"2021"}))], hits, False,
+                          load_params().quote)
+    assert nothing_new.used == (0,), nothing_new.text
+    new_word = compose([top, Candidate(1, other, 9.0, matched=frozenset({"中医医院"}))], hits, False,
+                       load_params().quote)
+    assert new_word.used == (0, 1)
 
 
 def test_another_plans_prose_joins_a_comparison_only_when_it_scores_close():
