@@ -89,8 +89,25 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], new: str) -> str:
     return re.sub(r"^[和与、及，\s]+|[和与、及，\s]+(?=[的在])", "", "".join(out))
 
 
-def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: QueryAnalyzer) -> str:
-    """Standalone form of a follow-up: ('那滨海新区呢？', [user: '东丽2025年床位目标？']) → '滨海新区2025年床位目标？'."""
+_ASK_WORDS = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|几|[的了是吗呢么啊呀吧么和与在到对里上为]|[\s“”\"'，,、。？?！!]")
+
+
+_ASKED = re.compile(r"有什么|有哪些|多少|什么|哪|谁|怎么|如何|是否|几|有没有|吗|[？?]")
+_SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为|要|要达到|达到|有|将)+$")
+
+
+def _names_nothing(rest: str, words: Sequence[str]) -> bool:
+    """Whether a follow-up is made only of ``words`` (lexicon/follow_up_words.txt) and question
+    words: '有没有具体的目标值' → True; '村卫生室怎么建' → False."""
+    for w in sorted(words, key=len, reverse=True):
+        rest = rest.replace(w, "")
+    return len(_ASK_WORDS.sub("", rest)) == 0
+
+
+def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: QueryAnalyzer,
+            follow_up_words: Sequence[str] = ()) -> str:
+    """Standalone form of a follow-up: ('那滨海新区呢？', [user: '东丽2025年床位目标？']) → '滨海新区2025年床位目标？'.
+    ``follow_up_words``: the lexicon's words that ask more about the same subject ('具体', '目标值')."""
     q = question.strip()
     prev = last_user_turn(history)
     if not prev:
@@ -126,6 +143,11 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if _PRONOUN.search(core):
         # "它由哪个部门牵头？": the question is about what the previous one was about.
         return f"{prev.rstrip('？?。')}，{core}"
+    if follow_up_words and not q_names and _names_nothing(rest, follow_up_words):
+        # "有没有具体的目标值？" after "…对婴幼儿照护服务有什么安排？": the previous question's subject,
+        # without what it asked ("有什么安排"), then what this one asks.
+        subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
+        return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
     if len(rest) <= 8 and not _QUESTION.search(rest):
         # "护士呢？": same plan, year and question, another indicator.
         names = q_names or prev_names

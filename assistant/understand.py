@@ -70,7 +70,8 @@ def resolved(history: Sequence[Message], live: LiveIndex) -> tuple[Message, ...]
     out: list[Message] = []
     for t in history:
         if t.get("role") == "user" and any(u.get("role") == "user" for u in out):
-            t = {**t, "content": inherit_section(rewrite(t["content"], out, live.corpus.analyzer), out, live)}
+            t = {**t, "content": inherit_section(rewrite(t["content"], out, live.corpus.analyzer,
+                                                             live.lexicon.follow_up_words), out, live)}
         out.append(t)
     return tuple(out)
 
@@ -99,7 +100,7 @@ def whole_question(ask: str, history: Sequence[Message], live: LiveIndex,
     whenever it fails or drifts) by rules. ('那埇桥呢？', [东丽 床位…]) → '埇桥…床位…'"""
     if not history:
         return ask.strip()
-    ruled = rewrite(ask, history, live.corpus.analyzer)
+    ruled = rewrite(ask, history, live.corpus.analyzer, live.lexicon.follow_up_words)
     if model_rewrite is None:
         return ruled
     try:

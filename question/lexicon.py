@@ -20,7 +20,7 @@ _ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-+＋]{1,20}$")  # "+":
 # Every file a Lexicon reads (the indicator lists are read by indicators/).
 FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.txt", "synonyms.txt",
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
-         "facility_suffixes.txt")
+         "facility_suffixes.txt", "follow_up_words.txt")
 INTENTS = ("responsibility", "time", "list")  # the intents intent_cues.txt may name
 # The lexicon shipped with the project. Entry points pass Settings.lexicon_dir; code given no lists
 # (scripts, the LangChain retriever) reads this one.
@@ -125,6 +125,7 @@ class Lexicon:
     synonyms: tuple[tuple[str, ...], ...]
     places: PlaceWords
     facility_suffixes: tuple[str, ...]  # "医院", "中心", "工程": the endings of a named facility or project
+    follow_up_words: tuple[str, ...] = ()  # "具体", "目标值": a follow-up of only these names no new topic
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon:
@@ -138,7 +139,7 @@ class Lexicon:
         return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt"),
                    load_intents(folder / "intent_cues.txt"), load_groups(folder / "measure_words.txt"),
                    load_groups(folder / "synonyms.txt", min_words=2), places,
-                   load_words(folder / "facility_suffixes.txt"))
+                   load_words(folder / "facility_suffixes.txt"), load_words(folder / "follow_up_words.txt"))
 
 
 @functools.cache

@@ -71,3 +71,15 @@ def test_an_ask_pointing_at_a_facility_its_situation_named_names_it():
     assert named_in_situation("规划里这家医院要扩建吗？", situation) == "规划里丹东市第二人民医院要扩建吗？"
     assert named_in_situation("规划里这家医院要扩建吗？", "") == "规划里这家医院要扩建吗？"
     assert named_in_situation("社区医院要扩建吗？", situation) == "社区医院要扩建吗？"
+
+
+@pytest.mark.parametrize(("first", "follow", "expect"), [
+    ("东丽区对社区医院建设有什么打算？", "有没有给出具体数字？", "东丽区对社区医院建设有没有给出具体数字"),
+    ("埇桥区孕产妇系统管理率的目标是多少？", "那十三五末实际做到了多少？", "埇桥区孕产妇系统管理率十三五末实际做到了多少"),
+])
+def test_a_follow_up_naming_no_subject_asks_about_the_previous_one(analyzer, first, follow, expect):
+    from question.lexicon import shipped
+
+    assert rewrite(follow, _hist(first), analyzer, shipped().follow_up_words) == expect
+    # A follow-up with a word of its own names a new topic, on the same plan.
+    assert rewrite("村卫生室怎么建？", _hist(first), analyzer, shipped().follow_up_words).endswith("村卫生室怎么建")
