@@ -21,7 +21,7 @@ _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制
 class Demand:
     """One thing the question asks for: a figure of a kind, maybe of a named indicator."""
 
-    kind: str  # money | beds | days | minutes | phone | address | hours | procedure | rate | count | figure
+    kind: str  # money | beds | days | distance | minutes | phone | address | hours | procedure | rate | count | figure
     evidence: re.Pattern[str]  # what a sentence must contain to meet it
     term: str = ""  # the indicator it belongs to ("剖宫产率"), '' when the kind says enough
 
@@ -34,6 +34,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(_NUM + r"张|[（(]张[）)][^。；]{0,12}\d")),
     ("days", re.compile(r"几天|多少天|住院日|天数"),
      re.compile(_NUM + r"(?:天|日)(?!内完成)|住院日[^。；]{0,8}\d")),
+    ("distance", re.compile(r"多远|几公里|多少公里|多少米|几里路|多少里"),
+     re.compile(_NUM + r"(?:公里|千米|米|km)|[（(](?:公里|千米|米)[）)][^。；]{0,12}\d")),
     ("minutes", re.compile(r"几分钟|多少分钟|多长时间|多久(?:能|可以|就|才|会)?(?:到|赶到|赶来|来|到达)"),
      re.compile(_NUM + r"分钟")),
     # Practical details a citizen asks and a plan never states: a phone number, an address or
@@ -68,7 +70,7 @@ def count_evidence(measure: str, groups: Sequence[Sequence[str]]) -> re.Pattern[
 _RATE_EVIDENCE = re.compile(_NUM + r"(?:%|％|‰)|/(?:10|十)?万|百分之|千分之|\d\s*[:：]\s*\d|"
                             r"[（(][^）)]{0,8}(?:%|％|‰|万)[）)][^。；]{0,40}\d")
 _FIGURE_EVIDENCE = re.compile(r"\d")
-_SHARE = re.compile(r"占比|比例|百分比|百分之几|几成")
+_SHARE = re.compile(r"占比|比例|百分比|百分之几|百分之多少|几成")
 _REQUIRED = re.compile(r"(?:有|定|提)(?:没有|了)?(?:什么)?要求|要求(?:是|多|达)")
 
 

@@ -40,3 +40,16 @@ def test_how_long_until_help_arrives_asks_minutes_and_a_share_asks_a_rate() -> N
     assert [d.kind for d in demands("护士里本科毕业的占比有要求吗？")] == ["rate"]
     assert demands("护士里本科毕业的占比有要求吗？")[0].evidence.search("本科学历提高到90%以上")
     assert demands("提高护士比例有哪些办法？") == []  # a share named, no figure asked
+
+
+def test_how_far_asks_a_distance_and_a_word_after_a_mention_cue_is_no_topic() -> None:
+    from question.demands import demands
+    from question.lexicon import shipped
+    from question.scope import mention_topic
+
+    (far,) = demands("离家最近的卫生站有多远？")
+    assert far.kind == "distance" and far.evidence.search("步行15分钟、800米范围内")
+    assert not far.evidence.search("建设15分钟健康服务圈")
+    cues = shipped().mention_cues
+    assert mention_topic("规划里对卫生站离家多远有没有说法？", cues) == ""  # 说法: a stipulation
+    assert mention_topic("规划里有没有说宠物医院？", cues) == "宠物医院"
