@@ -21,7 +21,7 @@ _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制
 class Demand:
     """One thing the question asks for: a figure of a kind, maybe of a named indicator."""
 
-    kind: str  # money | beds | days | distance | minutes | phone | address | hours | procedure | rate | count | figure
+    kind: str  # money | beds | days | distance | age | minutes | phone | address | hours | procedure | rate | count | figure
     evidence: re.Pattern[str]  # what a sentence must contain to meet it
     term: str = ""  # the indicator it belongs to ("剖宫产率"), '' when the kind says enough
 
@@ -36,6 +36,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(_NUM + r"(?:天|日)(?!内完成)|住院日[^。；]{0,8}\d")),
     ("distance", re.compile(r"多远|几公里|多少公里|多少米|几里路|多少里"),
      re.compile(_NUM + r"(?:公里|千米|米|km)|[（(](?:公里|千米|米)[）)][^。；]{0,12}\d")),
+    # From what age ("多大岁数的人…", "几岁以下的孩子…"), not how long ("平均能活到多少岁": an indicator).
+    ("age", re.compile(r"(?:多大岁数|多少岁|(?<!哪)几岁|多大年纪|多大年龄)(?:以上|以下|及以上|的|起|开始)|年龄(?:是|要|在)?多少"),
+     re.compile(_NUM + r"(?:周)?岁|[（(]岁[）)][^。；]{0,40}\d")),
     ("minutes", re.compile(r"几分钟|多少分钟|多长时间|多久(?:能|可以|就|才|会)?(?:到|赶到|赶来|来|到达)"),
      re.compile(_NUM + r"分钟")),
     # Practical details a citizen asks and a plan never states: a phone number, an address or
@@ -70,6 +73,7 @@ def count_evidence(measure: str, groups: Sequence[Sequence[str]]) -> re.Pattern[
 _RATE_EVIDENCE = re.compile(_NUM + r"(?:%|％|‰)|/(?:10|十)?万|百分之|千分之|\d\s*[:：]\s*\d|"
                             r"[（(][^）)]{0,8}(?:%|％|‰|万)[）)][^。；]{0,40}\d")
 _FIGURE_EVIDENCE = re.compile(r"\d")
+_ASKING = re.compile(r"多大|多少|几")  # "多大岁数" is a question, not an indicator's name
 _SHARE = re.compile(r"占比|比例|百分比|百分之几|百分之多少|几成")
 _REQUIRED = re.compile(r"(?:有|定|提)(?:没有|了)?(?:什么)?要求|要求(?:是|多|达)")
 
@@ -80,7 +84,7 @@ def _indicator_terms(question: str) -> list[str]:
     for m in re.finditer(r"[\u4e00-\u9fff]{1,14}?(?:率|[^多少次]数|住院日)(?=[^\u4e00-\u9fff]|目标|是|要|达|为|有|定|设|订|"
                          r"多少|的|在|应|将|控制|到|提高|降|$)", question):
         term = _BOUNDARY.sub("", m.group(0))
-        if len(term) >= 2 and term not in ("人数", "总数", "个数", "次数"):
+        if len(term) >= 2 and term not in ("人数", "总数", "个数", "次数") and not _ASKING.search(term):
             out.append(term)
     return out
 

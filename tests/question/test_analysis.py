@@ -53,3 +53,11 @@ def test_how_far_asks_a_distance_and_a_word_after_a_mention_cue_is_no_topic() ->
     cues = shipped().mention_cues
     assert mention_topic("规划里对卫生站离家多远有没有说法？", cues) == ""  # 说法: a stipulation
     assert mention_topic("规划里有没有说宠物医院？", cues) == "宠物医院"
+
+
+def test_from_what_age_asks_an_age_and_is_no_indicator_name() -> None:
+    from question.demands import demands
+
+    (age,) = demands("多大岁数的老人每年能免费体检一次？")
+    assert age.kind == "age" and not age.term and age.evidence.search("65岁及以上老年人")
+    assert [d.kind for d in demands("市民平均能活到多少岁？")] != ["age"]  # life expectancy, an indicator
