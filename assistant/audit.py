@@ -5,20 +5,22 @@ question log that keeps only what users typed, for a number of days.
     record_question(db, "东丽区2025年人均期望寿命目标是多少？", keep_days=30)
     rows(db, "writes") → [{"ts": "2026-12-02T04:30:00", "actor": "admin", …}, …]
 
-Both live in one SQLite file beside the feedback database; exports go through `planqa audit export`
-and the admin API. A question log of 0 days keeps nothing.
+Both live in one SQLite file beside the feedback database, or in the PostgreSQL database every host
+shares when PLANQA_DATABASE_URL is set (assistant/recordsdb.py); ``db`` is a Settings object or a
+SQLite file's path. Exports go through `planqa audit export` and the admin API. A question log of 0
+days keeps nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from assistant.recordsdb import RecordsDB
+from assistant.settings import Settings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS writes (
@@ -34,61 +36,51 @@ TABLES = {"writes": ("ts", "actor", "client", "action", "doc_id", "file", "resul
           "questions": ("ts", "question")}
 
 
-_READY: set[Path] = set()  # files whose tables this process has made sure of (each question writes here)
+AuditRef = Settings | Path
 
 
-@contextmanager
-def _db(path: Path) -> Iterator[sqlite3.Connection]:
-    if path not in _READY:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(path, timeout=10) as con:
-            con.executescript(_SCHEMA)
-        _READY.add(path)
-    con = sqlite3.connect(path, timeout=10)  # several API workers write here
-    try:
-        yield con
-        con.commit()
-    finally:
-        con.close()
+def database(db: AuditRef) -> RecordsDB:
+    """Where the logs are kept."""
+    return RecordsDB.for_file(db, db.audit_db) if isinstance(db, Settings) else RecordsDB(Path(db))
 
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def record_write(path: Path, *, actor: str, client: str, action: str, doc_id: str = "", file: str = "",
+def record_write(db: AuditRef, *, actor: str, client: str, action: str, doc_id: str = "", file: str = "",
                  result: str) -> None:
     """One write to the index (upload, delete, re-index), successful or refused."""
-    with _db(path) as con:
+    with database(db).connect(_SCHEMA) as con:
         con.execute("INSERT INTO writes (ts, actor, client, action, doc_id, file, result) VALUES (?,?,?,?,?,?,?)",
                     (_now(), actor, client, action, doc_id, file, result))
 
 
-def record_question(path: Path, question: str, keep_days: int) -> None:
+def record_question(db: AuditRef, question: str, keep_days: int) -> None:
     """The question as typed, nothing else; questions older than ``keep_days`` go at the same time."""
     if keep_days <= 0:
         return
-    with _db(path) as con:
+    with database(db).connect(_SCHEMA) as con:
         now = time.time()
         con.execute("INSERT INTO questions (ts, epoch, question) VALUES (?,?,?)", (_now(), now, question))
         con.execute("DELETE FROM questions WHERE epoch < ?", (now - keep_days * 86400,))
 
 
-def rows(path: Path, table: str) -> list[dict[str, Any]]:
+def rows(db: AuditRef, table: str) -> list[dict[str, Any]]:
     """Every row of 'writes' or 'questions', oldest first."""
     if table not in TABLES:
         raise ValueError(f"no audit table {table!r}; use one of {', '.join(TABLES)}")
-    if not path.exists():
+    where = database(db)
+    if not where.exists():
         return []
-    cols = TABLES[table]
-    with _db(path) as con:
-        return [dict(zip(cols, r, strict=True)) for r in con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id")]
+    with where.connect(_SCHEMA) as con:
+        return con.rows(f"SELECT {', '.join(TABLES[table])} FROM {table} ORDER BY id")
 
 
-def to_csv(path: Path, table: str) -> bytes:
+def to_csv(db: AuditRef, table: str) -> bytes:
     """A table as UTF-8 CSV with a BOM (Excel opens it right)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(TABLES[table]))
     w.writeheader()
-    w.writerows(rows(path, table))
+    w.writerows(rows(db, table))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -387,11 +387,11 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     from assistant import audit
 
     if args.file.suffix.lower() == ".json":
-        args.file.write_text(json.dumps(audit.rows(settings.audit_db, args.table), ensure_ascii=False, indent=1),
+        args.file.write_text(json.dumps(audit.rows(settings, args.table), ensure_ascii=False, indent=1),
                              encoding="utf-8")
     else:
-        args.file.write_bytes(audit.to_csv(settings.audit_db, args.table))
-    print(f"wrote {len(audit.rows(settings.audit_db, args.table))} {args.table} rows to {args.file}")
+        args.file.write_bytes(audit.to_csv(settings, args.table))
+    print(f"wrote {len(audit.rows(settings, args.table))} {args.table} rows to {args.file}")
     return 0
 
 

@@ -5,20 +5,21 @@
     update(db, id, comment="数字有误")          # a comment written after the thumb, or the thumb flipped
     export(settings_or_db, "feedback.xlsx")  # .jsonl / .csv / .xlsx by suffix -> number of records
 
-`db` is the SQLite file (Settings.feedback_db) or a Settings object.
+`db` is a Settings object (its PLANQA_DATABASE_URL server, else the SQLite file Settings.feedback_db)
+or a SQLite file's path (assistant/recordsdb.py).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from assistant.recordsdb import Conn, RecordsDB
 from assistant.settings import Settings
 from vectorstore.errors import BadRequestError, NotFoundError
 
@@ -44,26 +45,24 @@ CREATE TABLE IF NOT EXISTS feedback (
 DbRef = Settings | Path | str
 
 
-def _path(db: DbRef) -> Path:
-    return Path(db.feedback_db if isinstance(db, Settings) else db)
+def database(db: DbRef) -> RecordsDB:
+    """Where the ratings are kept."""
+    if isinstance(db, Settings):
+        return RecordsDB.for_file(db, db.feedback_db)
+    return RecordsDB(Path(db))
 
 
 @contextmanager
-def _connect(db: DbRef) -> Iterator[sqlite3.Connection]:
-    path = _path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(path, timeout=10.0)) as conn:
-        conn.row_factory = sqlite3.Row
-        with conn:  # commit on success, roll back on error
-            conn.execute(_SCHEMA)
-            yield conn
+def _connect(db: DbRef) -> Iterator[Conn]:
+    with database(db).connect(_SCHEMA) as conn:
+        yield conn
 
 
-def init(db: DbRef) -> Path:
-    """Create the database and table if missing; returns the file's path."""
+def init(db: DbRef) -> str:
+    """Create the database and table if missing; returns where they are (a file or a server)."""
     with _connect(db):
         pass
-    return _path(db)
+    return database(db).where
 
 
 def add(db: DbRef, *, question: str, answer: str, rating: str, comment: str = "",
@@ -76,10 +75,9 @@ def add(db: DbRef, *, question: str, answer: str, rating: str, comment: str = ""
         comment[:MAX_TEXT], json.dumps(list(citations or []), ensure_ascii=False)[:MAX_TEXT], generator, mode,
     )
     with _connect(db) as conn:
-        cur = conn.execute(
+        return conn.insert(
             "INSERT INTO feedback (created, rating, question, answer, comment, citations, generator, mode)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
-        return int(cur.lastrowid or 0)
 
 
 def update(db: DbRef, feedback_id: int, *, comment: str | None = None, rating: str | None = None) -> None:
@@ -88,7 +86,7 @@ def update(db: DbRef, feedback_id: int, *, comment: str | None = None, rating: s
     if rating is not None and rating not in RATINGS:
         raise BadRequestError(f"rating must be 'up' or 'down', not {rating!r}")
     with _connect(db) as conn:
-        if conn.execute("SELECT 1 FROM feedback WHERE id = ?", (feedback_id,)).fetchone() is None:
+        if not conn.rows("SELECT id FROM feedback WHERE id = ?", (feedback_id,)):
             raise NotFoundError(f"no feedback record {feedback_id}")
         if comment is not None:
             conn.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment[:MAX_TEXT], feedback_id))
@@ -98,12 +96,11 @@ def update(db: DbRef, feedback_id: int, *, comment: str | None = None, rating: s
 
 def records(db: DbRef, limit: int | None = None) -> list[dict[str, Any]]:
     """Every stored rating, oldest first (citations decoded back into a list)."""
-    if not _path(db).exists():
+    if not database(db).exists():
         return []
     sql = "SELECT * FROM feedback ORDER BY id"
     with _connect(db) as conn:
-        rows = conn.execute(sql + (f" DESC LIMIT {int(limit)}" if limit else "")).fetchall()
-    out = [dict(r) for r in rows]
+        out = conn.rows(sql + (f" DESC LIMIT {int(limit)}" if limit else ""))
     if limit:
         out.reverse()
     for r in out:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vectorstore.chroma import ChromaTarget
@@ -76,6 +76,17 @@ class Settings(BaseSettings):
     admin_token: SecretStr = SecretStr("")
     # Browsers may call the API from these origins (comma-separated); default: the UI's own.
     cors_origins: str = ""
+    # Feedback and the audit/question logs in one PostgreSQL database every API host shares
+    # (postgresql://user:password@host:5432/dbname); empty: SQLite files in data_dir (one host).
+    database_url: SecretStr = SecretStr("")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, v: SecretStr) -> SecretStr:
+        from assistant.recordsdb import check_url
+
+        check_url(v.get_secret_value())  # 'mysql://…' is refused at start, naming the fix
+        return v
     # Questions as users typed them are kept this many days (0: none are kept); see assistant/audit.py.
     question_log_days: int = Field(default=30, ge=0, le=3650)
     max_question_chars: int = 2000

@@ -56,7 +56,7 @@ def audited(request: Request, action: str, doc_id: str = "", file: str = "") -> 
             note["result"] = f"{status_for(exc)} {str(exc)[:200]}"
             raise
         finally:
-            audit.record_write(settings.audit_db, actor="admin", client=client_of(request), action=action,
+            audit.record_write(settings, actor="admin", client=client_of(request), action=action,
                                doc_id=note["doc_id"], file=note["file"], result=note["result"])
 
     return run()
@@ -69,7 +69,7 @@ def require_admin(request: Request, cred: HTTPAuthorizationCredentials | None = 
     refused = "403 admin disabled" if not token else "401 no token" if cred is None else \
         "" if hmac.compare_digest(cred.credentials.encode(), token.encode()) else "403 wrong token"
     if refused:  # a refused attempt at a write is audited too
-        audit.record_write(settings.audit_db, actor="anonymous", client=client_of(request),
+        audit.record_write(settings, actor="anonymous", client=client_of(request),
                            action=f"{request.method} {request.url.path}", result=refused)
     if not token:
         raise HTTPException(403, "管理功能未启用：请设置环境变量 PLANQA_ADMIN_TOKEN 并重启服务。"

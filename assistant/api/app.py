@@ -19,7 +19,7 @@ from assistant import feedback
 from assistant.api.deps import ApiState, get_app_state, status_for
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from vectorstore.errors import IndexMissingError, PlanQAError
+from vectorstore.errors import IndexMissingError, PlanQAError, StoreUnavailableError
 from vectorstore.index import IndexStore
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,15 @@ def _warm(st: ApiState) -> None:
         log.exception("warming the index failed")
 
 
+def _init_records(settings: Settings) -> None:
+    """The feedback tables made at start; a records server down at start is logged, and each write
+    tries again (a 503 naming the server until it answers)."""
+    try:
+        log.info("feedback kept in %s", feedback.init(settings))
+    except StoreUnavailableError as exc:
+        log.warning("%s", exc)
+
+
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
     """The API over one Assistant; the Assistant is built at startup unless one is given."""
 
@@ -53,7 +62,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.planqa is None:
             app.state.planqa = ApiState(settings, assistant or Assistant(settings))
-        feedback.init(settings.feedback_db)
+        _init_records(settings)
         threading.Thread(target=_warm, args=(app.state.planqa,), name="planqa-warm", daemon=True).start()
         yield
 

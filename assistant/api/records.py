@@ -18,7 +18,7 @@ router = APIRouter()
             summary="The audit log of writes (table=writes) or the question log (table=questions), admin only")
 def records(table: str = Query("writes", pattern="^(writes|questions)$"),
             format: str = Query("json", pattern="^(json|csv)$"), st: ApiState = Depends(get_state)) -> Any:
-    db = st.settings.audit_db
+    db = st.settings
     if format == "csv":
         return Response(audit.to_csv(db, table), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{table}.csv"'})

@@ -35,7 +35,7 @@ from assistant.api.schemas import (
 )
 from assistant.passages import context
 from assistant.settings import Settings
-from vectorstore.errors import IndexMissingError, NotFoundError, PlanQAError
+from vectorstore.errors import IndexMissingError, NotFoundError, PlanQAError, StoreUnavailableError
 from vectorstore.index import DocRecord
 from vectorstore.retrieve import Filters
 
@@ -48,8 +48,17 @@ MAX_HISTORY = 12  # turns sent on to the pipeline (the rewriter only needs the l
 def check_question(question: str, settings: Settings) -> str:
     """The question stripped and within limits; each one asked is kept in the question log."""
     q = _checked(question, settings)
-    audit.record_question(settings.audit_db, q, settings.question_log_days)
+    _log_question(settings, q)
     return q
+
+
+def _log_question(settings: Settings, q: str) -> None:
+    """The question log is a record, not part of the answer: a records database that does not
+    answer is logged and the question still answered."""
+    try:
+        audit.record_question(settings, q, settings.question_log_days)
+    except StoreUnavailableError as exc:
+        log.warning("question not logged: %s", exc)
 
 
 def _checked(question: str, settings: Settings) -> str:
@@ -212,7 +221,7 @@ def remove_document(doc_id: str, request: Request, st: ApiState = Depends(get_st
 # -- feedback ---------------------------------------------------------------------------------------
 @router.post("/v1/feedback", tags=["feedback"], summary="Thumbs up/down on an answer")
 def post_feedback(req: FeedbackRequest, st: ApiState = Depends(get_state)) -> dict[str, Any]:
-    fid = feedback.add(st.settings.feedback_db, question=req.question, answer=req.answer, rating=req.rating,
+    fid = feedback.add(st.settings, question=req.question, answer=req.answer, rating=req.rating,
                        comment=req.comment, citations=req.citations, generator=req.generator, mode=req.mode)
     return {"id": fid, "stored": True}
 
@@ -221,11 +230,11 @@ def post_feedback(req: FeedbackRequest, st: ApiState = Depends(get_state)) -> di
 def update_feedback(req: FeedbackUpdate,
                     feedback_id: int = Path(..., ge=1, le=2**63 - 1, description="the id POST /v1/feedback returned"),
                     st: ApiState = Depends(get_state)) -> dict[str, Any]:
-    feedback.update(st.settings.feedback_db, feedback_id, comment=req.comment, rating=req.rating)
+    feedback.update(st.settings, feedback_id, comment=req.comment, rating=req.rating)
     return {"id": feedback_id, "stored": True}
 
 
 @router.get("/v1/feedback", tags=["feedback"], dependencies=[Depends(require_admin)],
             summary="The latest ratings (admin)")
 def list_feedback(limit: int = 100, st: ApiState = Depends(get_state)) -> dict[str, Any]:
-    return {"feedback": feedback.records(st.settings.feedback_db, limit=max(1, min(limit, 1000)))}
+    return {"feedback": feedback.records(st.settings, limit=max(1, min(limit, 1000)))}
