@@ -143,11 +143,6 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if _PRONOUN.search(core):
         # "它由哪个部门牵头？": the question is about what the previous one was about.
         return f"{prev.rstrip('？?。')}，{core}"
-    if follow_up_words and not q_names and _names_nothing(rest, follow_up_words):
-        # "有没有具体的目标值？" after "…对婴幼儿照护服务有什么安排？": the previous question's subject,
-        # without what it asked ("有什么安排"), then what this one asks.
-        subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
-        return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
     if len(rest) <= 8 and not _QUESTION.search(rest):
         # "护士呢？": same plan, year and question, another indicator.
         names = q_names or prev_names
@@ -156,6 +151,11 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "最后一个呢？" after a list asks what that item is, not how much.
         tail = "是什么？" if ORDINAL.search(rest) else m.group(0) if m else "是多少？"
         return f"{names}{years}{rest}{tail}"
+    if follow_up_words and not q_names and _names_nothing(rest, follow_up_words):
+        # "有没有具体的目标值？" after "…对婴幼儿照护服务有什么安排？": the previous question's subject,
+        # without what it asked ("有什么安排"), then what this one asks.
+        subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
+        return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
     if not q_names:
         # "护士呢？" / "村卫生室怎么建？": new topic, same plan as before.
         topic = prev_names
