@@ -98,7 +98,7 @@ _SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为
 
 def _names_nothing(rest: str, words: Sequence[str]) -> bool:
     """Whether a follow-up is made only of ``words`` (lexicon/follow_up_words.txt) and question
-    words: '有没有具体的目标值' → True; '村卫生室怎么建' → False."""
+    words: '有没有给出具体数字' → True; '村卫生室怎么建' → False."""
     for w in sorted(words, key=len, reverse=True):
         rest = rest.replace(w, "")
     return len(_ASK_WORDS.sub("", rest)) == 0
@@ -152,7 +152,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         tail = "是什么？" if ORDINAL.search(rest) else m.group(0) if m else "是多少？"
         return f"{names}{years}{rest}{tail}"
     if follow_up_words and not q_names and _names_nothing(rest, follow_up_words):
-        # "有没有具体的目标值？" after "…对婴幼儿照护服务有什么安排？": the previous question's subject,
+        # "有没有给出具体数字？" after "…对社区医院建设有什么打算？": the previous question's subject,
         # without what it asked ("有什么安排"), then what this one asks.
         subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
         return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"

@@ -20,7 +20,7 @@ def test_the_committed_file_loads_with_every_number() -> None:
     (("min_coverage = 0.1", "min_coverage = -1"), "min_coverage = -1: must be a non-negative number"),
     (("nearby = 3", "nearby = 2.5"), "nearby = 2.5: must be a non-negative whole number"),
     (("nearby = 3", "nearby = 3\nneighbours = 4"), "unknown key(s) neighbours"),
-    (("support_boost = 1.3\n", ""), "missing key(s) support_boost"),
+    (("support_boost = 1.6\n", ""), "missing key(s) support_boost"),
     (("[llm]", "[model]"), "unknown table(s) model"),
     (("[gate]", "[gate"), "cannot read"),
 ])

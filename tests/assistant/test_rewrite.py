@@ -75,7 +75,7 @@ def test_an_ask_pointing_at_a_facility_its_situation_named_names_it():
 
 @pytest.mark.parametrize(("first", "follow", "expect"), [
     ("东丽区对社区医院建设有什么打算？", "有没有给出具体数字？", "东丽区对社区医院建设有没有给出具体数字"),
-    ("埇桥区孕产妇系统管理率的目标是多少？", "那十三五末实际做到了多少？", "埇桥区孕产妇系统管理率十三五末实际做到了多少"),
+    ("埇桥区孕产妇系统管理率的目标是多少？", "原来的基线是几？", "埇桥区孕产妇系统管理率原来的基线是几"),
 ])
 def test_a_follow_up_naming_no_subject_asks_about_the_previous_one(analyzer, first, follow, expect):
     from question.lexicon import shipped
