@@ -90,8 +90,8 @@ class Verdict:
         return "、".join(f"“{d.term}”的数值" if d.term else _KIND_NAMES[d.kind] for d in self.unmet)
 
 
-_KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "distance": "距离", "age": "年龄", "minutes": "时长", "rate": "比率",
-               "count": "数量", "figure": "数值", "phone": "联系电话", "address": "地址或乘车路线",
+_KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "distance": "距离", "age": "年龄", "minutes": "时长",
+               "rate": "比率", "count": "数量", "figure": "数值", "phone": "联系电话", "address": "地址或乘车路线",
                "hours": "开放时间", "procedure": "办理地点、流程或所需材料"}
 
 

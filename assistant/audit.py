@@ -41,7 +41,7 @@ AuditRef = Settings | Path
 
 def database(db: AuditRef) -> RecordsDB:
     """Where the logs are kept."""
-    return RecordsDB.for_file(db, db.audit_db) if isinstance(db, Settings) else RecordsDB(Path(db))
+    return RecordsDB.of(db, db.audit_db if isinstance(db, Settings) else Path(db))
 
 
 def _now() -> str:

@@ -115,6 +115,8 @@ def score_candidates(
     for t in tokens(" ".join(info.expansions)):
         q_terms.setdefault(t, 0.5)
     how_much = amount_asked and info.asks != "responsibility"
+    # The question's words that are plan names, found once (not per sentence: thousands at scale).
+    named = {t for t in q_terms if any(t in n or n in t for n in names)}
     scored = []
     for c in cands:
         low = c.text.lower()
@@ -137,8 +139,8 @@ def score_candidates(
         # Comparing plans, retrieval's ranking is across plans: each plan's own best sentence is wanted.
         prior = (p.rank_prior_compared if compared else p.rank_prior) / (1 + c.hit_index)
         length = max(1.0, len(c.text) / 60) ** 0.3
-        matched = frozenset(t for t in held if not any(t in n or n in t for n in names))
-        scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior), matched=matched))
+        scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior),
+                                matched=frozenset(held) - named))
     return scored
 
 

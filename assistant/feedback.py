@@ -47,9 +47,7 @@ DbRef = Settings | Path | str
 
 def database(db: DbRef) -> RecordsDB:
     """Where the ratings are kept."""
-    if isinstance(db, Settings):
-        return RecordsDB.for_file(db, db.feedback_db)
-    return RecordsDB(Path(db))
+    return RecordsDB.of(db, db.feedback_db if isinstance(db, Settings) else Path(db))
 
 
 @contextmanager

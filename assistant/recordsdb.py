@@ -2,7 +2,7 @@
 file in PLANQA_DATA_DIR by default (one host), or one PostgreSQL database every API host shares
 when PLANQA_DATABASE_URL names it (several hosts behind a load balancer).
 
-    db = RecordsDB.for_file(settings, settings.data_dir / "feedback.sqlite3")
+    db = RecordsDB.of(settings, settings.feedback_db)     # or RecordsDB(Path("feedback.sqlite3"))
     with db.connect(SCHEMA) as con:
         new_id = con.insert("INSERT INTO feedback (rating) VALUES (?)", ("up",))
         con.rows("SELECT * FROM feedback WHERE id = ?", (new_id,)) → [{"id": 1, "rating": "up", …}]
@@ -20,18 +20,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
+from assistant.settings import Settings
 from vectorstore.errors import ConfigError, StoreUnavailableError
 
 SCHEMES = ("postgresql", "postgres")
 CONNECT_TIMEOUT_S = 5  # a server that does not answer is reported, not waited on
-
-
-class _Settings(Protocol):
-    @property
-    def database_url(self) -> Any: ...
 
 
 def server_name(url: str) -> str:
@@ -86,10 +82,12 @@ class RecordsDB:
     url: str = ""
 
     @classmethod
-    def for_file(cls, settings: _Settings, path: Path) -> RecordsDB:
-        url = settings.database_url
-        url = url.get_secret_value() if hasattr(url, "get_secret_value") else str(url or "")
-        return cls(path, check_url(url))
+    def of(cls, ref: Settings | Path | str, file: Path) -> RecordsDB:
+        """The settings' server (PLANQA_DATABASE_URL, checked when Settings were made), else the
+        SQLite ``file``; a bare path is that SQLite file."""
+        if isinstance(ref, Settings):
+            return cls(file, ref.database_url.get_secret_value().strip())
+        return cls(Path(ref))
 
     @property
     def server(self) -> bool:
@@ -106,17 +104,21 @@ class RecordsDB:
 
     @contextmanager
     def connect(self, schema: str) -> Iterator[Conn]:
-        """A connection with ``schema`` (SQLite's dialect, idempotent) made sure of once per process;
-        committed on success, rolled back on error."""
+        """A connection with ``schema`` (SQLite's dialect, idempotent) made sure of once per process
+        (again for a file removed since); committed on success, rolled back on error."""
         if self.server:
             with self._postgres(schema) as con:
                 yield con
             return
+        key = (str(self.path), schema)
+        fresh = key not in _READY or not self.path.exists()  # every question writes here: no schema each time
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=10.0)) as raw:  # several API workers write here
             raw.row_factory = sqlite3.Row
             with raw:
-                raw.executescript(schema)  # cheap on a file, and a file removed since is made again
+                if fresh:
+                    raw.executescript(schema)
+                    _ready(key)
                 yield Conn(raw, server=False)
 
     @contextmanager
@@ -137,13 +139,17 @@ class RecordsDB:
                     # Several hosts may create the tables at once: one at a time.
                     raw.execute("SELECT pg_advisory_xact_lock(7243001)")
                     raw.execute(_postgres_schema(schema))  # type: ignore[arg-type]
-                with _READY_LOCK:
-                    _READY.add(key)
+                _ready(key)
             yield Conn(raw, server=True)
 
 
-_READY: set[tuple[str, str]] = set()  # (server, schema) this process has created the tables of
+_READY: set[tuple[str, str]] = set()  # (database, schema) this process has created the tables of
 _READY_LOCK = threading.Lock()
+
+
+def _ready(key: tuple[str, str]) -> None:
+    with _READY_LOCK:
+        _READY.add(key)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -153,7 +153,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return f"{names}{years}{rest}{tail}"
     if follow_up_words and not q_names and _names_nothing(rest, follow_up_words):
         # "有没有给出具体数字？" after "…对社区医院建设有什么打算？": the previous question's subject,
-        # without what it asked ("有什么安排"), then what this one asks.
+        # without what it asked ("有什么打算"), then what this one asks.
         subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
         return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
     if not q_names:

@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     # Feedback and the audit/question logs in one PostgreSQL database every API host shares
     # (postgresql://user:password@host:5432/dbname); empty: SQLite files in data_dir (one host).
     database_url: SecretStr = SecretStr("")
+    # Questions as users typed them are kept this many days (0: none are kept); see assistant/audit.py.
+    question_log_days: int = Field(default=30, ge=0, le=3650)
+    max_question_chars: int = 2000
+    max_upload_mb: int = 50
+
+    log_level: str = Field(default="INFO")
 
     @field_validator("database_url")
     @classmethod
@@ -87,12 +93,6 @@ class Settings(BaseSettings):
 
         check_url(v.get_secret_value())  # 'mysql://…' is refused at start, naming the fix
         return v
-    # Questions as users typed them are kept this many days (0: none are kept); see assistant/audit.py.
-    question_log_days: int = Field(default=30, ge=0, le=3650)
-    max_question_chars: int = 2000
-    max_upload_mb: int = 50
-
-    log_level: str = Field(default="INFO")
 
     @property
     def index_dir(self) -> Path:
