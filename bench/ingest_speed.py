@@ -1,8 +1,14 @@
-"""What the dense index embeds, decided by measurement: a first ingest of the five plans with a cold
-embedding cache for each choice (PLANQA_EMBED_TEXT = path, tag, passage), side by side with the
-retrieval quality each gives on the gold test split. BM25 reads the title and path in every case.
+"""Ingest speed against quality, side by side in one run: a first ingest of the five plans with a cold
+embedding cache, then the retrieval quality on the gold test split, for
+- the code of an earlier revision (--baseline-rev, default 6b096e6: the revision current when the
+  scale issue measured "today"), run from a git worktree with this venv — the wheel's embedding
+  engine, as then;
+- this code with each dense-text choice (PLANQA_EMBED_TEXT = path, tag, passage) and the engine
+  `python -m vectorstore.engine status` names (the one built and proven for this CPU, if any).
+BM25 reads the title and path in every case.
 
-Run: .venv/bin/python bench/ingest_speed.py [--variants path,tag,passage]   (about 5 minutes on 2 cores)
+Run: .venv/bin/python bench/ingest_speed.py [--variants path,tag,passage] [--baseline-rev REV|'']
+(about 3 minutes a row on 2 cores)
 """
 
 from __future__ import annotations
@@ -10,7 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from scale import REPO, busy_cores, ingest, log, measure_search  # noqa: E402
+
+_CLI = "import sys; from assistant.cli import main; sys.exit(main(sys.argv[1:]))"
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -48,12 +58,55 @@ def run(variant: str, work: Path) -> dict[str, Any]:
             "search_p50_ms": round(search["p50"], 1), "other_busy_cores_before": round(others, 2)}
 
 
+def run_revision(rev: str, work: Path) -> dict[str, Any]:
+    """An earlier revision's own ingest and retrieval eval, from a worktree, on this venv's packages."""
+    tree = work / f"rev-{rev}"
+    if tree.exists():
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev], check=True,
+                   capture_output=True)
+    try:
+        data = work / f"speed-rev-{rev}" / "data"
+        shutil.rmtree(data.parent, ignore_errors=True)
+        data.mkdir(parents=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PLANQA_")}
+        env |= {"PLANQA_DATA_DIR": str(data), "PLANQA_DOCS_DIR": str(tree / "docs_src"), "PYTHONPATH": str(tree)}
+        py = [sys.executable, "-c", _CLI]
+        others = busy_cores()
+        first = ingest(env, data.parent / "ingest.log", [*py, "ingest"])
+        again = ingest(env, data.parent / "ingest.log", [*py, "ingest"])
+        out = subprocess.run([*py, "eval", "--suite", "retrieval", "--set", "gold", "--split", "test", "--no-report"],
+                             env=env, cwd=tree, capture_output=True, text=True, check=False).stdout
+
+        def figure(name: str) -> float:
+            found = re.search(rf"{re.escape(name)} (?:[\d.]+→)?([\d.]+)", out)
+            return float(found.group(1)) if found else float("nan")
+
+        n = first.get("chunks", 0)
+        return {"embed_text": f"path @ {rev} (wheel engine)", "passages": n, "ingest_s": round(first["seconds"], 1),
+                "passages_per_s": round(n / first["seconds"], 2), "reingest_s": round(again["seconds"], 1),
+                "reingest_share": round(again["seconds"] / first["seconds"], 3),
+                "gold_test_recall@5": figure("recall@5"), "gold_test_recall@1": figure("recall@1"),
+                "search_p50_ms": figure("search_p50_ms"), "other_busy_cores_before": round(others, 2)}
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variants", default="path,tag,passage")
+    ap.add_argument("--baseline-rev", default="6b096e6", help="an earlier revision to run first ('' for none)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/planqa-bench"))
     args = ap.parse_args()
-    rows = [run(v.strip(), args.work) for v in args.variants.split(",") if v.strip()]
+    from vectorstore.engine import native_library
+
+    engine = native_library()
+    log(f"this code embeds with {'the native engine ' + engine.name if engine else 'the wheel engine'}")
+    rows = [run_revision(args.baseline_rev, args.work)] if args.baseline_rev else []
+    rows += [run(v.strip(), args.work) | {"engine": engine.name if engine else "wheel"}
+             for v in args.variants.split(",") if v.strip()]
+    for r in rows:
+        r.setdefault("engine", "wheel")
     base = rows[0]
     cols = list(rows[0])
     print("| " + " | ".join(cols) + " | speed vs first |")

