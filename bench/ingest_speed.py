@@ -34,15 +34,32 @@ _CLI = "import sys; from assistant.cli import main; sys.exit(main(sys.argv[1:]))
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def run(variant: str, work: Path) -> dict[str, Any]:
-    data = work / f"speed-{variant}" / "data"  # fresh: its embedding cache starts empty
+def _fresh(work: Path, name: str, env: dict[str, str]) -> tuple[Path, dict[str, str], float]:
+    """A new data dir (its embedding cache starts empty), the child's environment, and how busy other
+    work keeps the cores as the row starts."""
+    data = work / f"speed-{name}" / "data"
     shutil.rmtree(data.parent, ignore_errors=True)
     data.mkdir(parents=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANQA_")}
-    env |= {"PLANQA_DATA_DIR": str(data), "PLANQA_DOCS_DIR": str(REPO / "docs_src"), "PLANQA_EMBED_TEXT": variant}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANQA_")} | {"PLANQA_DATA_DIR": str(data)} | env
     others = busy_cores()
     if others > 0.3:
-        log(f"warning: {others:.1f} cores busy with other work before {variant!r}: its timing will be high")
+        log(f"warning: {others:.1f} cores busy with other work before {name!r}: its timing will be high")
+    return data, env, others
+
+
+def _row(label: str, engine: str, first: dict[str, Any], again: dict[str, Any], recall5: float, recall1: float,
+         p50: float, others: float) -> dict[str, Any]:
+    n = first.get("chunks", 0)
+    return {"embed_text": label, "engine": engine, "passages": n, "ingest_s": round(first["seconds"], 1),
+            "passages_per_s": round(n / first["seconds"], 2), "reingest_s": round(again["seconds"], 1),
+            "reingest_share": round(again["seconds"] / first["seconds"], 3),
+            "gold_test_recall@5": round(recall5, 3), "gold_test_recall@1": round(recall1, 3),
+            "search_p50_ms": round(p50, 1), "other_busy_cores_before": round(others, 2)}
+
+
+def run(variant: str, work: Path, engine: str) -> dict[str, Any]:
+    data, env, others = _fresh(work, variant, {"PLANQA_DOCS_DIR": str(REPO / "docs_src"),
+                                               "PLANQA_EMBED_TEXT": variant})
     first = ingest(env, data.parent / "ingest.log")
     again = ingest(env, data.parent / "ingest.log")
     os.environ["PLANQA_EMBED_TEXT"] = variant
@@ -50,12 +67,7 @@ def run(variant: str, work: Path) -> dict[str, Any]:
         search = measure_search(data, REPO / "docs_src", None)
     finally:
         os.environ.pop("PLANQA_EMBED_TEXT", None)
-    n = first.get("chunks", 0)
-    return {"embed_text": variant, "passages": n, "ingest_s": round(first["seconds"], 1),
-            "passages_per_s": round(n / first["seconds"], 2), "reingest_s": round(again["seconds"], 1),
-            "reingest_share": round(again["seconds"] / first["seconds"], 3),
-            "gold_test_recall@5": round(search["recall@5"], 3), "gold_test_recall@1": round(search["recall@1"], 3),
-            "search_p50_ms": round(search["p50"], 1), "other_busy_cores_before": round(others, 2)}
+    return _row(variant, engine, first, again, search["recall@5"], search["recall@1"], search["p50"], others)
 
 
 def run_revision(rev: str, work: Path) -> dict[str, Any]:
@@ -66,13 +78,9 @@ def run_revision(rev: str, work: Path) -> dict[str, Any]:
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev], check=True,
                    capture_output=True)
     try:
-        data = work / f"speed-rev-{rev}" / "data"
-        shutil.rmtree(data.parent, ignore_errors=True)
-        data.mkdir(parents=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PLANQA_")}
-        env |= {"PLANQA_DATA_DIR": str(data), "PLANQA_DOCS_DIR": str(tree / "docs_src"), "PYTHONPATH": str(tree)}
+        data, env, others = _fresh(work, f"rev-{rev}", {"PLANQA_DOCS_DIR": str(tree / "docs_src"),
+                                                        "PYTHONPATH": str(tree)})
         py = [sys.executable, "-c", _CLI]
-        others = busy_cores()
         first = ingest(env, data.parent / "ingest.log", [*py, "ingest"])
         again = ingest(env, data.parent / "ingest.log", [*py, "ingest"])
         out = subprocess.run([*py, "eval", "--suite", "retrieval", "--set", "gold", "--split", "test", "--no-report"],
@@ -82,12 +90,8 @@ def run_revision(rev: str, work: Path) -> dict[str, Any]:
             found = re.search(rf"{re.escape(name)} (?:[\d.]+→)?([\d.]+)", out)
             return float(found.group(1)) if found else float("nan")
 
-        n = first.get("chunks", 0)
-        return {"embed_text": f"path @ {rev} (wheel engine)", "passages": n, "ingest_s": round(first["seconds"], 1),
-                "passages_per_s": round(n / first["seconds"], 2), "reingest_s": round(again["seconds"], 1),
-                "reingest_share": round(again["seconds"] / first["seconds"], 3),
-                "gold_test_recall@5": figure("recall@5"), "gold_test_recall@1": figure("recall@1"),
-                "search_p50_ms": figure("search_p50_ms"), "other_busy_cores_before": round(others, 2)}
+        return _row(f"path @ {rev}", "wheel", first, again, figure("recall@5"), figure("recall@1"),
+                    figure("search_p50_ms"), others)
     finally:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
 
@@ -103,10 +107,8 @@ def main() -> int:
     engine = native_library()
     log(f"this code embeds with {'the native engine ' + engine.name if engine else 'the wheel engine'}")
     rows = [run_revision(args.baseline_rev, args.work)] if args.baseline_rev else []
-    rows += [run(v.strip(), args.work) | {"engine": engine.name if engine else "wheel"}
+    rows += [run(v.strip(), args.work, engine.name if engine else "wheel")
              for v in args.variants.split(",") if v.strip()]
-    for r in rows:
-        r.setdefault("engine", "wheel")
     base = rows[0]
     cols = list(rows[0])
     print("| " + " | ".join(cols) + " | speed vs first |")

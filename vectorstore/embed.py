@@ -41,7 +41,6 @@ class E5Embedder:
         from vectorstore.engine import native_library
 
         lib = native_library()
-        self.engine = lib.name if lib else "wheel"
         self._model = E5(num_threads=threads, lib_path=str(lib) if lib else None)
         self._batch = batch
         self._lock = threading.Lock()  # the C engine is not documented as thread-safe
