@@ -33,6 +33,8 @@ STOPWORDS = frozenset(
 )
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _TOKEN_FILE = "userdict.txt"
+_BM25S_FILES = ("params.index.json", "vocab.index.json", "data.csc.index.npy", "indices.csc.index.npy",
+                "indptr.csc.index.npy")
 _LOCK = threading.Lock()
 @functools.lru_cache(maxsize=1)
 def _general_dictionary() -> tuple[dict[str, int], int]:
@@ -141,6 +143,16 @@ class BM25Index:
         self._retriever.save(str(folder / "bm25s"))  # type: ignore[attr-defined]
         (folder / "bm25_ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
         self.tokenizer.save(folder)
+
+    @staticmethod
+    def check(folder: Path, passages: int) -> None:
+        """The saved index is whole (its files there, one id per passage) without loading jieba or
+        the score matrix; raises OSError or ValueError like `load`."""
+        ids = json.loads((folder / "bm25_ids.json").read_text(encoding="utf-8"))
+        if len(ids) != passages:
+            raise ValueError(f"the BM25 index holds {len(ids)} passages, the build {passages}")
+        for name in (_TOKEN_FILE, *(f"bm25s/{part}" for part in _BM25S_FILES)):
+            (folder / name).stat()
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:

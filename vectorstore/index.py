@@ -292,6 +292,15 @@ class Build:
             self._vectors = embeddings_for(self.collection, ids)
         return self._vectors
 
+    def check(self) -> None:
+        """Every part there, nothing read in full: raises OSError/ValueError as a load would."""
+        from vectorstore.bm25 import BM25Index
+
+        BM25Index.check(self.folder / "bm25", len(self.retrievable))
+        held = self.collection.count()
+        if held != len(self.retrievable):
+            raise ValueError(f"Chroma holds {held} vectors for {len(self.retrievable)} passages")
+
     def chunk(self, chunk_id: str) -> Chunk:
         try:
             return self.chunks[chunk_id]
@@ -307,16 +316,21 @@ class Build:
         return sorted((c for c in self.chunks.values() if c.doc_id == doc_id), key=lambda c: (c.start, c.kind))
 
 
-def open_build(store: IndexStore) -> Build:
+def open_build(store: IndexStore, *, load: bool = True) -> Build:
     """The live build, its chunks, BM25 index and vectors all loaded; a build that cannot be read
-    (half-copied, a damaged Chroma database, a missing part) is an IndexDamagedError naming it."""
+    (half-copied, a damaged Chroma database, a missing part) is an IndexDamagedError naming it.
+    With ``load=False`` (an ingest, which rebuilds BM25 and reads vectors only to reuse them) each part
+    is checked without being read: the BM25 files present, Chroma holding one vector per passage."""
     from chromadb.errors import ChromaError
 
     folder = store.current_dir()
     try:
         build = Build(folder, store.chroma)
-        build.bm25  # noqa: B018 -- loaded now, so a missing file is found now
-        build.vectors()
+        if load:
+            build.bm25  # noqa: B018 -- loaded now, so a missing file is found now
+            build.vectors()
+        else:
+            build.check()
     except Exception as exc:
         raise_if_down(store.chroma, exc)  # the server, not the build: 503 naming it
         # AttributeError: Chroma's client, failing to open a damaged database, fails again while closing.

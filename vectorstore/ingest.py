@@ -168,7 +168,7 @@ def _old_build(store: IndexStore, full: bool) -> tuple[Build | None, list[Path]]
     if store.current_id() is None:
         return None, []
     try:
-        return open_build(store), []
+        return open_build(store, load=False), []
     except IndexDamagedError:
         if not full:
             raise
@@ -372,7 +372,7 @@ def ingest(
         fresh_ids = {c.id for c in fresh}
         reused_ids = [c.id for c in chunks if c.kind in RETRIEVABLE and c.id not in fresh_ids]
         vectors: dict[str, np.ndarray] = {}
-        if reused_ids and old is not None:  # open_build loaded them already: no second read of Chroma
+        if reused_ids and old is not None:
             at = {c.id: i for i, c in enumerate(old.retrievable)}
             old_vectors = old.vectors()
             for cid, v in ((cid, old_vectors[at[cid]]) for cid in reused_ids):

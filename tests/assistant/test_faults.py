@@ -95,6 +95,15 @@ def test_a_damaged_build_is_a_503_naming_it_and_a_full_ingest_rebuilds_it(data: 
                          "kept; `planqa ingest --full` rebuilds from the recorded plan files")
 
 
+def test_an_ingest_that_finds_nothing_changed_still_refuses_a_build_missing_its_keyword_index(data: Path) -> None:
+    index = data / "indexes" / "default"
+    build = IndexStore(index).current_dir()
+    (build / "bm25" / "bm25s" / "indptr.csc.index.npy").unlink()
+    with pytest.raises(IndexDamagedError, match=f"{build.name}.*indptr.*--full"):
+        ingest(index, [])
+    assert ingest(index, [], full=True).documents == 1
+
+
 def test_a_full_disk_during_an_ingest_is_a_clear_error_and_the_old_index_serves(
         data: Path, monkeypatch: pytest.MonkeyPatch, hardening_record: Any) -> None:
     import vectorstore.ingest as ingest_mod
