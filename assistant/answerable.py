@@ -58,6 +58,8 @@ def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequenc
     # 0.7: "婴儿死亡率" shares 3 of 5 pairs with "新生儿死亡率" and is a different indicator.
     if demand.term and term_match(demand.term, text, synonyms) < min_term:
         return False
+    if demand.counted and term_match(demand.counted, text, synonyms) < min_term:
+        return False  # "11家社区卫生服务中心" does not count 民营医院
     # The unit is looked for in the raw text: it often sits in a table's header ("死亡率（‰）").
     return bool(demand.evidence.search(text))
 
@@ -87,12 +89,14 @@ class Verdict:
     @property
     def reason(self) -> str:
         """'“剖宫产率”的数值' / '金额': what was asked for and not found."""
-        return "、".join(f"“{d.term}”的数值" if d.term else _KIND_NAMES[d.kind] for d in self.unmet)
+        return "、".join(f"“{d.term}”的数值" if d.term else f"“{d.counted}”的数量" if d.counted else _KIND_NAMES[d.kind]
+                        for d in self.unmet)
 
 
 _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "distance": "距离", "age": "年龄", "minutes": "时长",
                "rate": "比率", "count": "数量", "figure": "数值", "phone": "联系电话", "address": "地址或乘车路线",
-               "hours": "开放时间", "procedure": "办理地点、流程或所需材料"}
+               "hours": "开放时间", "procedure": "办理地点、流程或所需材料", "total": "合计数",
+               "weekdays": "坐诊日期"}
 
 
 def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],
@@ -162,7 +166,9 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
         bad = not_place.search(name)
         # An ending like "山区" makes a name no place when it is a word of its own after a name
         # ("东丽社区") or the whole name; after one character it is the name's own ("砀山县", "南山区").
-        if bad and (bad.start() != 1 or bad.end() != len(name) or len(bad.group(0)) < 2) or mentioned(name):
+        # …unless that one character is itself a determiner ("各片区", "每山区"): then no name at all.
+        if bad and (bad.start() != 1 or bad.end() != len(name) or len(bad.group(0)) < 2
+                    or name[0] in places.not_place_prefixes) or mentioned(name):
             continue
         # "天津南开区": a known city prefix does not make the district known.
         if not any(mentioned(name[i:]) for i in range(1, len(name) - 1)):

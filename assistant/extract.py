@@ -41,7 +41,8 @@ class Candidate:
     text: str
     score: float = 0.0
     complete: bool = False  # meets every figure the question asks for on its own (answerable.py)
-    matched: frozenset[str] = frozenset()  # the question's words it holds (plan names aside)
+    matched: frozenset[str] = frozenset()  # the question's own words it holds (plan names, synonyms aside)
+    role: str = ""  # its section's role (Lexicon.role): 'review', 'problems', '' for the plan's tasks
 
 
 def candidates(hits: Sequence[Hit]) -> list[Candidate]:
@@ -112,6 +113,7 @@ def score_candidates(
     q_terms = {t: 1.0 for t in tokens(info.text)}
     for t in tokens(" ".join(stand_ins)):
         q_terms.setdefault(t, 1.0)
+    own = set(q_terms)  # the question's words and the stand-ins for them, not their synonyms
     for t in tokens(" ".join(info.expansions)):
         q_terms.setdefault(t, 0.5)
     how_much = amount_asked and info.asks != "responsibility"
@@ -140,7 +142,7 @@ def score_candidates(
         prior = (p.rank_prior_compared if compared else p.rank_prior) / (1 + c.hit_index)
         length = max(1.0, len(c.text) / 60) ** 0.3
         scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior),
-                                matched=frozenset(held) - named))
+                                matched=frozenset(held) & own - named))
     return scored
 
 
@@ -236,10 +238,12 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
         for c in [] if top.complete else ranked[1:3]:
             same_doc = hits[c.hit_index].chunk.doc_id == hits[top.hit_index].chunk.doc_id
             # A second sentence from another passage must hold a word of the question the first does
-            # not: else it only adds a citation to check ("…300名…" then a sentence sharing nothing
-            # but the plan's name). From the same passage it costs no citation and may go on.
-            adds = c.hit_index == top.hit_index or bool(c.matched - top.matched)
-            if same_doc and adds and c.score >= p.second_ratio * best and c.text != top.text and \
+            # not (a synonym's is not enough): else it only adds a citation to check ("…300名…" then
+            # a sentence sharing nothing but the plan's name). From the same passage it costs no
+            # citation and goes on at a lower bar.
+            own_passage = c.hit_index == top.hit_index
+            bar = p.second_ratio_same if own_passage else p.second_ratio
+            if same_doc and (own_passage or c.matched - top.matched) and c.score >= bar * best and c.text != top.text and \
                     sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
                 chosen.append(c)
                 break

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from assistant.types import Answer
 from question.analysis import Intent, QuestionAnalysis
+from question.scope import holds
 
 MENTIONED = "有。规划原文："
 
@@ -25,4 +26,4 @@ def finish(qa: QuestionAnalysis, ans: Answer) -> Answer:
 def mentioned(words: Sequence[str], ans: Answer) -> bool:
     """Whether the cited passages hold every content word of the topic (QuestionAnalysis.topic_words)."""
     cited = "".join(c.chunk.text for c in ans.citations)
-    return bool(words) and all(w in cited for w in words)
+    return bool(words) and all(holds(cited, w) for w in words)

@@ -22,7 +22,7 @@ from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import QuestionAnalysis
-from question.scope import beyond_period, content_words, unmentioned, unnamed_facilities
+from question.scope import beyond_period, content_words, holds, unmentioned, unnamed_facilities
 from vectorstore.types import Hit
 
 
@@ -103,7 +103,7 @@ class Gate:
         texts = [live.doc_texts[d.meta.doc_id] for d in scope]
 
         def in_scope(term: str) -> bool:
-            return any(term in t for t in texts)
+            return any(holds(t, term) for t in texts)
 
         def known(term: str) -> bool:
             # A word the lexicon translates into one the plans in scope use ('看牙' → '口腔'); a

@@ -21,7 +21,6 @@ from assistant.extract import FIGURE, Candidate, compose, display, region_label
 from assistant.gate import Gate
 from assistant.live import LiveIndex
 from assistant.params import AnswerParams, LLMParams, QuoteParams
-from assistant.quote import ACHIEVED
 from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation, Trace
 from question.analysis import QuestionAnalysis
@@ -40,7 +39,7 @@ def focused(qa: QuestionAnalysis, hits: Sequence[Hit], scored: Sequence[Candidat
     if qa.info.tense == "future":
         # Asked for a target, the model is not shown what the last plan achieved: given both, it
         # answered with the 2020 figure for the 2025 target.
-        plan = [i for i in order if not ACHIEVED.search(hits[scored[i].hit_index].chunk.section)]
+        plan = [i for i in order if scored[i].role != "review"]
         order = plan or order
     keep: list[int] = []
     total = 0

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from assistant.extract import Composed
 from assistant.extract import candidates as sentence_candidates
 from question.analysis import Intent, QuestionAnalysis
+from question.scope import holds
 from vectorstore.types import Hit
 
 MAX_SENTENCES = 2
@@ -32,7 +33,7 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit]) -> Composed | None:
     for n, c in enumerate(sentence_candidates(hits)):
         if qa.plans and hits[c.hit_index].chunk.doc_id not in qa.plans:
             continue
-        held = sum(w in c.text for w in words)
+        held = sum(holds(c.text, w) for w in words)
         if held:
             scored.append((-held, c.hit_index, n, c))
     if not scored:

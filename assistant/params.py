@@ -40,6 +40,7 @@ class QuoteParams:
     per_doc_ratio: float
     prose_ratio: float
     second_ratio: float
+    second_ratio_same: float
     support_boost: float
     row_preference: float
     tense_match: float

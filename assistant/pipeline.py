@@ -23,6 +23,7 @@ from assistant.settings import Settings
 from assistant.structured import structured
 from assistant.types import Answer, Trace
 from assistant.understand import analyze
+from assistant.widen import widened
 from question.analysis import Message, QuestionAnalysis
 from question.ask import nothing_to_ask
 from vectorstore.errors import GeneratorError
@@ -94,7 +95,7 @@ class Assistant:
         live = self.live()
         qa = self.analyze(question, history, live)
         t1, tr.standalone = time.perf_counter(), qa.standalone
-        found = retrieve(live.corpus, qa, filters, self.params.retrieve)
+        found = widened(live, qa, retrieve(live.corpus, qa, filters, self.params.retrieve), filters, self.params)
         tr.stages["retrieve"], tr.hits = time.perf_counter() - t1, list(found.hits)
         for ev in self._compose(live, qa, found, filters, reply, tr, t0):
             yield {**ev, "answer": finish(qa, ev["answer"])} if ev["type"] == "final" else ev

@@ -22,10 +22,8 @@ from assistant.params import QuoteParams
 from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation
 from question.analysis import QuestionAnalysis
+from question.ask import without_yes_no
 from vectorstore.types import Hit
-
-# A plan's "achievements" sections report what the last plan achieved ("十三五…成就").
-ACHIEVED = re.compile(r"成就|成效|回顾")
 
 
 def compared(qa: QuestionAnalysis, found: Retrieved) -> bool:
@@ -55,9 +53,14 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
            p: QuoteParams) -> list[Candidate]:
     """The passages' sentences and rows, scored for how well each answers the question."""
     info = qa.info
-    out = score_candidates(sentence_candidates(hits), info, live.tokens(), live.idf(), p, compared=multi,
+    lex = live.lexicon
+    # "有没有…", "能不能…": the question form's 没有/不能 is no word of the topic, and it matched the
+    # plans' statements of shortfalls ("…没有实现…").
+    words = replace(info, text=without_yes_no(info.text))
+    out = score_candidates(sentence_candidates(hits), words, live.tokens(), live.idf(), p, compared=multi,
                            stand_ins=live.corpus.stand_ins(info.text, info.expansions), amount_asked=qa.amount_asked,
                            names=live.names())
+    out = [replace(c, role=lex.role(hits[c.hit_index].chunk.section_path[:2])) for c in out]
     if verdict is not None and verdict.supporting and not multi:
         # Sentences carrying the figure of the kind asked for beat ones that only share words
         # (not across plans: there each plan's own best sentence is wanted).
@@ -75,10 +78,15 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # Each plan reports what the last plan achieved before what this one sets out to do; the
         # same indicator appears in both with different figures.
         factor = p.tense_match if info.tense == "past" else p.tense_mismatch
-        out = [replace(c, score=c.score * factor) if ACHIEVED.search(hits[c.hit_index].chunk.section) else c
-               for c in out]
+        out = [replace(c, score=c.score * factor) if c.role == "review" else c for c in out]
+    if info.tense != "past":
+        # A statement of a shortfall is not what the plan will do about it.
+        out = [replace(c, score=c.score * p.tense_mismatch) if c.role == "problems" else c for c in out]
+    if info.tense == "future" and not multi:
+        # Asked what is planned, the last plan's record does not join the answer from another passage.
+        out = [replace(c, matched=frozenset()) if c.role == "review" else c for c in out]
     if multi and info.indicator:
-        # Comparing plans' targets: each plan's indicator table states its target in the same
+        # Comparing plans: each plan's indicator table states its target in the same
         # form ("≥80%"), where the prose paraphrases it ("80%以上") or sums several targets.
         out = [replace(c, score=c.score * p.row_preference) if hits[c.hit_index].chunk.kind == "table_row"
                else c for c in out]

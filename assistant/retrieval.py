@@ -37,11 +37,12 @@ def situation_searched(qa: QuestionAnalysis) -> str:
     return "" if qa.intent is Intent.MENTION else qa.situation
 
 
-def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams) -> Retrieved:
-    """The passages for the question (see the module docstring)."""
+def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams,
+             k: int = TOP_K) -> Retrieved:
+    """The ``k`` passages for the question (see the module docstring)."""
     retriever = HybridRetriever(corpus)
     situation = situation_searched(qa)
-    found = retriever.find(qa.standalone, TOP_K, filters, qa.info, situation)
+    found = retriever.find(qa.standalone, k, filters, qa.info, situation)
     hits = list(found.hits)
     rows: list[Hit] = []
     info = qa.info

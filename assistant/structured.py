@@ -55,6 +55,7 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
 
 
 FULL_NAME_CHARS = 8  # a heading this long, named whole, is no shorter name's accident
+_BOX = re.compile(r"专栏\s*\d+")
 
 
 def _named_in_full(qa: QuestionAnalysis, found: Retrieved) -> bool:
@@ -62,5 +63,9 @@ def _named_in_full(qa: QuestionAnalysis, found: Retrieved) -> bool:
     in its own words), and the title is long enough to be that section's name alone."""
     if found.section is None:
         return False
+    asked = re.sub(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·的]", "", qa.ask)
+    box = _BOX.match(found.section.heading)
+    if box and re.sub(r"\s", "", box.group(0)) in asked:
+        return True  # "专栏2里有哪些工程": a box named by its own number
     name = core(found.section.heading).replace("的", "")
-    return len(name) >= FULL_NAME_CHARS and name in re.sub(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·的]", "", qa.ask)
+    return len(name) >= FULL_NAME_CHARS and name in asked

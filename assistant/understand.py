@@ -49,7 +49,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
-    wants = tuple(demands(standalone, live.names(), lexicon.measure_words))
+    wants = tuple(demands(standalone, live.names(), lexicon, _plan_uses(live)))
     if info.asks == "time" and any(d.kind in _DURATIONS for d in wants):
         info = replace(info, asks="")  # "多久能到" asks how long (a figure), not when
     intent = intent_of(info, topic)
@@ -61,6 +61,15 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             topic_words=tuple(content_words(topic)) if topic else (),
                             amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
                             corrections=tuple(fixes), history=turns)
+
+
+def _plan_uses(live: LiveIndex) -> Callable[[str], bool]:
+    """Whether some plan writes a word or a word of its synonym group: '民营医院' → False when the plans
+    say only '社会办医'."""
+    def uses(word: str) -> bool:
+        group = next((g for g in live.synonyms if word in g), (word,))
+        return any(w in live.plan_text for w in group)
+    return uses
 
 
 def resolved(history: Sequence[Message], live: LiveIndex) -> tuple[Message, ...]:

@@ -43,6 +43,14 @@ def nothing_to_ask(text: str) -> bool:
     return _chinese(text) == 0
 
 
+_YES_NO = re.compile(r"([\u4e00-\u9fff])[没不]\1")
+
+
+def without_yes_no(text: str) -> str:
+    """The question with its A-not-A form taken out: '东丽有没有献血屋' → '东丽 献血屋' (its 没有 is no topic word)."""
+    return _YES_NO.sub(" ", text)
+
+
 def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
     """The message's asking sentences and its situation (see the module docstring)."""
     sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +20,14 @@ _ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-+＋]{1,20}$")  # "+":
 # Every file a Lexicon reads (the indicator lists are read by indicators/).
 FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.txt", "synonyms.txt",
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
-         "facility_suffixes.txt", "follow_up_words.txt")
+         "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
+         "section_roles.txt")
 INTENTS = ("responsibility", "time", "list")  # the intents intent_cues.txt may name
+ROLES = ("review", "problems")  # the section roles section_roles.txt may name
+# The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
+CUE_KINDS = ("money", "beds", "days", "distance", "age", "minutes", "phone", "address", "hours", "weekdays",
+             "procedure", "total")
+_CUE = re.compile(r"^(?:[\u4e00-\u9fffA-Za-z0-9]+…)*[\u4e00-\u9fffA-Za-z0-9]+$")  # "资金…多少": … a short gap
 # The lexicon shipped with the project. Entry points pass Settings.lexicon_dir; code given no lists
 # (scripts, the LangChain retriever) reads this one.
 SHIPPED = Path(__file__).resolve().parent.parent / "lexicon"
@@ -78,16 +84,44 @@ def load_groups(path: Path, min_words: int = 1) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-def load_intents(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each line of intent_cues.txt as (intent, its cue words): 'list 哪些 哪几' → ('list', ('哪些', '哪几'))."""
+def load_intents(path: Path, names: Sequence[str] = INTENTS,
+                 what: str = "an intent") -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each line of intent_cues.txt as (intent, its cue words): 'list 哪些 哪几' → ('list', ('哪些', '哪几'));
+    section_roles.txt likewise with ``names`` its roles."""
     out = []
     for group in load_groups(path, min_words=2):
-        if group[0] not in INTENTS:
+        if group[0] not in names:
             n = _line_of(path, group[0])
-            raise LexiconError(f"{path.name}:{n}: {group[0]!r} is not an intent: start the line with one of "
-                               f"{', '.join(INTENTS)}, then its cue words")
+            raise LexiconError(f"{path.name}:{n}: {group[0]!r} is not {what}: start the line with one of "
+                               f"{', '.join(names)}, then its cue words")
         out.append((group[0], group[1:]))
     return tuple(out)
+
+
+def load_demand_cues(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each line of demand_cues.txt as (kind, its cues), lines of one kind joined:
+    'money 多少钱 资金…多少' → ('money', ('多少钱', '资金…多少'))."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"cannot read lexicon file {path}: {exc}; it must be UTF-8 text, one kind per line") from exc
+    cues: dict[str, list[str]] = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        words = raw.split("#", 1)[0].split()
+        if not words:
+            continue
+        kind, *rest = words
+        if kind not in CUE_KINDS:
+            raise LexiconError(f"{path.name}:{n}: {kind!r} is not a kind of figure: start the line with one of "
+                               f"{', '.join(CUE_KINDS)}, then its cue words")
+        bad = [w for w in rest if not _CUE.match(w) or len(w) > 20]
+        if bad or not rest:
+            raise LexiconError(f"{path.name}:{n}: {(bad or [kind])[0]!r}: write the kind, then cue words separated by "
+                               f"spaces (Chinese, letters or digits; '…' for a short gap inside one)")
+        cues.setdefault(kind, []).extend(w for w in rest if w not in cues[kind])
+    if not cues:
+        raise LexiconError(f"{path.name} holds no cues: add a line 'kind cue cue …'")
+    return tuple((k, tuple(v)) for k, v in cues.items())
 
 
 def _line_of(path: Path, first: str) -> int:
@@ -126,6 +160,17 @@ class Lexicon:
     places: PlaceWords
     facility_suffixes: tuple[str, ...]  # "医院", "中心", "工程": the endings of a named facility or project
     follow_up_words: tuple[str, ...] = ()  # "具体", "目标值": a follow-up of only these names no new topic
+    demand_cues: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("money", ("多少钱", "资金…多少")), …
+    not_measures: tuple[str, ...] = ()  # "人口": a measure word's character starting a noun of its own
+    section_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("review", ("成就", …)), ("problems", …)
+
+    def role(self, path: Sequence[str]) -> str:
+        """A section's role from its headings ('review', 'problems', '' for a plan's tasks):
+        ('第一章 发展基础', '一、“十三五”主要成就') → 'review'."""
+        for role, words in self.section_roles:
+            if any(w in h for h in path for w in words):
+                return role
+        return ""
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon:
@@ -139,7 +184,9 @@ class Lexicon:
         return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt"),
                    load_intents(folder / "intent_cues.txt"), load_groups(folder / "measure_words.txt"),
                    load_groups(folder / "synonyms.txt", min_words=2), places,
-                   load_words(folder / "facility_suffixes.txt"), load_words(folder / "follow_up_words.txt"))
+                   load_words(folder / "facility_suffixes.txt"), load_words(folder / "follow_up_words.txt"),
+                   load_demand_cues(folder / "demand_cues.txt"), load_words(folder / "not_measures.txt"),
+                   load_intents(folder / "section_roles.txt", ROLES, "a section role"))
 
 
 @functools.cache

@@ -95,6 +95,16 @@ def content_words(topic: str) -> list[str]:
             or (len(w.word) == 1 and w.flag in ("n", "ng"))]
 
 
+def holds(text: str, word: str) -> bool:
+    """Whether a text holds a topic word, also split by a few characters of one clause as plans list
+    things ('碘缺乏病' in '碘缺乏等地方病'): all but its last character, then that character."""
+    if word in text:
+        return True
+    if len(word) < 3:
+        return False
+    return re.search(re.escape(word[:-1]) + r"[^，。；;！？!?、\n]{0,4}" + re.escape(word[-1]), text) is not None
+
+
 def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Callable[[str], bool],
                 weight: Callable[[str], float] = lambda w: 1.0) -> str:
     """The first of a topic's content ``words`` that no plan contains (and that no synonym stands
@@ -117,7 +127,7 @@ def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Ca
 # A character that makes a span a piece of a sentence, not a name ("想问问区里的医院", "我们这个县");
 # a facility's name also never holds a conjunction ("社区和医院").
 NOT_IN_NAME = "的我们这那个在问说想听看去到要对给了住是有里"
-_NOT_IN_FACILITY = NOT_IN_NAME + "和与及或跟"
+_NOT_IN_FACILITY = NOT_IN_NAME + "和与及或跟几哪啥"  # nor a question word ("几级医院")
 
 
 def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[str],
@@ -128,23 +138,28 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
     text = question
     for n in sorted(names, key=len, reverse=True):
         text = text.replace(n, "，")
-    ending = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+    # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed).
+    out = [name for name, core in _facility_spans(text, suffixes)
+           if _noun_phrase(core) and not in_plans(name) and not known(name)
+           and not any(in_plans(name[i:]) for i in range(1, len(core) - 1))]
+    return out
+
+
+def _ending(suffixes: Sequence[str]) -> str:
+    return "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+
+
+def _facility_spans(text: str, suffixes: Sequence[str]) -> list[tuple[str, str]]:
+    """Spans ending in a facility suffix, as (name, name without the suffix), pieces of a sentence
+    taken off their front ('想问问区里的儿童医院' → ('儿童医院', '儿童'))."""
     out = []
-    for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{ending})", text):
+    for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{_ending(suffixes)})", text):
         name = m.group(0)
         while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]
-        core = name
-        for s in suffixes:
-            if core.endswith(s):
-                core = core[: -len(s)]
-                break
-        if len(core) < 2 or any(ch in _NOT_IN_FACILITY for ch in core) or in_plans(name) or known(name) \
-                or not _noun_phrase(core):
-            continue
-        # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed).
-        if not any(in_plans(name[i:]) for i in range(1, len(core) - 1)):
-            out.append(name)
+        core = next((name[: -len(s)] for s in suffixes if name.endswith(s)), name)
+        if len(core) >= 2 and not any(ch in _NOT_IN_FACILITY for ch in core):
+            out.append((name, core))
     return out
 
 

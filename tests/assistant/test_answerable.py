@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answerable import judge, term_match, unknown_places
+from assistant.answerable import judge, meets, term_match, unknown_places
 from question.demands import demands
-from question.lexicon import SHIPPED, Lexicon, shipped
+from question.lexicon import SHIPPED, Lexicon, LexiconError, shipped
 
 ZHENAN_BEDS = "“十四五”时期卫生健康发展主要指标｜医疗卫生服务体系｜每千常住人口床位数｜2025年目标：9张左右｜指标性质：预期性"
 ZHENAN_MATERNAL = "“十四五”时期卫生健康发展主要指标｜健康水平和健康保障｜孕产妇死亡率｜2025年目标：≤10.5/10万｜指标性质：预期性"
@@ -187,3 +187,50 @@ def test_a_place_suffix_added_reads_names_ending_in_it(edited) -> None:
     assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=shipped().places) == []
     lex = edited("place_suffixes.txt", "旗")
     assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=lex.places) == ["鄂托克前旗"]
+
+
+def test_a_determiner_before_a_word_like_a_place_names_no_place() -> None:
+    # "各片区" / "每个山区": 各 and 每 are not-place prefixes themselves; "南山区" keeps its own name.
+    assert unknown_places("辖区内各片区的家庭医生团队怎么分？", PLACES_CORPUS.__contains__, ("天津市",),
+                          places=shipped().places) == []
+    assert unknown_places("南山区的家庭医生团队怎么分？", PLACES_CORPUS.__contains__, ("天津市",),
+                          places=shipped().places) == ["南山区"]
+
+
+# -- figures asked for, from lexicon/demand_cues.txt and the measure words ------------------------------
+
+def _kinds(question: str, **kw: object) -> list[str]:
+    return [d.kind.value for d in demands(question, **kw)]  # type: ignore[arg-type]
+
+
+def test_demand_cues_are_read_from_the_lexicon(edited) -> None:
+    assert "minutes" in _kinds("120救护车到达的时间规划里有要求吗？")
+    assert "procedure" in _kinds("申请家庭病床要提交哪些证明？")
+    assert "total" in _kinds("这五年培训的全科医生加起来一共多少人？")
+    assert _kinds("区里的献血屋在哪条街？") == ["address"]
+    assert _kinds("献血屋晚上开到几点？") == []
+    lex = edited("demand_cues.txt", "hours 开到几点")
+    assert _kinds("献血屋晚上开到几点？", lexicon=lex) == ["hours"]
+    # 哪几 asks which, not how many
+    assert "age" not in _kinds("哪几岁以下的孩子免费？")
+
+
+def test_a_count_names_what_it_counts_only_when_the_plans_use_that_word() -> None:
+    plans = "新建2所养老机构。建成11家社区卫生服务中心。"
+
+    def uses(word: str) -> bool:
+        return word in plans
+
+    (count,) = demands("全区要新建多少家养老机构？", plan_uses=uses)
+    assert count.kind == "count" and count.counted == "养老机构"
+    assert not meets(count, "建成11家社区卫生服务中心。", synonyms=()) and meets(count, "新建2所养老机构。", synonyms=())
+    (loose,) = demands("全区要新建多少家老年公寓？", plan_uses=uses)  # the writer's own word imposes nothing
+    assert loose.counted == "" and meets(loose, "建成11家社区卫生服务中心。", synonyms=())
+    assert not [d for d in demands("东丽区现在有多少人口？", plan_uses=uses) if d.kind == "count"]
+
+
+@pytest.mark.parametrize(("line", "message"), [("speed 多快", "'speed' is not a kind of figure"),
+                                                ("money 多少?", r"'多少\?': write the kind, then cue words")])
+def test_a_bad_demand_cue_line_names_the_file_and_line(edited, line: str, message: str) -> None:
+    with pytest.raises(LexiconError, match=rf"demand_cues.txt:\d+: {message}"):
+        edited("demand_cues.txt", line)

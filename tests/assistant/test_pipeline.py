@@ -223,6 +223,13 @@ def test_a_named_sections_items_are_listed_each_cited(full_index, extractive, fa
     assert b.text == a.text and fake_openai.calls == 0
 
 
+def test_a_box_named_by_its_number_is_outlined_before_an_indicator_category_of_the_same_words(extractive):
+    # "医疗卫生服务体系" is also a category of 振安's indicator table; "专栏2" names the box.
+    a = extractive.answer("振安专栏2医疗卫生服务体系方面列了哪些？")
+    assert a.text.splitlines()[0] == "“优质高效医疗卫生服务体系建设工程”包括："
+    assert all("专栏2" in c.chunk.section for c in a.citations)
+
+
 def test_low_confidence_declines_without_calling_the_llm(full_index, fake_openai):
     tr = Trace()
     a = _llm(full_index, fake_openai).answer("滨海新区2021年补短板计划一共投入多少钱？", trace=tr)

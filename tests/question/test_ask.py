@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from question.ask import split_ask
+from question.ask import split_ask, without_yes_no
 from question.lexicon import LexiconError, load_words
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,3 +54,9 @@ def test_a_citizen_message_is_answered_from_what_it_asks(full_index: Path) -> No
     ans = a.answer("我在东丽开了个小饭馆，每天忙到半夜，身体也有点吃不消。"
                    "想问问区里规划对健康素养水平，2025年要提到多少？")
     assert not ans.refused and "27" in ans.text and ans.citations[0].chunk.doc_id == "dongli", ans.text
+
+
+def test_an_a_not_a_question_form_is_no_topic_word() -> None:
+    assert without_yes_no("区里有没有献血屋？") == "区里 献血屋？"
+    assert without_yes_no("能不能在社区打疫苗") == " 在社区打疫苗"
+    assert without_yes_no("没有实现联网结算") == "没有实现联网结算"  # a plan's own 没有 stays

@@ -13,6 +13,7 @@ from question.lexicon import Lexicon
 from question.scope import (
     beyond_period,
     content_words,
+    holds,
     mention_topic,
     period_end,
     unmentioned,
@@ -56,10 +57,10 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     ev = count_evidence("家", LEX.measure_words)
     assert ev.search("建成3-4家社区医院") and ev.search("新建2所卫生院") and ev.search("床位数（个）｜2025年：36")
     assert not ev.search("提供中医药服务的比例（%）：100")
-    (d,) = [d for d in demands("规划打算建几家社区医院？", measures=LEX.measure_words) if d.kind == "count"]
+    (d,) = [d for d in demands("规划打算建几家社区医院？", lexicon=LEX) if d.kind == "count"]
     assert d.evidence.search("5家") and not d.evidence.search("98.5%")
     # a ratio per thousand people is a figure of its own: any number answers "每千人几个医生"
-    per_capita = [d for d in demands("每千人口要有几个医生？", measures=LEX.measure_words) if d.kind == "count"]
+    per_capita = [d for d in demands("每千人口要有几个医生？", lexicon=LEX) if d.kind == "count"]
     assert all(d.evidence.search("2.8") for d in per_capita)
 
 
@@ -98,3 +99,21 @@ def test_a_minor_word_of_the_writers_own_does_not_make_a_topic_unmentioned() -> 
                        idf2) == "营养师"
     assert mention_topic("社区有看腰腿疼的疼痛门诊吗？基层规划里提没提？", LEX.mention_cues, ["基层规划"]) == "看腰腿疼的疼痛门诊"
     assert mention_topic("床位有没有提高到6张？", [*LEX.mention_cues]) == ""
+
+
+def test_a_topic_word_is_held_across_a_short_listing_gap() -> None:
+    assert holds("防治碘缺乏等地方病。", "碘缺乏病") and holds("加强地方病防治", "地方病")
+    assert not holds("碘缺乏。地方病防治", "碘缺乏病")  # not across a sentence
+    assert not holds("建设儿童友好医院", "儿童医院") and not holds("新建医院", "医院楼")
+
+
+def test_a_question_word_is_no_part_of_a_facility_name() -> None:
+    plans = "宿州市第一人民医院新院区建设。"
+    assert unnamed_facilities("宿州市第一人民医院是几级医院？", LEX.facility_suffixes, ["宿州市", "宿州"],
+                              plans.__contains__, lambda w: False) == []
+
+
+def test_section_roles_come_from_the_lexicon() -> None:
+    assert LEX.role(("第一部分“十三五”发展的主要成就", "一、有序推进改革")) == "review"
+    assert LEX.role(("二、重点问题", "1.基层服务能力不足")) == "problems"
+    assert LEX.role(("第三章 主要任务", "一、建设社区医院")) == ""

@@ -1,0 +1,46 @@
+"""Stage 2b — a second look before declining for a missing figure: when the passages found carry no
+figure of the kind asked for, the next ones down the ranking are read, and those holding one join.
+
+A colloquial question often ranks the passage with the figure sixth or seventh, under passages that
+share its everyday words. Taking more passages for every question would add noise to every answer;
+only the passages that meet the unmet demand are added, after the first ones.
+
+    widened(live, qa, found, None, params) → Retrieved(hits=(…the first 5…, the 7th: "…15分钟…"), …)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.extract import candidates as sentence_candidates
+from assistant.gate import Gate
+from assistant.live import LiveIndex
+from assistant.params import AnswerParams
+from assistant.retrieval import Retrieved, retrieve
+from question.analysis import QuestionAnalysis
+from vectorstore.retrieve import Filters
+
+WIDER_K = 10  # how far down the ranking the second look goes
+
+
+def widened(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, filters: Filters | None,
+            params: AnswerParams) -> Retrieved:
+    """The passages found, with the further ones that carry a figure the question asks for when
+    none of the first did (see the module docstring); else ``found`` unchanged."""
+    if not qa.demands or not found.hits or found.picked or found.plan_rows:
+        return found
+    first = Gate(live, qa, found.hits, params.gate)
+    if first.out_of_scope or first.verdict.answerable:
+        return found
+    have = {h.chunk.id for h in found.hits}
+    more = [h for h in retrieve(live.corpus, qa, filters, params.retrieve, k=WIDER_K).hits if h.chunk.id not in have]
+    if not more:
+        return found
+    hits = (*found.hits, *more)
+    wide = Gate(live, qa, hits, params.gate)
+    if not wide.verdict.answerable:
+        return found
+    every = sentence_candidates(hits)
+    meeting = {every[i].hit_index for i in wide.verdict.supporting}
+    n = len(found.hits)
+    return replace(found, hits=(*found.hits, *(h for i, h in enumerate(hits) if i >= n and i in meeting)))
