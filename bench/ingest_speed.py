@@ -51,7 +51,8 @@ def _row(label: str, engine: str, first: dict[str, Any], again: dict[str, Any], 
          p50: float, others: float) -> dict[str, Any]:
     n = first.get("chunks", 0)
     return {"embed_text": label, "engine": engine, "passages": n, "ingest_s": round(first["seconds"], 1),
-            "passages_per_s": round(n / first["seconds"], 2), "reingest_s": round(again["seconds"], 1),
+            "ingest_cpu_s": round(first["cpu_s"], 1), "passages_per_s": round(n / first["seconds"], 2),
+            "passages_per_cpu_s": round(n / first["cpu_s"], 2), "reingest_s": round(again["seconds"], 1),
             "reingest_share": round(again["seconds"] / first["seconds"], 3),
             "gold_test_recall@5": round(recall5, 3), "gold_test_recall@1": round(recall1, 3),
             "search_p50_ms": round(p50, 1), "other_busy_cores_before": round(others, 2)}
@@ -81,8 +82,10 @@ def run_revision(rev: str, work: Path) -> dict[str, Any]:
         data, env, others = _fresh(work, f"rev-{rev}", {"PLANQA_DOCS_DIR": str(tree / "docs_src"),
                                                         "PYTHONPATH": str(tree)})
         py = [sys.executable, "-c", _CLI]
-        first = ingest(env, data.parent / "ingest.log", [*py, "ingest"])
-        again = ingest(env, data.parent / "ingest.log", [*py, "ingest"])
+        # From the tree: `python -c` puts the working directory before PYTHONPATH, so run anywhere
+        # else it would import this checkout's code instead of the revision's.
+        first = ingest(env, data.parent / "ingest.log", [*py, "ingest"], cwd=tree)
+        again = ingest(env, data.parent / "ingest.log", [*py, "ingest"], cwd=tree)
         out = subprocess.run([*py, "eval", "--suite", "retrieval", "--set", "gold", "--split", "test", "--no-report"],
                              env=env, cwd=tree, capture_output=True, text=True, check=False).stdout
 
@@ -114,7 +117,8 @@ def main() -> int:
     print("| " + " | ".join(cols) + " | speed vs first |")
     print("|" + "---|" * (len(cols) + 1))
     for r in rows:
-        print("| " + " | ".join(str(r[c]) for c in cols) + f" | {r['passages_per_s'] / base['passages_per_s']:.2f}× |")
+        print("| " + " | ".join(str(r[c]) for c in cols) + f" | {r['passages_per_s'] / base['passages_per_s']:.2f}× "
+              f"(CPU {r['passages_per_cpu_s'] / base['passages_per_cpu_s']:.2f}×) |")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "ingest_speed.json"
     out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M"), "rows": rows}, ensure_ascii=False, indent=1))

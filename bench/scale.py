@@ -128,7 +128,7 @@ def cpu_marks() -> tuple[float, float]:
             t.user + t.system + t.children_user + t.children_system)
 
 
-def ingest(env: dict[str, str], log_file: Path, argv: list[str] | None = None) -> dict[str, Any]:
+def ingest(env: dict[str, str], log_file: Path, argv: list[str] | None = None, cwd: Path | None = None) -> dict[str, Any]:
     """`planqa ingest` as a child: wall time, its own peak RSS, what it printed.
 
     Not wait4's ru_maxrss: Linux carries the forking process's high-water mark into the child's
@@ -137,7 +137,7 @@ def ingest(env: dict[str, str], log_file: Path, argv: list[str] | None = None) -
     could be missed."""
     t = time.perf_counter()
     with open(log_file, "ab") as err:
-        proc = subprocess.Popen(argv or [str(BIN / "planqa"), "ingest"], env=env, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(argv or [str(BIN / "planqa"), "ingest"], env=env, cwd=cwd, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
 
         def relay() -> None:  # the progress bars reach our stderr and the log as they come
@@ -159,7 +159,7 @@ def ingest(env: dict[str, str], log_file: Path, argv: list[str] | None = None) -
             th.start()
         assert proc.stdout is not None
         out = proc.stdout.read().decode()
-        _, status, _ = os.wait4(proc.pid, 0)
+        _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         done.set()
         for th in threads:
@@ -168,7 +168,10 @@ def ingest(env: dict[str, str], log_file: Path, argv: list[str] | None = None) -
     if proc.returncode:
         log(f"ingest exited {proc.returncode}; see {log_file}")
     counts = {k: int(v) for k, v in re.findall(r"(documents|chunks|embedded|reused) (\d+)", out)}
-    return {"seconds": seconds, "rss_mb": peak[0], "rc": proc.returncode, **counts}
+    # CPU seconds besides wall time: on a shared host the wall time of one run swings by 1.5x with
+    # the neighbours' load, the work done much less.
+    return {"seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": peak[0], "rc": proc.returncode,
+            **counts}
 
 
 def measure_search(data_dir: Path, docs_dir: Path, chroma_port: int | None, rounds: int = 2,
