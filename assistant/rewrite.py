@@ -89,6 +89,8 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], new: str) -> str:
     return re.sub(r"^[和与、及，\s]+|[和与、及，\s]+(?=[的在])", "", "".join(out))
 
 
+# "振安那边定的是多少？比东丽高还是低？": another plan's figure for the same question, compared.
+_COMPARING = ("那边", "这边", "那里", "定的", "比", "高还是低", "多还是少", "高", "低", "一样", "差不多")
 _ASK_WORDS = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|几|[的了是吗呢么啊呀吧么和与在到对里上为]|[\s“”\"'，,、。？?！!]")
 
 
@@ -132,7 +134,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # (after a plan's name, "那埇桥呢，它的目标…", it is still the previous question's subject).
         return f"{prev_names}{_PRONOUN.sub(own.group(1), own.group(2), count=1)}"
     bare = _FILLER.sub("", rest)
-    if q_names and len(bare) <= 2:
+    if q_names and (len(bare) <= 2 or prev_spans and _names_nothing(rest, (*follow_up_words, *_COMPARING))):
         # "那滨海新区呢？": same question, other plan(s).
         return _replace_spans(prev, prev_spans, q_names) if prev_spans else f"{q_names}{prev}"
     if _YEAR.search(bare) and len(_YEAR.sub("", bare)) <= 2:

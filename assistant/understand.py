@@ -20,6 +20,7 @@ from assistant.rewrite import named_in_situation, rewrite
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
 from question.demands import demands
+from question.places import local_place_plan
 from question.scope import content_words, mention_topic
 from vectorstore.errors import GeneratorError
 from vectorstore.sections import ORDINAL, title
@@ -42,8 +43,12 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     lexicon = live.lexicon
     speller = live.speller
     text, fixes = speller.correct(message)
-    split = split_ask(text, lexicon.ask_cues, speller.names)
+    split = split_ask(text, lexicon.ask_cues, speller.names, lexicon.links("back"), lexicon.links("example"))
     ask = named_in_situation(split.ask, split.situation)
+    local = local_place_plan(text, live.doc_texts) if not live.corpus.analyzer.analyze(ask).doc_ids else ""
+    if local:
+        # "我家在杭州道街…今年能动工吗？": the street names the district whose plan writes it.
+        ask = f"{_label(live, local)} {ask}"
     turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
                            for t in history), live)
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
@@ -61,6 +66,12 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             topic_words=tuple(content_words(topic)) if topic else (),
                             amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
                             corrections=tuple(fixes), history=turns)
+
+
+def _label(live: LiveIndex, doc_id: str) -> str:
+    """How a plan is named in a question: its district, else its city, else its title."""
+    meta = live.corpus.build.docs[doc_id].meta
+    return str(meta.district or meta.city or meta.title)
 
 
 def _plan_uses(live: LiveIndex) -> Callable[[str], bool]:

@@ -128,3 +128,22 @@ class PlaceSpeller:
         if after[:1] in ("区", "县", "市", "旗", "镇"):
             return False  # another place's own name: "镇安县" is a county, not 振安区
         return _word_freq(window) < COMMON_WORD_FREQ
+
+
+_LOCAL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|街|镇|乡)")
+_NOT_LOCAL = set("的我们这那个在问说想听看去到要对给了住是有里家")
+
+
+def local_place_plan(message: str, texts: Mapping[str, str]) -> str:
+    """The one plan whose text names a street, town or township the message names ('我家在杭州道街…'
+    → 'binhai' when only the 滨海 plan writes 杭州道街), or '' when none or several do: a citizen
+    names where they live more often than their district."""
+    found: set[str] = set()
+    for m in _LOCAL.finditer(message):
+        name = m.group(0)
+        while name and name[0] in _NOT_LOCAL:
+            name = name[1:]
+        if len(name) < 3:
+            continue
+        found |= {doc for doc, text in texts.items() if name in text}
+    return found.pop() if len(found) == 1 else ""

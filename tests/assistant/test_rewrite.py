@@ -83,3 +83,9 @@ def test_a_follow_up_naming_no_subject_asks_about_the_previous_one(analyzer, fir
     assert rewrite(follow, _hist(first), analyzer, shipped().follow_up_words) == expect
     # A follow-up with a word of its own names a new topic, on the same plan.
     assert rewrite("村卫生室怎么建？", _hist(first), analyzer, shipped().follow_up_words).endswith("村卫生室怎么建")
+
+
+def test_another_plans_figure_asked_with_a_comparison_is_the_same_question_for_both(analyzer):
+    out = rewrite("滨海那边定的是多少？比埇桥高还是低？", _hist("埇桥2025年每千常住人口注册护士数定的是多少？"), analyzer,
+                  ("目标", "具体"))
+    assert out == "滨海和埇桥2025年每千常住人口注册护士数定的是多少？"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from question.lexicon import shipped
-from question.places import Correction, PlaceSpeller
+from question.places import Correction, PlaceSpeller, local_place_plan
 from vectorstore.manifest import load_manifest
 from vectorstore.types import DocMeta
 
@@ -67,3 +67,12 @@ def test_the_place_suffixes_of_the_lexicon_give_a_plan_its_short_name() -> None:
     assert PlaceSpeller.from_docs([banner], "", shipped().places.suffixes).correct("巫审那边的卫生院")[1] == ()
     speller = PlaceSpeller.from_docs([banner], "", (*shipped().places.suffixes, "旗"))  # a staff edit
     assert "乌审" in speller.names and speller.correct("巫审那边的卫生院")[0] == "乌审那边的卫生院"
+
+
+def test_a_street_or_town_only_one_plan_writes_names_that_plan() -> None:
+    texts = {"binhai": "积极新建杭州道街社区卫生服务中心。推广小王庄镇经验。", "dongli": "华明街社区卫生服务中心。",
+             "tianjin": "各街道、乡镇均建有基层医疗卫生机构。"}
+    assert local_place_plan("我家在杭州道街，附近没有社区卫生服务中心。今年能动工吗？", texts) == "binhai"
+    assert local_place_plan("我住华明街，老人看病难。", texts) == "dongli"
+    assert local_place_plan("我住华明街，常去杭州道街买菜。", texts) == ""  # two plans: none chosen
+    assert local_place_plan("我们街道的社区医院什么时候建？", texts) == ""  # no name, only a word
