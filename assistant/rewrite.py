@@ -89,7 +89,7 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], new: str) -> str:
     return re.sub(r"^[和与、及，\s]+|[和与、及，\s]+(?=[的在])", "", "".join(out))
 
 
-# "振安那边定的是多少？比东丽高还是低？": another plan's figure for the same question, compared.
+# "那X的是多少，和Y一样吗？": another plan's figure for the same question, compared.
 _COMPARING = ("那边", "这边", "那里", "定的", "比", "高还是低", "多还是少", "高", "低", "一样", "差不多")
 _ASK_WORDS = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|几|[的了是吗呢么啊呀吧么和与在到对里上为]|[\s“”\"'，,、。？?！!]")
 

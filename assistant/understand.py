@@ -43,11 +43,11 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     lexicon = live.lexicon
     speller = live.speller
     text, fixes = speller.correct(message)
-    split = split_ask(text, lexicon.ask_cues, speller.names, lexicon.links("back"), lexicon.links("example"))
+    split = split_ask(text, lexicon.ask_cues, speller.names)
     ask = named_in_situation(split.ask, split.situation)
     local = local_place_plan(text, live.doc_texts) if not live.corpus.analyzer.analyze(ask).doc_ids else ""
     if local:
-        # "我家在杭州道街…今年能动工吗？": the street names the district whose plan writes it.
+        # "我住新河街…": a street names the district whose plan writes it.
         ask = f"{_label(live, local)} {ask}"
     turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
                            for t in history), live)

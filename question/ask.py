@@ -51,11 +51,8 @@ def without_yes_no(text: str) -> str:
     return _YES_NO.sub(" ", text)
 
 
-def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), back: Sequence[str] = (),
-              examples: Sequence[str] = ()) -> Ask:
-    """The message's asking sentences and its situation (see the module docstring). ``back``: words
-    of an ask pointing at the sentence before it ("这事"), which then stays; ``examples``: words
-    starting a sentence after an ask that gives examples of it ("比如…"), which joins the ask."""
+def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
+    """The message's asking sentences and its situation (see the module docstring)."""
     sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
     if len(sentences) < 2:
         return Ask(text.strip())
@@ -70,10 +67,8 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), back: S
     bare = "".join(sentences[i] for i in asking)
     for n in names:
         bare = bare.replace(n, "")
-    if first > 0 and (_chinese(bare) < MIN_ASK_CHARS or any(w in sentences[first] for w in back)):
+    if _chinese(bare) < MIN_ASK_CHARS and first > 0:
         keep.add(first - 1)
-    keep |= {i for i in range(asking[-1] + 1, len(sentences)) if sentences[i].startswith(tuple(examples))
-             and all(j in keep or sentences[j].startswith(tuple(examples)) for j in range(asking[-1] + 1, i))}
     ask = "".join(sentences[i] for i in sorted(keep))
     situation = "".join(s for i, s in enumerate(sentences) if i not in keep)
     carried = [n for n in names if n in situation and n not in ask]

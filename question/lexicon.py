@@ -21,10 +21,9 @@ _ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-+＋]{1,20}$")  # "+":
 FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.txt", "synonyms.txt",
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
          "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
-         "section_roles.txt", "ask_links.txt")
+         "section_roles.txt")
 INTENTS = ("responsibility", "time", "list")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems")  # the section roles section_roles.txt may name
-LINKS = ("back", "example")  # the roles ask_links.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
 CUE_KINDS = ("money", "beds", "days", "distance", "age", "minutes", "phone", "address", "hours", "weekdays",
              "procedure", "total")
@@ -164,7 +163,6 @@ class Lexicon:
     demand_cues: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("money", ("多少钱", "资金…多少")), …
     not_measures: tuple[str, ...] = ()  # "人口": a measure word's character starting a noun of its own
     section_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("review", ("成就", …)), ("problems", …)
-    ask_links: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("back", ("这事", …)), ("example", ("比如", …))
 
     def role(self, path: Sequence[str]) -> str:
         """A section's role from its headings ('review', 'problems', '' for a plan's tasks):
@@ -173,10 +171,6 @@ class Lexicon:
             if any(w in h for h in path for w in words):
                 return role
         return ""
-
-    def links(self, role: str) -> tuple[str, ...]:
-        """The ask_links.txt words of one role: links("example") → ("比如", "例如", …)."""
-        return tuple(w for r, words in self.ask_links if r == role for w in words)
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon:
@@ -192,8 +186,7 @@ class Lexicon:
                    load_groups(folder / "synonyms.txt", min_words=2), places,
                    load_words(folder / "facility_suffixes.txt"), load_words(folder / "follow_up_words.txt"),
                    load_demand_cues(folder / "demand_cues.txt"), load_words(folder / "not_measures.txt"),
-                   load_intents(folder / "section_roles.txt", ROLES, "a section role"),
-                   load_intents(folder / "ask_links.txt", LINKS, "a link role"))
+                   load_intents(folder / "section_roles.txt", ROLES, "a section role"))
 
 
 @functools.cache

@@ -131,19 +131,23 @@ class PlaceSpeller:
 
 
 _LOCAL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|街|镇|乡)")
+_NAMED_FREQ = 10  # a street's or town's name is no word of jieba's dictionary ("小城镇" is)
 _NOT_LOCAL = set("的我们这那个在问说想听看去到要对给了住是有里家")
 
 
 def local_place_plan(message: str, texts: Mapping[str, str]) -> str:
-    """The one plan whose text names a street, town or township the message names ('我家在杭州道街…'
-    → 'binhai' when only the 滨海 plan writes 杭州道街), or '' when none or several do: a citizen
+    """The one plan whose text names a street, town or township the message names ('我住青柳街…'
+    → 'hexi' when only the 河西 plan writes 青柳街), or '' when none or several do: a citizen
     names where they live more often than their district."""
     found: set[str] = set()
     for m in _LOCAL.finditer(message):
         name = m.group(0)
-        while name and name[0] in _NOT_LOCAL:
-            name = name[1:]
-        if len(name) < 3:
-            continue
-        found |= {doc for doc, text in texts.items() if name in text}
+        # The match may start inside the sentence ("常去青柳街"): its longest tail a plan writes.
+        for tail in (name[i:] for i in range(len(name) - 2) if name[i] not in _NOT_LOCAL):
+            if _word_freq(tail[-2:]) >= COMMON_WORD_FREQ or _word_freq(tail) >= _NAMED_FREQ:
+                continue  # a word, not a name: "医生下乡", "城乡", "商业街"
+            docs = {doc for doc, text in texts.items() if tail in text}
+            if docs:
+                found |= docs
+                break
     return found.pop() if len(found) == 1 else ""

@@ -60,19 +60,3 @@ def test_an_a_not_a_question_form_is_no_topic_word() -> None:
     assert without_yes_no("区里有没有献血屋？") == "区里 献血屋？"
     assert without_yes_no("能不能在社区打疫苗") == " 在社区打疫苗"
     assert without_yes_no("没有实现联网结算") == "没有实现联网结算"  # a plan's own 没有 stays
-
-
-def test_an_ask_pointing_back_keeps_the_sentence_it_points_at() -> None:
-    msg = "我家楼下的卫生站一直很小，看病要排很久。听说要扩建，这事今年能办成吗？"
-    assert split_ask(msg, CUES, NAMES).ask == "听说要扩建，这事今年能办成吗？"
-    got = split_ask(msg, CUES, NAMES, back=("这事",))
-    assert got.ask == msg and got.situation == ""
-    plain = "我家楼下的卫生站一直很小。我想问社区医院今年有什么新的安排吗？"
-    assert split_ask(plain, CUES, NAMES, back=("这事",)).ask == "我想问社区医院今年有什么新的安排吗？"
-
-
-def test_examples_after_an_ask_belong_to_it() -> None:
-    msg = "我爷爷八十多了，腿脚不好。社区对老人看病有什么照顾？比如上门看病或者少收点钱。"
-    got = split_ask(msg, CUES, NAMES, examples=("比如",))
-    assert got.ask == "社区对老人看病有什么照顾？比如上门看病或者少收点钱。"
-    assert got.situation == "我爷爷八十多了，腿脚不好。"

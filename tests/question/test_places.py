@@ -70,9 +70,15 @@ def test_the_place_suffixes_of_the_lexicon_give_a_plan_its_short_name() -> None:
 
 
 def test_a_street_or_town_only_one_plan_writes_names_that_plan() -> None:
-    texts = {"binhai": "积极新建杭州道街社区卫生服务中心。推广小王庄镇经验。", "dongli": "华明街社区卫生服务中心。",
-             "tianjin": "各街道、乡镇均建有基层医疗卫生机构。"}
-    assert local_place_plan("我家在杭州道街，附近没有社区卫生服务中心。今年能动工吗？", texts) == "binhai"
-    assert local_place_plan("我住华明街，老人看病难。", texts) == "dongli"
-    assert local_place_plan("我住华明街，常去杭州道街买菜。", texts) == ""  # two plans: none chosen
+    texts = {"hexi": "推进青柳街社区卫生服务中心建设。推广石桥镇经验。", "beichen": "柳林街社区卫生服务中心。",
+             "city": "各街道、乡镇均建有基层医疗卫生机构。"}
+    assert local_place_plan("我住青柳街，离医院远。新的卫生服务中心哪年建好？", texts) == "hexi"
+    assert local_place_plan("我老家在石桥镇，老人看病难。", texts) == "hexi"
+    assert local_place_plan("我住柳林街，常去青柳街买菜。", texts) == ""  # two plans: none chosen
     assert local_place_plan("我们街道的社区医院什么时候建？", texts) == ""  # no name, only a word
+
+
+def test_words_ending_like_a_street_or_town_name_no_plan() -> None:
+    texts = {"hexi": "鼓励医生下乡，推进城乡一体化，建设商业街健康驿站。", "city": "全市各区。"}
+    for message in ("想问问医生下乡的事", "城乡居民医保怎么交？", "商业街附近有没有药店？"):
+        assert local_place_plan(message, texts) == ""
