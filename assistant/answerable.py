@@ -59,7 +59,7 @@ def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequenc
     if demand.term and term_match(demand.term, text, synonyms) < min_term:
         return False
     if demand.counted and term_match(demand.counted, text, synonyms) < min_term:
-        return False  # "11家社区卫生服务中心" does not count 民营医院
+        return False  # "11家社区卫生服务中心" does not count 养老机构
     # The unit is looked for in the raw text: it often sits in a table's header ("死亡率（‰）").
     return bool(demand.evidence.search(text))
 

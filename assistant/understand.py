@@ -75,8 +75,8 @@ def _label(live: LiveIndex, doc_id: str) -> str:
 
 
 def _plan_uses(live: LiveIndex) -> Callable[[str], bool]:
-    """Whether some plan writes a word or a word of its synonym group: '民营医院' → False when the plans
-    say only '社会办医'."""
+    """Whether some plan writes a word or a word of its synonym group: '宠物医院' → False when no plan
+    names one."""
     def uses(word: str) -> bool:
         group = next((g for g in live.synonyms if word in g), (word,))
         return any(w in live.plan_text for w in group)

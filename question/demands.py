@@ -48,7 +48,7 @@ class Demand:
     kind: DemandKind
     evidence: re.Pattern[str]  # what a sentence must contain to meet it
     term: str = ""  # the indicator it belongs to ("剖宫产率"), '' when the kind says enough
-    counted: str = ""  # what a count counts, when the plans name it ("多少家民营医院" → "民营医院")
+    counted: str = ""  # what a count counts, when the plans name it ("多少家养老机构" → "养老机构")
 
 
 # What a sentence or row must hold to meet a demand of each kind read from the cue list.
@@ -128,8 +128,8 @@ def _indicator_terms(question: str) -> list[str]:
 
 
 def _counted(q: str, end: int, plan_uses: Callable[[str], bool]) -> str:
-    """What a count counts, when the plans write it (or a word interchangeable with it): '多少家民营医院' →
-    '民营医院' if a plan uses it, else '' (a writer's own word for a thing imposes nothing)."""
+    """What a count counts, when the plans write it (or a word interchangeable with it): '多少家养老机构' →
+    '养老机构' if a plan uses it, else '' (a writer's own word for a thing imposes nothing)."""
     tail = q[end:]
     stop = _COUNTED_END.search(tail)
     noun = tail[: stop.start() if stop else len(tail)]
@@ -141,7 +141,7 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
     """What a question asks for: '滨海新区妇女儿童医院建成后设多少张床位？总投资多少？' → [money, beds];
     '孕产妇系统管理率要保持在多少以上？' → [rate of 孕产妇系统管理率]; a question asking for no amount → [].
     ``lexicon``: the live build's word lists (cues, measure words); ``plan_uses``: whether a plan in
-    scope uses a word or one of its synonyms, so a count names what it counts ('多少家民营医院')."""
+    scope uses a word or one of its synonyms, so a count names what it counts ('多少家养老机构')."""
     lex = lexicon or shipped()
     q = question.replace(" ", "")
     for n in names:  # plan names end where an indicator's name begins ("埇桥产妇死亡率")
