@@ -95,15 +95,14 @@ class Assistant:
         live = self.live()
         qa = self.analyze(question, history, live)
         t1, tr.standalone = time.perf_counter(), qa.standalone
-        found = widened(live, qa, retrieve(live.corpus, qa, filters, self.params.retrieve), filters, self.params)
+        found, g = widened(live, qa, retrieve(live.corpus, qa, filters, self.params.retrieve), filters, self.params)
         tr.stages["retrieve"], tr.hits = time.perf_counter() - t1, list(found.hits)
-        for ev in self._compose(live, qa, found, filters, reply, tr, t0):
+        for ev in self._compose(live, qa, found, g, filters, reply, tr, t0):
             yield {**ev, "answer": finish(qa, ev["answer"])} if ev["type"] == "final" else ev
 
-    def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, filters: Filters | None,
-                 reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
+    def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: gate.Gate,
+                 filters: Filters | None, reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
         p = self.params
-        g = gate.Gate(live, qa, found.hits, p.gate)
         tr.coverage = g.coverage
         ans = structured(live, qa, found, g, self.store_words, filters, reply=reply,
                          generator=self.generator_name, nearby=p.gate.nearby)

@@ -45,8 +45,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     text, fixes = speller.correct(message)
     split = split_ask(text, lexicon.ask_cues, speller.names)
     ask = named_in_situation(split.ask, split.situation)
-    local = local_place_plan(text, live.doc_texts) if not live.corpus.analyzer.analyze(ask).doc_ids else ""
-    if local:
+    local = local_place_plan(text, live.doc_texts)  # the ask is analysed again only when a street is named
+    if local and not live.corpus.analyzer.analyze(ask).doc_ids:
         # "我住新河街…": a street names the district whose plan writes it.
         ask = f"{_label(live, local)} {ask}"
     turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t

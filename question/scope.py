@@ -138,28 +138,23 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
     text = question
     for n in sorted(names, key=len, reverse=True):
         text = text.replace(n, "，")
-    # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed).
-    out = [name for name, core in _facility_spans(text, suffixes)
-           if _noun_phrase(core) and not in_plans(name) and not known(name)
-           and not any(in_plans(name[i:]) for i in range(1, len(core) - 1))]
-    return out
-
-
-def _ending(suffixes: Sequence[str]) -> str:
-    return "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
-
-
-def _facility_spans(text: str, suffixes: Sequence[str]) -> list[tuple[str, str]]:
-    """Spans ending in a facility suffix, as (name, name without the suffix), pieces of a sentence
-    taken off their front ('想问问区里的儿童医院' → ('儿童医院', '儿童'))."""
+    ending = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
     out = []
-    for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{_ending(suffixes)})", text):
+    for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{ending})", text):
         name = m.group(0)
         while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]
-        core = next((name[: -len(s)] for s in suffixes if name.endswith(s)), name)
-        if len(core) >= 2 and not any(ch in _NOT_IN_FACILITY for ch in core):
-            out.append((name, core))
+        core = name
+        for s in suffixes:
+            if core.endswith(s):
+                core = core[: -len(s)]
+                break
+        if len(core) < 2 or any(ch in _NOT_IN_FACILITY for ch in core) or in_plans(name) or known(name) \
+                or not _noun_phrase(core):
+            continue
+        # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed).
+        if not any(in_plans(name[i:]) for i in range(1, len(core) - 1)):
+            out.append(name)
     return out
 
 

@@ -37,7 +37,8 @@ def test_a_figure_ranked_below_the_first_passages_is_found_before_declining(tmp_
     qa = a.analyze(QUESTION, (), live)
     first = retrieve(live.corpus, qa, None, a.params.retrieve)
     assert not any("12分钟" in h.chunk.text for h in first.hits)  # the premise: not among the first
-    wide = widened(live, qa, first, None, a.params)
+    wide, gate = widened(live, qa, first, None, a.params)
+    assert gate.hits == wide.hits
     assert wide.hits[: len(first.hits)] == first.hits
     assert [h.chunk.section for h in wide.hits[len(first.hits):]] == ["（九）卫生应急综合保障"]
     ans = a.answer(QUESTION)
