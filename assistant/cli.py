@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("--doc", action="append", default=[], help="only these document ids")
         c.add_argument("--region", action="append", default=[], help="only plans of this region (e.g. 东丽区)")
         c.add_argument("--kind", action="append", default=[], help="only plans of this kind (five_year_plan, annual_work_plan)")
+        c.add_argument("--scope", help="plans a question naming none is answered from: ids or places, "
+                                       "comma-separated (e.g. 东丽区,tianjin-primary); 'all' for every plan; "
+                                       "default PLANQA_DEFAULT_SCOPE")
         if name == "search":
             c.add_argument("--k", type=int, default=5)
             c.add_argument("--explain", action="store_true", help="each retriever's rank and the fused score")
@@ -142,6 +145,18 @@ def _filters(args: argparse.Namespace) -> Any:
     from vectorstore.retrieve import Filters
 
     return Filters(tuple(args.doc), tuple(args.region), tuple(args.kind))
+
+
+def _scope(a: Any, args: argparse.Namespace) -> Any:
+    """--scope as Filters: None keeps PLANQA_DEFAULT_SCOPE, 'all' is every plan."""
+    from assistant import default_scope
+    from vectorstore.retrieve import Filters
+
+    if args.scope is None:
+        return None
+    if args.scope.strip().lower() == "all":
+        return Filters()
+    return default_scope.resolve(default_scope.parse(args.scope), a.corpus.build.docs, source="--scope")
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
@@ -249,11 +264,13 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
 
     a = _assistant(settings, extractive=True)
     retriever = make_retriever(a.corpus, args.retriever)
+    scope = _scope(a, args)
     rows = []
     qs = _questions(args)
     for q in iter_progress(qs, len(qs), bool(args.questions) and not args.json):
-        standalone = a.analyze(q["question"], q["history"]).standalone
-        hits = retriever.search(standalone, args.k, _filters(args))
+        qa = a.analyze(q["question"], q["history"])
+        standalone = qa.standalone
+        hits = retriever.search(standalone, args.k, a.filters(a.live(), qa, _filters(args), scope))
         rows.append({"id": q["id"], "question": q["question"], "hits": [hit_json(h) for h in hits]})
         if not (args.json or args.out):
             print(f"问：{q['question']}" + (f"（按：{standalone}）" if standalone != q["question"] else ""))
@@ -283,10 +300,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.batch import answer_json, iter_progress
 
     a = _assistant(settings, extractive=args.extractive)
+    scope = _scope(a, args)
     qs = _questions(args)
     rows = []
     for q in iter_progress(qs, len(qs), bool(args.questions) and not args.json):
-        ans = a.answer(q["question"], q["history"], _filters(args), reply=args.reply)
+        ans = a.answer(q["question"], q["history"], _filters(args), reply=args.reply, scope=scope)
         rows.append({"id": q["id"], "question": q["question"], **answer_json(ans)})
         if not (args.json or args.out):
             print(ans.text)

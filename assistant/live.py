@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from assistant import default_scope
 from assistant.extract import default_idf
 from assistant.settings import Settings
 from question.lexicon import Lexicon
 from question.places import PlaceSpeller
 from vectorstore.errors import StoreUnavailableError
 from vectorstore.index import IndexStore
-from vectorstore.retrieve import Corpus
+from vectorstore.retrieve import Corpus, Filters
 
 log = logging.getLogger(__name__)
 RETRY_SWITCH_S = 5.0  # a build switch that failed on an unreachable server is tried again after this
@@ -41,6 +42,7 @@ class LiveIndex:
     regions: tuple[str, ...]  # the provinces and cities the plans are for
     speller: PlaceSpeller
     lexicon: Lexicon  # the word lists the corpus and the speller were built with
+    scope: Filters | None = None  # PLANQA_DEFAULT_SCOPE's plans in this build (None: every plan)
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
@@ -62,6 +64,7 @@ class LiveIndex:
             speller=PlaceSpeller.from_docs([d.meta for d in build.docs.values()], plan_text,
                                            lexicon.places.suffixes),
             lexicon=lexicon,
+            scope=default_scope.resolve(default_scope.parse(settings.default_scope), build.docs),
         )
 
     @property

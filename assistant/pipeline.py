@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from assistant import gate, llmanswer, quote
+from assistant import default_scope, gate, llmanswer, quote
 from assistant.chats import ChatPicker
 from assistant.finish import finish
 from assistant.fromstore import StoreWords
@@ -72,20 +72,26 @@ class Assistant:
         return analyze(question, history, live or self.live(), self.chats.rewriter())
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
-               history: Sequence[Message] = ()) -> tuple[str, list[Hit]]:
+               history: Sequence[Message] = (), scope: Filters | None = None) -> tuple[str, list[Hit]]:
         """('东丽2025年人均期望寿命目标？') → (same question, [Hit(东丽 indicator row …), …])"""
         live = self.live()
-        q = self.analyze(question, history, live).standalone
-        return q, HybridRetriever(live.corpus).search(q, k, filters)
+        qa = self.analyze(question, history, live)
+        return qa.standalone, HybridRetriever(live.corpus).search(qa.standalone, k, self.filters(live, qa, filters, scope))
+
+    @staticmethod
+    def filters(live: LiveIndex, qa: QuestionAnalysis, filters: Filters | None, scope: Filters | None = None) -> Filters | None:
+        """What one question is searched with: the request's filters, else its scope (a request's own,
+        else PLANQA_DEFAULT_SCOPE; ``Filters()`` for every plan) when the question names no plan."""
+        return default_scope.applied(live.scope if scope is None else scope, filters, qa)
 
     def answer(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
-               reply: bool = False, trace: Trace | None = None) -> Answer:
+               reply: bool = False, trace: Trace | None = None, scope: Filters | None = None) -> Answer:
         """Answer with citations, or decline: '东丽区2025年人均期望寿命目标是多少？' → '…2025年：82[1]'."""
-        final = [ev["answer"] for ev in self.stream(question, history, filters, reply, trace) if ev["type"] == "final"]
+        final = [ev["answer"] for ev in self.stream(question, history, filters, reply, trace, scope) if ev["type"] == "final"]
         return final[-1]
 
     def stream(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
-               reply: bool = False, trace: Trace | None = None) -> Iterator[dict[str, Any]]:
+               reply: bool = False, trace: Trace | None = None, scope: Filters | None = None) -> Iterator[dict[str, Any]]:
         """Events: {'type':'token','text':…} while the answer is written, then
         {'type':'final','answer':Answer} once it is checked (its text replaces the tokens)."""
         tr, t0 = trace or Trace(), time.perf_counter()
@@ -94,6 +100,7 @@ class Assistant:
             return
         live = self.live()
         qa = self.analyze(question, history, live)
+        filters = self.filters(live, qa, filters, scope)
         t1, tr.standalone = time.perf_counter(), qa.standalone
         found, g = widened(live, qa, retrieve(live.corpus, qa, filters, self.params.retrieve), filters, self.params)
         tr.stages["retrieve"], tr.hits = time.perf_counter() - t1, list(found.hits)

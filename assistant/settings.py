@@ -42,6 +42,10 @@ class Settings(BaseSettings):
 
     # Retrieval
     top_k: int = 5
+    # The plans a question naming none is answered from (assistant/default_scope.py): plan ids or
+    # place names, comma-separated ("东丽区,tianjin-primary"); empty: every plan of the index. A
+    # request's own "scope" replaces it.
+    default_scope: str = ""
 
     # Generation: "auto" = remote if PLANQA_LLM_BASE_URL is set, else the local model if available,
     # else extractive.

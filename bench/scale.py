@@ -49,7 +49,7 @@ sys.path.insert(0, str(REPO / "bench"))
 import synth_corpus  # noqa: E402
 
 COLUMNS = ("scale", "mode", "docs", "passages", "ingest s", "passages/s", "re-ingest s", "index MB",
-           "peak RSS MB", "search p50 ms", "search p95 ms", "gold test r@5", "R@1")
+           "peak RSS MB", "search p50 ms", "search p95 ms", "gold test r@5", "R@1", "r@5 in scope", "R@1 in scope")
 T0 = time.perf_counter()
 
 
@@ -174,22 +174,32 @@ def ingest(env: dict[str, str], log_file: Path, argv: list[str] | None = None, c
             **counts}
 
 
+def real_plans() -> tuple[str, ...]:
+    """The ids of the five real plans (docs_src/manifest.json): the gold set's scope."""
+    manifest = json.loads((synth_corpus.DOCS_SRC / "manifest.json").read_text(encoding="utf-8"))
+    return tuple(d["doc_id"] for d in manifest["documents"])
+
+
 def measure_search(data_dir: Path, docs_dir: Path, chroma_port: int | None, rounds: int = 2,
                    recall: bool = True) -> dict[str, float]:
     """Hybrid search p50/p95 over the gold questions (as scripts/bench_search.py) and recall on the
-    gold test split (as `planqa eval --suite retrieval`, NaN when not ``recall``), in this process."""
+    gold test split as `planqa eval --suite retrieval` measures it (NaN when not ``recall``), twice:
+    over every plan, and with the real plans as the default scope (PLANQA_DEFAULT_SCOPE: a question
+    naming no plan is searched in them; one naming a plan is routed among all). In this process."""
     env = {"PLANQA_DATA_DIR": str(data_dir), "PLANQA_DOCS_DIR": str(docs_dir)}
     if chroma_port is not None:
         env |= {"PLANQA_CHROMA_HOST": "127.0.0.1", "PLANQA_CHROMA_PORT": str(chroma_port)}
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("PLANQA_CHROMA_")}
     os.environ.update(env)
     try:
+        from assistant import default_scope
         from assistant.pipeline import Assistant
+        from assistant.retrieval import situation_searched
         from assistant.settings import Settings
         from eval.gold import load_gold
         from eval.metrics import Passage, percentile
         from eval.run import gold_items, run_retrieval
-        from vectorstore.retrieve import Corpus, HybridRetriever
+        from vectorstore.retrieve import Corpus, Filters, HybridRetriever
 
         settings = Settings()
         t = time.perf_counter()
@@ -208,20 +218,43 @@ def measure_search(data_dir: Path, docs_dir: Path, chroma_port: int | None, roun
                "open_s": opened, "recall@5": math.nan, "recall@1": math.nan, "recall_suite_s": 0.0}
         if not recall:
             return out
-        log("gold test split, retrieval suite")
+        log("gold test split, retrieval suite: every plan, then the real plans as the default scope")
         t = time.perf_counter()
         assistant = Assistant(settings, chat=None)
-        hybrid = HybridRetriever(assistant.corpus)
-        hybrid.search("预热", 1)
-        suite = run_retrieval(
-            gold_items(dataset="gold", split="test"),
-            lambda q: [Passage(h.chunk.id, h.chunk.doc_id, h.chunk.text) for h in hybrid.search(q, 10)],
-            "hybrid", lambda it: assistant.analyze(it.question, list(it.history)).standalone, "gold", "test")
-        # At scale most of this time is the question analysis, not search: the place speller
-        # (question/places.py) looks up every window of a question in every plan's text.
-        by_kind = {f"recall@5 {kind}": float(v["recall@5"]) for kind, v in suite.by_kind.items()}
-        return out | by_kind | {"recall@5": suite.overall["recall@5"], "recall@1": suite.overall["recall@1"],
-                                "recall_suite_s": time.perf_counter() - t}
+        live = assistant.live()
+        hybrid = HybridRetriever(live.corpus)
+        scope = default_scope.resolve(real_plans(), live.corpus.build.docs)
+        analyses: dict[str, Any] = {}  # each item analysed once for both runs (at 100× it is the cost)
+        last: list[Any] = [None]  # run_retrieval searches the item it has just asked standalone() for
+        analyse_ms: list[float] = []
+
+        def standalone(it: Any) -> str:
+            if it.id not in analyses:
+                t0 = time.perf_counter()
+                analyses[it.id] = assistant.analyze(it.question, list(it.history), live)
+                analyse_ms.append((time.perf_counter() - t0) * 1000)
+            last[0] = analyses[it.id]
+            return str(last[0].standalone)
+
+        def searcher(scoped: bool) -> Any:
+            def search(q: str) -> list[Any]:
+                qa = last[0]
+                f = assistant.filters(live, qa, None, scope if scoped else Filters())
+                hits = hybrid.find(q, 10, f, qa.info, situation_searched(qa)).hits
+                return [Passage(h.chunk.id, h.chunk.doc_id, h.chunk.text) for h in hits]
+            return search
+
+        items = gold_items(dataset="gold", split="test")
+        every = run_retrieval(items, searcher(False), "hybrid", standalone, "gold", "test")
+        scoped = run_retrieval(items, searcher(True), "hybrid", standalone, "gold", "test")
+
+        def kinds(suite: Any, tag: str) -> dict[str, float]:
+            return {f"recall@5 {tag}{kind}": float(v["recall@5"]) for kind, v in suite.by_kind.items()}
+        return out | kinds(every, "") | kinds(scoped, "scoped ") | {
+            "recall@5": every.overall["recall@5"], "recall@1": every.overall["recall@1"],
+            "scoped recall@5": scoped.overall["recall@5"], "scoped recall@1": scoped.overall["recall@1"],
+            "analyse_p50_ms": percentile(analyse_ms, 50), "analyse_p95_ms": percentile(analyse_ms, 95),
+            "recall_suite_s": time.perf_counter() - t}
     finally:
         for k in env:
             os.environ.pop(k, None)
@@ -262,13 +295,18 @@ def stand_in_ingest() -> int:
 
 
 def run_one(scale: int, mode: str, corpus: Path, work: Path, recall: bool = True,
-            stand_in: bool = False) -> dict[str, Any]:
+            stand_in: bool = False, before: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One row; with ``before`` (the row of an earlier run whose build is still in its run dir) only
+    the search and recall columns are measured again, on that build, and the ingest's are kept."""
     run = work / f"run-{scale}x-{mode}{'-stand-in' if stand_in else ''}"
     argv = [sys.executable, str(Path(__file__).resolve()), "_stand_in_ingest"] if stand_in else None
     recall = recall and not stand_in
-    shutil.rmtree(run, ignore_errors=True)
     data = run / "data"  # fresh: its cache/embeddings.sqlite starts empty
-    run.mkdir(parents=True)
+    if before is None:
+        shutil.rmtree(run, ignore_errors=True)
+        run.mkdir(parents=True)
+    elif not (data / "indexes").is_dir():
+        raise SystemExit(f"--measure-only: no build in {run}; run the {scale}× {mode} row in full first")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANQA_")}
     env |= {"PLANQA_DATA_DIR": str(data), "PLANQA_DOCS_DIR": str(corpus), "HF_HUB_OFFLINE": "1"}
     others = busy_cores()
@@ -281,18 +319,21 @@ def run_one(scale: int, mode: str, corpus: Path, work: Path, recall: bool = True
             port, proc = stack.enter_context(chroma_server(run / "chroma"))
             server_pid = proc.pid
             env |= {"PLANQA_CHROMA_HOST": "127.0.0.1", "PLANQA_CHROMA_PORT": str(port)}
-        log(f"{scale}× {mode}: first ingest of {corpus} (cold embedding cache)")
-        first = ingest(env, run / "ingest.log", argv)
-        index_mb = disk_mb(data / "indexes") + disk_mb(run / "chroma")
-        log(f"{scale}× {mode}: first ingest {first['seconds']:.0f} s, {first.get('chunks', 0)} passages; re-ingest")
-        again = ingest(env, run / "ingest.log", argv)
-        log(f"{scale}× {mode}: re-ingest {again['seconds']:.1f} s (embedded {again.get('embedded', '?')})")
+        if before is None:
+            log(f"{scale}× {mode}: first ingest of {corpus} (cold embedding cache)")
+            first = ingest(env, run / "ingest.log", argv)
+            index_mb = disk_mb(data / "indexes") + disk_mb(run / "chroma")
+            log(f"{scale}× {mode}: first ingest {first['seconds']:.0f} s, {first.get('chunks', 0)} passages; re-ingest")
+            again = ingest(env, run / "ingest.log", argv)
+            log(f"{scale}× {mode}: re-ingest {again['seconds']:.1f} s (embedded {again.get('embedded', '?')})")
         search = measure_search(data, corpus, port, recall=recall)
         server_rss = peak_rss_mb(server_pid) if server_pid else 0.0
     (busy0, ours0), (busy1, ours1) = mark, cpu_marks()
     other = max(0.0, (busy1 - busy0) - (ours1 - ours0)) / ((time.perf_counter() - wall) * (os.cpu_count() or 1))
     if other > 0.05:
         log(f"warning: other work took {other:.0%} of the CPU during {scale}× {mode}: its timings are high")
+    if before is not None:
+        return remeasured(before, search, other)
     passages = first.get("chunks", 0)
     row = {
         "scale": scale, "mode": f"{mode} (stand-in vectors)" if stand_in else mode, "docs": first.get("documents", 0), "passages": passages,
@@ -301,18 +342,41 @@ def run_one(scale: int, mode: str, corpus: Path, work: Path, recall: bool = True
         "peak_rss_mb": round(first["rss_mb"]), "search_p50_ms": round(search["p50"], 1),
         "search_p95_ms": round(search["p95"], 1), "gold_test_recall@5": _ratio(search["recall@5"]),
         "gold_test_recall@1": _ratio(search["recall@1"]),
-        "details": {"embedded": first.get("embedded"), "reingest_embedded": again.get("embedded"),
+        **scoped_columns(search),
+        "details": {"embedded": first.get("embedded"), "ingest_cpu_s": round(first.get("cpu_s", 0.0)), "reingest_embedded": again.get("embedded"),
                     "ingest_exit": [first["rc"], again["rc"]], "search_queries": search["queries"],
                     "server_peak_rss_mb": round(server_rss), "index_open_s": round(search["open_s"], 1),
-                    "recall_suite_s": round(search["recall_suite_s"], 1),
-                    "recall@5_by_kind": {k.split(" ", 1)[1]: round(v, 3) for k, v in search.items()
-                                         if k.startswith("recall@5 ")},
+                    **search_details(search),
                     "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
                     "other_busy_cores_before": round(others, 2), "other_cpu_share_during": round(other, 3), "loadavg_after": round(os.getloadavg()[0], 1),
                     "date": time.strftime("%Y-%m-%d %H:%M"), "commit": _commit()},
     }
     log(f"{scale}× {mode}: done {json.dumps({k: v for k, v in row.items() if k != 'details'}, ensure_ascii=False)}")
     return row
+
+
+def scoped_columns(search: dict[str, Any]) -> dict[str, Any]:
+    return {"scoped_recall@5": _ratio(search.get("scoped recall@5", math.nan)),
+            "scoped_recall@1": _ratio(search.get("scoped recall@1", math.nan))}
+
+
+def search_details(search: dict[str, Any]) -> dict[str, Any]:
+    out = {"recall_suite_s": round(search["recall_suite_s"], 1),
+           "recall@5_by_kind": {k.split(" ", 1)[1]: round(v, 3) for k, v in search.items() if k.startswith("recall@5 ")}}
+    if "analyse_p50_ms" in search:  # the question analysis before each search (places, plans named, …)
+        out |= {"analyse_p50_ms": round(search["analyse_p50_ms"]), "analyse_p95_ms": round(search["analyse_p95_ms"])}
+    return out
+
+
+def remeasured(before: dict[str, Any], search: dict[str, Any], other: float) -> dict[str, Any]:
+    """The earlier row with its search and recall columns measured again by this code."""
+    details = before["details"] | search_details(search) | {
+        "search_queries": search["queries"], "index_open_s": round(search["open_s"], 1),
+        "search_measured": time.strftime("%Y-%m-%d %H:%M"), "search_commit": _commit(),
+        "search_other_cpu_share": round(other, 3)}
+    return before | {"search_p50_ms": round(search["p50"], 1), "search_p95_ms": round(search["p95"], 1),
+                     "gold_test_recall@5": _ratio(search["recall@5"]), "gold_test_recall@1": _ratio(search["recall@1"]),
+                     **scoped_columns(search), "details": details}
 
 
 def _commit() -> str:
@@ -325,10 +389,11 @@ def _commit() -> str:
 
 def table(rows: list[dict[str, Any]]) -> str:
     keys = ("scale", "mode", "docs", "passages", "ingest_s", "passages_per_s", "reingest_s", "index_mb",
-            "peak_rss_mb", "search_p50_ms", "search_p95_ms", "gold_test_recall@5", "gold_test_recall@1")
+            "peak_rss_mb", "search_p50_ms", "search_p95_ms", "gold_test_recall@5", "gold_test_recall@1",
+            "scoped_recall@5", "scoped_recall@1")
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
-        cells = [f"{r['scale']}×" if k == "scale" else "—" if r[k] is None else str(r[k]) for k in keys]
+        cells = [f"{r['scale']}×" if k == "scale" else "—" if r.get(k) is None else str(r[k]) for k in keys]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -368,6 +433,9 @@ def main() -> int:
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--stand-in-vectors", action="store_true",
                     help="hash-drawn vectors instead of the model's: latency, size and memory only")
+    ap.add_argument("--measure-only", action="store_true",
+                    help="measure search and recall again on the builds an earlier run left in --work, "
+                         "keeping that run's ingest columns (after a change to the query side)")
     ap.add_argument("--no-recall", action="store_true",
                     help="skip the gold test recall: at 100× analysing each question takes about a minute")
     args = ap.parse_args()
@@ -380,11 +448,19 @@ def main() -> int:
     rows: list[dict[str, Any]] = []
     for scale in scales:
         corpus = synth_corpus.DOCS_SRC if scale == 1 else args.work / f"corpus-{scale}x"
-        if scale > 1:
+        if scale > 1 and not args.measure_only:
             synth_corpus.build(scale, corpus)
             log(f"{scale}× corpus written to {corpus}")
         for mode in modes:
-            row = run_one(scale, mode, corpus, args.work, recall=not args.no_recall, stand_in=args.stand_in_vectors)
+            before = None
+            if args.measure_only:
+                stored = json.loads(store.read_text(encoding="utf-8")) if store.exists() else []
+                label = f"{mode} (stand-in vectors)" if args.stand_in_vectors else mode
+                before = next((r for r in stored if (r["scale"], r["mode"]) == (scale, label)), None)
+                if before is None:
+                    ap.error(f"--measure-only: {store} has no {scale}× {label} row")
+            row = run_one(scale, mode, corpus, args.work, recall=not args.no_recall, stand_in=args.stand_in_vectors,
+                          before=before)
             # Read again just before writing: another run (a long 100×) may have added rows meanwhile.
             rows = json.loads(store.read_text(encoding="utf-8")) if store.exists() else []
             rows = [r for r in rows if (r["scale"], r["mode"]) != (scale, row["mode"])] + [row]

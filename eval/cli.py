@@ -49,7 +49,8 @@ def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[Go
 
     def search(q: str) -> list[Passage]:
         qa = analyses.get(q)
-        hits = (retriever.find(q, 10, None, qa.info, situation_searched(qa)).hits
+        hits = (retriever.find(q, 10, assistant.filters(assistant.live(), qa, None), qa.info,
+                               situation_searched(qa)).hits
                 if qa is not None and hasattr(retriever, "find") else retriever.search(q, 10))
         return [Passage(h.chunk.id, h.chunk.doc_id, h.chunk.text) for h in hits]
 

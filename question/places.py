@@ -112,13 +112,14 @@ class PlaceSpeller:
         return out, tuple(Correction(w, r) for _, w, r in sorted(fixes))
 
     def _misspells(self, window: str, name: str, after: str) -> bool:
-        if not _CJK.match(window) or window in self.plans_text:
+        if not _CJK.match(window):
             return False
         sounds = all(_sounds(a) & _sounds(b) for a, b in zip(window, name, strict=True))
         suffix = self.suffix.search(name)
         one_char = (suffix is not None and len(name) >= 3 and window.endswith(suffix.group(1))
                     and sum(a != b for a, b in zip(window, name, strict=True)) == 1)
-        if not (sounds or one_char):
+        # The plans' own words are no misspelling; read last, as it scans every plan's text.
+        if not (sounds or one_char) or window in self.plans_text:
             return False
         if one_char or suffix is not None:
             return True  # a full district name, suffix and all

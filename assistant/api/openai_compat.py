@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 
 from assistant.api.deps import ApiState, get_state, status_for
-from assistant.api.routes import MAX_HISTORY, SSE_HEADERS, check_question, filters_of
+from assistant.api.routes import MAX_HISTORY, SSE_HEADERS, check_question, filters_of, scope_of
 from assistant.api.schemas import ChatCompletionRequest, FilterSpec, answer_json, nearby_text, references_text
 from assistant.types import Answer
 from vectorstore.errors import PlanQAError
@@ -62,11 +62,15 @@ def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_stat
     extra = req.model_extra or {}
     spec = FilterSpec.model_validate(extra["filters"]) if isinstance(extra.get("filters"), dict) else None
     filters = filters_of(spec, st)
+    raw_scope = extra.get("scope")
+    if raw_scope is not None and not (isinstance(raw_scope, list) and all(isinstance(v, str) for v in raw_scope)):
+        raise HTTPException(422, "scope 应为规划编号或地名的列表，如 [\"东丽区\"]。'scope' must be a list of plan ids or place names.")
+    scope = scope_of(raw_scope, st)
     reply = req.model.endswith("-reply")
     cid, created, model = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time()), req.model or "planqa"
 
     if not req.stream:
-        ans = st.assistant.answer(question, history, filters, reply=reply)
+        ans = st.assistant.answer(question, history, filters, reply=reply, scope=scope)
         aj = answer_json(ans)
         return {
             "id": cid, "object": "chat.completion", "created": created, "model": model,
@@ -84,7 +88,7 @@ def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_stat
         yield chunk({"role": "assistant", "content": ""})
         try:
             # The whole checked answer is sent in pieces: its text can change after the tokens.
-            final = st.assistant.answer(question, history, filters, reply=reply)
+            final = st.assistant.answer(question, history, filters, reply=reply, scope=scope)
             aj = answer_json(final)
             text = _content(final, aj)
             for i in range(0, len(text), PIECE):

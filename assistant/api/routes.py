@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import UploadFile
 
-from assistant import audit, feedback
+from assistant import audit, default_scope, feedback
 from assistant.api.admin import (
     UPLOAD_OPENAPI,
     audited,
@@ -90,6 +90,16 @@ def filters_of(spec: FilterSpec | None, st: ApiState) -> Filters | None:
     return spec.to_filters()
 
 
+def scope_of(values: list[str] | None, st: ApiState) -> Filters | None:
+    """A request's scope: None keeps PLANQA_DEFAULT_SCOPE, [] is every plan; a value naming no plan is a 422."""
+    if values is None:
+        return None
+    try:
+        return default_scope.resolve(values, st.corpus().build.docs, source="scope") or Filters()
+    except default_scope.ScopeError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
 def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -104,7 +114,7 @@ def ask(req: AskRequest, st: ApiState = Depends(get_state)) -> dict[str, Any]:
     q = check_question(req.question, st.settings)
     st.corpus()
     f = filters_of(req.filters, st)
-    ans = st.assistant.answer(q, history_of(req.history), f, reply=req.mode == "reply")
+    ans = st.assistant.answer(q, history_of(req.history), f, reply=req.mode == "reply", scope=scope_of(req.scope, st))
     return answer_json(ans)
 
 
@@ -118,7 +128,8 @@ def ask_stream(req: AskRequest, st: ApiState = Depends(get_state)) -> StreamingR
     q = check_question(req.question, st.settings)
     st.corpus()
     f = filters_of(req.filters, st)
-    events = st.assistant.stream(q, history_of(req.history), f, reply=req.mode == "reply")
+    events = st.assistant.stream(q, history_of(req.history), f, reply=req.mode == "reply",
+                                 scope=scope_of(req.scope, st))
 
     def gen() -> Iterator[str]:
         try:
@@ -147,7 +158,8 @@ def search(req: SearchRequest, st: ApiState = Depends(get_state)) -> dict[str, A
     q = check_question(req.question, st.settings)
     st.corpus()
     f = filters_of(req.filters, st)
-    standalone, hits = st.assistant.search(q, req.k or st.settings.top_k, f, history_of(req.history))
+    standalone, hits = st.assistant.search(q, req.k or st.settings.top_k, f, history_of(req.history),
+                                           scope_of(req.scope, st))
     return {"question": standalone, "hits": [hit_json(h) for h in hits]}
 
 

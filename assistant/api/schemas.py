@@ -32,6 +32,10 @@ class AskRequest(BaseModel):
     question: str = Field(examples=["东丽区2025年人均期望寿命目标是多少？"])
     history: list[Turn] = Field(default_factory=list, max_length=50)
     filters: FilterSpec | None = None
+    scope: list[str] | None = Field(
+        default=None, max_length=500, examples=[["东丽区", "tianjin-primary"]],
+        description="plans (ids or place names) a question naming none is answered from; "
+                    "null: the deployment's PLANQA_DEFAULT_SCOPE, []: every plan")
     mode: Literal["answer", "reply"] = Field(
         default="answer", description="'reply': a draft reply to a citizen, in the style of a government response")
 
@@ -40,6 +44,10 @@ class SearchRequest(BaseModel):
     question: str
     k: int = Field(default=0, ge=0, le=50, description="number of passages; 0 = settings.top_k")
     filters: FilterSpec | None = None
+    scope: list[str] | None = Field(
+        default=None, max_length=500, examples=[["东丽区", "tianjin-primary"]],
+        description="plans (ids or place names) a question naming none is answered from; "
+                    "null: the deployment's PLANQA_DEFAULT_SCOPE, []: every plan")
     history: list[Turn] = Field(default_factory=list, max_length=50)
 
 
