@@ -70,6 +70,16 @@ class PlaceSpeller:
         self.suffix_of = {n: sfx for n, sfx in names.items() if 2 <= len(n) <= 6 and _CJK.match(n)}
         self.names = sorted(self.suffix_of, key=lambda n: (-len(n), n))
         self.plans_text = plans_text
+        # A window can only be read as a name when its first or second character sounds like the
+        # name's (a same-sounding span shares every sound; a one-character slip of a name of three or
+        # more keeps one of the two): names by (length, position, sound), so a question is compared
+        # with the few names it could be, not with every plan's of a province-wide index.
+        self._by_sound: dict[tuple[int, int, str], list[str]] = {}
+        for n in self.names:
+            for pos in (0, 1):
+                for sound in _sounds(n[pos]):
+                    self._by_sound.setdefault((len(n), pos, sound), []).append(n)
+        self._sizes = sorted({len(n) for n in self.names})
 
     @classmethod
     def from_docs(cls, docs: Iterable[DocMeta], plans_text: str, suffixes: Sequence[str]) -> PlaceSpeller:
@@ -88,11 +98,12 @@ class PlaceSpeller:
 
     def correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
         """The question with misspelled plan names replaced, and what was replaced."""
-        taken = [m.span() for n in self.names for m in re.finditer(re.escape(n), text)]
+        taken = [m.span() for n in self.names if n in text for m in re.finditer(re.escape(n), text)]
         fixes: list[tuple[int, str, str]] = []
-        for name in self.names:
+        where = self._candidates(text)
+        for name in (n for n in self.names if n in where):
             size = len(name)
-            for i in range(len(text) - size + 1):
+            for i in sorted(where[name]):
                 span = (i, i + size)
                 window = text[i:i + size]
                 # A name spelled right blocks overlapping windows, except a longer one holding it whole:
@@ -110,6 +121,17 @@ class PlaceSpeller:
         for i, wrong, right in sorted(fixes, reverse=True):
             out = out[:i] + right + out[i + len(wrong):]
         return out, tuple(Correction(w, r) for _, w, r in sorted(fixes))
+
+    def _candidates(self, text: str) -> dict[str, set[int]]:
+        """Each name a window of the text could misspell, with the windows' starts."""
+        out: dict[str, set[int]] = {}
+        for size in self._sizes:
+            for i in range(len(text) - size + 1):
+                for pos in (0, 1):
+                    for sound in _sounds(text[i + pos]):
+                        for name in self._by_sound.get((size, pos, sound), ()):
+                            out.setdefault(name, set()).add(i)
+        return out
 
     def _misspells(self, window: str, name: str, after: str) -> bool:
         if not _CJK.match(window):
