@@ -5,7 +5,9 @@ embedding cache, then the retrieval quality on the gold test split, for
   engine, as then;
 - this code with each dense-text choice (PLANQA_EMBED_TEXT = path, tag, passage) and the engine
   `python -m vectorstore.engine status` names (the one built and proven for this CPU, if any).
-BM25 reads the title and path in every case.
+BM25 reads the title and path in every case. The rev_query_recall columns are the earlier
+revision's own query code searching each row's index: the same question analysis on both indexes,
+so they show what the ingest changed in retrieval apart from what the question side changed since.
 
 Run: .venv/bin/python bench/ingest_speed.py [--variants path,tag,passage] [--baseline-rev REV|'']
 (about 3 minutes a row on 2 cores)
@@ -58,7 +60,10 @@ def _row(label: str, engine: str, first: dict[str, Any], again: dict[str, Any], 
             "search_p50_ms": round(p50, 1), "other_busy_cores_before": round(others, 2)}
 
 
-def run(variant: str, work: Path, engine: str) -> dict[str, Any]:
+def run(variant: str, work: Path, engine: str, rev_tree: Path | None = None) -> dict[str, Any]:
+    """This code's first ingest and recall with one dense-text choice; with ``rev_tree``, also the
+    recall of that revision's query code on the index this code built (the ingest's own effect on
+    retrieval, apart from what the question analysis changed since)."""
     data, env, others = _fresh(work, variant, {"PLANQA_DOCS_DIR": str(REPO / "docs_src"),
                                                "PLANQA_EMBED_TEXT": variant})
     first = ingest(env, data.parent / "ingest.log")
@@ -68,35 +73,48 @@ def run(variant: str, work: Path, engine: str) -> dict[str, Any]:
         search = measure_search(data, REPO / "docs_src", None)
     finally:
         os.environ.pop("PLANQA_EMBED_TEXT", None)
-    return _row(variant, engine, first, again, search["recall@5"], search["recall@1"], search["p50"], others)
+    row = _row(variant, engine, first, again, search["recall@5"], search["recall@1"], search["p50"], others)
+    if rev_tree is not None:
+        figures = _rev_recall(rev_tree, env)
+        row |= {"rev_query_recall@5": round(figures["recall@5"], 3), "rev_query_recall@1": round(figures["recall@1"], 3)}
+    return row
 
 
-def run_revision(rev: str, work: Path) -> dict[str, Any]:
-    """An earlier revision's own ingest and retrieval eval, from a worktree, on this venv's packages."""
+def _rev_recall(tree: Path, env: dict[str, str]) -> dict[str, float]:
+    """`planqa eval --suite retrieval --set gold --split test` of the revision in ``tree`` over the
+    data dir ``env`` names."""
+    env = env | {"PLANQA_DOCS_DIR": str(tree / "docs_src"), "PYTHONPATH": str(tree)}
+    # From the tree: `python -c` puts the working directory before PYTHONPATH, so run anywhere
+    # else it would import this checkout's code instead of the revision's.
+    out = subprocess.run([sys.executable, "-c", _CLI, "eval", "--suite", "retrieval", "--set", "gold", "--split",
+                          "test", "--no-report"], env=env, cwd=tree, capture_output=True, text=True, check=False).stdout
+
+    def figure(name: str) -> float:
+        found = re.search(rf"{re.escape(name)} (?:[\d.]+→)?([\d.]+)", out)
+        return float(found.group(1)) if found else float("nan")
+    return {k: figure(k) for k in ("recall@5", "recall@1", "search_p50_ms")}
+
+
+def worktree(rev: str, work: Path) -> Path:
     tree = work / f"rev-{rev}"
     if tree.exists():
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev], check=True,
                    capture_output=True)
-    try:
-        data, env, others = _fresh(work, f"rev-{rev}", {"PLANQA_DOCS_DIR": str(tree / "docs_src"),
-                                                        "PYTHONPATH": str(tree)})
-        py = [sys.executable, "-c", _CLI]
-        # From the tree: `python -c` puts the working directory before PYTHONPATH, so run anywhere
-        # else it would import this checkout's code instead of the revision's.
-        first = ingest(env, data.parent / "ingest.log", [*py, "ingest"], cwd=tree)
-        again = ingest(env, data.parent / "ingest.log", [*py, "ingest"], cwd=tree)
-        out = subprocess.run([*py, "eval", "--suite", "retrieval", "--set", "gold", "--split", "test", "--no-report"],
-                             env=env, cwd=tree, capture_output=True, text=True, check=False).stdout
+    return tree
 
-        def figure(name: str) -> float:
-            found = re.search(rf"{re.escape(name)} (?:[\d.]+→)?([\d.]+)", out)
-            return float(found.group(1)) if found else float("nan")
 
-        return _row(f"path @ {rev}", "wheel", first, again, figure("recall@5"), figure("recall@1"),
-                    figure("search_p50_ms"), others)
-    finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
+def run_revision(rev: str, tree: Path, work: Path) -> dict[str, Any]:
+    """An earlier revision's own ingest and retrieval eval, from its worktree, on this venv's packages."""
+    data, env, others = _fresh(work, f"rev-{rev}", {"PLANQA_DOCS_DIR": str(tree / "docs_src"),
+                                                    "PYTHONPATH": str(tree)})
+    py = [sys.executable, "-c", _CLI]
+    first = ingest(env, data.parent / "ingest.log", [*py, "ingest"], cwd=tree)
+    again = ingest(env, data.parent / "ingest.log", [*py, "ingest"], cwd=tree)
+    figures = _rev_recall(tree, env)
+    row = _row(f"path @ {rev}", "wheel", first, again, figures["recall@5"], figures["recall@1"],
+               figures["search_p50_ms"], others)
+    return row | {"rev_query_recall@5": row["gold_test_recall@5"], "rev_query_recall@1": row["gold_test_recall@1"]}
 
 
 def main() -> int:
@@ -109,9 +127,14 @@ def main() -> int:
 
     engine = native_library()
     log(f"this code embeds with {'the native engine ' + engine.name if engine else 'the wheel engine'}")
-    rows = [run_revision(args.baseline_rev, args.work)] if args.baseline_rev else []
-    rows += [run(v.strip(), args.work, engine.name if engine else "wheel")
-             for v in args.variants.split(",") if v.strip()]
+    tree = worktree(args.baseline_rev, args.work) if args.baseline_rev else None
+    try:
+        rows = [run_revision(args.baseline_rev, tree, args.work)] if tree is not None else []
+        rows += [run(v.strip(), args.work, engine.name if engine else "wheel", tree)
+                 for v in args.variants.split(",") if v.strip()]
+    finally:
+        if tree is not None:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
     base = rows[0]
     cols = list(rows[0])
     print("| " + " | ".join(cols) + " | speed vs first |")
