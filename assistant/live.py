@@ -50,7 +50,7 @@ class LiveIndex:
         LexiconError naming the file and line when a word list has a bad line)."""
         lexicon = Lexicon.load(settings.lexicon_dir)
         corpus = Corpus.open(settings.index_dir, settings.embed_threads, lexicon.synonyms, settings.chroma,
-                             lexicon.intent_cues)
+                             lexicon.intent_cues, lexicon.section_roles)
         build = corpus.build
         texts = {d: build.doc_text(d) for d in build.docs}
         plan_text = "\n".join([*texts.values()] + [str(d.meta.title) for d in build.docs.values()])

@@ -66,12 +66,14 @@ class Corpus:
 
     def __init__(self, build: Build, embed_threads: int = 2,
                  synonyms: Sequence[Sequence[str]] | None = None,
-                 intents: Sequence[tuple[str, Sequence[str]]] | None = None) -> None:
-        if synonyms is None or intents is None:
+                 intents: Sequence[tuple[str, Sequence[str]]] | None = None,
+                 roles: Sequence[tuple[str, Sequence[str]]] | None = None) -> None:
+        if synonyms is None or intents is None or roles is None:
             from question.lexicon import shipped
 
             synonyms = shipped().synonyms if synonyms is None else synonyms
             intents = shipped().intent_cues if intents is None else intents
+            roles = shipped().section_roles if roles is None else roles
         self.build = build
         self.chunks: list[Chunk] = build.retrievable
         self.doc_of = [c.doc_id for c in self.chunks]
@@ -82,6 +84,11 @@ class Corpus:
         pos = {cid: i for i, cid in enumerate(build.bm25.ids)}
         self._bm25_order = np.asarray([pos[c.id] for c in self.chunks], dtype=np.int64)
         self.is_row = np.asarray([c.kind == "table_row" for c in self.chunks])
+        # Each passage's section role from its headings (lexicon/section_roles.txt, as Lexicon.role).
+        role = [next((r for r, words in roles if any(w in h for h in c.section_path[:2] for w in words)), "")
+                for c in self.chunks]
+        self.is_review = np.asarray([r == "review" for r in role])
+        self.is_problems = np.asarray([r == "problems" for r in role])
         whole = "\n".join(c.text for c in self.chunks)
         # The synonym groups' words some passage uses ("抗菌药物", not "消炎药").
         self.used_words = frozenset(w for group in self.analyzer.synonyms for w in group if w in whole)
@@ -90,9 +97,10 @@ class Corpus:
     @classmethod
     def open(cls, index_dir: Path, embed_threads: int = 2,
              synonyms: Sequence[Sequence[str]] | None = None, chroma: ChromaTarget | None = None,
-             intents: Sequence[tuple[str, Sequence[str]]] | None = None) -> Corpus:
+             intents: Sequence[tuple[str, Sequence[str]]] | None = None,
+             roles: Sequence[tuple[str, Sequence[str]]] | None = None) -> Corpus:
         """The live build with every part loaded, so a damaged one fails here, by name, not on a query."""
-        return cls(open_build(IndexStore(index_dir, chroma)), embed_threads, synonyms, intents)
+        return cls(open_build(IndexStore(index_dir, chroma)), embed_threads, synonyms, intents, roles)
 
     def bm25_scores(self, text: str, expansions: Sequence[str] = (), w_syn: float = 0.3) -> np.ndarray:
         """BM25 of the question, plus a down-weighted BM25 of its synonyms: a synonym is evidence,
@@ -215,6 +223,15 @@ class HybridParams:
     # (`planqa eval --suite answer --split dev`, 2026-12-02): 0 / 0.3 / 0.5 → key recall 0.895 all,
     # citation precision 0.896 / 0.896 / 0.899; citizen items' passage first 40 / — / 41 of 50.
     w_situation: float = 0.5
+    # A question about the past ("现在…", "2020年…") favours the passages of a plan's review sections,
+    # one about what is planned sets them and the problems sections back (as assistant/quote.py
+    # weighs sentences, here for the passages' order). `scripts/sweep_retrieval.py tense_bonus
+    # 0,0.1,0.2,0.3,0.4,0.6` (2026-12-03): gold dev R@1 0.805 / 0.805 / 0.821 / 0.837 / 0.837 / 0.837,
+    # realistic dev R@1 0.765 / 0.778 / 0.784 / 0.784 / 0.784 / 0.778, recall@5 flat. Answers
+    # (`planqa eval --suite answer --split dev`) at 0.2: gold key recall 0.959 → 0.967, realistic
+    # 0.871 → 0.874, lists 0.919 → 0.940, wrongly declined unchanged; at 0.4 realistic 0.868 and
+    # wrongly declined 0.022 → 0.028 ("要花多少钱" reads as future and loses the review passage).
+    tense_bonus: float = 0.2
 
 
 Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
@@ -271,6 +288,10 @@ class HybridRetriever:
         )
         if info.indicator and p.row_bonus:
             fused = fused + p.row_bonus * c.is_row
+        if p.tense_bonus and info.tense:
+            fused = fused + (p.tense_bonus if info.tense == "past" else -p.tense_bonus) * c.is_review
+        if p.tense_bonus and info.tense == "future":
+            fused = fused - p.tense_bonus * c.is_problems
         return info, fused, {"bm25": sb, "dense": sd}, mask
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
