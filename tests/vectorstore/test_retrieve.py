@@ -60,3 +60,21 @@ def test_the_gates_word_counts_are_those_of_the_passages_the_keyword_index_holds
     counted = Counter(t for c in corpus.chunks for t in set(bm25.tokenizer.tokens(index_text(c))))
     assert bm25.doc_freq() == counted
     assert counted["东丽"] > 10 and counted["献血"] >= 1
+
+
+def _first_review(retriever: HybridRetriever, question: str) -> int:
+    """The rank (1 = first) of the first passage from a review section ("…发展成就"), 99 when none."""
+    c = retriever.corpus
+    hits = retriever.search(question, 10)
+    return next((n for n, h in enumerate(hits, 1) if c.is_review[c.chunks.index(h.chunk)]), 99)
+
+
+def test_a_question_about_the_past_brings_the_review_section_forward(retriever):
+    from dataclasses import replace
+
+    flat = HybridRetriever(retriever.corpus, replace(retriever.p, tense_bonus=0.0))
+    past = "振安区过去五年家庭医生签约服务做到了什么程度？"
+    assert _first_review(retriever, past) <= 3 < _first_review(flat, past)
+    # Asked what is planned, no review passage is brought forward.
+    planned = "振安区到2025年要把家庭医生签约服务做到什么程度？"
+    assert _first_review(retriever, planned) >= _first_review(flat, planned)
