@@ -2,7 +2,11 @@
 1×, 10× and 100× the plans, with embedded Chroma and with a Chroma server.
 
 Run: .venv/bin/python bench/scale.py --scales 1,10 --modes embedded,server     # ~30 min on 2 cores
-     .venv/bin/python bench/scale.py --scales 100 [--no-recall]   # ~4 h a mode (~2 h without recall)
+     .venv/bin/python bench/scale.py --scales 100 --modes embedded   # ~1 h 45 min (the embedding)
+     .venv/bin/python bench/scale.py --scales 100 --modes embedded --measure-only   # search again
+
+Gold test recall is measured twice: over every plan, and with the five real plans as the default
+scope (a question naming no plan searched in them, one naming a plan routed among all).
 
 Run it on an idle machine: the embedder's two threads slow down many times over when anything else
 keeps a core busy; each row records how busy other work kept the cores as it started.
