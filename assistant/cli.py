@@ -150,13 +150,9 @@ def _filters(args: argparse.Namespace) -> Any:
 def _scope(a: Any, args: argparse.Namespace) -> Any:
     """--scope as Filters: None keeps PLANQA_DEFAULT_SCOPE, 'all' is every plan."""
     from assistant import default_scope
-    from vectorstore.retrieve import Filters
 
-    if args.scope is None:
-        return None
-    if args.scope.strip().lower() == "all":
-        return Filters()
-    return default_scope.resolve(default_scope.parse(args.scope), a.corpus.build.docs, source="--scope")
+    values = None if args.scope is None else () if args.scope.strip().lower() == "all" else default_scope.parse(args.scope)
+    return default_scope.requested(values, a.corpus.build.docs, source="--scope")
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:

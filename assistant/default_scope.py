@@ -56,6 +56,13 @@ def resolve(values: Iterable[str], docs: Mapping[str, DocRecord], source: str = 
     return Filters(doc_ids=tuple(ids))
 
 
+def requested(values: Iterable[str] | None, docs: Mapping[str, DocRecord], source: str) -> Filters | None:
+    """A request's own scope: None keeps the deployment's, no values is every plan (``Filters()``)."""
+    if values is None:
+        return None
+    return resolve(values, docs, source) or Filters()
+
+
 def applied(scope: Filters | None, filters: Filters | None, qa: QuestionAnalysis) -> Filters | None:
     """The filters one question is searched with: the request's own when it has any, else the scope
     when the question names no plan, else none (the plans it names route the search)."""

@@ -47,9 +47,11 @@ def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[Go
 
     analyses: dict[str, Any] = {}  # the hybrid searches as the assistant does: with the analysis and situation
 
+    live = assistant.live()
+
     def search(q: str) -> list[Passage]:
         qa = analyses.get(q)
-        hits = (retriever.find(q, 10, assistant.filters(assistant.live(), qa, None), qa.info,
+        hits = (retriever.find(q, 10, assistant.filters(live, qa, None), qa.info,
                                situation_searched(qa)).hits
                 if qa is not None and hasattr(retriever, "find") else retriever.search(q, 10))
         return [Passage(h.chunk.id, h.chunk.doc_id, h.chunk.text) for h in hits]

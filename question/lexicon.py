@@ -133,6 +133,13 @@ def _line_of(path: Path, first: str) -> int:
     return 0
 
 
+def section_role(roles: Iterable[tuple[str, Sequence[str]]], path: Sequence[str]) -> str:
+    """A section's role from its headings and the lexicon's role words ('review', 'problems', '' for
+    a plan's tasks): ('第一章 发展基础', '一、“十三五”主要成就') → 'review'. The first role whose word
+    stands in a heading decides."""
+    return next((role for role, words in roles if any(w in h for h in path for w in words)), "")
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of the words, longest first so '新区' is tried before '区': ('区', '新区') → '新区|区'."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -167,10 +174,7 @@ class Lexicon:
     def role(self, path: Sequence[str]) -> str:
         """A section's role from its headings ('review', 'problems', '' for a plan's tasks):
         ('第一章 发展基础', '一、“十三五”主要成就') → 'review'."""
-        for role, words in self.section_roles:
-            if any(w in h for h in path for w in words):
-                return role
-        return ""
+        return section_role(self.section_roles, path)
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon:

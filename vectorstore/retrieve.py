@@ -68,8 +68,9 @@ class Corpus:
                  synonyms: Sequence[Sequence[str]] | None = None,
                  intents: Sequence[tuple[str, Sequence[str]]] | None = None,
                  roles: Sequence[tuple[str, Sequence[str]]] | None = None) -> None:
+        from question.lexicon import section_role, shipped
+
         if synonyms is None or intents is None or roles is None:
-            from question.lexicon import shipped
 
             synonyms = shipped().synonyms if synonyms is None else synonyms
             intents = shipped().intent_cues if intents is None else intents
@@ -84,9 +85,8 @@ class Corpus:
         pos = {cid: i for i, cid in enumerate(build.bm25.ids)}
         self._bm25_order = np.asarray([pos[c.id] for c in self.chunks], dtype=np.int64)
         self.is_row = np.asarray([c.kind == "table_row" for c in self.chunks])
-        # Each passage's section role from its headings (lexicon/section_roles.txt, as Lexicon.role).
-        role = [next((r for r, words in roles if any(w in h for h in c.section_path[:2] for w in words)), "")
-                for c in self.chunks]
+        # Each passage's section role from its headings (lexicon/section_roles.txt).
+        role = [section_role(roles, c.section_path[:2]) for c in self.chunks]
         self.is_review = np.asarray([r == "review" for r in role])
         self.is_problems = np.asarray([r == "problems" for r in role])
         whole = "\n".join(c.text for c in self.chunks)

@@ -18,10 +18,18 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
 
 from assistant.api.deps import ApiState, get_state, status_for
 from assistant.api.routes import MAX_HISTORY, SSE_HEADERS, check_question, filters_of, scope_of
-from assistant.api.schemas import ChatCompletionRequest, FilterSpec, answer_json, nearby_text, references_text
+from assistant.api.schemas import (
+    SCOPE,
+    ChatCompletionRequest,
+    FilterSpec,
+    answer_json,
+    nearby_text,
+    references_text,
+)
 from assistant.types import Answer
 from vectorstore.errors import PlanQAError
 
@@ -62,10 +70,11 @@ def chat_completions(req: ChatCompletionRequest, st: ApiState = Depends(get_stat
     extra = req.model_extra or {}
     spec = FilterSpec.model_validate(extra["filters"]) if isinstance(extra.get("filters"), dict) else None
     filters = filters_of(spec, st)
-    raw_scope = extra.get("scope")
-    if raw_scope is not None and not (isinstance(raw_scope, list) and all(isinstance(v, str) for v in raw_scope)):
-        raise HTTPException(422, "scope 应为规划编号或地名的列表，如 [\"东丽区\"]。'scope' must be a list of plan ids or place names.")
-    scope = scope_of(raw_scope, st)
+    try:
+        scope = scope_of(SCOPE.validate_python(extra.get("scope")), st)
+    except ValidationError as exc:
+        raise HTTPException(422, "scope 应为规划编号或地名的列表，如 [\"东丽区\"]。'scope' must be a list of plan ids "
+                                 f"or place names: {exc.errors()[0]['msg']}") from exc
     reply = req.model.endswith("-reply")
     cid, created, model = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time()), req.model or "planqa"
 

@@ -92,10 +92,8 @@ def filters_of(spec: FilterSpec | None, st: ApiState) -> Filters | None:
 
 def scope_of(values: list[str] | None, st: ApiState) -> Filters | None:
     """A request's scope: None keeps PLANQA_DEFAULT_SCOPE, [] is every plan; a value naming no plan is a 422."""
-    if values is None:
-        return None
     try:
-        return default_scope.resolve(values, st.corpus().build.docs, source="scope") or Filters()
+        return default_scope.requested(values, st.corpus().build.docs, source="scope")
     except default_scope.ScopeError as exc:
         raise HTTPException(422, str(exc)) from exc
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from assistant.types import Answer, Citation
 from vectorstore.retrieve import Filters
 from vectorstore.types import Chunk, Hit
+
+# The plans (ids or place names) a question naming none is answered from (assistant/default_scope.py).
+Scope = Annotated[list[str] | None, Field(
+    max_length=500, examples=[["东丽区", "tianjin-primary"]],
+    description="plans (ids or place names) a question naming none is answered from; "
+                "null: the deployment's PLANQA_DEFAULT_SCOPE, []: every plan")]
+SCOPE = TypeAdapter(Scope)
 
 
 class Turn(BaseModel):
@@ -32,10 +39,7 @@ class AskRequest(BaseModel):
     question: str = Field(examples=["东丽区2025年人均期望寿命目标是多少？"])
     history: list[Turn] = Field(default_factory=list, max_length=50)
     filters: FilterSpec | None = None
-    scope: list[str] | None = Field(
-        default=None, max_length=500, examples=[["东丽区", "tianjin-primary"]],
-        description="plans (ids or place names) a question naming none is answered from; "
-                    "null: the deployment's PLANQA_DEFAULT_SCOPE, []: every plan")
+    scope: Scope = None
     mode: Literal["answer", "reply"] = Field(
         default="answer", description="'reply': a draft reply to a citizen, in the style of a government response")
 
@@ -44,10 +48,7 @@ class SearchRequest(BaseModel):
     question: str
     k: int = Field(default=0, ge=0, le=50, description="number of passages; 0 = settings.top_k")
     filters: FilterSpec | None = None
-    scope: list[str] | None = Field(
-        default=None, max_length=500, examples=[["东丽区", "tianjin-primary"]],
-        description="plans (ids or place names) a question naming none is answered from; "
-                    "null: the deployment's PLANQA_DEFAULT_SCOPE, []: every plan")
+    scope: Scope = None
     history: list[Turn] = Field(default_factory=list, max_length=50)
 
 
