@@ -9,7 +9,10 @@ of the question is read as one of them when
   name (ending in one of ``lexicon/place_suffixes.txt``: "…新区", "…区", "…县") with one
   character different; and
 - it is not a word the plans themselves use, nor a common word ("动力" sounds like 东丽; jieba's
-  dictionary counts it thousands of times), unless the district's own suffix follows ("镇安区").
+  dictionary counts it thousands of times), unless the district's own suffix follows ("镇安区");
+- a short name (no suffix of its own) does not cut a word of the question in two: with hundreds of
+  plans some name sounds like nearly any two characters ("的每" of "的每千人口", "五卫" of "十四五卫生"),
+  while a mistyped name stands as a word of its own ("冬丽的床位").
 
     PlaceSpeller.from_docs(docs, plans_text, lexicon.places.suffixes).correct("冬丽区的床位目标？")
     → ("东丽区的床位目标？", (Correction("冬丽", "东丽"),))
@@ -18,7 +21,7 @@ of the question is read as one of them when
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,6 +54,28 @@ def _sounds(ch: str) -> frozenset[str]:
     from pypinyin import Style, pinyin
 
     return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+@lru_cache(maxsize=256)
+def _word_edges(text: str) -> frozenset[int]:
+    """The positions inside a word (two characters or more, as jieba cuts ``text``):
+    '的每千人口' → {2, 3} (inside 每千人), so a window ending at 2 cuts it."""
+    import jieba
+
+    out: set[int] = set()
+    at = 0
+    for w in jieba.dt.cut(text):
+        if len(w) >= 2:
+            out.update(range(at + 1, at + len(w)))
+        at += len(w)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _reading(ch: str) -> str:
+    from pypinyin import Style, pinyin
+
+    return str(pinyin(ch, style=Style.NORMAL)[0][0])
 
 
 def _word_freq(word: str) -> int:
@@ -112,7 +137,7 @@ class PlaceSpeller:
                                          and not (span[0] <= s and e <= span[1] and e - s < size)
                                          for s, e in taken):
                     continue
-                if self._misspells(window, name, text[i + size:i + size + 2]):
+                if self._misspells(window, name, text[i + size:i + size + 2], lambda: _word_edges(text), i):
                     taken.append(span)
                     fixes.append((i, window, name))
         if not fixes:
@@ -133,24 +158,32 @@ class PlaceSpeller:
                             out.setdefault(name, set()).add(i)
         return out
 
-    def _misspells(self, window: str, name: str, after: str) -> bool:
+    def _misspells(self, window: str, name: str, after: str, edges: Callable[[], frozenset[int]] = frozenset,
+                   at: int = 0) -> bool:
         if not _CJK.match(window):
             return False
-        sounds = all(_sounds(a) & _sounds(b) for a, b in zip(window, name, strict=True))
+        # Each character read as one types it (its usual reading): an input method offers "冬" for
+        # "dong"; a rare reading of either ("他" as tuo) is no slip.
+        sounds = all(_reading(a) == _reading(b) for a, b in zip(window, name, strict=True))
         suffix = self.suffix.search(name)
         one_char = (suffix is not None and len(name) >= 3 and window.endswith(suffix.group(1))
                     and sum(a != b for a, b in zip(window, name, strict=True)) == 1)
         # The plans' own words are no misspelling; read last, as it scans every plan's text.
         if not (sounds or one_char) or window in self.plans_text:
             return False
-        if one_char or suffix is not None:
+        if one_char:
             return True  # a full district name, suffix and all
+        inner = edges()
+        if inner and (at in inner or at + len(window) in inner):
+            return False  # the window starts or ends inside a word of the question
+        if suffix is not None:
+            return True
         own = self.suffix_of.get(name, "")
         if own and after.startswith(own):
             return True
         if after[:1] in ("区", "县", "市", "旗", "镇"):
             return False  # another place's own name: "镇安县" is a county, not 振安区
-        return _word_freq(window) < COMMON_WORD_FREQ
+        return _word_freq(window) == 0
 
 
 _LOCAL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|街|镇|乡)")

@@ -148,6 +148,13 @@ class Corpus:
         wanted = [self._doc_no[d] for d in doc_ids if d in self._doc_no]
         return np.isin(self._doc_of_no, np.asarray(wanted, dtype=np.int32))
 
+    def docs_in(self, mask: np.ndarray) -> frozenset[str] | None:
+        """The plans ``mask`` allows any passage of; None when it allows every passage."""
+        if mask.all():
+            return None
+        names = list(self._doc_no)
+        return frozenset(names[n] for n in np.unique(self._doc_of_no[mask]))
+
     def mask(self, filters: Filters | None) -> np.ndarray:
         if filters is None or filters.empty:
             return np.ones(len(self.chunks), dtype=bool)
@@ -305,7 +312,7 @@ class HybridRetriever:
         ``context``: the situation the message told before the question (see w_situation)."""
         c, p = self.corpus, self.p
         info, fused, parts, mask = self.scores(query, filters, info, context)
-        named = c.sections.find(query, info.doc_ids, info.asks == "list") if p.sections else None
+        named = c.sections.find(query, info.doc_ids, info.asks == "list", c.docs_in(mask)) if p.sections else None
         picked = [i for i in named.picked if mask[i]] if named else []
         if named and not picked:
             fused = fused.copy()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from vectorstore.headings import match_heading
@@ -223,15 +223,19 @@ class SectionIndex:
         share, d, h = scored[0]
         return [(1, d, h)] if len(self._match(d, h, None, True).items) >= 2 else []
 
-    def find(self, question: str, doc_ids: Sequence[str] = (), wants_list: bool = False) -> SectionMatch | None:
+    def find(self, question: str, doc_ids: Sequence[str] = (), wants_list: bool = False,
+             among: Collection[str] | None = None) -> SectionMatch | None:
         """The section a question names, within the plans it names (or the one plan holding that
-        heading): '滨海补短板计划的重点问题中，第三条说的是啥？' → binhai's '二、重点问题', ordinal 3."""
+        heading): '滨海补短板计划的重点问题中，第三条说的是啥？' → binhai's '二、重点问题', ordinal 3.
+        ``among``: the plans a search may see (its filters or scope); None = all. A heading unique
+        among them names its plan even when plans outside hold the same heading."""
         q = _loose(_NOISE.sub("", question))
         nth = ordinal(question)
         # A heading's ending names it only beside an ordinal ("面临的问题…第三个"): alone, a tail like
         # "社区卫生服务中心" is just a topic many headings end with.
         named = [(n, d, h) for c, d, h in self._candidates(q, tails=nth is not None)
-                 if (not doc_ids or d in doc_ids) and (n := len(c) if c in q else _tail(c, q) if nth else 0)]
+                 if (not doc_ids or d in doc_ids) and (among is None or d in among)
+                 and (n := len(c) if c in q else _tail(c, q) if nth else 0)]
         for m in re.finditer(r"专栏(\d+)(?!\d)", q):
             for d in doc_ids:
                 h = self._boxes.get((d, f"专栏{m.group(1)}"))

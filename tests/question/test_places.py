@@ -46,6 +46,20 @@ def test_words_and_other_places_are_left_alone(speller: PlaceSpeller, text: str)
     assert speller.correct(text) == (text, ())
 
 
+def test_among_many_plans_a_name_that_sounds_like_part_of_two_words_is_no_slip() -> None:
+    # A province's index holds hundreds of plans, so some short name sounds like almost any two
+    # characters: made-up places 荻湄 (di mei), 雾圩 (wu wei) and 黛坨 (dai tuo) beside 东丽.
+    docs = [DocMeta(doc_id=f"p{n}", title=f"{d}区卫生健康规划", source="x.txt", district=f"{d}区")
+            for n, d in enumerate(("东丽", "荻湄", "雾圩", "黛坨"))]
+    speller = PlaceSpeller.from_docs(docs, "", shipped().places.suffixes)
+    for text in ("每千人口床位的每千人口是多少？",   # 的每 ends inside 每千人口
+                 "十四五卫生健康改革由谁负责？",      # 五卫 cuts 十四五 and 卫生
+                 "我带他去社区看病"):               # 他 reads tuo only rarely
+        assert speller.correct(text) == (text, ()), text
+    assert speller.correct("冬丽的床位目标？")[0] == "东丽的床位目标？"
+    assert speller.correct("荻梅区的床位目标？")[0] == "荻湄区的床位目标？"
+
+
 def test_the_correction_is_noted_for_the_reader() -> None:
     assert Correction("冬丽", "东丽").note == "已按“东丽”理解“冬丽”。"
 

@@ -56,6 +56,17 @@ def test_no_section_when_none_is_named_or_several_plans_share_it(corpus):
     assert corpus.sections.find("保障措施包括哪些？", wants_list=True) is None
 
 
+def test_a_heading_shared_with_plans_outside_the_scope_names_the_one_in_it(corpus):
+    # A province's deployment holds many plans with the same headings; scoped to one plan (its
+    # filters or default scope), "保障措施" is that plan's section, in the lookup and in the search.
+    m = corpus.sections.find("保障措施包括哪些？", wants_list=True, among={"zhenan"})
+    assert m is not None and m.doc_id == "zhenan" and m.heading == "四、保障措施" and len(m.items) >= 2
+    found = HybridRetriever(corpus).find("保障措施包括哪些？", 5, Filters(doc_ids=("tianjin-primary",)))
+    assert found.section is not None and found.section.heading == "六、保障措施" and found.picked == 3
+    assert [h.chunk.section_path for h in found.hits[:3]] == [
+        ("六、保障措施", "（一）加强组织领导"), ("六、保障措施", "（二）履行工作职责"), ("六、保障措施", "（三）强化宣传引导")]
+
+
 def test_search_puts_the_named_item_first_and_respects_filters(corpus):
     r = HybridRetriever(corpus)
     hits = r.search("滨海补短板计划的重点问题中，第三条说的是啥？", 5)
