@@ -21,6 +21,39 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", "", text.translate(_NORMALISE))
 
 
+# "X以上" and "≥X" state one target: by the convention of Chinese official documents 以上/以下
+# include the figure itself. A plan writes the prose form in its text and the sign in its table,
+# so an answer quoting the table row holds the key the prose gave, and the other way round.
+_BOUND = re.compile(r"^(?:不低于|不少于|不高于|不超过)?(\d+(?:\.\d+)?)([%‰]?)(以上|以下)?$")
+_SIGN = {"以上": "≥", "以下": "≤", "不低于": "≥", "不少于": "≥", "不高于": "≤", "不超过": "≤"}
+_SIGNED = re.compile(r"^([≥≤])(\d+(?:\.\d+)?)([%‰]?)$")
+
+
+def key_forms(key: str) -> tuple[str, ...]:
+    """The normalised key and the other way of writing the same bound: '65%以上' → ('65%以上',
+    '≥65%', '≥65'); '≥80%' → ('≥80%', '80%以上', '≥80'); anything else → (key,)."""
+    k = norm(key)
+    m = _BOUND.match(k)
+    if m and (m.group(3) or not k[0].isdigit()):
+        word = m.group(3) or next(w for w in _SIGN if k.startswith(w))
+        sign = _SIGN[word]
+        return (k, f"{sign}{m.group(1)}{m.group(2)}", f"{sign}{m.group(1)}")
+    m = _SIGNED.match(k)
+    if m:
+        word = "以上" if m.group(1) == "≥" else "以下"
+        return (k, f"{m.group(2)}{m.group(3)}{word}", f"{m.group(1)}{m.group(2)}")
+    return (k,)
+
+
+def key_in(key: str, text: str) -> bool:
+    """Whether normalised ``text`` holds the key in any of its forms; a bare sign and figure
+    ('≥65') only where neither a digit nor a word follows: '≥650' and '≥65岁' do not hold '65%以上'."""
+    forms = key_forms(key)
+    if forms[0] in text:
+        return True
+    return any(re.search(re.escape(f) + r"(?![\d.\u4e00-\u9fff])", text) for f in forms[1:])
+
+
 @dataclass(frozen=True)
 class Passage:
     chunk_id: str
@@ -80,13 +113,13 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     if it.answerable:
         keys = [k for k in it.answer_keys if k]
-        out["answer_key_recall"] = sum(norm(k) in ans for k in keys) / len(keys) if keys else None
+        out["answer_key_recall"] = sum(key_in(k, ans) for k in keys) / len(keys) if keys else None
         out["false_refusal"] = 1.0 if r.refused else 0.0
         out["refusal_correct"] = None
         if r.cited:
             # A passage holding one item of a whole list the question asks for supports the answer too.
             good = [p for p in r.cited if matching_groups(it, p.doc_id, p.text) or p.doc_id in it.docs and any(
-                norm(k) in norm(p.text) for k in (*keys, *it.list_items))]
+                key_in(k, norm(p.text)) for k in (*keys, *it.list_items))]
             out["citation_precision"] = len(good) / len(r.cited)
         else:
             out["citation_precision"] = None
@@ -95,7 +128,7 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
             out["citation_recall"] = len(got) / max(1, len(it.evidence))
         else:
             out["citation_recall"] = 1.0 if got or any(
-                p.doc_id in it.docs and any(norm(k) in norm(p.text) for k in keys) for p in r.cited
+                p.doc_id in it.docs and any(key_in(k, norm(p.text)) for k in keys) for p in r.cited
             ) else 0.0
         if it.kind == "multi_turn":
             out["followup_key_recall"] = out["answer_key_recall"]
@@ -107,7 +140,7 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
             per_doc = []
             for gi, _doc in enumerate(it.docs):
                 keys_here = [k for k in keys if _key_in_doc_group(it, gi, k)]
-                per_doc.append(1.0 if keys_here and all(norm(k) in ans for k in keys_here) else 0.0)
+                per_doc.append(1.0 if keys_here and all(key_in(k, ans) for k in keys_here) else 0.0)
             out["district_completeness"] = sum(per_doc) / len(per_doc) if per_doc else None
     else:
         out["refusal_correct"] = 1.0 if r.refused else 0.0
