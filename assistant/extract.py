@@ -20,6 +20,7 @@ from vectorstore.types import Chunk, Hit
 
 _SENT = re.compile(r"(?<=[。；！？])")
 _RESP = re.compile(r"^[（(](责任单位|牵头单位|配合单位)[:：]")
+_RESP_CLAUSE = re.compile(r"[（(](?:责任单位|牵头单位|配合单位)[:：][^）)]*[）)]$")
 _NUMBER = re.compile(r"\d")
 # A figure, not a year or a list number: "2.8", "17.45万人", "80%" but not "2025年", "3.推进".
 FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d(?![\d.]))\d+(?:\.\d+)?(?![\d.、]|年)")
@@ -83,7 +84,7 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
 
 def _clip(s: str) -> str:
     """Cut a long sentence at a comma near MAX_SENTENCE, keeping a trailing （责任单位：…）."""
-    m = re.search(r"[（(](?:责任单位|牵头单位|配合单位)[:：][^）)]*[）)]$", s)
+    m = _RESP_CLAUSE.search(s)
     if m and m.start() > 0:
         return _clip(s[: m.start()]) + m.group(0)
     if len(s) <= MAX_SENTENCE:
@@ -102,6 +103,7 @@ def score_candidates(
     stand_ins: Sequence[str] = (),
     amount_asked: bool = False,
     names: Sequence[str] = (),
+    passages: Sequence[str] = (),
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
@@ -109,7 +111,9 @@ def score_candidates(
     everything does not win over the one that answers. ``p``: params.toml [quote]. A synonym
     standing in for a word no plan uses (``stand_ins``: '中风' → '脑卒中') counts fully: it is the
     only carrier of that word's meaning. ``amount_asked``: the question wants a figure
-    (QuestionAnalysis.amount_asked), so a sentence without one counts less."""
+    (QuestionAnalysis.amount_asked), so a sentence without one counts less. ``passages``: each
+    hit's text; asked who is responsible, an item's closing '（责任单位：…）' answers for the whole
+    item, so that sentence shares the words of its whole passage."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
     for t in tokens(" ".join(stand_ins)):
         q_terms.setdefault(t, 1.0)
@@ -122,6 +126,8 @@ def score_candidates(
     scored = []
     for c in cands:
         low = c.text.lower()
+        if info.asks == "responsibility" and passages and _RESP_CLAUSE.search(c.text):
+            low = passages[c.hit_index].lower()
         held = [t for t in q_terms if t in low]
         overlap = sum(q_terms[t] * idf(t) for t in held)
         # Multiplicative: the overlap sums idf weights (tens), so a fixed bonus would not count.

@@ -112,7 +112,7 @@ class Gate:
 
         where = "、".join(f"《{d.meta.title}》" for d in scope) if info.doc_ids else "现有规划文件均"
         unnamed = unnamed_facilities(self.qa.ask, live.lexicon.facility_suffixes, live.names(),
-                                     in_scope, known)
+                                     in_scope, known, live.lexicon.places.suffixes)
         if unnamed:
             return f"{where}未提及“{unnamed[0]}”。"
         topic = self.qa.topic

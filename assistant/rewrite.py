@@ -15,8 +15,10 @@ from vectorstore.sections import ORDINAL
 
 _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
-_PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条")
+_PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事")
 _YEAR = re.compile(r"20\d\d年?")
+# "那振安呢？这个指标…": a plan put in the previous question's place, then a question of its own.
+_SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
 _OWN_SUBJECT = re.compile(r"^(?:那么|那|还有|另外)?\s*([^，,？?]{2,16}?)呢[，,]\s*(.+)$")
 _FILLER = re.compile(r"(定的|定为|规划的|的目标|目标|的)?(是|为)?(多少|几|什么|怎样|怎么样|如何)?$")
 _QUESTION = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|吗|几|有没有")
@@ -133,6 +135,11 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "那军粮城医院呢，它开展了什么服务？": the pronoun is the subject the follow-up names itself
         # (after a plan's name, "那埇桥呢，它的目标…", it is still the previous question's subject).
         return f"{prev_names}{_PRONOUN.sub(own.group(1), own.group(2), count=1)}"
+    swap = _SWAP.match(q)
+    if swap and prev_spans and q_spans and _alias_spans(analyzer, swap.group(1)) and \
+            len(_FILLER.sub("", _TAIL.sub("", _LEAD.sub("", swap.group(1))).replace(q_names, ""))) == 0:
+        # "那振安呢？这个指标是约束性的吗？": the previous question asked of another plan, then more.
+        return f"{_replace_spans(prev, prev_spans, q_names).rstrip('？?。')}，{swap.group(2)}"
     bare = _FILLER.sub("", rest)
     if q_names and (len(bare) <= 2 or prev_spans and _names_nothing(rest, (*follow_up_words, *_COMPARING))):
         # "那滨海新区呢？": same question, other plan(s).

@@ -131,15 +131,24 @@ _NOT_IN_FACILITY = NOT_IN_NAME + "和与及或跟几哪啥"  # nor a question wo
 
 
 def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[str],
-                       in_plans: Callable[[str], bool], known: Callable[[str], bool]) -> list[str]:
+                       in_plans: Callable[[str], bool], known: Callable[[str], bool],
+                       place_suffixes: Sequence[str] = ()) -> list[str]:
     """Named facilities or projects a question asks about that the plans never name:
-    '东丽区儿童医院什么时候建成？' → ['儿童医院'] when no plan in scope writes "儿童医院"; a name the
+    '东丽区儿童医院什么时候建成？' → ['儿童医院'] when no plan in scope writes "儿童医院" ('宿州市立医院…'
+    → ['宿州市立医院'] when none writes that); a name the
     plans write ('东丽医院'), or one a synonym stands for, is not one. Plan names are taken off first."""
+    ending = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+    out = []
+    # A place's own public facility is named with 立 ("宿州市立医院", "省立医院"): with the place's
+    # name taken off, "立医院" would be too short to be read as a name. ("区级医院" is a level.)
+    own = "|".join(re.escape(s) for s in sorted(place_suffixes, key=len, reverse=True))
+    for n in sorted(names, key=len, reverse=True):
+        for m in re.finditer(rf"{re.escape(n)}(?:{own})?立(?:{ending})", question):
+            if not in_plans(m.group(0)) and not known(m.group(0)):
+                out.append(m.group(0))
     text = question
     for n in sorted(names, key=len, reverse=True):
         text = text.replace(n, "，")
-    ending = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
-    out = []
     for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{ending})", text):
         name = m.group(0)
         while name and name[0] in _NOT_IN_FACILITY:

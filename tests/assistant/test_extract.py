@@ -80,3 +80,22 @@ def test_a_lead_in_line_scores_below_the_same_words_as_a_statement():
     a, b = score_candidates([Candidate(0, lead), Candidate(0, plain)], info,
                             lambda t: [w for w in words if w in t], lambda t: 1.0, load_params().quote)
     assert a.score < b.score
+
+
+def test_asked_who_is_responsible_an_items_closing_units_answer_for_the_whole_item():
+    from assistant.extract import score_candidates
+    from vectorstore.query import QueryInfo
+
+    # The item the question is about names its units after its last sentence; another item's
+    # sentence shares more words with the question itself.
+    item = ["3.改造2所乡镇卫生院。完成甲镇卫生院门诊楼改造。",
+            "乙镇卫生院年底前完成设备更新。（责任单位：区卫生健康委、区财政局）"]
+    other = "丙镇乡镇卫生院门诊楼改造年内完成。（责任单位：有关街镇）"
+    info = QueryInfo("改造的是哪2所乡镇卫生院，门诊楼改造归哪些部门负责", (), (), False, (), asks="responsibility")
+    words = ["改造", "乡镇", "卫生院", "门诊楼", "部门", "负责"]
+    cands = [Candidate(0, item[0]), Candidate(0, item[1]), Candidate(1, other)]
+    args = (info, lambda t: [w for w in words if w in t], lambda t: 1.0, load_params().quote)
+    scored = score_candidates(cands, *args, passages=["".join(item), other])
+    assert max(scored, key=lambda c: c.score).text == item[1]
+    plain = score_candidates(cands, *args)  # sentence by sentence, the other item's units would win
+    assert plain[2].score > plain[1].score

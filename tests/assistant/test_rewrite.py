@@ -89,3 +89,16 @@ def test_another_plans_figure_asked_with_a_comparison_is_the_same_question_for_b
     out = rewrite("滨海的是多少，和埇桥一样吗？", _hist("埇桥2025年每千常住人口注册护士数定的是多少？"), analyzer,
                   ("目标", "具体"))
     assert out == "滨海和埇桥2025年每千常住人口注册护士数定的是多少？"
+
+
+def test_another_plan_then_a_question_of_its_own_asks_it_of_that_plan(analyzer):
+    # "那X呢？" first puts X in the previous question's place; what follows asks more about it,
+    # of X alone (not of both plans, which a comparison would).
+    out = rewrite("那埇桥呢？这一项属于约束性指标吗？", _hist("振安区孕产妇系统管理率2025年要达到多少？"), analyzer)
+    assert out.startswith("埇桥孕产妇系统管理率2025年要达到多少") and out.endswith("这一项属于约束性指标吗？")
+    assert "振安" not in out
+
+
+def test_this_matter_points_back_at_the_previous_question(analyzer):
+    out = rewrite("这件事由哪些单位负责？", _hist("滨海新区中医医院一期工程计划几月份完成？"), analyzer)
+    assert out.startswith("滨海新区中医医院一期工程计划几月份完成") and out.endswith("这件事由哪些单位负责")
