@@ -137,15 +137,15 @@ def main() -> int:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
     base = rows[0]
     cols = list(rows[0])
-    print("| " + " | ".join(cols) + " | speed vs first |")
-    print("|" + "---|" * (len(cols) + 1))
-    for r in rows:
-        print("| " + " | ".join(str(r[c]) for c in cols) + f" | {r['passages_per_s'] / base['passages_per_s']:.2f}× "
-              f"(CPU {r['passages_per_cpu_s'] / base['passages_per_cpu_s']:.2f}×) |")
+    lines = ["| " + " | ".join(cols) + " | speed vs first |", "|" + "---|" * (len(cols) + 1)]
+    lines += ["| " + " | ".join(str(r[c]) for c in cols) + f" | {r['passages_per_s'] / base['passages_per_s']:.2f}× "
+              f"(CPU {r['passages_per_cpu_s'] / base['passages_per_cpu_s']:.2f}×) |" for r in rows]
+    print("\n".join(lines))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "ingest_speed.json"
     out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M"), "rows": rows}, ensure_ascii=False, indent=1))
-    log(f"written {out}")
+    (RESULTS / "ingest_speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log(f"written {out} and ingest_speed.md")
     return 0
 
 

@@ -4,6 +4,7 @@
 Run: .venv/bin/python bench/scale.py --scales 1,10 --modes embedded,server     # ~30 min on 2 cores
      .venv/bin/python bench/scale.py --scales 100 --modes embedded   # ~1 h 45 min (the embedding)
      .venv/bin/python bench/scale.py --scales 100 --modes embedded --measure-only   # search again
+     .venv/bin/python bench/scale.py --scales 100 --modes server --vectors-from-cache   # the same vectors, served
 
 Gold test recall is measured twice: over every plan, and with the five real plans as the default
 scope (a question naming no plan searched in them, one naming a plan routed among all).
@@ -309,16 +310,25 @@ def stand_in_ingest() -> int:
 
 
 def run_one(scale: int, mode: str, corpus: Path, work: Path, recall: bool = True,
-            stand_in: bool = False, before: dict[str, Any] | None = None) -> dict[str, Any]:
+            stand_in: bool = False, before: dict[str, Any] | None = None, cached: bool = False) -> dict[str, Any]:
     """One row; with ``before`` (the row of an earlier run whose build is still in its run dir) only
-    the search and recall columns are measured again, on that build, and the ingest's are kept."""
-    run = work / f"run-{scale}x-{mode}{'-stand-in' if stand_in else ''}"
+    the search and recall columns are measured again, on that build, and the ingest's are kept.
+    ``cached``: the embedding cache is seeded from the embedded row's run of the same scale, so the
+    model's vectors are used without embedding again (the ingest columns then measure the store)."""
+    suffix = "-stand-in" if stand_in else "-cached-vectors" if cached else ""
+    run = work / f"run-{scale}x-{mode}{suffix}"
     argv = [sys.executable, str(Path(__file__).resolve()), "_stand_in_ingest"] if stand_in else None
     recall = recall and not stand_in
     data = run / "data"  # fresh: its cache/embeddings.sqlite starts empty
     if before is None:
         shutil.rmtree(run, ignore_errors=True)
         run.mkdir(parents=True)
+        if cached:
+            seed = work / f"run-{scale}x-embedded" / "data" / "cache" / "embeddings.sqlite"
+            if not seed.is_file():
+                raise SystemExit(f"--vectors-from-cache: no {seed}; run the {scale}× embedded row first")
+            (data / "cache").mkdir(parents=True)
+            shutil.copy2(seed, data / "cache" / "embeddings.sqlite")
     elif not (data / "indexes").is_dir():
         raise SystemExit(f"--measure-only: no build in {run}; run the {scale}× {mode} row in full first")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANQA_")}
@@ -334,7 +344,8 @@ def run_one(scale: int, mode: str, corpus: Path, work: Path, recall: bool = True
             server_pid = proc.pid
             env |= {"PLANQA_CHROMA_HOST": "127.0.0.1", "PLANQA_CHROMA_PORT": str(port)}
         if before is None:
-            log(f"{scale}× {mode}: first ingest of {corpus} (cold embedding cache)")
+            cache = "embedding cache seeded from the embedded run" if cached else "cold embedding cache"
+            log(f"{scale}× {mode}: first ingest of {corpus} ({cache})")
             first = ingest(env, run / "ingest.log", argv)
             index_mb = disk_mb(data / "indexes") + disk_mb(run / "chroma")
             log(f"{scale}× {mode}: first ingest {first['seconds']:.0f} s, {first.get('chunks', 0)} passages; re-ingest")
@@ -350,7 +361,7 @@ def run_one(scale: int, mode: str, corpus: Path, work: Path, recall: bool = True
         return remeasured(before, search, other)
     passages = first.get("chunks", 0)
     row = {
-        "scale": scale, "mode": f"{mode} (stand-in vectors)" if stand_in else mode, "docs": first.get("documents", 0), "passages": passages,
+        "scale": scale, "mode": _label(mode, stand_in, cached), "docs": first.get("documents", 0), "passages": passages,
         "ingest_s": round(first["seconds"], 1), "passages_per_s": round(passages / first["seconds"], 1),
         "reingest_s": round(again["seconds"], 1), "index_mb": round(index_mb, 1),
         "peak_rss_mb": round(first["rss_mb"]), "search_p50_ms": round(search["p50"], 1),
@@ -367,6 +378,10 @@ def run_one(scale: int, mode: str, corpus: Path, work: Path, recall: bool = True
     }
     log(f"{scale}× {mode}: done {json.dumps({k: v for k, v in row.items() if k != 'details'}, ensure_ascii=False)}")
     return row
+
+
+def _label(mode: str, stand_in: bool, cached: bool) -> str:
+    return f"{mode} (stand-in vectors)" if stand_in else f"{mode} (cached vectors)" if cached else mode
 
 
 def scoped_columns(search: dict[str, Any]) -> dict[str, Any]:
@@ -451,6 +466,10 @@ def main() -> int:
     ap.add_argument("--measure-only", action="store_true",
                     help="measure search and recall again on the builds an earlier run left in --work, "
                          "keeping that run's ingest columns (after a change to the query side)")
+    ap.add_argument("--vectors-from-cache", action="store_true",
+                    help="seed each row's embedding cache from the embedded row of its scale: the model's "
+                         "vectors without embedding again (server mode at 100x in minutes); the row's "
+                         "ingest time then measures the store, not the model")
     ap.add_argument("--no-recall", action="store_true",
                     help="skip the gold test recall: at 100× analysing each question takes about a minute")
     args = ap.parse_args()
@@ -470,12 +489,12 @@ def main() -> int:
             before = None
             if args.measure_only:
                 stored = json.loads(store.read_text(encoding="utf-8")) if store.exists() else []
-                label = f"{mode} (stand-in vectors)" if args.stand_in_vectors else mode
+                label = _label(mode, args.stand_in_vectors, args.vectors_from_cache)
                 before = next((r for r in stored if (r["scale"], r["mode"]) == (scale, label)), None)
                 if before is None:
                     ap.error(f"--measure-only: {store} has no {scale}× {label} row")
             row = run_one(scale, mode, corpus, args.work, recall=not args.no_recall, stand_in=args.stand_in_vectors,
-                          before=before)
+                          before=before, cached=args.vectors_from_cache)
             # Read again just before writing: another run (a long 100×) may have added rows meanwhile.
             rows = json.loads(store.read_text(encoding="utf-8")) if store.exists() else []
             rows = [r for r in rows if (r["scale"], r["mode"]) != (scale, row["mode"])] + [row]
