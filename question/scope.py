@@ -113,6 +113,8 @@ def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Ca
     theirs, the rarer 疼痛门诊 the plan's), so a minor unknown word does not make it unmentioned,
     while one that carries the topic does ('医疗美容机构的监管': 美容 against 医疗、机构、监管), and so
     does the topic's last word, its head."""
+    # A single character ("病" of 罕见病) names no topic on its own: it would only dilute the words that do.
+    words = [w for w in words if len(w) >= 2] or list(words)
     missing = [w for w in words if not in_plans(w) and not known(w)]
     total = sum(weight(w) for w in words)
     if not missing or total <= 0:

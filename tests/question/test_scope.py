@@ -98,6 +98,9 @@ def test_a_minor_word_of_the_writers_own_does_not_make_a_topic_unmentioned() -> 
     idf = {"腰腿": 5.0, "疼痛": 4.5, "门诊": 2.0, "美容": 5.0, "医疗": 0.5, "机构": 0.5, "监管": 1.5}.__getitem__
     assert unmentioned(["腰腿", "疼痛", "门诊"], plans, lambda w: False, idf) == ""
     assert unmentioned(["医疗", "美容", "机构", "监管"], plans, lambda w: False, idf) == "美容"
+    # A single character is no topic of its own: "病" of 冻疮病 does not outweigh the thing asked about.
+    idf1 = {"冻疮": 6.7, "病": 4.3, "门诊": 4.0}.__getitem__
+    assert unmentioned(["冻疮", "病", "门诊"], "看病，开设疼痛门诊".__contains__, lambda w: False, idf1) == "冻疮"
     # The last word is what the topic is about: the plans naming where it would be is not enough.
     idf2 = {"乡镇": 4.0, "卫生院": 4.0, "配备": 3.0, "营养师": 6.0}.__getitem__
     assert unmentioned(["乡镇", "卫生院", "配备", "营养师"], "乡镇卫生院配备设备".__contains__, lambda w: False,
