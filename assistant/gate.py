@@ -45,12 +45,15 @@ class Gate:
         live, info = self.live, self.qa.info
         tok, names, plain_idf = live.tokens(), live.names(), live.idf()
         expanded = replace(info, text=with_plan_words(info.text, info.expansions, live.corpus.used_words))
-        absent, plans = self.params.absent_weight, live.plan_text
+        absent, plans, single = self.params.absent_weight, live.plan_text, self.params.single_char_weight
 
         def idf(term: str) -> float:
             # A word no plan uses ("消炎药", "吊瓶") is the writer's, not the plans': no passage can
-            # hold it, so at full weight it would decline every everyday question.
-            return plain_idf(term) if absent == 1.0 or term in plans else plain_idf(term) * absent
+            # hold it, so at full weight it would decline every everyday question. A single
+            # character ("花…钱") is rare in the plans' prose, so its idf is high, yet on its own it
+            # names little: at full weight "花钱必问效" would outweigh "投入财政预算约30亿元".
+            w = plain_idf(term) if absent == 1.0 or term in plans else plain_idf(term) * absent
+            return w * single if len(term) == 1 else w
 
         return lambda text: max(coverage(info, text, tok, idf, names),
                                 coverage(expanded, text, tok, idf, names) * 0.9)

@@ -22,6 +22,7 @@ class GateParams:
     min_coverage: float
     absent_weight: float
     agree_rank: int
+    single_char_weight: float
     trust_llm_refusal_below: float
     nearby: int
 

@@ -93,6 +93,8 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], new: str) -> str:
 
 # "那X的是多少，和Y一样吗？": another plan's figure for the same question, compared.
 _COMPARING = ("那边", "这边", "那里", "定的", "比", "高还是低", "多还是少", "高", "低", "一样", "差不多")
+# "这个指标": words pointing at what the previous question asked about, when another plan is named.
+_POINTING = ("这个", "这项", "该项", "这一", "此项", "这条", "那个", "上述", "它", "其")
 _ASK_WORDS = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|几|[的了是吗呢么啊呀吧么和与在到对里上为]|[\s“”\"'，,、。？?！!]")
 
 
@@ -141,8 +143,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "那振安呢？这个指标是约束性的吗？": the previous question asked of another plan, then more.
         return f"{_replace_spans(prev, prev_spans, q_names).rstrip('？?。')}，{swap.group(2)}"
     bare = _FILLER.sub("", rest)
-    if q_names and (len(bare) <= 2 or prev_spans and _names_nothing(rest, (*follow_up_words, *_COMPARING))):
-        # "那滨海新区呢？": same question, other plan(s).
+    if q_names and (len(bare) <= 2 or prev_spans and _names_nothing(rest, (*follow_up_words, *_COMPARING,
+                                                                         *_POINTING))):
+        # "那滨海新区呢？", "那振安的这个指标呢？": same question, other plan(s).
         return _replace_spans(prev, prev_spans, q_names) if prev_spans else f"{q_names}{prev}"
     if _YEAR.search(bare) and len(_YEAR.sub("", bare)) <= 2:
         # "那2020年呢？": same question, other year.

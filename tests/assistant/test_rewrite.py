@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.rewrite import named_in_situation, rewrite
+from question.lexicon import shipped
 from vectorstore.manifest import load_manifest
 from vectorstore.query import QueryAnalyzer
 
@@ -102,3 +103,9 @@ def test_another_plan_then_a_question_of_its_own_asks_it_of_that_plan(analyzer):
 def test_this_matter_points_back_at_the_previous_question(analyzer):
     out = rewrite("这件事由哪些单位负责？", _hist("滨海新区中医医院一期工程计划几月份完成？"), analyzer)
     assert out.startswith("滨海新区中医医院一期工程计划几月份完成") and out.endswith("这件事由哪些单位负责")
+
+
+def test_another_plan_with_this_indicator_is_the_same_question_for_it(analyzer):
+    out = rewrite("那埇桥的这项指标呢？", _hist("振安区孕产妇系统管理率2025年要达到多少？"), analyzer,
+                  shipped().follow_up_words)
+    assert out == "埇桥孕产妇系统管理率2025年要达到多少？"
