@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from assistant.extract import Composed
 from assistant.retrieval import Retrieved
 from question.analysis import Intent, QuestionAnalysis
-from vectorstore.sections import SectionIndex, ordinal
+from vectorstore.sections import LAST, SectionIndex, ordinal
 from vectorstore.types import Chunk, Hit
 
 BEST = 2  # only the best passages: a run lower down is about something else
@@ -36,6 +36,35 @@ def listed(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunk
         found_runs = sections.runs_at(hit.chunk.id)
         if found_runs:
             return _cited(_wanted(qa.ask, found_runs, chunks), found.hits, chunks)
+    return None
+
+
+NTH_HITS = 3  # where an ordinal question's run may start: its name often ranks below a word match
+_QUOTED = re.compile(r"“([^”]{2,16})”")
+MIN_SHARED_PAIRS = 3  # a run's introduction names what the question asks about (character pairs)
+
+
+def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunks: Sequence[Chunk]
+              ) -> tuple[Composed, tuple[Hit, ...]] | None:
+    """The Nth point of the run a question names by its introduction: '东丽规划里“九项能力”的第二个是
+    什么？' → '重点提升“九项能力”：[1]\n（2）提升重大传染病监测预警能力；[1]'. None without an ordinal,
+    when a heading's item was picked already, or when no run near the top is introduced by what the
+    question names (a term it quotes, else a few of its character pairs)."""
+    n = ordinal(qa.standalone)
+    if n is None or found.picked or qa.intent is Intent.LIST:
+        return None
+    quoted = _QUOTED.findall(qa.standalone)
+    grams = {qa.standalone[i : i + 2] for i in range(len(qa.standalone) - 1)}
+    for hit in found.hits[:NTH_HITS]:
+        if qa.plans and hit.chunk.doc_id not in qa.plans:
+            continue
+        for run in sections.runs_at(hit.chunk.id):
+            text = chunks[run[0][0]].text
+            intro = text[max(0, text.find(run[0][1]) - 30) : text.find(run[0][1])]
+            named = any(q in intro for q in quoted) if quoted else \
+                sum(intro[i : i + 2] in grams for i in range(len(intro) - 1)) >= MIN_SHARED_PAIRS
+            if named and (n == LAST or n <= len(run)):
+                return _cited(run, found.hits, chunks, only=len(run) - 1 if n == LAST else n - 1)
     return None
 
 
@@ -61,9 +90,10 @@ def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: S
     return max(found_runs, key=score)
 
 
-def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequence[Chunk]
+def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequence[Chunk], only: int | None = None
            ) -> tuple[Composed, tuple[Hit, ...]]:
-    """The run as lines, each citing its passage; passages not among the hits are added to them."""
+    """The run as lines (or its lead and point ``only``), each citing its passage; passages not
+    among the hits are added to them."""
     hits = list(found)
     at = {h.chunk.id: n for n, h in enumerate(hits)}
     used: list[int] = []
@@ -79,7 +109,7 @@ def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequenc
 
     lead = _lead(chunks[run[0][0]].text, run[0][1])
     lines = [f"{lead}[{cite(run[0][0])}]"] if lead else []
-    lines += [f"{point}[{cite(i)}]" for i, point in run]
+    lines += [f"{point}[{cite(i)}]" for k, (i, point) in enumerate(run) if only is None or k == only]
     return Composed("\n".join(lines), tuple(used)), tuple(hits)
 
 

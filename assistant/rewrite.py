@@ -162,7 +162,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         m = _PREV_TAIL.search(prev)
         # "最后一个呢？" after a list asks what that item is, not how much.
         tail = "是什么？" if ORDINAL.search(rest) else m.group(0) if m else "是多少？"
-        return f"{names}{years}{rest}{tail}"
+        # "第二个呢？" after "…“九项能力”，排第一的是哪项？": the quoted name is what it counts in.
+        quoted = "".join(re.findall(r"“[^”]{2,16}”", prev)) if ORDINAL.search(rest) else ""
+        return f"{names}{years}{quoted}{rest}{tail}"
     if follow_up_words and not q_names and _names_nothing(rest, follow_up_words):
         # "有没有给出具体数字？" after "…对社区医院建设有什么打算？": the previous question's subject,
         # without what it asked ("有什么打算"), then what this one asks.

@@ -44,7 +44,8 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
                                 nearby=nearby)
     if not g.passes():
         return g.decline(reply, generator)
-    items = listing.listed(qa, found, live.corpus.sections, live.corpus.chunks)
+    items = listing.listed(qa, found, live.corpus.sections, live.corpus.chunks) or listing.nth_point(
+        qa, found, live.corpus.sections, live.corpus.chunks)
     if items is not None:
         comp, cited = items
         return quote.quoted(qa.standalone, comp, cited, reply=reply, note="", generator="extractive", nearby=nearby)

@@ -361,3 +361,14 @@ def test_embedded_models_reply_draft_sees_the_plans_full_title(full_index, fake_
     prompt = fake_openai.state.requests[-1]["messages"][-1]["content"]
     assert "《天津市东丽区卫生健康事业发展“十四五”规划》" in prompt
     assert a.text.startswith("您好") and a.citations
+
+
+def test_the_nth_point_of_a_run_the_question_names_is_the_answer(extractive):
+    # 东丽's plan enumerates "重点提升“九项能力”：（1）…；（2）…" inside one paragraph.
+    a = extractive.answer("东丽规划里“九项能力”的第三项是什么？")
+    assert a.text.splitlines()[-1].startswith("（3）提升急诊鉴别诊断能力") and a.citations
+    assert "（2）" not in a.text and "（4）" not in a.text
+    hist = [{"role": "user", "content": "东丽规划里“九项能力”的第三项是什么？"},
+            {"role": "assistant", "content": a.text}]
+    last = extractive.answer("最后一个呢？", hist)
+    assert "（9）提升二级医院科研能力培养" in last.text

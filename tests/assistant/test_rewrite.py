@@ -109,3 +109,8 @@ def test_another_plan_with_this_indicator_is_the_same_question_for_it(analyzer):
     out = rewrite("那埇桥的这项指标呢？", _hist("振安区孕产妇系统管理率2025年要达到多少？"), analyzer,
                   shipped().follow_up_words)
     assert out == "埇桥孕产妇系统管理率2025年要达到多少？"
+
+
+def test_an_ordinal_follow_up_counts_in_the_name_the_previous_question_quoted(analyzer):
+    out = rewrite("第三个呢？", _hist("振安规划提出的“四个坚持”里第一个是什么？"), analyzer)
+    assert out == "振安“四个坚持”第三个是什么？"
