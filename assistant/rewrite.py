@@ -15,7 +15,8 @@ from vectorstore.sections import ORDINAL
 
 _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
-_PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事")
+_PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事|"
+                      r"[这那][两几三四五六七八九十][个家所项条件]")  # "这两个中心": the ones just named
 _YEAR = re.compile(r"20\d\d年?")
 # "那振安呢？这个指标…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")

@@ -114,3 +114,8 @@ def test_another_plan_with_this_indicator_is_the_same_question_for_it(analyzer):
 def test_an_ordinal_follow_up_counts_in_the_name_the_previous_question_quoted(analyzer):
     out = rewrite("第三个呢？", _hist("振安规划提出的“四个坚持”里第一个是什么？"), analyzer)
     assert out == "振安“四个坚持”第三个是什么？"
+
+
+def test_these_two_point_back_at_what_the_previous_question_asked_about(analyzer):
+    out = rewrite("这两家医院由谁牵头建设？", _hist("振安区今年要改造哪两家乡镇卫生院？"), analyzer)
+    assert out.startswith("振安区今年要改造哪两家乡镇卫生院") and out.endswith("这两家医院由谁牵头建设")
