@@ -16,9 +16,9 @@ from vectorstore.sections import ORDINAL
 _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
 _PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事|"
-                      r"[这那][两几三四五六七八九十][个家所项条件]")  # "这两个中心": the ones just named
+                      r"[这那][两几三四五六七八九十][个家所项条件]")  # "这两家医院": the ones just named
 _YEAR = re.compile(r"20\d\d年?")
-# "那振安呢？这个指标…": a plan put in the previous question's place, then a question of its own.
+# "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
 _OWN_SUBJECT = re.compile(r"^(?:那么|那|还有|另外)?\s*([^，,？?]{2,16}?)呢[，,]\s*(.+)$")
 _FILLER = re.compile(r"(定的|定为|规划的|的目标|目标|的)?(是|为)?(多少|几|什么|怎样|怎么样|如何)?$")
@@ -141,7 +141,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     swap = _SWAP.match(q)
     if swap and prev_spans and q_spans and _alias_spans(analyzer, swap.group(1)) and \
             len(_FILLER.sub("", _TAIL.sub("", _LEAD.sub("", swap.group(1))).replace(q_names, ""))) == 0:
-        # "那振安呢？这个指标是约束性的吗？": the previous question asked of another plan, then more.
+        # "那埇桥呢？这一项属于约束性指标吗？": the previous question asked of another plan, then more.
         return f"{_replace_spans(prev, prev_spans, q_names).rstrip('？?。')}，{swap.group(2)}"
     bare = _FILLER.sub("", rest)
     if q_names and (len(bare) <= 2 or prev_spans and _names_nothing(rest, (*follow_up_words, *_COMPARING,
