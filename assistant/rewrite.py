@@ -146,7 +146,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     bare = _FILLER.sub("", rest)
     if q_names and (len(bare) <= 2 or prev_spans and _names_nothing(rest, (*follow_up_words, *_COMPARING,
                                                                          *_POINTING))):
-        # "那滨海新区呢？", "那振安的这个指标呢？": same question, other plan(s).
+        # "那滨海新区呢？", "那埇桥的这项指标呢？": same question, other plan(s).
         return _replace_spans(prev, prev_spans, q_names) if prev_spans else f"{q_names}{prev}"
     if _YEAR.search(bare) and len(_YEAR.sub("", bare)) <= 2:
         # "那2020年呢？": same question, other year.

@@ -8,8 +8,8 @@ of the question is read as one of them when
 - it sounds the same (toneless pinyin, any reading of each character), or it is a full district
   name (ending in one of ``lexicon/place_suffixes.txt``: "…新区", "…区", "…县") with one
   character different; and
-- it is not a word the plans themselves use, nor a common word ("动力" sounds like 东丽; jieba's
-  dictionary counts it thousands of times), unless the district's own suffix follows ("镇安区");
+- it is not a word the plans themselves use, nor a word of jieba's dictionary ("动力" sounds like
+  东丽), unless the district's own suffix follows ("镇安区");
 - a short name (no suffix of its own) does not cut a word of the question in two: with hundreds of
   plans some name sounds like nearly any two characters ("的每" of "的每千人口", "五卫" of "十四五卫生"),
   while a mistyped name stands as a word of its own ("冬丽的床位").
