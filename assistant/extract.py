@@ -152,11 +152,15 @@ def score_candidates(
     return scored
 
 
-def coverage(info: QueryInfo, text: str, tokens: Callable[[str], list[str]], idf: Callable[[str], float],
-             ignore: Sequence[str] = ()) -> float:
-    """Share (idf-weighted) of the question's content words that a text contains; names of the
-    plans are ignored because every passage of a named plan 'contains' them via its title."""
-    terms = [t for t in dict.fromkeys(tokens(info.text)) if not any(t in a or a in t for a in ignore)]
+def question_terms(info: QueryInfo, tokens: Callable[[str], list[str]], ignore: Sequence[str] = ()) -> list[str]:
+    """The question's words that coverage counts: names of the plans are left out because every
+    passage of a named plan 'contains' them via its title. Found once per question: a province's
+    index has thousands of names."""
+    return [t for t in dict.fromkeys(tokens(info.text)) if not any(t in a or a in t for a in ignore)]
+
+
+def coverage(terms: Sequence[str], text: str, idf: Callable[[str], float]) -> float:
+    """Share (idf-weighted) of the question's words (``question_terms``) that a text contains."""
     if not terms:
         return 1.0
     total = sum(idf(t) for t in terms)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from assistant.answerable import Verdict, judge, unknown_places
 from assistant.cite import REFUSAL
 from assistant.extract import candidates as sentence_candidates
-from assistant.extract import coverage
+from assistant.extract import coverage, question_terms
 from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
@@ -55,8 +55,8 @@ class Gate:
             w = plain_idf(term) if absent == 1.0 or term in plans else plain_idf(term) * absent
             return w * single if len(term) == 1 else w
 
-        return lambda text: max(coverage(info, text, tok, idf, names),
-                                coverage(expanded, text, tok, idf, names) * 0.9)
+        own, widened = question_terms(info, tok, names), question_terms(expanded, tok, names)
+        return lambda text: max(coverage(own, text, idf), coverage(widened, text, idf) * 0.9)
 
     @property
     def out_of_scope(self) -> bool:

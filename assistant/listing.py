@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from assistant.extract import Composed
 from assistant.retrieval import Retrieved
 from question.analysis import Intent, QuestionAnalysis
-from vectorstore.sections import LAST, SectionIndex, ordinal
+from vectorstore.sections import LAST, QUOTED, SectionIndex, ordinal
 from vectorstore.types import Chunk, Hit
 
 BEST = 2  # only the best passages: a run lower down is about something else
@@ -40,7 +40,6 @@ def listed(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunk
 
 
 NTH_HITS = 3  # where an ordinal question's run may start: its name often ranks below a word match
-_QUOTED = re.compile(r"“([^”]{2,16})”")
 MIN_SHARED_PAIRS = 3  # a run's introduction names what the question asks about (character pairs)
 
 
@@ -53,16 +52,14 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
     n = ordinal(qa.standalone)
     if n is None or found.picked or qa.intent is Intent.LIST:
         return None
-    quoted = _QUOTED.findall(qa.standalone)
-    grams = {qa.standalone[i : i + 2] for i in range(len(qa.standalone) - 1)}
+    quoted = [m.group(1) for m in QUOTED.finditer(qa.standalone)]
+    grams = _pairs(qa.standalone)
     for hit in found.hits[:NTH_HITS]:
         if qa.plans and hit.chunk.doc_id not in qa.plans:
             continue
         for run in sections.runs_at(hit.chunk.id):
-            text = chunks[run[0][0]].text
-            intro = text[max(0, text.find(run[0][1]) - 30) : text.find(run[0][1])]
-            named = any(q in intro for q in quoted) if quoted else \
-                sum(intro[i : i + 2] in grams for i in range(len(intro) - 1)) >= MIN_SHARED_PAIRS
+            intro = _intro(run, chunks)
+            named = any(q in intro for q in quoted) if quoted else _shared(intro, grams) >= MIN_SHARED_PAIRS
             if named and (n == LAST or n <= len(run)):
                 return _cited(run, found.hits, chunks, only=len(run) - 1 if n == LAST else n - 1)
     return None
@@ -79,15 +76,28 @@ def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: S
     if len(found_runs) == 1:
         return found_runs[0]
     counts = {n for m in _COUNT.finditer(ask) if (n := ordinal(f"第{m.group(1)}条"))}
-    grams = {ask[i : i + 2] for i in range(len(ask) - 1)}
+    grams = _pairs(ask)
 
     def score(run: Sequence[tuple[int, str]]) -> tuple[int, int]:
-        text = chunks[run[0][0]].text
-        intro = text[max(0, text.find(run[0][1]) - 30) : text.find(run[0][1])]
-        shared = sum(intro[i : i + 2] in grams for i in range(len(intro) - 1))
-        return (len(run) in counts, shared)
+        return (len(run) in counts, _shared(_intro(run, chunks), grams))
 
     return max(found_runs, key=score)
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _shared(text: str, pairs: set[str]) -> int:
+    """How many of ``text``'s character pairs stand in ``pairs`` (a question's)."""
+    return sum(text[i : i + 2] in pairs for i in range(len(text) - 1))
+
+
+def _intro(run: Sequence[tuple[int, str]], chunks: Sequence[Chunk]) -> str:
+    """The words just before a run's first point: what the run enumerates ('…重点提升“九项能力”：')."""
+    text = chunks[run[0][0]].text
+    at = text.find(run[0][1])
+    return text[max(0, at - 30) : at]
 
 
 def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequence[Chunk], only: int | None = None

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from vectorstore.query import QueryAnalyzer
-from vectorstore.sections import ORDINAL
+from vectorstore.sections import ORDINAL, QUOTED
 
 _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
@@ -164,7 +164,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "最后一个呢？" after a list asks what that item is, not how much.
         tail = "是什么？" if ORDINAL.search(rest) else m.group(0) if m else "是多少？"
         # "第二个呢？" after "…“九项能力”，排第一的是哪项？": the quoted name is what it counts in.
-        quoted = "".join(re.findall(r"“[^”]{2,16}”", prev)) if ORDINAL.search(rest) else ""
+        quoted = "".join(m.group(0) for m in QUOTED.finditer(prev)) if ORDINAL.search(rest) else ""
         return f"{names}{years}{quoted}{rest}{tail}"
     if follow_up_words and not q_names and _names_nothing(rest, follow_up_words):
         # "有没有给出具体数字？" after "…对社区医院建设有什么打算？": the previous question's subject,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from question.lexicon import alternation
+
 _PERIOD = re.compile(r"(20\d\d)(?:\s*[-—–~～至]\s*(20\d\d))?")
 _TRAILING = re.compile(r"(?:的)?(?:内容|方面|这块|这一块|这方面|相关|事情|问题|情况|工作)?[吗呢吧？?。！!\s]*$")
 
@@ -139,15 +141,20 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
     '东丽区儿童医院什么时候建成？' → ['儿童医院'] when no plan in scope writes "儿童医院" ('宿州市立医院…'
     → ['宿州市立医院'] when none writes that); a name the
     plans write ('东丽医院'), or one a synonym stands for, is not one. Plan names are taken off first."""
-    ending = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+    ending = alternation(suffixes)
     out = []
     # A place's own public facility is named with 立 ("宿州市立医院", "省立医院"): with the place's
     # name taken off, "立医院" would be too short to be read as a name. ("区级医院" is a level.)
-    own = "|".join(re.escape(s) for s in sorted(place_suffixes, key=len, reverse=True))
-    for n in sorted(names, key=len, reverse=True):
-        for m in re.finditer(rf"{re.escape(n)}(?:{own})?立(?:{ending})", question):
-            if not in_plans(m.group(0)) and not known(m.group(0)):
-                out.append(m.group(0))
+    # "立…" is looked for first, then a plan's name (and its suffix) before it: one pattern per
+    # question, not one per name of a province's hundreds of plans.
+    names = list(names)
+    for m in re.finditer(rf"立(?:{ending})", question):
+        before = question[: m.start()]
+        ends = [len(before)] + [len(before) - len(x) for x in place_suffixes if x and before.endswith(x)]
+        starts = [e - len(n) for e in ends for n in names if before[:e].endswith(n)]
+        name = question[min(starts): m.end()] if starts else ""
+        if name and not in_plans(name) and not known(name):
+            out.append(name)
     text = question
     for n in sorted(names, key=len, reverse=True):
         text = text.replace(n, "，")

@@ -71,7 +71,6 @@ class Corpus:
         from question.lexicon import section_role, shipped
 
         if synonyms is None or intents is None or roles is None:
-
             synonyms = shipped().synonyms if synonyms is None else synonyms
             intents = shipped().intent_cues if intents is None else intents
             roles = shipped().section_roles if roles is None else roles
@@ -79,6 +78,7 @@ class Corpus:
         self.chunks: list[Chunk] = build.retrievable
         self.doc_of = [c.doc_id for c in self.chunks]
         self._doc_no = {d: n for n, d in enumerate(dict.fromkeys(self.doc_of))}
+        self._doc_names = list(self._doc_no)
         self._doc_of_no = np.asarray([self._doc_no[d] for d in self.doc_of], dtype=np.int32)
         self.analyzer = QueryAnalyzer((r.meta for r in build.docs.values()), synonyms, intents)
         self._threads = embed_threads
@@ -152,12 +152,15 @@ class Corpus:
         """The plans ``mask`` allows any passage of; None when it allows every passage."""
         if mask.all():
             return None
-        names = list(self._doc_no)
-        return frozenset(names[n] for n in np.unique(self._doc_of_no[mask]))
+        return frozenset(self._doc_names[n] for n in np.unique(self._doc_of_no[mask]))
 
     def mask(self, filters: Filters | None) -> np.ndarray:
         if filters is None or filters.empty:
             return np.ones(len(self.chunks), dtype=bool)
+        if not (filters.regions or filters.kinds):
+            # By plan only (a request's filters, a deployment's scope): one array operation, not a
+            # check per passage of a province's hundreds of plans.
+            return self.of_docs(filters.doc_ids)
         return np.asarray([filters.allows(c) for c in self.chunks])
 
     def matched_terms(self, tokens: Sequence[str], chunk: Chunk) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ LOOSE_MIN_CHARS = 6  # a heading's ending this long names it beside an ordinal (
 WEIGHTED_SHARE = 0.25
 MARGIN = 2.0
 ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|部分|方面|款)|最后一(?:条|项|点|个|部分|方面|款)")
+QUOTED = re.compile(r"“([^”]{2,16})”")  # a name a question quotes: "“九项能力”的第三项"
 LAST = -1  # "最后一项": the ordinal of a section's last item, whatever their number
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
