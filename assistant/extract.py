@@ -104,6 +104,7 @@ def score_candidates(
     amount_asked: bool = False,
     names: Sequence[str] = (),
     passages: Sequence[str] = (),
+    situation: str = "",
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
@@ -120,6 +121,9 @@ def score_candidates(
     own = set(q_terms)  # the question's words and the stand-ins for them, not their synonyms
     for t in tokens(" ".join(info.expansions)):
         q_terms.setdefault(t, 0.5)
+    if p.situation_weight:
+        for t in tokens(situation):
+            q_terms.setdefault(t, p.situation_weight)
     how_much = amount_asked and info.asks != "responsibility"
     # The question's words that are plan names, found once (not per sentence: thousands at scale).
     named = {t for t in q_terms if any(t in n or n in t for n in names)}

@@ -46,6 +46,7 @@ class QuoteParams:
     row_preference: float
     tense_match: float
     tense_mismatch: float
+    situation_weight: float
 
 
 @dataclass(frozen=True)

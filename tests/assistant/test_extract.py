@@ -99,3 +99,26 @@ def test_asked_who_is_responsible_an_items_closing_units_answer_for_the_whole_it
     assert max(scored, key=lambda c: c.score).text == item[1]
     plain = score_candidates(cands, *args)  # sentence by sentence, the other item's units would win
     assert plain[2].score > plain[1].score
+
+
+def test_a_topic_only_the_situation_names_picks_the_sentence_about_it():
+    from dataclasses import replace
+
+    from assistant.extract import score_candidates
+    from vectorstore.query import QueryInfo
+
+    # The ask ("社区能帮这个忙吗") names no topic; the situation told before it does (戒烟).
+    quit_smoking = "社区卫生服务中心开设戒烟门诊，为吸烟者提供戒烟咨询和干预服务。"
+    other = "社区卫生服务中心推进家庭医生签约服务，提升服务能力。"
+    info = QueryInfo("社区卫生服务中心能帮这个忙吗", (), (), False, ())
+    words = ["社区卫生服务中心", "帮", "忙", "戒烟", "吸烟", "签约", "我爸"]
+    p = load_params().quote
+    cands = [Candidate(0, other), Candidate(0, quit_smoking)]  # two sentences of one passage
+    args = (info, lambda t: [w for w in words if w in t], lambda t: 1.0)
+    told = score_candidates(cands, *args, replace(p, situation_weight=0.4), situation="我爸戒烟戒了好几回都没成。")
+    assert max(told, key=lambda c: c.score).text == quit_smoking
+    # Without the situation nothing tells them apart but length.
+    bare = score_candidates(cands, *args, replace(p, situation_weight=0.4))
+    assert max(bare, key=lambda c: c.score).text == other
+    unweighted = score_candidates(cands, *args, replace(p, situation_weight=0.0), situation="我爸戒烟戒了好几回都没成。")
+    assert max(unweighted, key=lambda c: c.score).text == other
