@@ -64,6 +64,25 @@ def named_in_situation(ask: str, situation: str) -> str:
     return ask.replace(this.group(0), name, 1) if this and name else ask
 
 
+_FACILITY_HEADS = ("医院", "卫生院", "中心")
+
+
+def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
+    """The facility a question opens with, its subject: '东丽医院这几年床位扩到多少张？' → '东丽医院';
+    '东丽区规划对医院有什么要求？' → '' (no facility's own name first)."""
+    for head in _FACILITY_HEADS:
+        name = named_before(head, [{"content": prev}], longest=True)
+        at = prev.find(name) if name else -1
+        if at < 0:
+            continue
+        before = prev[:at]
+        for alias, _ in analyzer.aliases:
+            before = before.replace(alias, "")
+        if not _LEAD.sub("", before).strip("的，, "):
+            return name
+    return ""
+
+
 def last_user_turn(history: Sequence[Mapping[str, str]]) -> str:
     for turn in reversed(history):
         if turn.get("role") == "user" and turn.get("content", "").strip():
@@ -156,6 +175,13 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if _PRONOUN.search(core):
         # "它由哪个部门牵头？": the question is about what the previous one was about.
         return f"{prev.rstrip('？?。')}，{core}"
+    if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(_FACILITY_HEADS) and \
+            (subject := subject_facility(_LEAD.sub("", prev), analyzer)) and subject != rest:
+        # "那区中医医院呢？" after a question about 东丽医院: the same question of the other facility
+        # (in the plan the first one's name gave: "滨海新区中医医院" → "滨海新区第五中心医院").
+        plan = next((a for a, _ in sorted(analyzer.aliases, key=lambda x: -len(x[0]))
+                     if subject.startswith(a) and not rest.startswith(a)), "")
+        return prev.replace(subject, plan + rest, 1)
     if len(rest) <= 8 and not _QUESTION.search(rest):
         # "护士呢？": same plan, year and question, another indicator.
         names = q_names or prev_names

@@ -119,3 +119,18 @@ def test_an_ordinal_follow_up_counts_in_the_name_the_previous_question_quoted(an
 def test_these_two_point_back_at_what_the_previous_question_asked_about(analyzer):
     out = rewrite("这两家医院由谁牵头建设？", _hist("振安区今年要改造哪两家乡镇卫生院？"), analyzer)
     assert out.startswith("振安区今年要改造哪两家乡镇卫生院") and out.endswith("这两家医院由谁牵头建设")
+
+
+@pytest.mark.parametrize(("first", "follow", "expect"), [
+    # Another facility in the previous question's place: the same question of it, in its plan.
+    ("滨海新区中医医院今年要完成什么工程？", "那第五中心医院呢？", "滨海新区第五中心医院今年要完成什么工程？"),
+    ("东丽医院“十四五”要新增多少床位？", "那军粮城医院呢？", "东丽军粮城医院“十四五”要新增多少床位？"),
+])
+def test_another_facility_in_place_of_the_one_the_question_opened_with(analyzer, first, follow, expect):
+    assert rewrite(follow, _hist(first), analyzer) == expect
+
+
+def test_a_facility_named_after_a_question_about_no_facility_is_not_swapped_in(analyzer):
+    # The previous question opened with a plan, not a facility: "卫生院呢" asks about another subject.
+    assert "卫生院" in rewrite("那卫生院呢？", _hist("东丽区规划对医院有什么要求？"), analyzer)
+    assert "医院有什么要求" not in rewrite("那卫生院呢？", _hist("东丽区规划对医院有什么要求？"), analyzer)
