@@ -114,3 +114,14 @@ def test_the_last_item_of_a_listed_section_is_its_last(assistant):
 def test_a_figure_asked_in_everyday_shapes_is_quoted_first(assistant, question, figure):
     a = assistant.answer(question)
     assert not a.refused and figure in a.text.splitlines()[0], a.text
+
+
+def test_a_topic_word_inside_an_everyday_phrase_of_the_lexicon_is_not_known_by_it(assistant):
+    # "片子" sits inside the lexicon's "拍片子" (→ 医学影像, which the plans write), but the question
+    # does not say "拍片子": no plan names the topic, so the answer says so instead of quoting
+    # whatever the loose match found.
+    a = assistant.answer("规划里有没有提到片子？")
+    assert a.refused and any("片子" in n for n in a.notes), a.text
+    # The whole everyday phrase, written in the question, is translated into the plans' word.
+    b = assistant.answer("规划里有没有提到拍片子？")
+    assert not b.refused, b.notes
