@@ -253,11 +253,13 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
             same_doc = hits[c.hit_index].chunk.doc_id == hits[top.hit_index].chunk.doc_id
             # A second sentence from another passage must hold a word of the question the first does
             # not (a synonym's is not enough): else it only adds a citation to check ("…300名…" then
-            # a sentence sharing nothing but the plan's name). From the same passage it costs no
-            # citation and goes on at a lower bar.
+            # a sentence sharing nothing but the plan's name). A single character ("完" of "做完")
+            # names nothing on its own. From the same passage it costs no citation and goes on at a
+            # lower bar.
             own_passage = c.hit_index == top.hit_index
             bar = p.second_ratio_same if own_passage else p.second_ratio
-            if same_doc and (own_passage or c.matched - top.matched) and c.score >= bar * best and c.text != top.text and \
+            adds = any(len(w) > 1 for w in c.matched - top.matched)
+            if same_doc and (own_passage or adds) and c.score >= bar * best and c.text != top.text and \
                     sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
                 chosen.append(c)
                 break

@@ -122,3 +122,14 @@ def test_a_topic_only_the_situation_names_picks_the_sentence_about_it():
     assert max(bare, key=lambda c: c.score).text == other
     unweighted = score_candidates(cands, *args, replace(p, situation_weight=0.0), situation="我爸戒烟戒了好几回都没成。")
     assert max(unweighted, key=lambda c: c.score).text == other
+
+
+def test_a_second_passage_adding_only_a_single_character_of_the_question_does_not_join():
+    first = "在区级公立医院、乡镇卫生院推广日间服务，提高日间手术比例。"
+    other = "完善医共体模式下乡村卫生人才引留用机制。"
+    hits = [_hit("yongqiao", first), _hit("yongqiao", other)]
+    top = Candidate(0, first, 10.0, matched=frozenset({"手术", "日间"}))
+    alone = compose([top, Candidate(1, other, 9.5, matched=frozenset({"完"}))], hits, False, load_params().quote)
+    assert alone.used == (0,), alone.text
+    word = compose([top, Candidate(1, other, 9.5, matched=frozenset({"人才"}))], hits, False, load_params().quote)
+    assert word.used == (0, 1)
