@@ -53,12 +53,17 @@ def term_match(term: str, text: str, synonyms: Sequence[Sequence[str]]) -> float
     return best
 
 
-def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequence[Sequence[str]]) -> bool:
-    """Whether one sentence or row meets a demand: its indicator named, with a figure of its kind."""
+def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequence[Sequence[str]],
+          plan_writes: Callable[[str], bool] = lambda w: False) -> bool:
+    """Whether one sentence or row meets a demand: its indicator named, with a figure of its kind.
+    ``plan_writes``: whether the sentence's own plan writes a word; a plan that writes the counted
+    word itself means something else by its synonyms (the 天津 plan's 社区医院 are upgraded
+    社区卫生服务中心, so "多少家社区医院" is not counted by "社区卫生服务中心124家")."""
     # 0.7: "婴儿死亡率" shares 3 of 5 pairs with "新生儿死亡率" and is a different indicator.
     if demand.term and term_match(demand.term, text, synonyms) < min_term:
         return False
-    if demand.counted and term_match(demand.counted, text, synonyms) < min_term:
+    counted_in = () if demand.counted and plan_writes(demand.counted) else synonyms
+    if demand.counted and term_match(demand.counted, text, counted_in) < min_term:
         return False  # "11家社区卫生服务中心" does not count 养老机构
     # The unit is looked for in the raw text: it often sits in a table's header ("死亡率（‰）").
     return bool(demand.evidence.search(text))
@@ -101,7 +106,7 @@ _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "distan
 
 def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],
           covers: Callable[[str], float], rel_cover: float = 0.6, *, synonyms: Sequence[Sequence[str]],
-          context: Sequence[str] = ()) -> Verdict:
+          context: Sequence[str] = (), writes: Sequence[Callable[[str], bool]] = ()) -> Verdict:
     """Whether the sentences (text, is_table_row) answer what the question asks for (its
     ``demanded`` figures, QuestionAnalysis.demands).
 
@@ -111,11 +116,13 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     year asked. A question without demands is always answerable here; other checks decide it.
     ``synonyms``: the live lexicon's groups (LiveIndex.synonyms). ``context``: text each sentence
     is read with for what it is about (its section, the sentence before it), not for its figure.
+    ``writes``: for each sentence, whether its plan writes a word (see ``meets``).
     """
     ds = list(demanded)
     if not ds or not sentences:
         return Verdict(not ds)
     around = list(context) or [""] * len(sentences)
+    own = list(writes) or [lambda w: False] * len(sentences)
     cov = [covers(f"{c}\n{s}") for (s, _), c in zip(sentences, around, strict=True)]
     bar = rel_cover * max(cov)
     unmet = []
@@ -123,7 +130,7 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     met: list[set[int]] = []
     for d in ds:
         ok = [i for i, (s, row) in enumerate(sentences)
-              if cov[i] >= bar and meets(d, s, synonyms=synonyms) and year_ok(years, s, row)]
+              if cov[i] >= bar and meets(d, s, synonyms=synonyms, plan_writes=own[i]) and year_ok(years, s, row)]
         met.append(set(ok))
         if ok:
             supporting.extend(i for i in ok if i not in supporting)

@@ -234,3 +234,20 @@ def test_a_count_names_what_it_counts_only_when_the_plans_use_that_word() -> Non
 def test_a_bad_demand_cue_line_names_the_file_and_line(edited, line: str, message: str) -> None:
     with pytest.raises(LexiconError, match=rf"demand_cues.txt:\d+: {message}"):
         edited("demand_cues.txt", line)
+
+
+def test_a_plan_writing_the_counted_word_itself_is_not_counted_by_its_synonym():
+    # 社区医院 and 社区卫生服务中心 are one group of the lexicon (citizens say one for the other), but a
+    # plan that writes 社区医院 itself means an upgraded centre by it: its count of centres is no count
+    # of 社区医院.
+    from question.demands import Demand, DemandKind, count_evidence
+
+    ask = Demand(DemandKind.COUNT, count_evidence("家", shipped().measure_words), counted="社区医院")
+    centres = "全市共有社区卫生服务中心124家、乡镇卫生院143家。"
+    assert meets(ask, centres, synonyms=shipped().synonyms)
+    assert not meets(ask, centres, synonyms=shipped().synonyms, plan_writes=lambda w: w == "社区医院")
+    v = judge([ask], [(centres, False)], [], lambda s: 1.0, synonyms=shipped().synonyms,
+              writes=[lambda w: w == "社区医院"])
+    assert not v.answerable
+    upgraded = "到2025年，建成社区医院30家。"
+    assert meets(ask, upgraded, synonyms=shipped().synonyms, plan_writes=lambda w: w == "社区医院")
