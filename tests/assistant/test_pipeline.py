@@ -312,8 +312,9 @@ def test_embedded_model_is_not_asked_figures_the_indicator_store_holds(full_inde
 
 def test_embedded_models_refusal_is_not_trusted_past_the_checks(full_index, fake_openai):
     fake_openai.script.reply = "规划文件中未找到相关内容。"
-    a = _local(full_index, fake_openai).answer("振安每千人配几个药剂师？")  # colloquial; the row has it
-    assert not a.refused and "0.54" in a.text and NOTE_LLM_UNVERIFIED in a.text
+    # Colloquial, and no indicator row answers it (the indicator store would, before the model is asked).
+    a = _local(full_index, fake_openai).answer("振安十三五那几年在卫生基础设施上砸了多少钱？")
+    assert not a.refused and "1210万元" in a.text and NOTE_LLM_UNVERIFIED in a.text
 
 
 @pytest.mark.parametrize(("answer", "quoted", "years", "expected"), [
