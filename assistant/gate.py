@@ -77,8 +77,12 @@ class Gate:
         # What a sentence is about is read with the sentence before it in its passage: a plan names
         # the topic, then gives the figure ("…选送中青年业务骨干…。2021年，…培养40名…").
         context = [every[i - 1].text if i and every[i - 1].hit_index == every[i].hit_index else "" for i in pos]
+        # Which counted nouns each plan writes itself, looked up once per plan, not once per sentence.
+        counted = {d.counted for d in self.qa.demands if d.counted}
         texts = self.live.doc_texts
-        writes = [texts.get(hits[every[i].hit_index].chunk.doc_id, "").__contains__ for i in pos]
+        written = {doc: frozenset(w for w in counted if w in texts.get(doc, ""))
+                   for doc in {h.chunk.doc_id for h in hits}}
+        writes = [written[hits[every[i].hit_index].chunk.doc_id].__contains__ for i in pos]
         v = judge(self.qa.demands, sents, info.years, self.covers, synonyms=self.live.synonyms, context=context,
                   writes=writes)
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
