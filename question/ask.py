@@ -62,9 +62,13 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
         i for i, s in enumerate(sentences) if any(c in s for c in cues)]
     if not asking or len(asking) == len(sentences):
         return Ask(text.strip())
-    keep = set(asking)
+    # What follows the first asking sentence elaborates it ("比如单独的窗口…", "规划里有个数吗"): the
+    # situation is what the writer tells before asking.
     first = asking[0]
-    bare = "".join(sentences[i] for i in asking)
+    keep = set(range(first, len(sentences)))
+    if len(keep) == len(sentences):
+        return Ask(text.strip())
+    bare = "".join(sentences[i] for i in sorted(keep))
     for n in names:
         bare = bare.replace(n, "")
     if _chinese(bare) < MIN_ASK_CHARS and first > 0:

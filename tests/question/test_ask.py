@@ -27,6 +27,22 @@ def test_a_short_ask_keeps_the_sentence_before_it() -> None:
     assert got.ask == msg  # "这方面有安排吗？" alone names no topic
 
 
+def test_what_follows_the_question_belongs_to_the_ask() -> None:
+    msg = "我家在埇桥乡下，孩子在城里念书。规划里对乡村医生的待遇有什么说法？比如养老保险之类的。"
+    got = split_ask(msg, CUES, NAMES)
+    assert got.ask == "埇桥 规划里对乡村医生的待遇有什么说法？比如养老保险之类的。"
+    assert got.situation == "我家在埇桥乡下，孩子在城里念书。"
+
+
+def test_a_blank_baseline_asked_against_its_target_is_declined(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    ans = a.answer("埇桥2020年儿童青少年总体近视率是多少？想和2025年的目标对比一下。")
+    assert ans.refused and "——" in ans.text, ans.text
+
+
 @pytest.mark.parametrize("msg", [
     "东丽区2025年每千人口床位数目标是多少？",                 # one sentence
     "东丽区的床位目标是多少？埇桥区呢？",                     # every sentence asks
