@@ -105,6 +105,7 @@ def score_candidates(
     names: Sequence[str] = (),
     passages: Sequence[str] = (),
     situation: str = "",
+    facilities: Sequence[str] = (),
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
@@ -114,8 +115,12 @@ def score_candidates(
     only carrier of that word's meaning. ``amount_asked``: the question wants a figure
     (QuestionAnalysis.amount_asked), so a sentence without one counts less. ``passages``: each
     hit's text; asked who is responsible, an item's closing '（责任单位：…）' answers for the whole
-    item, so that sentence shares the words of its whole passage."""
+    item, so that sentence shares the words of its whole passage. ``facilities``: those named after
+    a plan's place ('东丽医院', QuestionAnalysis.facilities), words of the question though they hold
+    a plan's name."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
+    for f in facilities:
+        q_terms[f] = 1.0
     for t in tokens(" ".join(stand_ins)):
         q_terms.setdefault(t, 1.0)
     own = set(q_terms)  # the question's words and the stand-ins for them, not their synonyms
@@ -126,7 +131,7 @@ def score_candidates(
             q_terms.setdefault(t, p.situation_weight)
     how_much = amount_asked and info.asks != "responsibility"
     # The question's words that are plan names, found once (not per sentence: thousands at scale).
-    named = {t for t in q_terms if any(t in n or n in t for n in names)}
+    named = {t for t in q_terms if t not in facilities and any(t in n or n in t for n in names)}
     scored = []
     for c in cands:
         low = c.text.lower()

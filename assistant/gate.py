@@ -55,7 +55,10 @@ class Gate:
             w = plain_idf(term) if absent == 1.0 or term in plans else plain_idf(term) * absent
             return w * single if len(term) == 1 else w
 
-        own, widened = question_terms(info, tok, names), question_terms(expanded, tok, names)
+        # A facility named after the place ("东丽医院") is a word of the question, not the plan's name.
+        facilities = list(self.qa.facilities)
+        own = question_terms(info, tok, names) + facilities
+        widened = question_terms(expanded, tok, names) + facilities
         return lambda text: max(coverage(own, text, idf), coverage(widened, text, idf) * 0.9)
 
     @property
@@ -133,7 +136,11 @@ class Gate:
         topic = self.qa.topic
         if topic:
             # Only the plans asked about: "振安规划里有没有提…" is not answered by another plan's words.
-            word = unmentioned(self.qa.topic_words, in_scope, known, live.idf()) or absent_concept(
+            # "罕见病患者的诊疗或者用药保障": what comes before 的 is the thing asked about; the plans
+            # naming 诊疗 or 用药 for others does not mention it.
+            whose = topic.split("的", 1)[0] if "的" in topic else ""
+            word = unmentioned(self.qa.topic_words, in_scope, known, live.idf()) or (
+                unmentioned(content_words(whose), in_scope, known, live.idf()) if whose else "") or absent_concept(
                 topic, live.synonyms, in_scope)
             if word:
                 return f"{where}未提及“{topic}”（未出现“{word}”一词）。"

@@ -21,7 +21,7 @@ from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
 from question.demands import demands
 from question.places import local_place_plan
-from question.scope import content_words, mention_topic
+from question.scope import content_words, mention_topic, named_facilities
 from vectorstore.errors import GeneratorError
 from vectorstore.sections import ORDINAL, title
 
@@ -53,6 +53,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                            for t in history), live)
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
+    facilities = named_facilities(standalone, lexicon.facility_suffixes, live.names(), live.plan_text.__contains__)
+    if len(info.doc_ids) > 1 and facilities:
+        info = replace(info, doc_ids=_named_outside_facilities(standalone, info.doc_ids, facilities, live))
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
     wants = tuple(demands(standalone, live.names(), lexicon, _plan_uses(live)))
     if info.asks == "time" and any(d.kind in _DURATIONS for d in wants):
@@ -65,7 +68,24 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             intent=intent, demands=wants,
                             topic_words=tuple(content_words(topic)) if topic else (),
                             amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
-                            corrections=tuple(fixes), history=turns)
+                            corrections=tuple(fixes), history=turns,
+                            facilities=facilities)
+
+
+def _named_outside_facilities(question: str, plans: Sequence[str], facilities: Sequence[str],
+                              live: LiveIndex) -> tuple[str, ...]:
+    """The plans a question names, less those named only inside a facility another of them writes:
+    '滨海新区中医医院跟天津中医药大学…' names 滨海新区, whose plan writes 天津中医药大学, not the 天津 plan."""
+    analyzer = live.corpus.analyzer
+    keep = []
+    for d in plans:
+        blanked = question
+        for f in facilities:
+            if d in analyzer.doc_mentions(f) and any(f in live.doc_texts[o] for o in plans if o != d):
+                blanked = blanked.replace(f, "，")
+        if d in analyzer.doc_mentions(blanked):
+            keep.append(d)
+    return tuple(keep) or tuple(plans)
 
 
 def _label(live: LiveIndex, doc_id: str) -> str:

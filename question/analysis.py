@@ -45,6 +45,7 @@ class QuestionAnalysis:
     corrections: tuple[Correction, ...] = ()  # misspelled plan names read as the plans' own
     history: tuple[Message, ...] = ()  # earlier turns, plan names respelled
     situation: str = ""  # what the writer told before asking ("我爸前年脑梗…"), '' for a bare question
+    facilities: tuple[str, ...] = ()  # facilities named after a plan's place that the plans write ("东丽医院")
 
     @property
     def plans(self) -> tuple[str, ...]:

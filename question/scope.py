@@ -176,6 +176,20 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
     return out
 
 
+def named_facilities(question: str, suffixes: Sequence[str], names: Iterable[str],
+                     in_plans: Callable[[str], bool]) -> tuple[str, ...]:
+    """Facilities named after a plan's place that the plans write: '东丽医院现在有多少张病床？' →
+    ('东丽医院',). Split into words, the place's name is taken for the plan's and only '医院' is left."""
+    ending = alternation(suffixes)
+    out: list[str] = []
+    for n in sorted((n for n in names if n in question), key=len, reverse=True):
+        for m in re.finditer(rf"{re.escape(n)}[\u4e00-\u9fff]{{0,4}}?(?:{ending})", question):
+            name = m.group(0)
+            if in_plans(name) and not any(name in o for o in out):
+                out.append(name)
+    return tuple(out)
+
+
 def _noun_phrase(text: str) -> bool:
     """Whether a span reads as a name: nouns and numerals only ('儿童', '第五中心'), not a clause
     ('哪些社区', '往外地大', '能建成')."""

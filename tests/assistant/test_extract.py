@@ -133,3 +133,21 @@ def test_a_second_passage_adding_only_a_single_character_of_the_question_does_no
     assert alone.used == (0,), alone.text
     word = compose([top, Candidate(1, other, 9.5, matched=frozenset({"人才"}))], hits, False, load_params().quote)
     assert word.used == (0, 1)
+
+
+def test_a_facility_named_after_the_place_counts_as_a_word_of_the_question():
+    from assistant.extract import score_candidates
+    from vectorstore.query import QueryInfo
+
+    # Split into words, "东丽医院" is the plan's name and "医院": only the facility tells them apart.
+    own = "东丽医院改建后床位增至500张。"
+    other = "全区医院床位数为2537张。"
+    info = QueryInfo("东丽医院有多少张床位", (), (), False, ())
+    words = ["东丽", "医院", "床位", "张"]
+    args = (info, lambda t: [w for w in words if w in t], lambda t: 2.0 if t == "东丽医院" else 1.0,
+            load_params().quote)
+    cands = [Candidate(0, other), Candidate(1, own)]  # retrieval ranked the other passage first
+    plain = score_candidates(cands, *args, names=("东丽",))
+    assert max(plain, key=lambda c: c.score).text == other
+    named = score_candidates(cands, *args, names=("东丽",), facilities=("东丽医院",))
+    assert max(named, key=lambda c: c.score).text == own

@@ -125,3 +125,10 @@ def test_a_topic_word_inside_an_everyday_phrase_of_the_lexicon_is_not_known_by_i
     # The whole everyday phrase, written in the question, is translated into the plans' word.
     b = assistant.answer("规划里有没有提到拍片子？")
     assert not b.refused, b.notes
+
+
+def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named(assistant):
+    # 治疗 and 药品供应 stand in the plans for other patients; 血友病 stands in none, and it is
+    # what the question asks about (the words before 的).
+    a = assistant.answer("现有规划里有没有提到血友病人的治疗和药品供应？")
+    assert a.refused and any("血友病" in n for n in a.notes), (a.text, a.notes)

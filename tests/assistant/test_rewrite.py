@@ -109,6 +109,9 @@ def test_another_plan_with_this_indicator_is_the_same_question_for_it(analyzer):
     out = rewrite("那埇桥的这项指标呢？", _hist("振安区孕产妇系统管理率2025年要达到多少？"), analyzer,
                   shipped().follow_up_words)
     assert out == "埇桥孕产妇系统管理率2025年要达到多少？"
+    out = rewrite("东丽这个数定的是多少？", _hist("振安区每千常住人口注册护士数2025年要达到多少？"), analyzer,
+                  shipped().follow_up_words)
+    assert out == "东丽每千常住人口注册护士数2025年要达到多少？"
 
 
 def test_an_ordinal_follow_up_counts_in_the_name_the_previous_question_quoted(analyzer):

@@ -15,6 +15,7 @@ from question.scope import (
     content_words,
     holds,
     mention_topic,
+    named_facilities,
     period_end,
     unmentioned,
     unnamed_facilities,
@@ -91,6 +92,25 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
                               LEX.places.suffixes) == [
         "宿州市立医院"]
     assert unnamed_facilities("东丽区级医院多吗？", suffixes, ["东丽", "东丽区"], plans, lambda t: False) == []
+
+
+def test_a_facility_named_after_a_place_is_a_word_of_the_question() -> None:
+    plans = "推进东丽医院建设，与天津中医药大学合作共建".__contains__
+    names = ("东丽区", "东丽", "天津")
+    got = named_facilities("东丽医院和天津中医药大学合作了什么？", LEX.facility_suffixes, names, plans)
+    assert got == ("东丽医院", "天津中医药大学")
+    assert named_facilities("东丽区儿童医院哪年开业？", LEX.facility_suffixes, names, plans) == ()
+
+
+def test_a_place_inside_a_facility_another_named_plan_writes_names_no_plan(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    live = a.live()
+    qa = a.analyze("滨海新区中医医院和天津中医药大学是什么合作关系？", [], live)
+    assert qa.plans == ("binhai",) and "滨海新区中医医院" in qa.facilities
+    assert a.analyze("滨海新区和天津的基层规划都提到中医药大学吗？", [], live).several_plans
 
 
 def test_a_minor_word_of_the_writers_own_does_not_make_a_topic_unmentioned() -> None:
