@@ -32,7 +32,8 @@ class Gate:
     def __init__(self, live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], params: GateParams) -> None:
         self.live, self.qa, self.hits, self.params = live, qa, hits, params
         info = qa.info
-        self.places = tuple(unknown_places(qa.standalone, live.plan_text.__contains__, live.regions,
+        # A place the situation names ("我是天津河西区的残疾人") is where the writer lives, not what is asked.
+        self.places = tuple(unknown_places(qa.standalone.replace(qa.pointed, " ") if qa.pointed else qa.standalone, live.plan_text.__contains__, live.regions,
                                            plan_named=bool(info.doc_ids), places=live.lexicon.places))
         self.outside = "" if self.places else self._outside()
         covers = self.covers
@@ -59,7 +60,12 @@ class Gate:
         facilities = list(self.qa.facilities)
         own = question_terms(info, tok, names) + facilities
         widened = question_terms(expanded, tok, names) + facilities
-        return lambda text: max(coverage(own, text, idf), coverage(widened, text, idf) * 0.9)
+        # An ask keeping the sentence it points back at is searched with it; its own words alone still
+        # count, so the situation's words cannot lower the share below what the ask alone covers.
+        asked = question_terms(replace(info, text=info.text.replace(self.qa.pointed, " ")), tok, names) + facilities \
+            if self.qa.pointed else own
+        return lambda text: max(coverage(own, text, idf), coverage(widened, text, idf) * 0.9,
+                                coverage(asked, text, idf))
 
     @property
     def out_of_scope(self) -> bool:

@@ -43,7 +43,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     lexicon = live.lexicon
     speller = live.speller
     text, fixes = speller.correct(message)
-    split = split_ask(text, lexicon.ask_cues, speller.names)
+    split = split_ask(text, lexicon.ask_cues, speller.names, lexicon.pointing_words)
     ask = named_in_situation(split.ask, split.situation)
     local = local_place_plan(text, live.doc_texts)  # the ask is analysed again only when a street is named
     if local and not live.corpus.analyzer.analyze(ask).doc_ids:
@@ -53,6 +53,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                            for t in history), live)
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
     info = live.corpus.analyzer.analyze(standalone)
+    if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
+        info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
     facilities = named_facilities(standalone, lexicon.facility_suffixes, live.names(), live.plan_text.__contains__)
     if len(info.doc_ids) > 1 and facilities:
         info = replace(info, doc_ids=_named_outside_facilities(standalone, info.doc_ids, facilities, live))
@@ -69,7 +71,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             topic_words=tuple(content_words(topic)) if topic else (),
                             amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
                             corrections=tuple(fixes), history=turns,
-                            facilities=facilities)
+                            facilities=facilities, pointed=split.pointed)
 
 
 def _named_outside_facilities(question: str, plans: Sequence[str], facilities: Sequence[str],

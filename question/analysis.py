@@ -45,6 +45,7 @@ class QuestionAnalysis:
     corrections: tuple[Correction, ...] = ()  # misspelled plan names read as the plans' own
     history: tuple[Message, ...] = ()  # earlier turns, plan names respelled
     situation: str = ""  # what the writer told before asking ("我爸前年脑梗…"), '' for a bare question
+    pointed: str = ""  # the situation's sentence the ask points back at ("…怕是得了尘肺。"), searched with it
     facilities: tuple[str, ...] = ()  # facilities named after a plan's place that the plans write ("东丽医院")
 
     @property

@@ -27,6 +27,7 @@ MIN_ASK_CHARS = 10
 class Ask:
     ask: str  # what is searched and answered
     situation: str = ""  # what the writer told before (empty when the message is only a question)
+    pointed: str = ""  # the sentence of the situation the ask points back at ("这类病人"), kept in the ask
 
     @property
     def focused(self) -> bool:
@@ -51,7 +52,7 @@ def without_yes_no(text: str) -> str:
     return _YES_NO.sub(" ", text)
 
 
-def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
+def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointing: Sequence[str] = ()) -> Ask:
     """The message's asking sentences and its situation (see the module docstring)."""
     sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
     if len(sentences) < 2:
@@ -71,8 +72,13 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
     bare = "".join(sentences[i] for i in sorted(keep))
     for n in names:
         bare = bare.replace(n, "")
+    pointed = ""
     if _chinese(bare) < MIN_ASK_CHARS and first > 0:
         keep.add(first - 1)
+    elif first > 0 and any(w in bare for w in pointing):
+        # "规划里对这类病人有什么帮扶？": the kind of patient is named in the sentence before.
+        keep.add(first - 1)
+        pointed = sentences[first - 1]
     ask = "".join(sentences[i] for i in sorted(keep))
     situation = "".join(s for i, s in enumerate(sentences) if i not in keep)
     carried = [n for n in names if n in situation and n not in ask]
@@ -82,4 +88,4 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = ()) -> Ask:
     for n in carried:
         if not any(n in k for k in kept):
             kept.append(n)
-    return Ask((" ".join(kept) + " " if kept else "") + ask, situation)
+    return Ask((" ".join(kept) + " " if kept else "") + ask, situation, pointed)

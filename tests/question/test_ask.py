@@ -34,6 +34,25 @@ def test_what_follows_the_question_belongs_to_the_ask() -> None:
     assert got.situation == "我家在埇桥乡下，孩子在城里念书。"
 
 
+def test_an_ask_pointing_back_keeps_the_sentence_it_points_at() -> None:
+    cues_and_names = (CUES, NAMES, ("这类", "这样的"))
+    got = split_ask("我妈得糖尿病十年了，天天打胰岛素。埇桥区对这类病人有什么管理办法？", *cues_and_names)
+    assert got.ask == "我妈得糖尿病十年了，天天打胰岛素。埇桥区对这类病人有什么管理办法？"
+    assert got.pointed == "我妈得糖尿病十年了，天天打胰岛素。" and got.situation == ""
+    # Nothing pointed at: the situation stays apart.
+    plain = split_ask("我妈得糖尿病十年了。埇桥区对老年人有什么管理办法？", *cues_and_names)
+    assert plain.pointed == "" and plain.situation == "我妈得糖尿病十年了。"
+
+
+def test_a_citizen_pointing_back_at_their_situation_is_answered_about_it(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    ans = a.answer("我是天津河西区的，我妈得糖尿病十年了，天天打胰岛素。埇桥区对这类病人有什么管理办法？")
+    assert not ans.refused and "糖尿病" in ans.text.splitlines()[0], ans.text
+
+
 def test_a_blank_baseline_asked_against_its_target_is_declined(full_index: Path) -> None:
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
