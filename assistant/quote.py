@@ -9,7 +9,6 @@ composed into the answer; a question naming a section's items gets the plan's ow
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -23,6 +22,7 @@ from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation
 from question.analysis import QuestionAnalysis
 from question.ask import without_yes_no
+from question.demands import HOW_MANY_ITEMS
 from vectorstore.types import Hit
 
 
@@ -31,8 +31,6 @@ def compared(qa: QuestionAnalysis, found: Retrieved) -> bool:
     return qa.several_plans and found.several_plans
 
 
-# "分几个方面/有几项": how many items a section has, which its outline answers by listing them.
-_HOW_MANY_ITEMS = re.compile(r"(?<!哪)几(?:个方面|个部分|个板块|大块|大类|大部分|部分|方面|项|条|点|块|类)")
 
 
 def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
@@ -43,7 +41,7 @@ def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
     if found.section is None or not found.picked or qa.info.asks not in ("", "list"):
         return None
     if qa.amount_asked and not (found.section.wants_list and found.section.ordinal is None
-                                and _HOW_MANY_ITEMS.search(qa.standalone)):
+                                and HOW_MANY_ITEMS.search(qa.standalone)):
         return None
     comp = outline(found.hits, found.section, found.picked)
     return comp if comp.text else None

@@ -19,7 +19,7 @@ from assistant.live import LiveIndex
 from assistant.rewrite import named_in_situation, rewrite
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
-from question.demands import demands
+from question.demands import HOW_MANY_ITEMS, demands
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities
 from vectorstore.errors import GeneratorError
@@ -64,8 +64,11 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         info = replace(info, asks="")  # "多久能到" asks how long (a figure), not when
     intent = intent_of(info, topic)
     if intent is Intent.LIST:
-        # "分几个方面/有几条": how many items is answered by the items themselves, not by a figure.
-        wants = tuple(d for d in wants if d.kind != "count" or d.term)
+        # "分几个方面/有几条": how many items is answered by the items themselves, not by a figure;
+        # "新建几个社区卫生服务站，建在哪些小区" asks how many of a facility, which a figure answers.
+        built = tuple(lexicon.facility_suffixes)
+        wants = tuple(d for d in wants if d.kind != "count" or d.term or (
+            d.counted.endswith(built) and not HOW_MANY_ITEMS.search(standalone)))
     return QuestionAnalysis(message=message, ask=ask, situation=split.situation, standalone=standalone, info=info,
                             intent=intent, demands=wants,
                             topic_words=tuple(content_words(topic)) if topic else (),

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from question.lexicon import CUE_KINDS, Lexicon, alternation, shipped
 
 _NUM = r"\d[\d.,，]*\s*"
+# "分几个方面/有几项": how many items a text has, which its items answer by being listed.
+HOW_MANY_ITEMS = re.compile(r"(?<!哪)几(?:个方面|个部分|个板块|大块|大类|大部分|部分|方面|项|条|点|块|类)")
 # Words that mark the end of the part of a question before an indicator ("东丽到2025年孕产妇系统管理率").
 _BOUNDARY = re.compile(r".*(?:年|区|县|市|里|的|到|在|将|要|和|与|、|中|内|上|下|全|其|本|该|各|对|规划|计划)")
 _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制在|降到|降至|提高到|提升到|增加到|为多|是多")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from question.analysis import Intent, intent_of
@@ -61,3 +63,16 @@ def test_from_what_age_asks_an_age_and_is_no_indicator_name() -> None:
     (age,) = demands("多大岁数的老人每年能免费体检一次？")
     assert age.kind == "age" and not age.term and age.evidence.search("65岁及以上老年人")
     assert [d.kind for d in demands("市民平均能活到多少岁？")] != ["age"]  # life expectancy, an indicator
+
+
+def test_how_many_of_a_facility_stays_a_figure_asked_with_a_list(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    live = a.live()
+    built = a.analyze("振安要新建几个村卫生室？都在哪些村？", [], live)
+    assert built.intent is Intent.LIST and [d.counted for d in built.demands] == ["村卫生室"]
+    # How many items a plan lists is answered by listing them.
+    items = a.analyze("振安规划提出了几个主要目标？都是哪些？", [], live)
+    assert items.intent is Intent.LIST and not items.demands
