@@ -263,12 +263,23 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
             # lower bar.
             own_passage = c.hit_index == top.hit_index
             bar = p.second_ratio_same if own_passage else p.second_ratio
-            adds = any(len(w) > 1 for w in c.matched - top.matched)
+            adds = any(len(w) > 1 and not _pieced(w, top.matched) for w in c.matched - top.matched)
             if same_doc and (own_passage or adds) and c.score >= bar * best and c.text != top.text and \
                     sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
                 chosen.append(c)
                 break
     return render(chosen, hits, multi_doc)
+
+
+def _pieced(word: str, words: frozenset[str]) -> bool:
+    """Whether a word is made of words already matched: '家庭医生签约' of '家庭', '医生', '签约'."""
+    covered = [False] * len(word)
+    for w in words:
+        at = word.find(w)
+        while w and at != -1:
+            covered[at:at + len(w)] = [True] * len(w)
+            at = word.find(w, at + 1)
+    return all(covered)
 
 
 def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: int = 200) -> Composed:

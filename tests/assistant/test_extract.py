@@ -133,6 +133,10 @@ def test_a_second_passage_adding_only_a_single_character_of_the_question_does_no
     assert alone.used == (0,), alone.text
     word = compose([top, Candidate(1, other, 9.5, matched=frozenset({"人才"}))], hits, False, load_params().quote)
     assert word.used == (0, 1)
+    # A compound of words the first already holds ("日间手术" of 日间, 手术) adds nothing either.
+    compound = compose([top, Candidate(1, other, 9.5, matched=frozenset({"日间手术", "手术"}))], hits, False,
+                       load_params().quote)
+    assert compound.used == (0,), compound.text
 
 
 def test_a_facility_named_after_the_place_counts_as_a_word_of_the_question():
