@@ -158,7 +158,11 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
     elif counted and (counted.group(1) != "张" or not any(d.kind == DemandKind.BEDS for d in out)):
         # "多少家" needs a figure in 家 (or 所, 个…), not any digit
         noun = _counted(q, counted.end(), plan_uses) if plan_uses else ""
-        out.append(Demand(DemandKind.COUNT, count_evidence(counted.group(1), lex.measure_words), counted=noun))
+        evidence = count_evidence(counted.group(1), lex.measure_words)
+        if not noun and any(counted.group(1) in g and "人" in g for g in lex.measure_words):
+            # "要让多少人接受指导": the plans count people as a share of them ("…指导率达到95%以上").
+            evidence = re.compile(f"{evidence.pattern}|{_RATE_EVIDENCE.pattern}")
+        out.append(Demand(DemandKind.COUNT, evidence, counted=noun))
     if _SHARE.search(q) and (_ASKS_AMOUNT.search(q) or _REQUIRED.search(q)) and \
             not any(d.kind in (DemandKind.RATE, DemandKind.COUNT) for d in out):
         # "…读过研的占比有要求吗": a share asked for names no indicator a plan would write.

@@ -63,6 +63,11 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     # a ratio per thousand people is a figure of its own: any number answers "每千人几个医生"
     per_capita = [d for d in demands("每千人口要有几个医生？", lexicon=LEX) if d.kind == "count"]
     assert all(d.evidence.search("2.8") for d in per_capita)
+    # How many people: the plans count people as a share of them; other things not.
+    (people,) = [d for d in demands("到2025年要让多少人接受健康教育？", lexicon=LEX) if d.kind == "count"]
+    assert people.evidence.search("健康教育覆盖率达到90%以上") and people.evidence.search("培训300人")
+    (homes,) = [d for d in demands("到2025年要建多少家养老院？", lexicon=LEX) if d.kind == "count"]
+    assert not homes.evidence.search("入住率达到90%以上")
 
 
 @pytest.mark.parametrize(("question", "why"), [
