@@ -172,6 +172,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         year = _YEAR.search(rest).group(0)  # type: ignore[union-attr]
         year = year if year.endswith("年") else year + "年"
         return _YEAR.sub(year, prev, count=1) if _YEAR.search(prev) else f"{year}{prev}"
+    if "它" in core and not q_names and (subject := subject_facility(_LEAD.sub("", prev), analyzer)):
+        # "那它要建成什么级别的医院？" after a question opening with 东丽医院: 它 is that hospital.
+        return _LEAD.sub("", q).replace("它", subject, 1)
     if _PRONOUN.search(core):
         # "它由哪个部门牵头？": the question is about what the previous one was about.
         return f"{prev.rstrip('？?。')}，{core}"

@@ -137,3 +137,11 @@ def test_a_facility_named_after_a_question_about_no_facility_is_not_swapped_in(a
     # The previous question opened with a plan, not a facility: "卫生院呢" asks about another subject.
     assert "卫生院" in rewrite("那卫生院呢？", _hist("东丽区规划对医院有什么要求？"), analyzer)
     assert "医院有什么要求" not in rewrite("那卫生院呢？", _hist("东丽区规划对医院有什么要求？"), analyzer)
+
+
+def test_it_is_the_facility_the_previous_question_opened_with(analyzer):
+    out = rewrite("那它的中医科要怎么发展？", _hist("滨海新区中医医院今年要完成什么工程？"), analyzer)
+    assert out == "滨海新区中医医院的中医科要怎么发展？"
+    # After a question about no facility, 它 is still the previous question's subject.
+    out = rewrite("它由哪个部门牵头？", _hist("东丽区家庭医生签约率要达到多少？"), analyzer)
+    assert out.startswith("东丽区家庭医生签约率要达到多少") and out.endswith("它由哪个部门牵头")
