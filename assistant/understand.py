@@ -63,16 +63,20 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if info.asks == "time" and any(d.kind in _DURATIONS for d in wants):
         info = replace(info, asks="")  # "多久能到" asks how long (a figure), not when
     intent = intent_of(info, topic)
+    listed = wants
     if intent is Intent.LIST:
         # "分几个方面/有几条": how many items is answered by the items themselves, not by a figure;
         # "新建几个社区卫生服务站，建在哪些小区" asks how many of a facility, which a figure answers.
         built = tuple(lexicon.facility_suffixes)
         wants = tuple(d for d in wants if d.kind != "count" or d.term or (
             d.counted.endswith(built) and not HOW_MANY_ITEMS.search(standalone)))
+    # "列了几个突出问题，都是哪些": the count was of the items a list names, which listing answers.
+    items_counted = len(wants) < len(listed) and not wants
     return QuestionAnalysis(message=message, ask=ask, situation=split.situation, standalone=standalone, info=info,
                             intent=intent, demands=wants,
                             topic_words=tuple(content_words(topic)) if topic else (),
-                            amount_asked=bool(wants) or bool(_AMOUNT.search(standalone)), topic=topic,
+                            amount_asked=bool(wants) or (not items_counted and bool(_AMOUNT.search(standalone))),
+                            topic=topic,
                             corrections=tuple(fixes), history=turns,
                             facilities=facilities, pointed=split.pointed)
 

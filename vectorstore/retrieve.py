@@ -92,7 +92,7 @@ class Corpus:
         whole = "\n".join(c.text for c in self.chunks)
         # The synonym groups' words some passage uses ("抗菌药物", not "消炎药").
         self.used_words = frozenset(w for group in self.analyzer.synonyms for w in group if w in whole)
-        self.sections = SectionIndex(self.chunks)
+        self.sections = SectionIndex(self.chunks, roles)
 
     @classmethod
     def open(cls, index_dir: Path, embed_threads: int = 2,

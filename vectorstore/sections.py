@@ -139,8 +139,15 @@ class SectionMatch:
 class SectionIndex:
     """Which chunks stand under each heading of each plan, built once per corpus."""
 
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
+    def __init__(self, chunks: Sequence[Chunk], roles: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
+        from question.lexicon import alternation
+
         self._under: dict[tuple[str, str], list[int]] = {}  # (doc_id, heading) → chunk indices
+        # "有哪几个突出问题": a list asked of a role's word (lexicon/section_roles.txt) asks for the items
+        # of the plan's section of that role ("二、重点问题"), whatever the section calls it.
+        self._roles = [(role, re.compile(rf"[哪几][^，,。？?！!、]{{0,8}}?(?:{alternation(words)})(?=$|[^\u4e00-\u9fff]|都|是|有|呢)"))
+                       for role, words in roles if words]
+        self._role_words = roles
         for i, c in enumerate(chunks):
             if c.kind == "table":
                 continue
@@ -208,6 +215,17 @@ class SectionIndex:
                 out.append((round(share * len(c)), d, h))
         return out or self._weighted_named(grams, doc_ids)
 
+    def _role_named(self, question: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
+        """The one section of a role the question asks the items of, in each plan it names."""
+        from question.lexicon import section_role
+
+        for role, asked in self._roles:
+            if asked.search(question):
+                found = [(1, d, h) for d, h in self._under if d in doc_ids and
+                         section_role(self._role_words, (h,)) == role and len(self._match(d, h, None, True).items) >= 2]
+                return found if len({d for _, d, _ in found}) == len(found) else []
+        return []
+
     def _weighted_named(self, grams: set[str], doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """The one heading of the named plans whose rarer character pairs the question holds (see
         WEIGHTED_SHARE), when no other comes close; [] otherwise."""
@@ -243,7 +261,7 @@ class SectionIndex:
                 if h:
                     named.append((len(core(h)) + 1, d, h))
         if not named and doc_ids and wants_list:
-            named = self._loosely_named(q, doc_ids)
+            named = self._role_named(question, doc_ids) or self._loosely_named(q, doc_ids)
         if not named:
             return None
         best = max(n for n, _, _ in named)

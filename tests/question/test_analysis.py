@@ -75,4 +75,7 @@ def test_how_many_of_a_facility_stays_a_figure_asked_with_a_list(full_index: Pat
     assert built.intent is Intent.LIST and [d.counted for d in built.demands] == ["村卫生室"]
     # How many items a plan lists is answered by listing them.
     items = a.analyze("振安规划提出了几个主要目标？都是哪些？", [], live)
-    assert items.intent is Intent.LIST and not items.demands
+    assert items.intent is Intent.LIST and not items.demands and not items.amount_asked
+    # …and it is no figure asked: the answer lists them.
+    ans = a.answer("滨海这份计划列了几个短板？分别是哪些？")
+    assert not ans.refused and ans.text.count("[") >= 5 and "基层医疗卫生服务能力不足" in ans.text, ans.text
