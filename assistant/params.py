@@ -47,6 +47,7 @@ class QuoteParams:
     tense_match: float
     tense_mismatch: float
     situation_weight: float
+    row_unnamed: float
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,20 @@ composed into the answer; a question naming a section's items gets the plan's ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.answerable import Verdict
-from assistant.extract import Candidate, Composed, compose, outline, region_label, score_candidates
+from assistant.extract import (
+    Candidate,
+    Composed,
+    compose,
+    outline,
+    region_label,
+    row_fields,
+    score_candidates,
+)
 from assistant.extract import candidates as sentence_candidates
 from assistant.gate import decline
 from assistant.live import LiveIndex
@@ -69,6 +78,12 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         good, whole = set(verdict.supporting), set(verdict.complete) if alone else set()
         out = [replace(c, score=c.score * p.support_boost, complete=i in whole) if i in good else c
                for i, c in enumerate(out)]
+    if not multi:
+        # A row whose indicator the question names only a piece of ("乡镇卫生院" of "乡镇卫生院、社区卫生服务
+        # 中心、村卫生室…提供中医药服务的比例") states another indicator: it counts as much as it is named.
+        said = (*info.expansions, *live.corpus.stand_ins(info.text, info.expansions))
+        out = [replace(c, score=c.score * (1 - p.row_unnamed * (1 - _named_share(hits[c.hit_index], c.matched, said))))
+               if hits[c.hit_index].chunk.kind == "table_row" else c for c in out]
     if info.indicator and not info.asks:
         # An indicator row states the indicator, its unit and each year's figure: when it is
         # the best match for a figure question, a second sentence only adds a citation to check.
@@ -90,6 +105,21 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         out = [replace(c, score=c.score * p.row_preference) if hits[c.hit_index].chunk.kind == "table_row"
                else c for c in out]
     return out
+
+
+def _named_share(hit: Hit, matched: frozenset[str], said: Sequence[str]) -> float:
+    """Share of a row's indicator name the question's words (or their synonyms) cover, by character."""
+    labels = [f for f in row_fields(hit.chunk) if "：" not in f]
+    name = re.sub(r"[（(][^）)]*[）)]", "", labels[-1]) if labels else ""
+    if not name:
+        return 1.0
+    covered = [False] * len(name)
+    for w in (*matched, *(s for s in said if s in name)):
+        at = name.find(w)
+        while w and at != -1:
+            covered[at:at + len(w)] = [True] * len(w)
+            at = name.find(w, at + 1)
+    return sum(covered) / len(name)
 
 
 def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict: Verdict | None, p: QuoteParams,

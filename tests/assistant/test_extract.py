@@ -155,3 +155,16 @@ def test_a_facility_named_after_the_place_counts_as_a_word_of_the_question():
     assert max(plain, key=lambda c: c.score).text == other
     named = score_candidates(cands, *args, names=("东丽",), facilities=("东丽医院",))
     assert max(named, key=lambda c: c.score).text == own
+
+
+def test_a_row_counts_by_how_much_of_its_indicator_the_question_names():
+    from dataclasses import replace
+
+    from assistant.quote import _named_share
+
+    row = _hit("yongqiao", "主要指标｜健康服务｜乡镇卫生院、村卫生室提供中医药服务的比例（%）｜2020年：100｜2025年：100",
+               "table_row")
+    row = Hit(replace(row.chunk, meta={"caption": "主要指标"}), 1.0, "hybrid")
+    piece = _named_share(row, frozenset({"乡镇卫生院"}), ())
+    whole = _named_share(row, frozenset({"乡镇卫生院", "村卫生室", "中医药服务", "比例"}), ("提供",))
+    assert piece < 0.4 and whole >= 0.9
