@@ -39,7 +39,13 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit]) -> Composed | None:
     if not scored:
         return None
     best = min(s[0] for s in scored)
-    chosen = sorted((s for s in scored if s[0] == best), key=lambda s: (s[1], s[2]))[:MAX_SENTENCES]
+    tied = sorted((s for s in scored if s[0] == best), key=lambda s: (s[1], s[2]))
+    first = tied[0]
+    # Another passage's sentence joins only with a topic word the first lacks: else it only adds a
+    # citation to check.
+    lacks = {w for w in words if not holds(first[3].text, w)}
+    chosen = [first, *[s for s in tied[1:] if s[1] == first[1] or any(holds(s[3].text, w) for w in lacks)]]
+    chosen = chosen[:MAX_SENTENCES]
     used: list[int] = []
     lines = []
     for _, hit_index, _, c in chosen:

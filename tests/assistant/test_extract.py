@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.extract import FIGURE, Candidate, compose
@@ -168,3 +170,21 @@ def test_a_row_counts_by_how_much_of_its_indicator_the_question_names():
     piece = _named_share(row, frozenset({"乡镇卫生院"}), ())
     whole = _named_share(row, frozenset({"乡镇卫生院", "村卫生室", "中医药服务", "比例"}), ("提供",))
     assert piece < 0.4 and whole >= 0.9
+
+
+def test_a_mention_quotes_another_passage_only_for_a_topic_word_the_first_lacks():
+    from assistant.mention import mentioned_in
+    from question.analysis import Intent, QuestionAnalysis
+    from vectorstore.query import QueryInfo
+
+    first = "优化居民电子健康档案面向居民本人开放使用的服务渠道。"
+    same_words = "到2025年，居民电子健康档案建档率达到90%。"
+    more = "推进电子健康档案与互联网医院的互通共享。"
+    info = QueryInfo("规划有没有提到居民电子健康档案", (), (), False, ())
+    qa = QuestionAnalysis(message="", ask="", standalone="", info=info, intent=Intent.MENTION,
+                          topic="居民电子健康档案", topic_words=("居民", "电子", "健康档案"))
+    alone = mentioned_in(qa, [_hit("tianjin", first), _hit("tianjin", same_words)])
+    assert alone is not None and alone.used == (0,), alone
+    qa2 = replace(qa, topic_words=("居民", "电子", "健康档案", "互联网医院"))
+    both = mentioned_in(qa2, [_hit("tianjin", first), _hit("tianjin", more)])
+    assert both is not None and both.used == (0, 1), both
