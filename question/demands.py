@@ -158,8 +158,11 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
     elif counted and (counted.group(1) != "张" or not any(d.kind == DemandKind.BEDS for d in out)):
         # "多少家" needs a figure in 家 (or 所, 个…), not any digit
         noun = _counted(q, counted.end(), plan_uses) if plan_uses else ""
-        evidence = count_evidence(counted.group(1), lex.measure_words)
-        if not noun and any(counted.group(1) in g and "人" in g for g in lex.measure_words):
+        measure = counted.group(1)
+        if q[counted.end():counted.end() + 1] == "人" and measure != "人":
+            measure = "人"  # "有几个人": people, counted in 名 or 位 as much as in 个
+        evidence = count_evidence(measure, lex.measure_words)
+        if not noun and any(measure in g and "人" in g for g in lex.measure_words):
             # "要让多少人接受指导": the plans count people as a share of them ("…指导率达到95%以上").
             evidence = re.compile(f"{evidence.pattern}|{_RATE_EVIDENCE.pattern}")
         out.append(Demand(DemandKind.COUNT, evidence, counted=noun))

@@ -145,7 +145,9 @@ class SectionIndex:
         self._under: dict[tuple[str, str], list[int]] = {}  # (doc_id, heading) → chunk indices
         # "有哪几个突出问题": a list asked of a role's word (lexicon/section_roles.txt) asks for the items
         # of the plan's section of that role ("二、重点问题"), whatever the section calls it.
-        self._roles = [(role, re.compile(rf"[哪几][^，,。？?！!、]{{0,8}}?(?:{alternation(words)})(?=$|[^\u4e00-\u9fff]|都|是|有|呢)"))
+        # "短板主要有哪几条？" too: the role's word, then a question of which ones ending the clause.
+        self._roles = [(role, re.compile(rf"[哪几][^，,。？?！!、]{{0,8}}?(?:{alternation(words)})(?=$|[^\u4e00-\u9fff]|都|是|有|呢)|"
+                                         rf"(?:{alternation(words)})[^，,。？?！!、]{{0,6}}?哪(?:些|几[条个项点块]?)(?=$|[^\u4e00-\u9fff]|呢|啊)"))
                        for role, words in roles if words]
         self._role_words = roles
         for i, c in enumerate(chunks):

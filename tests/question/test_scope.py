@@ -66,6 +66,8 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     # How many people: the plans count people as a share of them; other things not.
     (people,) = [d for d in demands("到2025年要让多少人接受健康教育？", lexicon=LEX) if d.kind == "count"]
     assert people.evidence.search("健康教育覆盖率达到90%以上") and people.evidence.search("培训300人")
+    (staff,) = [d for d in demands("村里现在有几个人在当乡村医生？", lexicon=LEX) if d.kind == "count"]
+    assert staff.evidence.search("在岗乡村医生85名")  # 几个人: people, whatever the plan counts them in
     (homes,) = [d for d in demands("到2025年要建多少家养老院？", lexicon=LEX) if d.kind == "count"]
     assert not homes.evidence.search("入住率达到90%以上")
 

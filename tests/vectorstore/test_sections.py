@@ -140,5 +140,7 @@ def test_a_list_asked_of_a_sections_role_picks_that_section(corpus):
     # "短板" is a word of the problems role (lexicon/section_roles.txt); the plan calls it "重点问题".
     m = corpus.sections.find("滨海这份计划指出了哪几方面的短板？", ("binhai",), wants_list=True)
     assert m is not None and m.heading == "二、重点问题" and len(m.items) >= 5
+    m = corpus.sections.find("滨海这份计划里的问题主要有哪些？", ("binhai",), wants_list=True)
+    assert m is not None and m.heading == "二、重点问题"
     # A list of measures about a problem is no list of the problems.
     assert corpus.sections.find("滨海对看病难的问题有哪些措施？", ("binhai",), wants_list=True) is None
