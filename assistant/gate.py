@@ -33,7 +33,8 @@ class Gate:
         self.live, self.qa, self.hits, self.params = live, qa, hits, params
         info = qa.info
         # A place the situation names ("我是天津河西区的残疾人") is where the writer lives, not what is asked.
-        self.places = tuple(unknown_places(qa.standalone.replace(qa.pointed, " ") if qa.pointed else qa.standalone, live.plan_text.__contains__, live.regions,
+        asked = qa.standalone.replace(qa.pointed, " ") if qa.pointed else qa.standalone
+        self.places = tuple(unknown_places(asked, live.plan_text.__contains__, live.regions,
                                            plan_named=bool(info.doc_ids), places=live.lexicon.places))
         self.outside = "" if self.places else self._outside()
         covers = self.covers

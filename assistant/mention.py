@@ -39,7 +39,9 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit]) -> Composed | None:
     if not scored:
         return None
     best = min(s[0] for s in scored)
-    tied = sorted((s for s in scored if s[0] == best), key=lambda s: (s[1], s[2]))
+    # Among equals, one holding the topic's words together ("智慧医院", not "智慧…医院") comes first.
+    phrase = "".join(words)
+    tied = sorted((s for s in scored if s[0] == best), key=lambda s: (phrase not in s[3].text, s[1], s[2]))
     first = tied[0]
     # Another passage's sentence joins only with a topic word the first lacks: else it only adds a
     # citation to check.
