@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.params import QuoteParams
@@ -263,7 +263,7 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
             # lower bar.
             own_passage = c.hit_index == top.hit_index
             bar = p.second_ratio_same if own_passage else p.second_ratio
-            adds = any(len(w) > 1 and not _pieced(w, top.matched) for w in c.matched - top.matched)
+            adds = any(len(w) > 1 and covered_share(w, top.matched) < 1 for w in c.matched - top.matched)
             if same_doc and (own_passage or adds) and c.score >= bar * best and c.text != top.text and \
                     sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
                 chosen.append(c)
@@ -271,15 +271,19 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
     return render(chosen, hits, multi_doc)
 
 
-def _pieced(word: str, words: frozenset[str]) -> bool:
-    """Whether a word is made of words already matched: '家庭医生签约' of '家庭', '医生', '签约'."""
-    covered = [False] * len(word)
+def covered_share(text: str, words: Iterable[str]) -> float:
+    """Share of a text's characters inside some occurrence of the words: ('家庭医生签约', {'家庭', '医生',
+    '签约'}) → 1.0 (a compound of words already matched adds nothing); ('乡镇卫生院提供中医药服务的比例',
+    {'乡镇卫生院'}) → 0.33."""
+    if not text:
+        return 1.0
+    covered = [False] * len(text)
     for w in words:
-        at = word.find(w)
-        while w and at != -1:
+        at = text.find(w) if w else -1
+        while at != -1:
             covered[at:at + len(w)] = [True] * len(w)
-            at = word.find(w, at + 1)
-    return all(covered)
+            at = text.find(w, at + 1)
+    return sum(covered) / len(text)
 
 
 def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: int = 200) -> Composed:

@@ -18,6 +18,7 @@ from assistant.extract import (
     Candidate,
     Composed,
     compose,
+    covered_share,
     outline,
     region_label,
     row_fields,
@@ -38,8 +39,6 @@ from vectorstore.types import Hit
 def compared(qa: QuestionAnalysis, found: Retrieved) -> bool:
     """Whether the answer compares plans: none named alone, and passages from several."""
     return qa.several_plans and found.several_plans
-
-
 
 
 def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
@@ -64,8 +63,9 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     # "有没有…", "能不能…": the question form's 没有/不能 is no word of the topic, and it matched the
     # plans' statements of shortfalls ("…没有实现…").
     words = replace(info, text=without_yes_no(info.text))
+    stand_ins = live.corpus.stand_ins(info.text, info.expansions)
     out = score_candidates(sentence_candidates(hits), words, live.tokens(), live.idf(), p, compared=multi,
-                           stand_ins=live.corpus.stand_ins(info.text, info.expansions), amount_asked=qa.amount_asked,
+                           stand_ins=stand_ins, amount_asked=qa.amount_asked,
                            names=live.names(), passages=[h.chunk.text for h in hits],
                            situation=qa.situation, facilities=qa.facilities)
     out = [replace(c, role=lex.role(hits[c.hit_index].chunk.section_path[:2])) for c in out]
@@ -81,7 +81,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     if not multi:
         # A row whose indicator the question names only a piece of ("乡镇卫生院" of "乡镇卫生院、社区卫生服务
         # 中心、村卫生室…提供中医药服务的比例") states another indicator: it counts as much as it is named.
-        said = (*info.expansions, *live.corpus.stand_ins(info.text, info.expansions))
+        said = (*info.expansions, *stand_ins)
         out = [replace(c, score=c.score * (1 - p.row_unnamed * (1 - _named_share(hits[c.hit_index], c.matched, said))))
                if hits[c.hit_index].chunk.kind == "table_row" else c for c in out]
     if info.indicator and not info.asks:
@@ -111,15 +111,7 @@ def _named_share(hit: Hit, matched: frozenset[str], said: Sequence[str]) -> floa
     """Share of a row's indicator name the question's words (or their synonyms) cover, by character."""
     labels = [f for f in row_fields(hit.chunk) if "：" not in f]
     name = re.sub(r"[（(][^）)]*[）)]", "", labels[-1]) if labels else ""
-    if not name:
-        return 1.0
-    covered = [False] * len(name)
-    for w in (*matched, *(s for s in said if s in name)):
-        at = name.find(w)
-        while w and at != -1:
-            covered[at:at + len(w)] = [True] * len(w)
-            at = name.find(w, at + 1)
-    return sum(covered) / len(name)
+    return covered_share(name, (*matched, *said)) if name else 1.0
 
 
 def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict: Verdict | None, p: QuoteParams,

@@ -136,20 +136,23 @@ class SectionMatch:
         return ()
 
 
+def _role_asked(words: Sequence[str]) -> re.Pattern[str]:
+    """Which ones of a role's word a question asks: "有哪几个突出问题", "短板主要有哪几条？" (the word,
+    then "which ones" ending the clause); not "问题有哪些措施"."""
+    from question.lexicon import alternation
+
+    w = alternation(words)
+    return re.compile(rf"[哪几][^，,。？?！!、]{{0,8}}?(?:{w})(?=$|[^\u4e00-\u9fff]|都|是|有|呢)|"
+                      rf"(?:{w})[^，,。？?！!、]{{0,6}}?哪(?:些|几[条个项点块]?)(?=$|[^\u4e00-\u9fff]|呢|啊)")
+
+
 class SectionIndex:
     """Which chunks stand under each heading of each plan, built once per corpus."""
 
     def __init__(self, chunks: Sequence[Chunk], roles: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
-        from question.lexicon import alternation
+        from question.lexicon import section_role
 
         self._under: dict[tuple[str, str], list[int]] = {}  # (doc_id, heading) → chunk indices
-        # "有哪几个突出问题": a list asked of a role's word (lexicon/section_roles.txt) asks for the items
-        # of the plan's section of that role ("二、重点问题"), whatever the section calls it.
-        # "短板主要有哪几条？" too: the role's word, then a question of which ones ending the clause.
-        self._roles = [(role, re.compile(rf"[哪几][^，,。？?！!、]{{0,8}}?(?:{alternation(words)})(?=$|[^\u4e00-\u9fff]|都|是|有|呢)|"
-                                         rf"(?:{alternation(words)})[^，,。？?！!、]{{0,6}}?哪(?:些|几[条个项点块]?)(?=$|[^\u4e00-\u9fff]|呢|啊)"))
-                       for role, words in roles if words]
-        self._role_words = roles
         for i, c in enumerate(chunks):
             if c.kind == "table":
                 continue
@@ -169,6 +172,14 @@ class SectionIndex:
         self._boxes = {(d, re.sub(r"\s", "", m.group(0))): h for d, h in self._under
                        if (m := re.match(r"专栏\s*\d+", h))}
         self._index = {c.id: i for i, c in enumerate(chunks)}
+        # "有哪几个突出问题": a list asked of a role's word (lexicon/section_roles.txt) asks for the items
+        # of the plan's section of that role ("二、重点问题"), whatever the section calls it. Each
+        # heading's role is read once here, not per question.
+        self._asks_role = [(role, _role_asked(words)) for role, words in roles if words]
+        self._of_role: dict[tuple[str, str], list[str]] = {}  # (doc_id, role) → its headings
+        for d, h in self._under:
+            if role := section_role(roles, (h,)):
+                self._of_role.setdefault((d, role), []).append(h)
         self._order = {t: n for n, t in enumerate(self._cores)}
         df: dict[str, int] = {}
         for name, _, _ in self._cores:
@@ -219,12 +230,10 @@ class SectionIndex:
 
     def _role_named(self, question: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """The one section of a role the question asks the items of, in each plan it names."""
-        from question.lexicon import section_role
-
-        for role, asked in self._roles:
+        for role, asked in self._asks_role:
             if asked.search(question):
-                found = [(1, d, h) for d, h in self._under if d in doc_ids and
-                         section_role(self._role_words, (h,)) == role and len(self._match(d, h, None, True).items) >= 2]
+                found = [(1, d, h) for d in doc_ids for h in self._of_role.get((d, role), ())
+                         if len(self._match(d, h, None, True).items) >= 2]
                 return found if len({d for _, d, _ in found}) == len(found) else []
         return []
 
