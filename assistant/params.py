@@ -48,6 +48,7 @@ class QuoteParams:
     tense_mismatch: float
     situation_weight: float
     row_unnamed: float
+    enumerated: float
 
 
 @dataclass(frozen=True)
