@@ -23,6 +23,7 @@ class GateParams:
     absent_weight: float
     agree_rank: int
     single_char_weight: float
+    about_share: float
     trust_llm_refusal_below: float
     nearby: int
 
