@@ -144,14 +144,18 @@ _NOT_IN_NAME = f"[{NOT_IN_NAME}]"  # a span holding one is a piece of a sentence
 
 
 @functools.lru_cache(maxsize=8)
-def _place_patterns(words: PlaceWords) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _place_patterns(words: PlaceWords) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The lists of ``lexicon/`` as patterns: a place name ("南开区"), a word ending like one that is
     not one ("社区", "城市", "全市": a not-place prefix and a one-character ending), and a province or
     big city ("上海"). Built once per lexicon."""
     place = re.compile(rf"[\u4e00-\u9fff]{{2,4}}?(?:{alternation(words.suffixes)})")
     one_char = [s for s in words.suffixes if len(s) == 1]
     not_place = [f"(?:{alternation(words.not_place_prefixes)})(?:{alternation(one_char)})$"] if one_char else []
-    return place, re.compile("|".join([*not_place, _NOT_IN_NAME])), re.compile(alternation(words.other_places))
+    # A partner word, then perhaps other places of a list ("跟上海、江苏…"), right before the place.
+    partner = re.compile(rf"(?:{alternation(words.partners)})(?:[\u4e00-\u9fff]{{2,4}}[、和及])*$" if words.partners
+                         else r"(?!)")
+    return (place, re.compile("|".join([*not_place, _NOT_IN_NAME])), re.compile(alternation(words.other_places)),
+            partner)
 
 
 def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Iterable[str] = (),
@@ -163,7 +167,7 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     '上海2030年每千人口床位数要达到多少？' → ['上海'] unless a plan's city or province is 上海.
     A question naming one of the plans is about that plan: '东丽对湖北返津人员…' → [].
     ``places``: the live lexicon's place lists (LiveIndex.lexicon.places)."""
-    place, not_place, elsewhere = _place_patterns(places)
+    place, not_place, elsewhere, partner = _place_patterns(places)
     own = {re.sub(r"(省|市|自治区|特别行政区)$", "", r) for r in regions if r}  # the plans' own provinces, cities
     out: list[str] = []
     for m in place.finditer(question):
@@ -187,6 +191,8 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
         name, after = m.group(0), question[m.end() : m.end() + 1]
         if name in own or after and (after in "道路街巷里桥村镇乡" or mentioned(name + after)):
             continue
+        if partner.search(question[: m.start()]):
+            continue  # "跟上海、江苏那边的大医院合作": what the plan's own place does with them
         if not any(name in o or o in name for o in out):
             out.append(name)
     return out

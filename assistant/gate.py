@@ -127,13 +127,14 @@ class Gate:
             return any(holds(t, term) for t in texts)
 
         asked = self.qa.standalone
+        joined = asked.replace("、", "")  # "上海、江苏、浙江" holds the lexicon's "上海江苏浙江"
 
         def known(term: str) -> bool:
             # A word the lexicon translates into one the plans in scope use ('看牙' → '口腔'), or a
             # piece of such a phrase the question writes ('刚生' of '刚生完孩子'); a group none of whose
             # words they use ("家庭医生" where no plan in scope has one) is no help. Only a phrase the
             # question holds: "公寓" is no known word because some everyday phrase has it.
-            return any(any(term == w or (term in w and w in asked) for w in g) and any(in_scope(w) for w in g)
+            return any(any(term == w or (term in w and w in joined) for w in g) and any(in_scope(w) for w in g)
                        for g in live.synonyms)
 
         where = "、".join(f"《{d.meta.title}》" for d in scope) if info.doc_ids else "现有规划文件均"

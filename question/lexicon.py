@@ -21,7 +21,7 @@ _ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-+＋]{1,20}$")  # "+":
 FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.txt", "synonyms.txt",
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
          "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
-         "section_roles.txt", "pointing_words.txt")
+         "section_roles.txt", "pointing_words.txt", "place_partners.txt")
 INTENTS = ("responsibility", "time", "list")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
@@ -153,6 +153,7 @@ class PlaceWords:
     suffixes: tuple[str, ...]  # endings of a place name: "新区", "区", "县", "市"
     not_place_prefixes: tuple[str, ...]  # "社" of "社区", "全" of "全市": not a place
     not_place_followers: tuple[str, ...] = ()  # "里" of "市里", "级" of "区级": the level, not a name
+    partners: tuple[str, ...] = ()  # "跟" of "跟上海…合作": a partner or destination, not what is asked
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ class Lexicon:
                                f"{', '.join(FILES)}")
         places = PlaceWords(load_words(folder / "other_places.txt"), load_words(folder / "place_suffixes.txt"),
                             load_words(folder / "not_place_prefixes.txt"),
-                            load_words(folder / "not_place_followers.txt"))
+                            load_words(folder / "not_place_followers.txt"), load_words(folder / "place_partners.txt"))
         return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt"),
                    load_intents(folder / "intent_cues.txt"), load_groups(folder / "measure_words.txt"),
                    load_groups(folder / "synonyms.txt", min_words=2), places,

@@ -110,8 +110,10 @@ class QueryAnalyzer:
     def analyze(self, text: str) -> QueryInfo:
         """'东丽2025年医生目标？' → doc_ids ('dongli',), expansions incl. '执业（助理）医师', indicator True."""
         expansions: list[str] = []
+        # "上海、江苏、浙江" is also read as one word: the lexicon writes a list's joined form ("上海江苏浙江").
+        joined = text.replace("、", "")
         for group in self.synonyms:
-            if any(w in text for w in group):
+            if any(w in text or w in joined for w in group):
                 expansions.extend(w for w in group if w not in text and w not in expansions)
         return QueryInfo(
             text=text,

@@ -135,6 +135,10 @@ def test_a_figure_given_in_the_sentence_after_its_topic_answers():
     ("南京路上的医院要改建吗？", []),
     ("孩子生病总得往市里跑，以后区里会不会建儿童医院？", []),  # the writer's own city and district
     ("县级医院和市属医院有什么分工？", []),
+    # A partner or destination of the plans' own place, not the place asked about.
+    ("规划里有没有写到跟北京、河北的医院搞合作？", []),
+    ("有没有安排医生去上海进修？", []),
+    ("北京和上海的床位目标是多少？", ["北京", "上海"]),
 ])
 def test_places_no_plan_mentions(question, unknown):
     corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区 到北京上海等地进修学习 杭州道街"
@@ -251,3 +255,10 @@ def test_a_plan_writing_the_counted_word_itself_is_not_counted_by_its_synonym():
     assert not v.answerable
     upgraded = "到2025年，建成社区医院30家。"
     assert meets(ask, upgraded, synonyms=shipped().synonyms, plan_writes=lambda w: w == "社区医院")
+
+
+def test_a_partner_word_added_makes_a_province_after_it_a_partner(edited) -> None:
+    question = "规划里有没有提到联合广东的医院办专科？"
+    assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=shipped().places) == ["广东"]
+    lex = edited("place_partners.txt", "联合")
+    assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=lex.places) == []

@@ -132,3 +132,13 @@ def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named
     # what the question asks about (the words before 的).
     a = assistant.answer("现有规划里有没有提到血友病人的治疗和药品供应？")
     assert a.refused and any("血友病" in n for n in a.notes), (a.text, a.notes)
+
+
+def test_provinces_listed_as_partners_are_found_under_the_plans_short_form(assistant):
+    # 埇桥's plan writes 沪苏浙; the lexicon's joined "上海江苏浙江" stands for the three listed with 、, and
+    # places after 跟 are partners of the plan's own place, not places no plan is for.
+    a = assistant.answer("规划里有没有提到引进上海、江苏、浙江的优质医疗资源？")
+    assert not a.refused and "沪苏浙" in a.text and a.citations, a.text
+    b = assistant.answer("规划里有没有跟上海、江苏、浙江的医院合作的安排？")
+    assert not b.refused and "沪苏浙" in b.text, b.text
+    assert assistant.answer("上海2025年每千人口床位数是多少？").refused

@@ -31,3 +31,10 @@ def test_a_routed_search_reads_the_question_without_the_plans_names():
     text = qa.without_names("天津市东丽区卫生健康事业发展“十四五”规划对中医馆有什么安排？", ("dongli",))
     assert "中医馆" in text and "东丽" not in text and "卫生健康事业发展" not in text
     assert qa.without_names("东丽规划的中医馆", ("zhenan",)) == "东丽规划的中医馆"
+
+
+def test_a_list_written_with_enumeration_commas_finds_its_joined_synonym():
+    """The lexicon writes a list's joined form ("老人小孩"); a question writes it "老人、小孩"."""
+    qa = QueryAnalyzer([], synonyms=[("一老一小", "老人小孩")])
+    assert "一老一小" in qa.analyze("社区对老人、小孩有什么服务？").expansions
+    assert qa.analyze("社区对老人有什么服务？").expansions == ()
