@@ -170,10 +170,14 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
         if len(core) < 2 or any(ch in _NOT_IN_FACILITY for ch in core) or in_plans(name) or known(name) \
                 or not _noun_phrase(core):
             continue
-        # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed).
-        if not any(in_plans(name[i:]) for i in range(1, len(core) - 1)):
+        # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed),
+        # unless what comes before it numbers another one ("第二人民医院" where plans write "人民医院").
+        if not any(in_plans(name[i:]) and not _ORDINAL.fullmatch(name[:i]) for i in range(1, len(core) - 1)):
             out.append(name)
     return out
+
+
+_ORDINAL = re.compile(r"第?[一二三四五六七八九十\d]+")
 
 
 def named_facilities(question: str, suffixes: Sequence[str], names: Iterable[str],

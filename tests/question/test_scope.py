@@ -99,6 +99,10 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
                               LEX.places.suffixes) == [
         "宿州市立医院"]
     assert unnamed_facilities("东丽区级医院多吗？", suffixes, ["东丽", "东丽区"], plans, lambda t: False) == []
+    # A numbered one is another facility than the plans' unnumbered one.
+    numbered = "加强人民医院建设，第一医院扩建".__contains__
+    assert unnamed_facilities("第四人民医院哪年扩建？", suffixes, [], numbered, lambda t: False) == ["第四人民医院"]
+    assert unnamed_facilities("第一医院哪年扩建？", suffixes, [], numbered, lambda t: False) == []
 
 
 def test_a_facility_named_after_a_place_is_a_word_of_the_question() -> None:
