@@ -72,6 +72,8 @@ def test_an_indicator_written_with_a_synonym_staff_added_matches() -> None:
     ("振安区医院分院建好以后有多少张床位，总投资多少？", [(ZHENAN_BRANCH, False)], False),
     ("滨海新区第五中心医院的新门急诊楼要花多少钱？", [(BINHAI_BUILDING, False)], False),
     ("东丽区120急救车平均多少分钟能赶到？", [(DONGLI_120, False)], False),
+    # A fee asked ("交多少…费") is money: a plan naming the service without its price does not answer.
+    ("振安区医院分院看门诊要交多少挂号费？", [(ZHENAN_BRANCH, False)], False),
     # Another indicator sharing words is not an answer.
     ("新生儿死亡率要降到多少？", [(YQ_INFANT, True)], False),
     # The row has no column for the year asked.
