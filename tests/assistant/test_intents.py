@@ -142,3 +142,10 @@ def test_provinces_listed_as_partners_are_found_under_the_plans_short_form(assis
     b = assistant.answer("规划里有没有跟上海、江苏、浙江的医院合作的安排？")
     assert not b.refused and "沪苏浙" in b.text, b.text
     assert assistant.answer("上海2025年每千人口床位数是多少？").refused
+
+
+def test_asked_point_by_point_a_named_enumeration_is_given_whole(assistant):
+    # "一条一条讲讲" asks for the list as "有哪些" does: every point of "（1）…（9）", each cited.
+    a = assistant.answer("东丽规划里的“九项能力”，能一条一条讲讲吗？")
+    assert all(f"（{n}）" in a.text for n in range(1, 10)), a.text
+    assert _lines_cited(a.text)
