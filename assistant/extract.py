@@ -223,6 +223,24 @@ def display(c: Candidate, hit: Hit) -> str:
     return row_line(hit.chunk) if hit.chunk.kind == "table_row" else c.text
 
 
+def _clause_run(scored: Sequence[Candidate], at: int, max_chars: int = 400) -> set[int]:
+    """The ids of the candidates a "；" chains to the one at ``at`` in its passage (itself included),
+    up to ``max_chars``."""
+    lo = hi = at
+    hit = scored[at].hit_index
+
+    def joined(i: int) -> bool:  # candidate i ends with "；" and the next is of its passage
+        return scored[i].text.rstrip().endswith("；") and i + 1 < len(scored) and scored[i + 1].hit_index == hit
+
+    while lo > 0 and scored[lo - 1].hit_index == hit and joined(lo - 1):
+        lo -= 1
+    while joined(hi):
+        hi += 1
+    if hi == lo or sum(len(c.text) for c in scored[lo:hi + 1]) > max_chars:
+        return {id(scored[at])}
+    return {id(c) for c in scored[lo:hi + 1]}
+
+
 @dataclass(frozen=True)
 class Composed:
     text: str
@@ -258,10 +276,13 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
         # "有哪些措施": the best passage's items in reading order, as many as fit.
         top = ranked[0]
         pos = {id(c): i for i, c in enumerate(scored)}
-        same = [c for c in scored if c.hit_index == top.hit_index and c.score >= 0.5 * best]
+        # The clauses a "；" joins to the best one are the rest of its enumeration ("提升…门诊医疗服务能力；
+        # 提升急诊急救能力建设；加强住院能力建设…。"), whatever words they share with the question.
+        run = _clause_run(scored, pos[id(top)])
+        same = [c for c in scored if c.hit_index == top.hit_index and (c.score >= 0.5 * best or id(c) in run)]
         total = 0
-        for c in sorted(same, key=lambda c: -c.score):
-            if c is top or total + len(c.text) <= max_chars + 60:
+        for c in sorted(same, key=lambda c: (id(c) not in run, -c.score)):
+            if c is top or id(c) in run or total + len(c.text) <= max_chars + 60:
                 chosen.append(c)
                 total += len(c.text)
         chosen.sort(key=lambda c: pos[id(c)])

@@ -58,6 +58,17 @@ def test_a_second_passage_joins_only_with_a_word_of_the_question_the_first_lacks
     assert new_word.used == (0, 1)
 
 
+def test_a_list_answer_takes_the_clauses_a_semicolon_chains_to_the_best_one():
+    clauses = ["服务能力进一步提高。提升基层医疗卫生机构门诊医疗服务能力；", "提升急诊急救能力建设；",
+               "加强住院能力建设；", "提升检验检查服务能力。", "服务质量进一步提升。"]
+    hits = [_hit("tianjin-primary", "".join(clauses))]
+    cands = [Candidate(0, t, s) for t, s in zip(clauses, (10.0, 2.0, 2.0, 2.0, 3.0), strict=True)]
+    out = compose(cands, hits, False, load_params().quote, asks="list")
+    assert all(t in out.text for t in clauses[:4]) and "服务质量" not in out.text, out.text
+    # Not asked for a list, the best clause answers alone.
+    assert "急诊急救" not in compose(cands, hits, False, load_params().quote).text
+
+
 def test_another_plans_prose_joins_a_comparison_only_when_it_scores_close():
     rows = [_hit("dongli", ROW, "table_row", "东丽区"),
             _hit("zhenan", "妇幼健康｜3岁以下儿童健康管理率｜2025年目标：≥90%", "table_row", "振安区"),
