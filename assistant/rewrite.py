@@ -122,6 +122,41 @@ _ASKED = re.compile(r"有什么|有哪些|多少|什么|哪|谁|怎么|如何|�
 _SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为|要|要达到|达到|有|将)+$")
 
 
+_COMPARED = re.compile(r"比|高还是低|多还是少|哪个高|哪个低|哪个多|哪个少|一样|差不多|相比")
+_HEADS = re.compile(r"(?:医院|卫生院|分院|院区|中心|站|室|基地)$")
+
+
+def _shared_tail(subject: str, core: str) -> str:
+    """The longest word (2–6 characters) that ends ``subject`` and starts ``core``: ('振安区规划里对家庭
+    医生签约', '签约率要达到多少') → '签约'; '' when none."""
+    for n in range(min(6, len(subject), len(core) - 1), 1, -1):
+        if subject.endswith(core[:n]) and not _ASK_WORDS.search(core[:n]):
+            return core[:n]
+    return ""
+
+
+def _starts_with_predicate(core: str) -> bool:
+    """Whether a follow-up opens with a verb or a question word, naming no subject: '建成后有多少床位' → True."""
+    import jieba.posseg
+
+    first = next(iter(jieba.posseg.cut(core)), None)
+    return first is not None and (first.flag in ("v", "vd", "vn", "f", "d", "p") or first.word in ("什么", "哪年"))
+
+
+def _facility_opening(prev: str) -> str:
+    """The run of nouns a question opens with, when it names a facility: '振安区医院分院什么时候建？' →
+    '振安区医院分院'; '' otherwise."""
+    import jieba.posseg
+
+    words = []
+    for w in jieba.posseg.cut(prev):
+        if not (w.flag.startswith("n") or w.flag == "j"):
+            break
+        words.append(w.word)
+    opening = "".join(words)
+    return opening if _HEADS.search(opening) else ""
+
+
 def _names_nothing(rest: str, words: Sequence[str]) -> bool:
     """Whether a follow-up is made only of ``words`` (lexicon/follow_up_words.txt) and question
     words: '有没有给出具体数字' → True; '村卫生室怎么建' → False."""
@@ -165,7 +200,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     bare = _FILLER.sub("", rest)
     if q_names and (len(bare) <= 2 or prev_spans and _names_nothing(rest, (*follow_up_words, *_COMPARING,
                                                                          *_POINTING))):
-        # "那滨海新区呢？", "那埇桥的这项指标呢？": same question, other plan(s).
+        # "那滨海新区呢？", "那埇桥的这项指标呢？": same question, other plan(s); "比东丽高还是低？":
+        # the same question of the previous plan and the one named, side by side.
+        if prev_names and _COMPARED.search(core) and prev_names not in q_names and q_names not in prev_names:
+            q_names = f"{prev_names}和{q_names}"
         return _replace_spans(prev, prev_spans, q_names) if prev_spans else f"{q_names}{prev}"
     if _YEAR.search(bare) and len(_YEAR.sub("", bare)) <= 2:
         # "那2020年呢？": same question, other year.
@@ -200,6 +238,13 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # without what it asked ("有什么打算"), then what this one asks.
         subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
         return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
+    subject = _SUBJECT_END.sub("", _ASKED.split(_LEAD.sub("", prev), maxsplit=1)[0])
+    if not q_names and (shared := _shared_tail(subject, core)):
+        # "签约率要达到多少？" after "…对家庭医生签约有什么安排？": a measure of the topic just asked about.
+        return f"{subject[: -len(shared)]}{core}"
+    if not q_names and _starts_with_predicate(core) and (opening := _facility_opening(_LEAD.sub("", prev))):
+        # "建成后有多少床位？" after "振安区医院分院什么时候建？": no subject of its own, so the facility's.
+        return f"{opening}{core}"
     if not q_names:
         # "护士呢？" / "村卫生室怎么建？": new topic, same plan as before.
         topic = prev_names

@@ -145,3 +145,23 @@ def test_it_is_the_facility_the_previous_question_opened_with(analyzer):
     # After a question about no facility, 它 is still the previous question's subject.
     out = rewrite("它由哪个部门牵头？", _hist("东丽区家庭医生签约率要达到多少？"), analyzer)
     assert out.startswith("东丽区家庭医生签约率要达到多少") and out.endswith("它由哪个部门牵头")
+
+
+def test_a_measure_of_the_topic_just_asked_about_keeps_the_topic(analyzer):
+    out = rewrite("签约率要达到多少？", _hist("振安区规划里对家庭医生签约有什么安排？"), analyzer)
+    assert out == "振安区规划里对家庭医生签约率要达到多少"
+    # A new topic of its own still only keeps the plan.
+    assert rewrite("护理院怎么建？", _hist("振安区规划里对家庭医生签约有什么安排？"), analyzer) == "振安区护理院怎么建"
+
+
+def test_a_comparison_with_another_plan_asks_both(analyzer):
+    out = rewrite("比东丽高还是低？", _hist("振安区婴儿死亡率目标是多少？"), analyzer)
+    assert out == "振安区和东丽婴儿死亡率目标是多少？"
+    assert rewrite("那东丽呢？", _hist("振安区婴儿死亡率目标是多少？"), analyzer) == "东丽婴儿死亡率目标是多少？"
+
+
+def test_a_follow_up_opening_with_a_verb_continues_the_facility_asked_about(analyzer):
+    out = rewrite("建成后有多少床位？", _hist("振安区医院分院什么时候建？"), analyzer)
+    assert out == "振安区医院分院建成后有多少床位"
+    # After a question opening with no facility, the plan alone is kept.
+    assert rewrite("建成后有多少床位？", _hist("振安区规划里新建项目有哪些？"), analyzer) == "振安区建成后有多少床位"
