@@ -18,7 +18,7 @@ def folder(tmp_path: Path) -> Path:
 
 def test_every_list_is_loaded_from_the_folder() -> None:
     lex = Lexicon.load(SHIPPED)
-    assert ("注册护士", "护士") in lex.synonyms and ("龋齿", "蛀牙") in lex.synonyms
+    assert ("注册护士", "护士") in lex.synonyms and ("龋齿", "蛀牙", "虫牙") in lex.synonyms
     assert ("家", "所", "个", "座", "处", "间") in lex.measure_words
     assert {"上海", "内蒙古", "乌鲁木齐"} <= set(lex.places.other_places)
     assert set(lex.places.suffixes) == {"新区", "区", "县", "市"}
