@@ -132,16 +132,13 @@ def score_candidates(
     how_much = amount_asked and info.asks != "responsibility"
     # The question's words that are plan names, found once (not per sentence: thousands at scale).
     named = {t for t in q_terms if t not in facilities and any(t in n or n in t for n in names)}
-    # A question naming several items itself ("A、B…") asks about the enumeration.
-    listed = "、" not in info.text
     scored = []
     for c in cands:
         low = c.text.lower()
         if info.asks == "responsibility" and passages and _RESP_CLAUSE.search(c.text):
             low = passages[c.hit_index].lower()
         held = [t for t in q_terms if t in low]
-        overlap = sum(q_terms[t] * idf(t) * (p.enumerated if listed and _only_listed(t, low) else 1.0)
-                      for t in held)
+        overlap = sum(q_terms[t] * idf(t) for t in held)
         # Multiplicative: the overlap sums idf weights (tens), so a fixed bonus would not count.
         factor = 1.0
         if info.indicator and FIGURE.search(c.text):
@@ -162,17 +159,6 @@ def score_candidates(
         scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior),
                                 matched=frozenset(held) & own - named))
     return scored
-
-
-def _only_listed(term: str, text: str) -> bool:
-    """Whether every occurrence of ``term`` in ``text`` is an item of an enumeration ('A、B、C')."""
-    start, seen = text.find(term), False
-    while start >= 0:
-        end = start + len(term)
-        if not ((start > 0 and text[start - 1] == "、") or text[end:end + 1] == "、"):
-            return False
-        seen, start = True, text.find(term, end)
-    return seen
 
 
 def question_terms(info: QueryInfo, tokens: Callable[[str], list[str]], ignore: Sequence[str] = ()) -> list[str]:

@@ -49,7 +49,6 @@ class QuoteParams:
     tense_mismatch: float
     situation_weight: float
     row_unnamed: float
-    enumerated: float
 
 
 @dataclass(frozen=True)
