@@ -130,7 +130,8 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     met: list[set[int]] = []
     for d in ds:
         ok = [i for i, (s, row) in enumerate(sentences)
-              if cov[i] >= bar and meets(d, s, synonyms=synonyms, plan_writes=own[i]) and year_ok(years, s, row)]
+              if cov[i] >= bar and meets(d, s, synonyms=synonyms, plan_writes=own[i]) and year_ok(years, s, row)
+              and (not d.about or d.about in s or d.about in around[i])]
         met.append(set(ok))
         if ok:
             supporting.extend(i for i in ok if i not in supporting)

@@ -21,7 +21,7 @@ from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
 from question.demands import HOW_MANY_ITEMS, demands
 from question.places import local_place_plan
-from question.scope import content_words, mention_topic, named_facilities
+from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
 from vectorstore.sections import ORDINAL, title
 
@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 # "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
 _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 
-_DURATIONS = ("minutes", "days")  # demands that ask how long, which a time cue ("多久") also marks
+_DURATIONS = ("minutes", "days")
+_OF_A_FACILITY = ("money", "beds", "count")  # figures a named facility has of its own  # demands that ask how long, which a time cue ("多久") also marks
 
 # Rewrites a follow-up into a whole question with a model (None: rules only).
 ModelRewrite = Callable[[str, Sequence[Message]], str]
@@ -60,6 +61,11 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         info = replace(info, doc_ids=_named_outside_facilities(standalone, info.doc_ids, facilities, live))
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
     wants = tuple(demands(standalone, live.names(), lexicon, _plan_uses(live)))
+    named = (*facilities, *numbered_facilities(standalone, lexicon.facility_suffixes, live.plan_text.__contains__))
+    if len(set(named)) == 1:
+        # "第三中心医院…建好了能有多少张床位": the figure is that facility's, not the district's (a rate per
+        # thousand people) nor another facility's.
+        wants = tuple(replace(d, about=named[0]) if d.kind in _OF_A_FACILITY and not d.term else d for d in wants)
     if info.asks == "time" and any(d.kind in _DURATIONS for d in wants):
         info = replace(info, asks="")  # "多久能到" asks how long (a figure), not when
     intent = intent_of(info, topic)

@@ -51,6 +51,7 @@ class Demand:
     evidence: re.Pattern[str]  # what a sentence must contain to meet it
     term: str = ""  # the indicator it belongs to ("剖宫产率"), '' when the kind says enough
     counted: str = ""  # what a count counts, when the plans name it ("多少家养老机构" → "养老机构")
+    about: str = ""  # the one facility whose figure is asked ("第三中心医院…多少张床位"): a sentence must name it
 
 
 # What a sentence or row must hold to meet a demand of each kind read from the cue list.

@@ -194,6 +194,18 @@ def named_facilities(question: str, suffixes: Sequence[str], names: Iterable[str
     return tuple(out)
 
 
+def numbered_facilities(question: str, suffixes: Sequence[str], in_plans: Callable[[str], bool]) -> tuple[str, ...]:
+    """Facilities named by their number that the plans write: '第三中心医院要建院区？' → ('第三中心医院',)."""
+    out: list[str] = []
+    for m in re.finditer(r"第[一二三四五六七八九十]{1,3}", question):
+        # The longest name the plans write: "第三中心医院", not "第三中心".
+        spans = [question[m.start(): m.end() + n] for n in range(1, 9)]
+        names = [s for s in spans if s.endswith(tuple(suffixes)) and in_plans(s)]
+        if names and names[-1] not in out:
+            out.append(names[-1])
+    return tuple(out)
+
+
 def _noun_phrase(text: str) -> bool:
     """Whether a span reads as a name: nouns and numerals only ('儿童', '第五中心'), not a clause
     ('哪些社区', '往外地大', '能建成')."""

@@ -264,3 +264,17 @@ def test_a_partner_word_added_makes_a_province_after_it_a_partner(edited) -> Non
     assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=shipped().places) == ["广东"]
     lex = edited("place_partners.txt", "联合")
     assert unknown_places(question, PLACES_CORPUS.__contains__, ("天津市",), places=lex.places) == []
+
+
+def test_a_figure_of_one_named_facility_needs_a_sentence_naming_it():
+    from dataclasses import replace
+
+    rate = "健康服务提供｜每千常住人口医疗卫生机构床位数（张）｜2020年：2.16｜2025年：2.6"
+    own = "东丽医院通过改建新增床位至500张。"
+    (beds,) = demands("第三中心医院的新院区建好了能有多少张床位？")
+    assert judge([beds], [(rate, True), (own, False)], [], _everything, synonyms=shipped().synonyms).answerable
+    about = replace(beds, about="第三中心医院")
+    v = judge([about], [(rate, True), (own, False)], [], _everything, synonyms=shipped().synonyms)
+    assert not v.answerable and v.reason == "床位数"
+    named = "天津市第三中心医院东丽分院设置床位300张。"
+    assert judge([about], [(named, False)], [], _everything, synonyms=shipped().synonyms).answerable

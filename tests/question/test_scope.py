@@ -16,6 +16,7 @@ from question.scope import (
     holds,
     mention_topic,
     named_facilities,
+    numbered_facilities,
     period_end,
     unmentioned,
     unnamed_facilities,
@@ -156,3 +157,9 @@ def test_section_roles_come_from_the_lexicon() -> None:
     assert LEX.role(("第一部分“十三五”发展的主要成就", "一、有序推进改革")) == "review"
     assert LEX.role(("二、重点问题", "1.基层服务能力不足")) == "problems"
     assert LEX.role(("第三章 主要任务", "一、建设社区医院")) == ""
+
+
+def test_a_facility_named_by_its_number_is_found_when_the_plans_write_it() -> None:
+    plans = "以天津市第三中心医院东丽分院带动金钟街社区卫生服务中心的发展".__contains__
+    assert numbered_facilities("第三中心医院要在这边建院区吗？", LEX.facility_suffixes, plans) == ("第三中心医院",)
+    assert numbered_facilities("第七中心医院要建院区吗？", LEX.facility_suffixes, plans) == ()
