@@ -122,6 +122,7 @@ _ASKED = re.compile(r"有什么|有哪些|多少|什么|哪|谁|怎么|如何|�
 _SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为|要|要达到|达到|有|将)+$")
 
 
+_NOW = re.compile(r"现在|目前|当前|现状|眼下|原来|过去")
 _COMPARED = re.compile(r"比|高还是低|多还是少|哪个高|哪个低|哪个多|哪个少|一样|差不多|相比")
 _HEADS = re.compile(r"(?:医院|卫生院|分院|院区|中心|站|室|基地)$")
 
@@ -143,18 +144,22 @@ def _starts_with_predicate(core: str) -> bool:
     return first is not None and (first.flag in ("v", "vd", "vn", "f", "d", "p") or first.word in ("什么", "哪年"))
 
 
-def _facility_opening(prev: str) -> str:
-    """The run of nouns a question opens with, when it names a facility: '振安区医院分院什么时候建？' →
-    '振安区医院分院'; '' otherwise."""
+def _facility_opening(prev: str, analyzer: QueryAnalyzer) -> str:
+    """The run of nouns a question opens with (after its plan's name), when it names a facility:
+    '振安区医院分院什么时候建？' → '振安区医院分院'; '东丽区的社区卫生服务中心要建多少家？' → '东丽区社区卫生服务中心';
+    '' otherwise."""
     import jieba.posseg
 
+    plan = next((a for a, _ in sorted(analyzer.aliases, key=lambda x: -len(x[0])) if prev.startswith(a)), "")
+    rest = prev[len(plan):].lstrip("的") if plan and prev[len(plan):].startswith("的") else prev
+    plan = plan if rest is not prev else ""
     words = []
-    for w in jieba.posseg.cut(prev):
+    for w in jieba.posseg.cut(rest):
         if not (w.flag.startswith("n") or w.flag == "j"):
             break
         words.append(w.word)
     opening = "".join(words)
-    return opening if _HEADS.search(opening) else ""
+    return plan + opening if _HEADS.search(opening) else ""
 
 
 def _names_nothing(rest: str, words: Sequence[str]) -> bool:
@@ -233,16 +238,20 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "第二个呢？" after "…“九项能力”，排第一的是哪项？": the quoted name is what it counts in.
         quoted = "".join(m.group(0) for m in QUOTED.finditer(prev)) if ORDINAL.search(rest) else ""
         return f"{names}{years}{quoted}{rest}{tail}"
-    if follow_up_words and not q_names and _names_nothing(rest, follow_up_words):
-        # "有没有给出具体数字？" after "…对社区医院建设有什么打算？": the previous question's subject,
-        # without what it asked ("有什么打算"), then what this one asks.
+    asking = [c for name, cues in analyzer.intents if name in ("responsibility", "time") for c in cues]
+    if not q_names and _names_nothing(rest, (*follow_up_words, *asking)) and (follow_up_words or asking):
+        # "有没有给出具体数字？" after "…对社区医院建设有什么打算？", "谁负责？" after "…一期工程什么时候
+        # 完成？": the previous question's subject, without what it asked, then what this one asks;
+        # asked as of now ("现在是多少"), without the target year it named.
         subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
+        if _NOW.search(core):
+            subject = _YEAR.sub("", subject)
         return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
     subject = _SUBJECT_END.sub("", _ASKED.split(_LEAD.sub("", prev), maxsplit=1)[0])
     if not q_names and (shared := _shared_tail(subject, core)):
         # "签约率要达到多少？" after "…对家庭医生签约有什么安排？": a measure of the topic just asked about.
         return f"{subject[: -len(shared)]}{core}"
-    if not q_names and _starts_with_predicate(core) and (opening := _facility_opening(_LEAD.sub("", prev))):
+    if not q_names and _starts_with_predicate(core) and (opening := _facility_opening(_LEAD.sub("", prev), analyzer)):
         # "建成后有多少床位？" after "振安区医院分院什么时候建？": no subject of its own, so the facility's.
         return f"{opening}{core}"
     if not q_names:

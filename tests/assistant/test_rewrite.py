@@ -165,3 +165,18 @@ def test_a_follow_up_opening_with_a_verb_continues_the_facility_asked_about(anal
     assert out == "振安区医院分院建成后有多少床位"
     # After a question opening with no facility, the plan alone is kept.
     assert rewrite("建成后有多少床位？", _hist("振安区规划里新建项目有哪些？"), analyzer) == "振安区建成后有多少床位"
+
+
+def test_a_follow_up_of_only_who_or_when_asks_it_of_the_previous_subject(analyzer):
+    out = rewrite("谁负责？", _hist("滨海新区中医医院一期工程什么时候完成？"), analyzer)
+    assert out == "滨海新区中医医院一期工程谁负责"
+
+
+def test_asked_as_of_now_the_target_year_is_dropped(analyzer):
+    out = rewrite("现在是多少？", _hist("振安区2025年孕产妇死亡率目标是多少？"), analyzer, shipped().follow_up_words)
+    assert out == "振安区孕产妇死亡率现在是多少"
+
+
+def test_the_facility_after_the_plans_name_is_the_subject_a_verb_continues(analyzer):
+    out = rewrite("都建在哪些街道？", _hist("东丽区的社区卫生服务中心要建多少家？"), analyzer)
+    assert out == "东丽区社区卫生服务中心都建在哪些街道"
