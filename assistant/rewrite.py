@@ -65,6 +65,8 @@ def named_in_situation(ask: str, situation: str) -> str:
 
 
 _FACILITY_HEADS = ("医院", "卫生院", "中心")
+# A noun run ending in one of these names a facility a follow-up may continue ("振安区医院分院").
+_HEADS = re.compile(f"(?:{'|'.join((*_FACILITY_HEADS, '分院', '院区', '站', '室', '基地'))})$")
 
 
 def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
@@ -124,7 +126,6 @@ _SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为
 
 _NOW = re.compile(r"现在|目前|当前|现状|眼下|原来|过去")
 _COMPARED = re.compile(r"比|高还是低|多还是少|哪个高|哪个低|哪个多|哪个少|一样|差不多|相比")
-_HEADS = re.compile(r"(?:医院|卫生院|分院|院区|中心|站|室|基地)$")
 
 
 def _shared_tail(subject: str, core: str) -> str:
@@ -151,10 +152,12 @@ def _facility_opening(prev: str, analyzer: QueryAnalyzer) -> str:
     import jieba.posseg
 
     plan = next((a for a, _ in sorted(analyzer.aliases, key=lambda x: -len(x[0])) if prev.startswith(a)), "")
-    rest = prev[len(plan):].lstrip("的") if plan and prev[len(plan):].startswith("的") else prev
-    plan = plan if rest is not prev else ""
+    if plan and prev[len(plan):].startswith("的"):
+        prev = prev[len(plan):].lstrip("的")
+    else:
+        plan = ""
     words = []
-    for w in jieba.posseg.cut(rest):
+    for w in jieba.posseg.cut(prev):
         if not (w.flag.startswith("n") or w.flag == "j"):
             break
         words.append(w.word)
@@ -238,16 +241,17 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "第二个呢？" after "…“九项能力”，排第一的是哪项？": the quoted name is what it counts in.
         quoted = "".join(m.group(0) for m in QUOTED.finditer(prev)) if ORDINAL.search(rest) else ""
         return f"{names}{years}{quoted}{rest}{tail}"
+    # The previous question's subject, without what it asked ("…对社区医院建设" of "…有什么打算？").
+    subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
     asking = [c for name, cues in analyzer.intents if name in ("responsibility", "time") for c in cues]
     if not q_names and _names_nothing(rest, (*follow_up_words, *asking)) and (follow_up_words or asking):
         # "有没有给出具体数字？" after "…对社区医院建设有什么打算？", "谁负责？" after "…一期工程什么时候
-        # 完成？": the previous question's subject, without what it asked, then what this one asks;
-        # asked as of now ("现在是多少"), without the target year it named.
-        subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
+        # 完成？": that subject, then what this one asks; asked as of now ("现在是多少"), without the
+        # target year it named.
         if _NOW.search(core):
             subject = _YEAR.sub("", subject)
         return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
-    subject = _SUBJECT_END.sub("", _ASKED.split(_LEAD.sub("", prev), maxsplit=1)[0])
+    subject = _LEAD.sub("", subject)
     if not q_names and (shared := _shared_tail(subject, core)):
         # "签约率要达到多少？" after "…对家庭医生签约有什么安排？": a measure of the topic just asked about.
         return f"{subject[: -len(shared)]}{core}"

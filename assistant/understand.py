@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 # "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
 _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 
-_DURATIONS = ("minutes", "days")
-_OF_A_FACILITY = ("money", "beds", "count")  # figures a named facility has of its own  # demands that ask how long, which a time cue ("多久") also marks
+_DURATIONS = ("minutes", "days")  # demands that ask how long, which a time cue ("多久") also marks
+_OF_A_FACILITY = ("money", "beds", "count")  # figures a named facility has of its own
 
 # Rewrites a follow-up into a whole question with a model (None: rules only).
 ModelRewrite = Callable[[str, Sequence[Message]], str]
