@@ -106,6 +106,7 @@ def score_candidates(
     passages: Sequence[str] = (),
     situation: str = "",
     facilities: Sequence[str] = (),
+    pointed: str = "",
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
@@ -119,6 +120,9 @@ def score_candidates(
     a plan's place ('东丽医院', QuestionAnalysis.facilities), words of the question though they hold
     a plan's name."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
+    if pointed and p.pointed_weight != 1.0:
+        asked = set(tokens(info.text.replace(pointed, " ")))
+        q_terms.update({t: p.pointed_weight for t in q_terms if t not in asked})
     for f in facilities:
         q_terms[f] = 1.0
     for t in tokens(" ".join(stand_ins)):

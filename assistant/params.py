@@ -48,6 +48,7 @@ class QuoteParams:
     tense_match: float
     tense_mismatch: float
     situation_weight: float
+    pointed_weight: float
     row_unnamed: float
 
 
