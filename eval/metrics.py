@@ -16,9 +16,16 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 _NORMALISE = str.maketrans({"＜": "<", "＞": ">", "％": "%", "：": ":", "，": ",", "（": "(", "）": ")", "～": "~"})
 
 
+# "一个百分点" and "1个百分点" say one thing: the plans write both (the prose and the table of one target).
+_COUNTED = re.compile(r"(?<![\d.])([一二两三四五六七八九])(?=[个项名家所种张支])")
+_DIGIT = {c: str(i) for i, c in enumerate("一二三四五六七八九", 1)} | {"两": "2"}
+
+
 def norm(text: str) -> str:
-    """Compare text as a reader would: full-width signs equal half-width ones, spaces ignored."""
-    return re.sub(r"\s+", "", text.translate(_NORMALISE))
+    """Compare text as a reader would: full-width signs equal half-width ones, spaces ignored, a
+    small count in Chinese numerals equal to its digit ('降低一个百分点' = '降低1个百分点')."""
+    text = re.sub(r"\s+", "", text.translate(_NORMALISE))
+    return _COUNTED.sub(lambda m: _DIGIT[m.group(1)], text)
 
 
 # "X以上" and "≥X" state one target: by the convention of Chinese official documents 以上/以下
