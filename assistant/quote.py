@@ -67,7 +67,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     out = score_candidates(sentence_candidates(hits), words, live.tokens(), live.idf(), p, compared=multi,
                            stand_ins=stand_ins, amount_asked=qa.amount_asked,
                            names=live.names(), passages=[h.chunk.text for h in hits],
-                           situation=qa.situation, facilities=qa.facilities, pointed=qa.pointed)
+                           situation=qa.context, facilities=qa.facilities, pointed=qa.pointed)
     out = [replace(c, role=lex.role(hits[c.hit_index].chunk.section_path[:2])) for c in out]
     if verdict is not None and verdict.supporting and not multi:
         # Sentences carrying the figure of the kind asked for beat ones that only share words

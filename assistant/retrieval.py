@@ -34,7 +34,7 @@ class Retrieved:
 def situation_searched(qa: QuestionAnalysis) -> str:
     """The situation read by meaning search with the ask; none for a "有没有提到X" question, which
     names its topic itself (the situation would only pull the search off it)."""
-    return "" if qa.intent is Intent.MENTION else qa.situation
+    return "" if qa.intent is Intent.MENTION else qa.context
 
 
 def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams,

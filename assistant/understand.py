@@ -53,6 +53,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
                            for t in history), live)
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
+    carried = _continued(ask, standalone, turns)
     info = live.corpus.analyzer.analyze(standalone)
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
@@ -84,7 +85,19 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             amount_asked=bool(wants) or (not items_counted and bool(_AMOUNT.search(standalone))),
                             topic=topic,
                             corrections=tuple(fixes), history=turns,
-                            facilities=facilities, pointed=split.pointed)
+                            facilities=facilities, pointed=split.pointed, carried=carried)
+
+
+def _continued(ask: str, standalone: str, turns: Sequence[Message]) -> str:
+    """The previous question a follow-up continues, when the rewrite had to fill the follow-up in and
+    did not take that question whole: '这支队伍最少多少人？' after '…要成立中医疫病救援队吗？' is read
+    with it ('东丽规划这支队伍…' alone names no team). '' for a question that stands on its own, or
+    one naming an item by its position ('第二个呢？'): the section's outline finds that item, and the
+    previous question's own position ("排第一的…") would only pull the search to other firsts."""
+    prev = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")
+    if not prev or standalone.strip() == ask.strip() or prev.rstrip("？?。") in standalone or ORDINAL.search(ask):
+        return ""
+    return prev
 
 
 def _named_outside_facilities(question: str, plans: Sequence[str], facilities: Sequence[str],

@@ -149,3 +149,19 @@ def test_asked_point_by_point_a_named_enumeration_is_given_whole(assistant):
     a = assistant.answer("东丽规划里的“九项能力”，能一条一条讲讲吗？")
     assert all(f"（{n}）" in a.text for n in range(1, 10)), a.text
     assert _lines_cited(a.text)
+
+
+def test_a_follow_up_naming_nothing_is_read_with_the_question_it_continues(assistant):
+    history = [{"role": "user", "content": "东丽区“十三五”期间核酸检测采样队伍组建起来了吗？"},
+               {"role": "assistant", "content": "组建了。"}]
+    a = assistant.answer("一共多少人？", history)
+    assert "1340人的核酸检测采样队伍" in a.text, a.text
+
+
+def test_only_a_follow_up_that_needs_it_carries_the_previous_question(assistant):
+    history = [{"role": "user", "content": "东丽区“十三五”期间核酸检测采样队伍组建起来了吗？"},
+               {"role": "assistant", "content": "组建了。"}]
+    assert assistant.analyze("一共多少人？", history).carried == history[0]["content"]
+    # A whole question of its own, and an item asked by position, are read alone.
+    assert assistant.analyze("埇桥区2025年每千常住人口床位数要达到多少？", history).carried == ""
+    assert assistant.analyze("第二个呢？", history).carried == ""
