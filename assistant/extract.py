@@ -142,7 +142,8 @@ def score_candidates(
         if info.asks == "responsibility" and passages and _RESP_CLAUSE.search(c.text):
             low = passages[c.hit_index].lower()
         held = [t for t in q_terms if t in low]
-        overlap = sum(q_terms[t] * idf(t) for t in held)
+        # A plan's name in a sentence says little: search already kept to the plans a question names.
+        overlap = sum(q_terms[t] * idf(t) * (p.plan_name_weight if t in named else 1.0) for t in held)
         # Multiplicative: the overlap sums idf weights (tens), so a fixed bonus would not count.
         factor = 1.0
         if info.indicator and FIGURE.search(c.text):

@@ -49,6 +49,7 @@ class QuoteParams:
     tense_mismatch: float
     situation_weight: float
     pointed_weight: float
+    plan_name_weight: float
     row_unnamed: float
 
 

@@ -42,13 +42,14 @@ def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, para
     """The ``k`` passages for the question (see the module docstring)."""
     retriever = HybridRetriever(corpus)
     situation = situation_searched(qa)
-    found = retriever.find(qa.standalone, k, filters, qa.info, situation)
+    found = retriever.find(qa.standalone, k, filters, qa.info, situation, qa.carried)
     hits = list(found.hits)
     rows: list[Hit] = []
     info = qa.info
     if info.indicator and qa.several_plans and len({h.chunk.doc_id for h in hits}) > 1:
         # Comparing plans: each plan's own indicator row joins the passages (see best_rows).
         have = {h.chunk.id for h in hits}
-        rows = [h for h in retriever.best_rows(qa.standalone, filters, params.best_row_ratio, situation)
+        rows = [h for h in retriever.best_rows(qa.standalone, filters, params.best_row_ratio, situation,
+                                                                 qa.carried)
                 if h.chunk.id not in have and (not info.doc_ids or h.chunk.doc_id in info.doc_ids)]
     return Retrieved(tuple(hits + rows), found.section, found.picked, len(rows))

@@ -85,6 +85,15 @@ def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
     return ""
 
 
+_THERE = re.compile(r"那边|这边|那里|这里")
+
+
+def continues(question: str) -> bool:
+    """Whether a question reads as a continuation whatever else it names: it opens with "那/还有…",
+    points back ("它", "这个"), or asks of "那边": '宾海那边是哪几家医院建？' → True."""
+    return bool(_LEAD.match(question.strip()) or _PRONOUN.search(question) or _THERE.search(question))
+
+
 def last_user_turn(history: Sequence[Mapping[str, str]]) -> str:
     for turn in reversed(history):
         if turn.get("role") == "user" and turn.get("content", "").strip():

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from assistant.live import LiveIndex
-from assistant.rewrite import named_in_situation, rewrite
+from assistant.rewrite import continues, named_in_situation, rewrite
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
 from question.demands import HOW_MANY_ITEMS, demands
@@ -53,7 +53,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
                            for t in history), live)
     standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
-    carried = _continued(ask, standalone, turns)
+    carried = _continued(ask, standalone, turns, lexicon.pointing_words)
     info = live.corpus.analyzer.analyze(standalone)
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
@@ -88,14 +88,16 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             facilities=facilities, pointed=split.pointed, carried=carried)
 
 
-def _continued(ask: str, standalone: str, turns: Sequence[Message]) -> str:
+def _continued(ask: str, standalone: str, turns: Sequence[Message], pointing: Sequence[str]) -> str:
     """The previous question a follow-up continues, when the rewrite had to fill the follow-up in and
     did not take that question whole: '这支队伍最少多少人？' after '…要成立中医疫病救援队吗？' is read
     with it ('东丽规划这支队伍…' alone names no team). '' for a question that stands on its own, or
     one naming an item by its position ('第二个呢？'): the section's outline finds that item, and the
     previous question's own position ("排第一的…") would only pull the search to other firsts."""
     prev = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")
-    if not prev or standalone.strip() == ask.strip() or prev.rstrip("？?。") in standalone or ORDINAL.search(ask):
+    if not prev or prev.rstrip("？?。") in standalone or ORDINAL.search(ask):
+        return ""
+    if standalone.strip() == ask.strip() and not (continues(ask) or any(w in ask for w in pointing)):
         return ""
     return prev
 

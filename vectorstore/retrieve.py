@@ -242,6 +242,11 @@ class HybridParams:
     # 0.871 → 0.874, lists 0.919 → 0.940, wrongly declined unchanged; at 0.4 realistic 0.868 and
     # wrongly declined 0.022 → 0.028 ("要花多少钱" reads as future and loses the review passage).
     tense_bonus: float = 0.2
+    # Word search of a follow-up also reads the question it continues (QuestionAnalysis.carried), at
+    # this weight: "哪几家医院建？" after "…互联网医院？" names no topic of its own. `planqa eval --suite
+    # answer --split dev` (2026-12-03) at 0 / 0.15 / 0.3 / 0.5 / 0.8: realistic follow-up key recall
+    # 0.878 / 0.878 / 0.888 / 0.888 / 0.888, nothing else changed.
+    w_carried: float = 0.3
 
 
 Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
@@ -264,17 +269,18 @@ class HybridRetriever:
         self.p = params or HybridParams()
         # The last query's scores: `best_rows` after `search` for the same question reuses them
         # instead of embedding the question and scoring BM25 a second time.
-        self._last: tuple[tuple[str, Filters | None, str], Scores] | None = None
+        self._last: tuple[tuple[str, Filters | None, str, str], Scores] | None = None
 
     def scores(self, query: str, filters: Filters | None = None, info: QueryInfo | None = None,
-               context: str = "") -> Scores:
-        if self._last is not None and self._last[0] == (query, filters, context):
+               context: str = "", carried: str = "") -> Scores:
+        if self._last is not None and self._last[0] == (query, filters, context, carried):
             return self._last[1]
-        out = self._scores(query, filters, info, context)
-        self._last = ((query, filters, context), out)
+        out = self._scores(query, filters, info, context, carried)
+        self._last = ((query, filters, context, carried), out)
         return out
 
-    def _scores(self, query: str, filters: Filters | None, info: QueryInfo | None, context: str = "") -> Scores:
+    def _scores(self, query: str, filters: Filters | None, info: QueryInfo | None, context: str = "",
+                carried: str = "") -> Scores:
         c, p = self.corpus, self.p
         info = info or c.analyzer.analyze(query)
         mask = c.mask(filters)
@@ -286,6 +292,9 @@ class HybridRetriever:
                 if p.unnamed_bm25:
                     words = c.analyzer.without_names(query, info.doc_ids)
         sb = c.bm25_scores(words, info.expansions if p.expand else (), p.w_syn)
+        if carried and p.w_carried:
+            before = c.analyzer.without_names(carried, c.analyzer.doc_mentions(carried))
+            sb = sb + p.w_carried * c.bm25_scores(before)
         sd = c.dense_scores(query, mask)
         if context and p.w_situation:
             # Meaning search also reads the whole message: the situation a citizen tells ("我爸前年
@@ -308,13 +317,14 @@ class HybridRetriever:
         return list(self.find(query, k, filters).hits)
 
     def find(self, query: str, k: int = 5, filters: Filters | None = None, info: QueryInfo | None = None,
-             context: str = "") -> Found:
+             context: str = "", carried: str = "") -> Found:
         """The hits and the section the question names: '“重点问题”第三条是什么？' → Found(hits with
         that item first, section=SectionMatch(“重点问题”, ordinal 3), picked=1). ``info``: the
         question's analysis when the caller has it (QuestionAnalysis.info), else made here;
-        ``context``: the situation the message told before the question (see w_situation)."""
+        ``context``: the situation the message told before the question (see w_situation);
+        ``carried``: the question a follow-up continues (see w_carried)."""
         c, p = self.corpus, self.p
-        info, fused, parts, mask = self.scores(query, filters, info, context)
+        info, fused, parts, mask = self.scores(query, filters, info, context, carried)
         named = c.sections.find(query, info.doc_ids, info.asks == "list", c.docs_in(mask)) if p.sections else None
         picked = [i for i in named.picked if mask[i]] if named else []
         if named and not picked:
@@ -357,7 +367,7 @@ class HybridRetriever:
 
 
     def best_rows(self, query: str, filters: Filters | None = None, min_ratio: float = 0.3,
-                  context: str = "") -> list[Hit]:
+                  context: str = "", carried: str = "") -> list[Hit]:
         """Each plan's best indicator-table row for the question, best first: '高血压病人规范管理率'
         → 振安's '高血压患者基层规范管理服务率｜≥80%' row, 埇桥's '…服务率（%）｜≥70' row.
 
@@ -366,7 +376,7 @@ class HybridRetriever:
         ``min_ratio`` of the best row's score are other indicators and are left out.
         """
         c = self.corpus
-        _, fused, _, mask = self.scores(query, filters, context=context)
+        _, fused, _, mask = self.scores(query, filters, context=context, carried=carried)
         rows = mask & c.is_row
         if not rows.any():
             return []

@@ -137,6 +137,47 @@ def test_a_topic_only_the_situation_names_picks_the_sentence_about_it():
     assert max(unweighted, key=lambda c: c.score).text == other
 
 
+def test_the_situation_sentence_an_ask_points_at_counts_less_than_the_ask():
+    from dataclasses import replace
+
+    from assistant.extract import score_candidates
+    from vectorstore.query import QueryInfo
+
+    # The ask keeps the sentence it points back at ("这种"), whose words must not outweigh its own (康复).
+    pointed = "我爸在粉尘车间干了多年，肺不好，常咳嗽。"
+    rehab = "对尘肺病患者做好康复安排。"
+    dust = "粉尘车间工人咳嗽、肺部不适的监测全覆盖。"
+    info = QueryInfo(pointed + "对这种病有什么康复安排", (), (), False, ())
+    words = ["粉尘", "车间", "肺", "咳嗽", "康复", "安排"]
+    p = load_params().quote
+    cands = [Candidate(0, dust), Candidate(0, rehab)]
+    args = (info, lambda t: [w for w in words if w in t], lambda t: 1.0)
+    weighed = score_candidates(cands, *args, replace(p, pointed_weight=0.55), pointed=pointed)
+    assert max(weighed, key=lambda c: c.score).text == rehab
+    whole = score_candidates(cands, *args, replace(p, pointed_weight=1.0), pointed=pointed)
+    assert max(whole, key=lambda c: c.score).text == dust
+
+
+def test_a_plan_name_repeated_in_a_sentence_counts_less_than_the_topic():
+    from dataclasses import replace
+
+    from assistant.extract import score_candidates
+    from vectorstore.query import QueryInfo
+
+    named = "推进甲区中医医院与甲区人民医院共建。"
+    topic = "完成第一医院的互联网医院建设。"
+    info = QueryInfo("甲区互联网医院建设", ("jia",), (), False, ())
+    words = ["甲区", "互联网", "医院", "建设"]
+    idf = {"甲区": 3.0, "互联网": 2.0}
+    p = load_params().quote
+    cands = [Candidate(0, named), Candidate(0, topic)]
+    args = (info, lambda t: [w for w in words if w in t], lambda t: idf.get(t, 1.0))
+    halved = score_candidates(cands, *args, replace(p, plan_name_weight=0.5), names=["甲区"])
+    assert max(halved, key=lambda c: c.score).text == topic
+    full = score_candidates(cands, *args, replace(p, plan_name_weight=1.0), names=["甲区"])
+    assert max(full, key=lambda c: c.score).text == named
+
+
 def test_a_second_passage_adding_only_a_single_character_of_the_question_does_not_join():
     first = "在区级公立医院、乡镇卫生院推广日间服务，提高日间手术比例。"
     other = "完善医共体模式下乡村卫生人才引留用机制。"

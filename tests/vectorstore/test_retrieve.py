@@ -78,3 +78,12 @@ def test_a_question_about_the_past_brings_the_review_section_forward(retriever):
     # Asked what is planned, no review passage is brought forward.
     planned = "振安区到2025年要把家庭医生签约服务做到什么程度？"
     assert _first_review(retriever, planned) >= _first_review(flat, planned)
+
+
+def test_a_follow_up_is_searched_with_the_question_it_continues(retriever):
+    # "哪几家医院建？" names no topic; the question before it (互联网医院) does, read by both searches.
+    before = "规划里有没有提互联网医院？"
+    alone = retriever.find("滨海新区哪几家医院建？", 3)
+    carried = retriever.find("滨海新区哪几家医院建？", 3, context=before, carried=before)
+    assert "互联网医院建设" in carried.hits[0].chunk.text
+    assert "互联网医院建设" not in alone.hits[0].chunk.text
