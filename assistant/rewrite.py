@@ -267,6 +267,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if not q_names and _starts_with_predicate(core) and (opening := _facility_opening(_LEAD.sub("", prev), analyzer)):
         # "建成后有多少床位？" after "振安区医院分院什么时候建？": no subject of its own, so the facility's.
         return f"{opening}{core}"
+    quoted = "".join(m.group(0) for m in QUOTED.finditer(prev))
+    if not q_names and quoted and ORDINAL.search(rest):
+        # "第二个具体指什么？" after "…的“四个双”是哪四个？": an item of what the previous question quoted.
+        return f"{prev_names}{quoted}{core}"
     if not q_names:
         # "护士呢？" / "村卫生室怎么建？": new topic, same plan as before.
         topic = prev_names
