@@ -215,8 +215,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "那埇桥呢？这一项属于约束性指标吗？": the previous question asked of another plan, then more.
         return f"{_replace_spans(prev, prev_spans, q_names).rstrip('？?。')}，{swap.group(2)}"
     bare = _FILLER.sub("", rest)
-    if q_names and (len(bare) <= 2 or prev_spans and _names_nothing(rest, (*follow_up_words, *_COMPARING,
-                                                                         *_POINTING))):
+    if q_names and (len(bare) <= 2 or prev_spans and (_names_nothing(rest, (*follow_up_words, *_COMPARING,
+                                                                          *_POINTING))
+                                                      or _COMPARED.search(rest) and len(rest) <= 10)):
         # "那滨海新区呢？", "那埇桥的这项指标呢？": same question, other plan(s); "比东丽高还是低？":
         # the same question of the previous plan and the one named, side by side.
         if prev_names and _COMPARED.search(core) and prev_names not in q_names and q_names not in prev_names:

@@ -37,6 +37,7 @@ def _hist(q: str) -> list[dict[str, str]]:
         # A comparison with another plan asks both; another plan alone replaces it.
         ("振安区婴儿死亡率目标是多少？", "比东丽高还是低？", "振安区和东丽婴儿死亡率目标是多少？"),
         ("振安区婴儿死亡率目标是多少？", "那东丽呢？", "东丽婴儿死亡率目标是多少？"),
+        ("振安区婴儿死亡率目标是多少？", "东丽定得比它松还是紧？", "振安区和东丽婴儿死亡率目标是多少？"),
         # A verb opening continues the facility the last question opened with (after its plan's name).
         ("振安区医院分院什么时候建？", "建成后有多少床位？", "振安区医院分院建成后有多少床位"),
         ("振安区规划里新建项目有哪些？", "建成后有多少床位？", "振安区建成后有多少床位"),
