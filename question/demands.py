@@ -66,7 +66,7 @@ _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
     DemandKind.PHONE: re.compile(r"(?:电话|热线)[^。；]{0,8}\d{3,}|(?<!\d)\d{3,4}[-－]\d{7,8}(?!\d)"),
     DemandKind.ADDRESS: re.compile(r"\d+号|(?:公交|地铁)[^。；]{0,6}\d+(?:路|号线)|\d+路(?:车|公交)"),
     DemandKind.HOURS: re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}(?:点|时)(?:至|到|-|—)|24小时"),
-    DemandKind.WEEKDAYS: re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]|工作日|节假日"),
+    DemandKind.WEEKDAYS: re.compile(r"(?:周|星期|礼拜)[一二三四五六日天末]|工作日|节假日"),
     # A plan states a procedure only where it says where or how one applies.
     DemandKind.PROCEDURE: re.compile(r"(?:携带|提交|凭)[^。；]{0,20}(?:证|材料|卡)|办理(?:地点|窗口)|窗口[^。；]{0,6}办理|"
                                      r"通过[^。；]{0,20}(?:平台|网站|窗口|客户端|小程序|APP)[^。；]{0,20}(?:申请|办理|预约)"),

@@ -31,6 +31,9 @@ def test_details_no_plan_gives_are_demands_of_their_own() -> None:
     assert kinds == ["phone"]
     assert [d.kind for d in demands("社区卫生服务中心几点开门？坐几路公交能到？")] == ["address", "hours"]
     assert demands("这一部分分了哪几点？") == []
+    weekend = demands("社区医院周末也开门吗？")
+    assert [d.kind for d in weekend] == ["weekdays"]
+    assert weekend[0].evidence.search("周末及节假日照常接诊") and not weekend[0].evidence.search("全面开展家庭医生签约")
     ok = demands("急救电话是多少？")[0].evidence
     assert ok.search("急救电话：022-12345678") and not ok.search("拨打急救电话")
 
