@@ -23,6 +23,7 @@ from question.demands import HOW_MANY_ITEMS, demands
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
+from vectorstore.query import tense
 from vectorstore.sections import ORDINAL, title
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     info = live.corpus.analyzer.analyze(standalone)
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
+    if split.pointed:
+        # "…去年刚达到推荐标准。下一步往哪个方向建？": the situation's time is not what the ask asks about.
+        info = replace(info, tense=tense(standalone.replace(split.pointed, " ")))
     facilities = named_facilities(standalone, lexicon.facility_suffixes, live.names(), live.plan_text.__contains__)
     if len(info.doc_ids) > 1 and facilities:
         info = replace(info, doc_ids=_named_outside_facilities(standalone, info.doc_ids, facilities, live))

@@ -165,3 +165,9 @@ def test_only_a_follow_up_that_needs_it_carries_the_previous_question(assistant)
     # A whole question of its own, and an item asked by position, are read alone.
     assert assistant.analyze("埇桥区2025年每千常住人口床位数要达到多少？", history).carried == ""
     assert assistant.analyze("第二个呢？", history).carried == ""
+
+
+def test_the_time_of_a_pointed_at_situation_is_not_the_time_asked_about(assistant):
+    qa = assistant.analyze("我在东丽一家社区医院上班，我们中心去年刚评上先进。像我们这样的中心今后往哪个方向建？")
+    assert qa.pointed and "去年" in qa.pointed
+    assert qa.info.tense == "future"
