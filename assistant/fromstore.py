@@ -14,9 +14,10 @@ from pathlib import Path
 
 from assistant.cite import REFUSAL
 from assistant.types import Answer, Citation
-from indicators.ask import CUES_FILE, Cues, ask
+from indicators.ask import CUES_FILE, Cues, Intent, ask
 from indicators.compose import Plan, compose
 from indicators.names import NAMES_FILE, IndicatorNames
+from indicators.types import Indicator
 from indicators.values import period_years
 from vectorstore.query import QueryInfo
 from vectorstore.retrieve import Filters
@@ -35,6 +36,25 @@ class StoreWords:
     @classmethod
     def load(cls, folder: Path) -> StoreWords:
         return cls(IndicatorNames.load(folder / NAMES_FILE), Cues.load(folder / CUES_FILE))
+
+
+# Words that ask for a plan's indicators, whatever its table is about.
+_TABLE_WORDS = frozenset({"规划", "指标", "主要", "全部", "所有", "十四五", "五年", "发展", "卫生健康", "事业"})
+
+
+def _another_topic(q: str, records: Sequence[Indicator], build: object) -> bool:
+    """Whether a question asking for indicators names a topic its plans' tables do not hold: most of
+    its words besides the plan's name are neither a table's category nor in an indicator's name
+    ('东丽卫生人才队伍有哪几条管理指标' → True; '东丽规划的主要指标有哪些' → False)."""
+    from question.scope import content_words
+
+    names = [n for rec in build.docs.values()  # type: ignore[attr-defined]
+             for n in (rec.meta.district, rec.meta.city, rec.meta.province, *rec.meta.aliases) if n]
+    words = [w for w in content_words(q) if w not in _TABLE_WORDS and not any(w in n or n in w for n in names)]
+    if not words:
+        return False
+    table = " ".join(f"{r.caption} {r.category} {r.name}" for r in records)
+    return sum(w in table for w in words) * 2 < len(words)
 
 
 def plans_of(build: object, texts: Mapping[str, str] | None = None) -> dict[str, Plan]:
@@ -64,6 +84,9 @@ def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, word
                 figure=info.indicator, ranked=ranked, past=info.tense == "past")
     if asked is None or not asked.sure and not agrees():
         return None
+    if asked.intent is Intent.CATEGORY_LIST and not asked.category and not asked.keys and \
+            _another_topic(q, [r for r in records if not asked.docs or r.doc_id in asked.docs], build):
+        return None  # "卫生人才队伍定了哪几条管理指标": targets of a topic the prose lists, not the whole table
     got = compose(asked, records, plans)
     if got is None:
         return None

@@ -93,3 +93,11 @@ def test_request_filters_and_reply_drafts(assistant: Assistant) -> None:
     assert _rows(a) == ["yongqiao"] and "未设定" not in a.text
     r = assistant.answer("请问东丽规划里每千常住人口注册护士数到2025年定为多少人？", reply=True)
     assert r.text.startswith("您好") and "2.5" in r.text and r.citations
+
+
+def test_a_plans_indicators_are_its_table_unless_a_topic_the_table_lacks_is_named(assistant: Assistant) -> None:
+    whole = assistant.answer("东丽规划的主要指标都有哪些？")
+    assert whole.generator == "indicators" and "人均期望寿命" in whole.text and "医护比" in whole.text
+    # 中医 targets are in the plan's prose; no row of its table is about 中医药服务.
+    topic = assistant.answer("东丽区中医药服务能力提升定了哪几条指标？")
+    assert topic.generator != "indicators" and "医护比" not in topic.text, topic.text
