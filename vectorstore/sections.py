@@ -40,6 +40,8 @@ _FAMILIES = (
     re.compile(r"(?:^|(?<=[。；：:\n]))\s*(?P<n>[一二三四五六七八九十]{1,2})是"),
     re.compile(r"(?:^|(?<=[。；：:，,\n]))\s*(?P<n>[（(]\d{1,2}[）)])"),
     re.compile(rf"(?:^|(?<=[。；：:，,\n]))\s*(?P<n>[{_CIRCLED}])"),
+    # "1.…；\n2.…；" numbered lines (a heading's own number is read by the outline, not here).
+    re.compile(r"(?:^|(?<=\n))\s*(?P<n>\d{1,2})(?=[.．、])"),
 )
 
 
@@ -198,9 +200,19 @@ class SectionIndex:
         if i is None or not self._chunks[i].section_path:
             return []
         c = self._chunks[i]
-        under = self._under.get((c.doc_id, c.section_path[-1]), [])
-        after = [j for j in under if j >= i and self._chunks[j].kind == "text"]
-        return [r for r in runs([(j, self._chunks[j].text) for j in after]) if r[0][0] == i]
+        # The passages after it in its section and in the sections under it: a numbered point the
+        # chunker read as a heading ("4.正高级专业技术人员…") opens a section of its own.
+        depth = len(c.section_path)
+        after = []
+        for j in range(i, len(self._chunks)):
+            d = self._chunks[j]
+            if d.doc_id != c.doc_id or d.section_path[:depth] != c.section_path:
+                break
+            if d.kind == "text":
+                after.append(j)
+        # A passage ending in its run's lead-in ("…达到以下水平：") has the points in the next one.
+        starts = {i, after[1]} if len(after) > 1 and c.text.rstrip().endswith(("：", ":")) else {i}
+        return [r for r in runs([(j, self._chunks[j].text) for j in after]) if r[0][0] in starts]
 
     def _candidates(self, q: str, tails: bool) -> list[tuple[str, str, str]]:
         """The headings whose first (or, with ``tails``, last) character pair stands in ``q``."""

@@ -127,6 +127,23 @@ def test_points_numbered_in_brackets_or_circles_are_runs_too():
     assert enumerated([(2, "主要做法：（1）甲，（2）乙。")]) == [(2, "（1）甲"), (2, "（2）乙。")]
 
 
+def test_numbered_lines_after_a_lead_in_are_the_run_it_introduces():
+    from vectorstore.sections import SectionIndex
+    from vectorstore.types import Chunk
+
+    sec = ("八、人才", "（三）队伍建设")
+    chunks = [Chunk("a", "plan", sec, "培养骨干人才。到2025年主要指标达到以下水平："),
+              Chunk("b", "plan", sec, "1.医师数提高到3的水平；\n2.本科学历提高到90%以上；"),
+              # The chunker read the fourth point as a heading: its passage sits one section deeper.
+              Chunk("c", "plan", sec, "3.全部达到本科学历；"),
+              Chunk("d", "plan", (*sec, "4.名医5名"), "4.名医5名；\n5.进修10人。"),
+              Chunk("e", "plan", ("九、信息化",), "1.建设平台；2.互联互通。")]
+    found = SectionIndex(chunks).runs_at("a")
+    assert [p for _, p in found[0]] == ["1.医师数提高到3的水平；", "2.本科学历提高到90%以上；", "3.全部达到本科学历；",
+                                        "4.名医5名；", "5.进修10人。"]
+    assert SectionIndex(chunks).runs_at("c") == []  # a run starts in the passage or right after its lead-in
+
+
 def test_a_list_question_names_a_long_heading_by_its_rarer_words(corpus):
     # Only "十三五" and "成就" of the heading are in the question; the heading's other words
     # (卫生、健康、发展) stand in most headings and say little.
