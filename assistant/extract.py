@@ -240,7 +240,8 @@ class Composed:
 
 def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p: QuoteParams,
             asks: str = "", max_chars: int = 200) -> Composed:
-    """The answer from the best candidates: one per plan when plans differ, else the best one or two.
+    """The answer from the best candidates: one per plan when plans differ, else the best one and up to
+    ``p.same_passage_sentences`` more of its passage (or one of another passage of its plan).
 
     Across plans, another plan's indicator row joins at ``p.per_doc_ratio`` of the best score, its
     prose only at ``p.prose_ratio``: a row names the same indicator with its figures, while prose that
@@ -280,7 +281,8 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
     else:
         top = ranked[0]
         chosen.append(top)
-        for c in [] if top.complete else ranked[1:3]:
+        extra = p.same_passage_sentences
+        for c in [] if top.complete else ranked[1:2 + extra]:
             same_doc = hits[c.hit_index].chunk.doc_id == hits[top.hit_index].chunk.doc_id
             # A second sentence from another passage must hold a word of the question the first does
             # not (a synonym's is not enough): else it only adds a citation to check ("…300名…" then
@@ -288,12 +290,15 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
             # names nothing on its own. From the same passage it costs no citation and goes on at a
             # lower bar.
             own_passage = c.hit_index == top.hit_index
+            if len(chosen) > 1 and not own_passage:
+                continue  # after a second sentence only its passage's own, which cost no citation
             bar = p.second_ratio_same if own_passage else p.second_ratio
             adds = any(len(w) > 1 and covered_share(w, top.matched) < 1 for w in c.matched - top.matched)
-            if same_doc and (own_passage or adds) and c.score >= bar * best and c.text != top.text and \
+            if same_doc and (own_passage or adds) and c.score >= bar * best and c.text not in {x.text for x in chosen} and \
                     sum(len(x.text) for x in chosen) + len(c.text) <= max_chars:
                 chosen.append(c)
-                break
+                if not own_passage or len(chosen) > extra:
+                    break
     return render(chosen, hits, multi_doc)
 
 

@@ -43,6 +43,7 @@ class QuoteParams:
     prose_ratio: float
     second_ratio: float
     second_ratio_same: float
+    same_passage_sentences: int
     support_boost: float
     row_preference: float
     tense_match: float

@@ -240,3 +240,20 @@ def test_a_mention_quotes_another_passage_only_for_a_topic_word_the_first_lacks(
     qa2 = replace(qa, topic_words=("居民", "电子", "健康档案", "互联网医院"))
     both = mentioned_in(qa2, [_hit("tianjin", first), _hit("tianjin", more)])
     assert both is not None and both.used == (0, 1), both
+
+
+def test_more_sentences_of_the_best_passage_join_it_but_no_third_passage():
+    from dataclasses import replace
+
+    passage = "推广不少于5种中医康复技术。80%以上基层机构提供中医康复服务。家庭医生团队都能提供中医服务。"
+    hits = [_hit("dongli", passage), _hit("dongli", "另一段：中医馆建设。")]
+    first, second, third = (s + "。" for s in passage.split("。")[:3])
+    cands = [Candidate(0, first, 10.0, matched=frozenset({"中医", "康复"})),
+             Candidate(0, second, 9.0, matched=frozenset({"中医", "康复"})),
+             Candidate(0, third, 8.0, matched=frozenset({"中医"})),
+             Candidate(1, "另一段：中医馆建设。", 8.5, matched=frozenset({"中医馆"}))]
+    p = load_params().quote
+    three = compose(cands, hits, False, replace(p, same_passage_sentences=2))
+    assert first in three.text and second in three.text and third in three.text and three.used == (0,)
+    two = compose(cands, hits, False, replace(p, same_passage_sentences=1))
+    assert third not in two.text and two.used == (0,)
