@@ -86,6 +86,7 @@ def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
 
 
 _THERE = re.compile(r"那边|这边|那里|这里")
+_MORE = re.compile(r"别|其他|其它|另外|更多")
 
 
 def continues(question: str) -> bool:
@@ -233,6 +234,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return _LEAD.sub("", q).replace("它", subject, 1)
     if _PRONOUN.search(core):
         # "它由哪个部门牵头？": the question is about what the previous one was about.
+        return f"{prev.rstrip('？?。')}，{core}"
+    if not q_names and rest and _MORE.search(rest) and _names_nothing(rest, follow_up_words):
+        # "还有别的吗？", "其他的呢？": more of what the previous question asked about.
         return f"{prev.rstrip('？?。')}，{core}"
     if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(_FACILITY_HEADS) and \
             (subject := subject_facility(_LEAD.sub("", prev), analyzer)) and subject != rest:
