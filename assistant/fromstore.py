@@ -45,7 +45,7 @@ _TABLE_WORDS = frozenset({"规划", "指标", "主要", "全部", "所有", "十
 def _another_topic(q: str, records: Sequence[Indicator], build: object) -> bool:
     """Whether a question asking for indicators names a topic its plans' tables do not hold: most of
     its words besides the plan's name are neither a table's category nor in an indicator's name
-    ('东丽卫生人才队伍有哪几条管理指标' → True; '东丽规划的主要指标有哪些' → False)."""
+    ('东丽区中医药服务能力提升定了哪几条指标' → True; '东丽规划的主要指标有哪些' → False)."""
     from question.scope import content_words
 
     names = [n for rec in build.docs.values()  # type: ignore[attr-defined]
@@ -86,7 +86,7 @@ def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, word
         return None
     if asked.intent is Intent.CATEGORY_LIST and not asked.category and not asked.keys and \
             _another_topic(q, [r for r in records if not asked.docs or r.doc_id in asked.docs], build):
-        return None  # "卫生人才队伍定了哪几条管理指标": targets of a topic the prose lists, not the whole table
+        return None  # "中医药服务能力提升定了哪几条指标": targets the prose lists, not the whole table
     got = compose(asked, records, plans)
     if got is None:
         return None

@@ -91,7 +91,7 @@ _MORE = re.compile(r"别|其他|其它|另外|更多")
 
 def continues(question: str) -> bool:
     """Whether a question reads as a continuation whatever else it names: it opens with "那/还有…",
-    points back ("它", "这个"), or asks of "那边": '宾海那边是哪几家医院建？' → True."""
+    points back ("它", "这个"), or asks of "那边": '滨海那边是怎么安排的？' → True."""
     return bool(_LEAD.match(question.strip()) or _PRONOUN.search(question) or _THERE.search(question))
 
 
@@ -274,7 +274,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return f"{opening}{core}"
     quoted = "".join(m.group(0) for m in QUOTED.finditer(prev))
     if not q_names and quoted and ORDINAL.search(rest):
-        # "第二个具体指什么？" after "…的“四个双”是哪四个？": an item of what the previous question quoted.
+        # "第三个讲的什么？" after "…的“三个结合”分别是什么？": an item of what the previous question quoted.
         return f"{prev_names}{quoted}{core}"
     if not q_names:
         # "护士呢？" / "村卫生室怎么建？": new topic, same plan as before.

@@ -59,7 +59,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
     if split.pointed:
-        # "…去年刚达到推荐标准。下一步往哪个方向建？": the situation's time is not what the ask asks about.
+        # "…我们中心去年刚评上先进。像我们这样的中心今后往哪个方向建？": the situation's time is not what the ask asks about.
         info = replace(info, tense=tense(standalone.replace(split.pointed, " ")))
     facilities = named_facilities(standalone, lexicon.facility_suffixes, live.names(), live.plan_text.__contains__)
     if len(info.doc_ids) > 1 and facilities:
@@ -94,8 +94,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
 
 def _continued(ask: str, standalone: str, turns: Sequence[Message], pointing: Sequence[str]) -> str:
     """The previous question a follow-up continues, when the rewrite had to fill the follow-up in and
-    did not take that question whole: '这支队伍最少多少人？' after '…要成立中医疫病救援队吗？' is read
-    with it ('东丽规划这支队伍…' alone names no team). '' for a question that stands on its own, or
+    did not take that question whole: '一共多少人？' after '…核酸检测采样队伍组建起来了吗？' is read
+    with it ('东丽区一共多少人' alone names no team). '' for a question that stands on its own, or
     one naming an item by its position ('第二个呢？'): the section's outline finds that item, and the
     previous question's own position ("排第一的…") would only pull the search to other firsts."""
     prev = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")

@@ -47,7 +47,7 @@ class QuestionAnalysis:
     situation: str = ""  # what the writer told before asking ("我爸前年脑梗…"), '' for a bare question
     pointed: str = ""  # the situation's sentence the ask points back at ("…怕是得了尘肺。"), searched with it
     facilities: tuple[str, ...] = ()  # facilities named after a plan's place that the plans write ("东丽医院")
-    carried: str = ""  # a follow-up's previous question, read as its context ("…要成立中医疫病救援队吗？")
+    carried: str = ""  # a follow-up's previous question, read as its context ("…核酸检测采样队伍组建起来了吗？")
 
     @property
     def context(self) -> str:

@@ -243,7 +243,7 @@ class HybridParams:
     # wrongly declined 0.022 → 0.028 ("要花多少钱" reads as future and loses the review passage).
     tense_bonus: float = 0.2
     # Word search of a follow-up also reads the question it continues (QuestionAnalysis.carried), at
-    # this weight: "哪几家医院建？" after "…互联网医院？" names no topic of its own. `planqa eval --suite
+    # this weight: "具体由谁来建？" after "…建不建智慧住院？" names no topic of its own. `planqa eval --suite
     # answer --split dev` (2026-12-03) at 0 / 0.15 / 0.3 / 0.5 / 0.8: realistic follow-up key recall
     # 0.878 / 0.878 / 0.888 / 0.888 / 0.888, nothing else changed.
     w_carried: float = 0.3

@@ -79,7 +79,7 @@ def test_an_indicator_written_with_a_synonym_staff_added_matches() -> None:
     # The row has no column for the year asked.
     ("2020年振安区的孕产妇死亡率有多少？", [(ZHENAN_MATERNAL, True)], False),
     # Units in a table header count; budgets in 亿元 count.
-    ("埇桥企业职业病危害监测合格率2020年是多少？", [(YQ_WORKPLACE, True)], True),
+    ("埇桥企业职业病危害监测合格率2020年为多少？", [(YQ_WORKPLACE, True)], True),
     ("东丽区卫健委在十四五期间预计投入多少钱？", [(DONGLI_BUDGET, False)], True),
     ("振安区2025年孕产妇死亡率目标是多少？", [(ZHENAN_MATERNAL, True)], True),
     ("振安到2025年每千人口床位数要达到多少？", [(ZHENAN_BEDS, True)], True),

@@ -190,7 +190,7 @@ class _BrokenChat:
 
 
 # A figure stated in prose: answered by the model path (table figures come from the indicator store).
-PROSE_QUESTION = "东丽区大病专项救治的病种，到2025年要扩大到多少种？"
+PROSE_QUESTION = "东丽区大病专项救治的病种，到2025年扩大到多少种？"
 
 
 def test_stream_error_event(settings: Settings, assistant: Assistant) -> None:

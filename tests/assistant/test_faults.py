@@ -21,7 +21,7 @@ from vectorstore.index import IndexStore
 from vectorstore.ingest import ingest
 from vectorstore.retrieve import Corpus
 
-PROSE_Q = "东丽区大病专项救治的病种，到2025年要扩大到多少种？"  # answered by the model path (prose)
+PROSE_Q = "东丽区大病专项救治的病种，到2025年扩大到多少种？"  # answered by the model path (prose)
 TOKEN = "faults-admin"
 REPO = Path(__file__).resolve().parents[2]
 

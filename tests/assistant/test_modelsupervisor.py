@@ -137,7 +137,7 @@ def test_a_runtime_dying_with_sigill_is_abandoned_for_the_next(full_index: Path)
         assert "SIGILL" in status.abandoned["llama-cpp-python"]
         info = health(settings)
         assert info["generator"] == "local" and "xllamacpp" in info["detail"]
-        ans = Assistant(settings).answer("请问东丽区规划里，大病专项救治病种到2025年要扩大到多少种？")
+        ans = Assistant(settings).answer("请问东丽区规划里，大病专项救治病种到2025年扩大到多少种？")
         assert ans.generator == "local" and "50" in ans.text and ans.citations, ans.text
     finally:
         sup.stop()
@@ -157,7 +157,7 @@ def test_a_model_server_killed_mid_answer_ends_in_an_answer_and_a_recovered_mode
         a = Assistant(settings)
         killed = threading.Event()
         final = None
-        for ev in a.stream("请问东丽区规划里，大病专项救治病种到2025年要扩大到多少种？"):
+        for ev in a.stream("请问东丽区规划里，大病专项救治病种到2025年扩大到多少种？"):
             if ev["type"] == "token" and not killed.is_set():
                 assert sup.server is not None and sup.server.pid is not None
                 os.kill(sup.server.pid, signal.SIGKILL)  # mid-answer: the model is writing

@@ -84,7 +84,7 @@ def test_stream_yields_tokens_then_the_checked_answer(extractive):
 
 # A figure the plans state in prose, not in an indicator table: the model path answers it (the
 # indicator store answers table figures in every mode, without the model).
-PROSE_Q = "东丽区大病专项救治的病种，到2025年要扩大到多少种？"
+PROSE_Q = "东丽区大病专项救治的病种，到2025年扩大到多少种？"
 
 
 def test_llm_answer_is_checked_and_citations_point_at_passages(full_index, fake_openai):
@@ -159,7 +159,7 @@ def test_figure_the_plans_do_not_give_is_declined_without_calling_the_llm(full_i
 @pytest.mark.parametrize(("question", "key"), [
     ("东丽区卫健委十四五打算投多少钱进去？", "30亿元"),  # colloquial: few words shared with the plan
     ("振安每千人配几个药剂师？", "0.54"),
-    ("埇桥企业职业病危害监测合格率2020年是多少？", "25"),  # the unit is in the table header
+    ("埇桥企业职业病危害监测合格率2020年为多少？", "25"),  # the unit is in the table header
 ])
 def test_colloquial_figure_questions_are_answered_not_declined(extractive, question, key):
     a = extractive.answer(question)

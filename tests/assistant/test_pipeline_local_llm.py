@@ -34,7 +34,7 @@ def test_local_model_answers_a_prose_figure_question_with_the_number_and_citatio
         assert a.generator_name == "local"
         tr = Trace()
         # Prose, not a table row: a table's figures are answered from the indicator store.
-        ans = a.answer("东丽区规划里，大病专项救治的病种到2025年要扩大到多少种？", trace=tr)
+        ans = a.answer("东丽区规划里，大病专项救治的病种到2025年扩大到多少种？", trace=tr)
     assert not ans.refused
     assert "50" in ans.text, ans.text
     assert ans.citations and ans.citations[0].chunk.doc_id == "dongli"

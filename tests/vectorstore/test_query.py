@@ -17,7 +17,7 @@ from vectorstore.query import QueryAnalyzer, tense
     ("振安区十四五期间的孕产妇死亡率目标是多少？", "future"),
     ("东丽区每千人口注册护士数目前多少，到2025年呢？", ""),  # asks both
     ("家庭医生签约先覆盖哪些人群？", ""),
-    ("社区卫生服务中心下一步往哪个方向发展？", "future"),
+    ("社区卫生服务中心下一步怎么发展？", "future"),
     ("以后村卫生室怎么建？", "future"),
 ])
 def test_tense_of_a_question(question, expected):

@@ -81,9 +81,9 @@ def test_a_question_about_the_past_brings_the_review_section_forward(retriever):
 
 
 def test_a_follow_up_is_searched_with_the_question_it_continues(retriever):
-    # "哪几家医院建？" names no topic; the question before it (互联网医院) does, read by both searches.
-    before = "规划里有没有提互联网医院？"
-    alone = retriever.find("滨海新区哪几家医院建？", 3)
-    carried = retriever.find("滨海新区哪几家医院建？", 3, context=before, carried=before)
-    assert "互联网医院建设" in carried.hits[0].chunk.text
-    assert "互联网医院建设" not in alone.hits[0].chunk.text
+    # "具体由谁来建？" names no topic; the question before it (智慧住院) does, read by both searches.
+    before = "滨海新区今年建不建智慧住院？"
+    alone = retriever.find("滨海新区具体由谁来建？", 3)
+    carried = retriever.find("滨海新区具体由谁来建？", 3, context=before, carried=before)
+    assert "智慧住院" in carried.hits[0].chunk.text
+    assert "智慧住院" not in alone.hits[0].chunk.text
