@@ -38,19 +38,16 @@ class StoreWords:
         return cls(IndicatorNames.load(folder / NAMES_FILE), Cues.load(folder / CUES_FILE))
 
 
-# Words that ask for a plan's indicators, whatever its table is about.
-_TABLE_WORDS = frozenset({"规划", "指标", "主要", "全部", "所有", "十四五", "五年", "发展", "卫生健康", "事业"})
-
-
-def _another_topic(q: str, records: Sequence[Indicator], build: object) -> bool:
+def _another_topic(q: str, records: Sequence[Indicator], build: object, table_words: Sequence[str]) -> bool:
     """Whether a question asking for indicators names a topic its plans' tables do not hold: most of
     its words besides the plan's name are neither a table's category nor in an indicator's name
-    ('东丽区中医药服务能力提升定了哪几条指标' → True; '东丽规划的主要指标有哪些' → False)."""
+    ('东丽区中医药服务能力提升定了哪几条指标' → True; '东丽规划的主要指标有哪些' → False). ``table_words``:
+    the cues that ask for a plan's indicators whatever its table is about (lexicon/indicator_cues.txt)."""
     from question.scope import content_words
 
     names = [n for rec in build.docs.values()  # type: ignore[attr-defined]
              for n in (rec.meta.district, rec.meta.city, rec.meta.province, *rec.meta.aliases) if n]
-    words = [w for w in content_words(q) if w not in _TABLE_WORDS and not any(w in n or n in w for n in names)]
+    words = [w for w in content_words(q) if w not in table_words and not any(w in n or n in w for n in names)]
     if not words:
         return False
     table = " ".join(f"{r.caption} {r.category} {r.name}" for r in records)
@@ -85,7 +82,8 @@ def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, word
     if asked is None or not asked.sure and not agrees():
         return None
     if asked.intent is Intent.CATEGORY_LIST and not asked.category and not asked.keys and \
-            _another_topic(q, [r for r in records if not asked.docs or r.doc_id in asked.docs], build):
+            _another_topic(q, [r for r in records if not asked.docs or r.doc_id in asked.docs], build,
+                           words.cues.words["table"]):
         return None  # "中医药服务能力提升定了哪几条指标": targets the prose lists, not the whole table
     got = compose(asked, records, plans)
     if got is None:

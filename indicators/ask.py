@@ -27,7 +27,7 @@ CUES_FILE = "indicator_cues.txt"
 # synonyms); a row retrieval ranked first needs less, since the passage search already agrees.
 NAME_MATCH = 0.7
 NAME_MATCH_RANKED = 0.45
-_INTENTS = ("list", "count", "change", "rank", "high", "baseline", "per_capita")
+_INTENTS = ("list", "count", "change", "rank", "high", "baseline", "per_capita", "table")
 SURE = 0.9  # a name written (nearly) as a plan or the lexicon writes it
 _PER_CAPITA = re.compile(r"^每[百千万]")
 
