@@ -245,6 +245,8 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         plan = next((a for a, _ in sorted(analyzer.aliases, key=lambda x: -len(x[0]))
                      if subject.startswith(a) and not rest.startswith(a)), "")
         return prev.replace(subject, plan + rest, 1)
+    # An item asked by position counts in the name the previous question quoted ("“九项能力”").
+    quoted = "".join(m.group(0) for m in QUOTED.finditer(prev)) if ORDINAL.search(rest) else ""
     if len(rest) <= 8 and not _QUESTION.search(rest):
         # "护士呢？": same plan, year and question, another indicator.
         names = q_names or prev_names
@@ -252,8 +254,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         m = _PREV_TAIL.search(prev)
         # "最后一个呢？" after a list asks what that item is, not how much.
         tail = "是什么？" if ORDINAL.search(rest) else m.group(0) if m else "是多少？"
-        # "第二个呢？" after "…“九项能力”，排第一的是哪项？": the quoted name is what it counts in.
-        quoted = "".join(m.group(0) for m in QUOTED.finditer(prev)) if ORDINAL.search(rest) else ""
+        # "第二个呢？" after "…“九项能力”，排第一的是哪项？": that item of the quoted name.
         return f"{names}{years}{quoted}{rest}{tail}"
     # The previous question's subject, without what it asked ("…对社区医院建设" of "…有什么打算？").
     subject = _SUBJECT_END.sub("", _ASKED.split(prev, maxsplit=1)[0])
@@ -272,8 +273,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if not q_names and _starts_with_predicate(core) and (opening := _facility_opening(_LEAD.sub("", prev), analyzer)):
         # "建成后有多少床位？" after "振安区医院分院什么时候建？": no subject of its own, so the facility's.
         return f"{opening}{core}"
-    quoted = "".join(m.group(0) for m in QUOTED.finditer(prev))
-    if not q_names and quoted and ORDINAL.search(rest):
+    if not q_names and quoted:
         # "第三个讲的什么？" after "…的“三个结合”分别是什么？": an item of what the previous question quoted.
         return f"{prev_names}{quoted}{core}"
     if not q_names:
