@@ -27,6 +27,7 @@ from eval.run import (
     run_answers,
     run_retrieval,
     table,
+    unrelated_turns,
     write_report,
 )
 from vectorstore.errors import ConfigError
@@ -68,14 +69,19 @@ def _answers(assistant: Any, name: str, items: Sequence[GoldItem], dataset: str 
              split: str = "all") -> SuiteResult:
     from assistant.types import Trace
 
+    # Asked again after an unrelated turn: extractive runs only (a model would double a long run).
+    before = unrelated_turns(items) if name == "extractive" else {}
+
     def answer(it: GoldItem) -> AnswerResult:
         tr = Trace()
         t = time.perf_counter()
         a = assistant.answer(it.question, list(it.history), trace=tr)
+        seconds = time.perf_counter() - t
         # A citation shows its passage under its section path (the UI, API and batch output do), so an
         # item an answer names by its heading ('（一）夯实基层…') is backed by the passage under it.
         cited = [Passage(c.chunk.id, c.chunk.doc_id, f"{c.chunk.section}\n{c.chunk.text}") for c in a.citations]
-        return AnswerResult(it, a.text, a.refused, cited, time.perf_counter() - t, tr.first_token, tr.stages)
+        mid = assistant.answer(it.question, list(before[it.id])).text if it.id in before else None
+        return AnswerResult(it, a.text, a.refused, cited, seconds, tr.first_token, tr.stages, mid)
 
     def progress(i: int, n: int) -> None:
         if sys.stderr.isatty() or i % 25 == 0:

@@ -105,6 +105,7 @@ class AnswerResult:
     seconds: float = 0.0
     first_token_seconds: float | None = None
     stages: Mapping[str, float] = field(default_factory=dict)
+    mid_chat_answer: str | None = None  # the answer when asked right after an unrelated turn
 
 
 def numbers_in(text: str) -> list[str]:
@@ -139,6 +140,9 @@ def answer_scores(r: AnswerResult) -> dict[str, float | None]:
             ) else 0.0
         if it.kind == "multi_turn":
             out["followup_key_recall"] = out["answer_key_recall"]
+        if r.mid_chat_answer is not None and keys:
+            mid = norm(r.mid_chat_answer)
+            out["mid_chat_key_recall"] = sum(key_in(k, mid) for k in keys) / len(keys)
         if it.list_items:
             cited_all = norm(" ".join(p.text for p in r.cited))
             out["list_completeness"] = sum(norm(x) in ans and norm(x) in cited_all

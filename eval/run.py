@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -27,7 +28,7 @@ RETRIEVAL_COLUMNS = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", 
 ANSWER_COLUMNS = (
     "answer_key_recall", "citation_precision", "citation_recall", "number_faithfulness",
     "refusal_correct", "false_refusal", "district_completeness", "list_completeness", "followup_key_recall",
-    "answer_chars",
+    "mid_chat_key_recall", "answer_chars",
 )
 HEADLINE = {"retrieval": "recall@5", "answer": "answer_key_recall"}
 
@@ -255,6 +256,19 @@ def _chart(r: SuiteResult, path: Path) -> bool:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return True
+
+
+def unrelated_turns(items: Sequence[GoldItem]) -> dict[str, tuple[Mapping[str, str], ...]]:
+    """For each answerable question that stands alone, an earlier turn about something else: the
+    item before it in a fixed shuffle (by sha256 of the id), its question and reference answer.
+    Staff ask one question after another in one chat; an answer must not lean on the last one."""
+    order = sorted(items, key=lambda i: hashlib.sha256(i.id.encode()).hexdigest())
+    out: dict[str, tuple[Mapping[str, str], ...]] = {}
+    for prev, it in zip(order[-1:] + order[:-1], order, strict=True):
+        if it.answerable and not it.history and it.answer_keys and prev.id != it.id:
+            out[it.id] = ({"role": "user", "content": prev.question},
+                          {"role": "assistant", "content": prev.reference_answer})
+    return out
 
 
 def gold_items(kinds: Sequence[str] = (), dataset: str = "gold", split: str = "all") -> list[GoldItem]:

@@ -133,6 +133,7 @@ METRICS = {
     "answer_key_recall": "要点召回", "citation_precision": "引用准确率", "number_faithfulness": "数字有出处",
     "refusal_correct": "无答案正确拒答", "false_refusal": "误拒率", "district_completeness": "各区齐全",
     "list_completeness": "列表完整度", "followup_key_recall": "追问要点召回",
+    "mid_chat_key_recall": "对话中独立提问要点召回",
 }
 GROUPS = {"by_kind": "按问题类型", "by_style": "按提问风格"}
 
