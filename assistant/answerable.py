@@ -106,7 +106,8 @@ _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "distan
 
 def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],
           covers: Callable[[str], float], rel_cover: float = 0.6, *, synonyms: Sequence[Sequence[str]],
-          context: Sequence[str] = (), writes: Sequence[Callable[[str], bool]] = ()) -> Verdict:
+          context: Sequence[str] = (), writes: Sequence[Callable[[str], bool]] = (),
+          agreed: Sequence[bool] = ()) -> Verdict:
     """Whether the sentences (text, is_table_row) answer what the question asks for (its
     ``demanded`` figures, QuestionAnalysis.demands).
 
@@ -116,13 +117,16 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     year asked. A question without demands is always answerable here; other checks decide it.
     ``synonyms``: the live lexicon's groups (LiveIndex.synonyms). ``context``: text each sentence
     is read with for what it is about (its section, the sentence before it), not for its figure.
-    ``writes``: for each sentence, whether its plan writes a word (see ``meets``).
+    ``writes``: for each sentence, whether its plan writes a word (see ``meets``). ``agreed``: for
+    each sentence, whether word and meaning search both rank its passage near the top: its sentences
+    need half the bar (an everyday question shares few words with the sentence that answers it).
     """
     ds = list(demanded)
     if not ds or not sentences:
         return Verdict(not ds)
     around = list(context) or [""] * len(sentences)
     own = list(writes) or [lambda w: False] * len(sentences)
+    near = list(agreed) or [False] * len(sentences)
     cov = [covers(f"{c}\n{s}") for (s, _), c in zip(sentences, around, strict=True)]
     bar = rel_cover * max(cov)
     unmet = []
@@ -130,7 +134,7 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     met: list[set[int]] = []
     for d in ds:
         ok = [i for i, (s, row) in enumerate(sentences)
-              if cov[i] >= bar and meets(d, s, synonyms=synonyms, plan_writes=own[i]) and year_ok(years, s, row)
+              if cov[i] >= (bar / 2 if near[i] else bar) and meets(d, s, synonyms=synonyms, plan_writes=own[i]) and year_ok(years, s, row)
               and (not d.about or d.about in s or d.about in around[i])]
         met.append(set(ok))
         if ok:

@@ -93,9 +93,12 @@ class Gate:
         written = {doc: frozenset(w for w in counted if w in texts.get(doc, ""))
                    for doc in {h.chunk.doc_id for h in hits}}
         writes = [written[hits[every[i].hit_index].chunk.doc_id].__contains__ for i in pos]
+        n = self.params.agree_rank
+        agreed = [every[i].hit_index < n and bool(hits[every[i].hit_index].ranks)
+                  and max(hits[every[i].hit_index].ranks.values()) <= n for i in pos]
         v = judge(self.qa.demands, sents, info.years, self.covers, self.params.about_share,
                   synonyms=self.live.synonyms, context=context,
-                  writes=writes)
+                  writes=writes, agreed=agreed)
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
 

@@ -34,6 +34,11 @@ class RetrieveParams:
 
 
 @dataclass(frozen=True)
+class FollowUpParams:
+    alone_chars: int
+
+
+@dataclass(frozen=True)
 class QuoteParams:
     rank_prior: float
     rank_prior_compared: float
@@ -69,9 +74,11 @@ class AnswerParams:
     retrieve: RetrieveParams
     quote: QuoteParams
     llm: LLMParams
+    follow_up: FollowUpParams
 
 
 T = TypeVar("T")
+TABLES = ("gate", "retrieve", "follow_up", "quote", "llm")
 
 
 def _section(cls: type[T], raw: dict[str, Any], name: str, path: Path) -> T:
@@ -79,9 +86,9 @@ def _section(cls: type[T], raw: dict[str, Any], name: str, path: Path) -> T:
     if not isinstance(table, dict):
         raise ConfigError(f"{path.name}: no [{name}] table; restore it from git")
     want = {f.name: f.type for f in fields(cls)}  # type: ignore[arg-type]
-    extra = sorted(set(raw) - {"gate", "retrieve", "quote", "llm"})
+    extra = sorted(set(raw) - set(TABLES))
     if extra:
-        raise ConfigError(f"{path.name}: unknown table(s) {', '.join(extra)}: use gate, retrieve, quote, llm")
+        raise ConfigError(f"{path.name}: unknown table(s) {', '.join(extra)}: use {', '.join(TABLES)}")
     unknown = sorted(set(table) - set(want))
     missing = sorted(set(want) - set(table))
     if unknown or missing:
@@ -106,4 +113,5 @@ def load_params(path: Path = PARAMS_FILE) -> AnswerParams:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     return AnswerParams(_section(GateParams, raw, "gate", path), _section(RetrieveParams, raw, "retrieve", path),
-                        _section(QuoteParams, raw, "quote", path), _section(LLMParams, raw, "llm", path))
+                        _section(QuoteParams, raw, "quote", path), _section(LLMParams, raw, "llm", path),
+                        _section(FollowUpParams, raw, "follow_up", path))

@@ -85,14 +85,7 @@ def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
     return ""
 
 
-_THERE = re.compile(r"那边|这边|那里|这里")
-_MORE = re.compile(r"别|其他|其它|另外|更多")
-
-
-def continues(question: str) -> bool:
-    """Whether a question reads as a continuation whatever else it names: it opens with "那/还有…",
-    points back ("它", "这个"), or asks of "那边": '滨海那边是怎么安排的？' → True."""
-    return bool(_LEAD.match(question.strip()) or _PRONOUN.search(question) or _THERE.search(question))
+_MORE = re.compile(r"(?<![分区特个级类性识辨告差])别|其他|其它|另外|更多")  # "分别" is no 别
 
 
 def last_user_turn(history: Sequence[Mapping[str, str]]) -> str:
@@ -183,13 +176,70 @@ def _names_nothing(rest: str, words: Sequence[str]) -> bool:
     return len(_ASK_WORDS.sub("", rest)) == 0
 
 
+# Words that point back at the conversation when a clause opens with them ("这方面", "那边…").
+_BACK = re.compile(r"这方面|这块|这一块|那边|这边|那里|这里|换成|刚才|上面")
+_THEN = re.compile(r"^(?:那么|那|还有|另外|然后|换成)|呢(?:[？?，,。\s]|$)")
+_CLAUSE = re.compile(r"[，,。？?！!；;]")
+
+
+def _without_plans(question: str, analyzer: QueryAnalyzer) -> str:
+    out = question
+    for s, e in reversed(_alias_spans(analyzer, question)):
+        out = out[:s] + out[e:]
+    return out
+
+
+def own_chars(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[str]) -> int:
+    """How many characters of a question name something of its own: plan names, follow-up words
+    (lexicon/follow_up_words.txt), pointing words and question words left out.
+    '那滨海新区呢？' → 0; '社区卫生服务中心要建多少家？' → 10."""
+    rest = _without_plans(_TAIL.sub("", _LEAD.sub("", question.strip())), analyzer)
+    for w in sorted((*follow_up_words, *_COMPARING, *_POINTING), key=len, reverse=True):
+        rest = rest.replace(w, "")
+    return len(re.findall(r"[\u4e00-\u9fff]", _ASK_WORDS.sub("", _PRONOUN.sub("", rest))))
+
+
+def points_back(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[str], chars: int) -> bool:
+    """Whether a clause of the question opens by pointing at something said before ("它…", "这家医院…",
+    "第二个…", "那边…") or it asks for more ("还有别的吗"). A pointing word after a noun of its own
+    points at that noun: '埇桥农村改厕所这事，规划里写了没？', '东丽这个规划…' → False; so does one
+    opening a clause after clauses naming ``chars`` characters of their own, or followed by a noun they
+    name ('…“五个作用”，这五个作用…')."""
+    if _MORE.search(question):
+        return True
+    before = ""
+    for clause in _CLAUSE.split(_LEAD.sub("", question.strip())):
+        c = re.sub(r"^(?:那么|那|还有|在|对|就|关于)+", "", clause.strip())
+        m = _PRONOUN.match(c) or _THIS_FACILITY.match(c) or _BACK.match(c) or ORDINAL.match(c)
+        if m:
+            # "…“三个优化”，这三个优化…": the noun after the pointing word was named just before.
+            named = c[m.end():m.end() + 2]
+            return own_chars(before, analyzer, follow_up_words) < chars and not (len(named) == 2 and named in before)
+        before += clause + "，"
+    return False
+
+
+def stands_alone(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[str], chars: int) -> bool:
+    """Whether a message asked in a conversation is a whole question of its own, not a follow-up:
+    it opens with no "那/还有…", no clause of it ends in 呢, and it names at least ``chars``
+    characters of its own (twice that when a clause opens by pointing back, see points_back).
+    Staff ask one question after another in one chat; a whole question is answered as asked.
+    '那埇桥呢？' → False; '2025年孕产妇死亡率要控制在多少？' → True (at 8); chars 0 → never."""
+    q = question.strip()
+    if chars <= 0 or _THEN.search(q):
+        return False
+    n = own_chars(q, analyzer, follow_up_words)
+    return n >= (2 * chars if points_back(q, analyzer, follow_up_words, chars) else chars)
+
+
 def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: QueryAnalyzer,
-            follow_up_words: Sequence[str] = ()) -> str:
+            follow_up_words: Sequence[str] = (), alone_chars: int = 0) -> str:
     """Standalone form of a follow-up: ('那滨海新区呢？', [user: '东丽2025年床位目标？']) → '滨海新区2025年床位目标？'.
-    ``follow_up_words``: the lexicon's words that ask more about the same subject ('具体', '目标值')."""
+    ``follow_up_words``: the lexicon's words that ask more about the same subject ('具体', '目标值');
+    ``alone_chars``: a question naming this much of its own stands alone (see stands_alone; 0: never)."""
     q = question.strip()
     prev = last_user_turn(history)
-    if not prev:
+    if not prev or stands_alone(q, analyzer, follow_up_words, alone_chars):
         return q
     core = _TAIL.sub("", _LEAD.sub("", q))
     q_spans = _alias_spans(analyzer, core)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from assistant.live import LiveIndex
-from assistant.rewrite import continues, named_in_situation, rewrite
+from assistant.rewrite import named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
 from question.demands import HOW_MANY_ITEMS, demands
@@ -39,7 +39,7 @@ ModelRewrite = Callable[[str, Sequence[Message]], str]
 
 
 def analyze(message: str, history: Sequence[Message], live: LiveIndex,
-            model_rewrite: ModelRewrite | None = None) -> QuestionAnalysis:
+            model_rewrite: ModelRewrite | None = None, alone_chars: int = 0) -> QuestionAnalysis:
     """The message as every stage reads it (see the module docstring), with the word lists of the
     live build's lexicon."""
     lexicon = live.lexicon
@@ -52,9 +52,12 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         # "我住新河街…": a street names the district whose plan writes it.
         ask = f"{_label(live, local)} {ask}"
     turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
-                           for t in history), live)
-    standalone = inherit_section(whole_question(ask, turns, live, model_rewrite), turns, live)
-    carried = _continued(ask, standalone, turns, lexicon.pointing_words)
+                           for t in history), live, alone_chars)
+    # The whole message: a pointing word of a citizen's ask points at the situation told before it.
+    alone = stands_alone(text, live.corpus.analyzer, lexicon.follow_up_words, alone_chars)
+    standalone = ask.strip() if alone else inherit_section(whole_question(ask, turns, live, model_rewrite, alone_chars),
+                                                           turns, live)
+    carried = "" if alone else _continued(ask, standalone, turns)
     info = live.corpus.analyzer.analyze(standalone)
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
@@ -92,16 +95,15 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             facilities=facilities, pointed=split.pointed, carried=carried)
 
 
-def _continued(ask: str, standalone: str, turns: Sequence[Message], pointing: Sequence[str]) -> str:
-    """The previous question a follow-up continues, when the rewrite had to fill the follow-up in and
-    did not take that question whole: '一共多少人？' after '…核酸检测采样队伍组建起来了吗？' is read
-    with it ('东丽区一共多少人' alone names no team). '' for a question that stands on its own, or
-    one naming an item by its position ('第二个呢？'): the section's outline finds that item, and the
-    previous question's own position ("排第一的…") would only pull the search to other firsts."""
+def _continued(ask: str, standalone: str, turns: Sequence[Message]) -> str:
+    """The previous question a follow-up is read with (softly: retrieval and quote scoring weigh its
+    words below the question's own), unless the rewrite already took it whole: '一共多少人？' after
+    '…核酸检测采样队伍组建起来了吗？' ('东丽区一共多少人' alone names no team), or '滨海重点抓哪些人群？'
+    after a question about one topic. '' for a question naming an item by its position ('第二个呢？'):
+    the section's outline finds that item, and the previous question's own position ("排第一的…")
+    would only pull the search to other firsts."""
     prev = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")
     if not prev or prev.rstrip("？?。") in standalone or ORDINAL.search(ask):
-        return ""
-    if standalone.strip() == ask.strip() and not (continues(ask) or any(w in ask for w in pointing)):
         return ""
     return prev
 
@@ -137,7 +139,7 @@ def _plan_uses(live: LiveIndex) -> Callable[[str], bool]:
     return uses
 
 
-def resolved(history: Sequence[Message], live: LiveIndex) -> tuple[Message, ...]:
+def resolved(history: Sequence[Message], live: LiveIndex, alone_chars: int = 0) -> tuple[Message, ...]:
     """The earlier turns with each follow-up question made whole by the rules, so a follow-up of a
     follow-up reads the question it continues: ['埇桥…床位数是多少？', '那振安呢？'] →
     ['埇桥…床位数是多少？', '振安…床位数是多少？']."""
@@ -145,7 +147,7 @@ def resolved(history: Sequence[Message], live: LiveIndex) -> tuple[Message, ...]
     for t in history:
         if t.get("role") == "user" and any(u.get("role") == "user" for u in out):
             t = {**t, "content": inherit_section(rewrite(t["content"], out, live.corpus.analyzer,
-                                                             live.lexicon.follow_up_words), out, live)}
+                                                             live.lexicon.follow_up_words, alone_chars), out, live)}
         out.append(t)
     return tuple(out)
 
@@ -169,12 +171,12 @@ def inherit_section(question: str, history: Sequence[Message], live: LiveIndex) 
 
 
 def whole_question(ask: str, history: Sequence[Message], live: LiveIndex,
-                   model_rewrite: ModelRewrite | None = None) -> str:
+                   model_rewrite: ModelRewrite | None = None, alone_chars: int = 0) -> str:
     """A follow-up rewritten into a whole question: by the model when one is given, else (and
     whenever it fails or drifts) by rules. ('那埇桥呢？', [东丽 床位…]) → '埇桥…床位…'"""
     if not history:
         return ask.strip()
-    ruled = rewrite(ask, history, live.corpus.analyzer, live.lexicon.follow_up_words)
+    ruled = rewrite(ask, history, live.corpus.analyzer, live.lexicon.follow_up_words, alone_chars)
     if model_rewrite is None:
         return ruled
     try:

@@ -109,7 +109,9 @@ def count_evidence(measure: str, groups: Sequence[Sequence[str]]) -> re.Pattern[
     in the text or in a table's header: '3-4家社区医院', '（个）…36'."""
     words = sorted({w for g in groups if measure in g for w in g} | {measure}, key=len, reverse=True)
     mw = "|".join(map(re.escape, words))
-    return re.compile(rf"\d[\d.\-~～至]*\s*(?:万|千|余|多)?(?:{mw})|[一二两三四五六七八九十百千万]+(?:{mw})|"
+    # "第二人民医院" is an ordinal in a name, not two people.
+    return re.compile(rf"(?<![第\d])\d[\d.\-~～至]*\s*(?:万|千|余|多)?(?:{mw})|(?<![第一二两三四五六七八九十百千万])"
+                      rf"[一二两三四五六七八九十百千万]+(?:{mw})|"
                       rf"[（(](?:{mw})[）)][^。；]{{0,40}}\d")
 _RATE_EVIDENCE = re.compile(_NUM + r"(?:%|％|‰)|/(?:10|十)?万|百分之|千分之|\d\s*[:：]\s*\d|"
                             r"[（(][^）)]{0,8}(?:%|％|‰|万)[）)][^。；]{0,40}\d")

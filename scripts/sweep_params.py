@@ -18,7 +18,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-COLUMNS = ("answer_key_recall", "citation_precision", "false_refusal", "refusal_correct", "list_completeness")
+COLUMNS = ("answer_key_recall", "citation_precision", "false_refusal", "refusal_correct", "list_completeness",
+           "followup_key_recall", "mid_chat_key_recall")
 
 
 def main() -> None:

@@ -168,3 +168,34 @@ def test_it_is_the_facility_the_previous_question_opened_with(analyzer):
     # After a question about no facility, 它 is still the previous question's subject.
     out = rewrite("它由哪个部门牵头？", _hist("东丽区家庭医生签约率要达到多少？"), analyzer)
     assert out.startswith("东丽区家庭医生签约率要达到多少") and out.endswith("它由哪个部门牵头")
+
+
+@pytest.mark.parametrize(
+    ("question", "alone"),
+    [
+        ("那埇桥呢？", False),
+        ("换成振安区呢，托位有啥目标？", False),
+        ("这家医院什么时候能建好？", False),
+        ("第二个具体要做什么？", False),
+        ("还有别的吗？", False),
+        ("护士呢？", False),
+        # Whole questions: their own topic, maybe pointing at a noun of their own.
+        ("振安区2025年孕产妇系统管理率目标是多少？", True),
+        ("东丽这个规划里乡村医生的待遇怎么保障？", True),
+        ("我爸腿脚不好，住在埇桥乡下，去镇上拿药要走很远。村里看病这事规划里怎么说？", True),
+        ("滨海计划讲了“三个优化”，这三个优化分别指什么？", True),
+    ],
+)
+def test_a_question_naming_enough_of_its_own_stands_alone_in_a_conversation(analyzer, question, alone):
+    from assistant.rewrite import stands_alone
+
+    assert stands_alone(question, analyzer, shipped().follow_up_words, 8) is alone
+
+
+def test_a_whole_question_is_not_rewritten_with_an_unrelated_previous_one(analyzer):
+    q = "二级以上综合医院设老年医学科的比例要达到多少？"
+    words = shipped().follow_up_words
+    assert rewrite(q, _hist("东丽医院改建后床位有多少张？"), analyzer, words, alone_chars=8) == q
+    # A follow-up is still read with the question it follows.
+    assert rewrite("那振安呢？", _hist("东丽医院改建后床位有多少张？"), analyzer, words, alone_chars=8) \
+        == "振安医院改建后床位有多少张？"
