@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -36,7 +37,7 @@ def main() -> None:
     if not items:
         ap.error(f"no answerable {args.style!r} items in the {args.split} split")
 
-    def holds(evidence: list[list[str]], text: str) -> bool:
+    def holds(evidence: Sequence[Sequence[str]], text: str) -> bool:
         return any(all(s in text for s in group) for group in evidence)
 
     c: Counter[str] = Counter()
