@@ -202,9 +202,9 @@ def own_chars(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[
 def points_back(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[str], chars: int) -> bool:
     """Whether a clause of the question opens by pointing at something said before ("它…", "这家医院…",
     "第二个…", "那边…") or it asks for more ("还有别的吗"). A pointing word after a noun of its own
-    points at that noun: '埇桥农村改厕所这事，规划里写了没？', '东丽这个规划…' → False; so does one
+    points at that noun: '振安村里修自来水这事，规划里提了没？', '东丽这个规划…' → False; so does one
     opening a clause after clauses naming ``chars`` characters of their own, or followed by a noun they
-    name ('…“五个作用”，这五个作用…')."""
+    name ('…“三个优化”，这三个优化…')."""
     if _MORE.search(question):
         return True
     before = ""
@@ -224,7 +224,7 @@ def stands_alone(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequen
     it opens with no "那/还有…", no clause of it ends in 呢, and it names at least ``chars``
     characters of its own (twice that when a clause opens by pointing back, see points_back).
     Staff ask one question after another in one chat; a whole question is answered as asked.
-    '那埇桥呢？' → False; '2025年孕产妇死亡率要控制在多少？' → True (at 8); chars 0 → never."""
+    '那埇桥呢？' → False; '到2025年婴儿死亡率要降到多少以下？' → True (at 8); chars 0 → never."""
     q = question.strip()
     if chars <= 0 or _THEN.search(q):
         return False
