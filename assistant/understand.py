@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 # "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
 _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 
+_ONLY_POINTING = re.compile(r"这个|这些|这项|这事|这件事|此事|它|这方面|这回事|这个事")
 _DURATIONS = ("minutes", "days")  # demands that ask how long, which a time cue ("多久") also marks
 _OF_A_FACILITY = ("money", "beds", "count")  # figures a named facility has of its own
 
@@ -46,6 +47,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     speller = live.speller
     text, fixes = speller.correct(message)
     split = split_ask(text, lexicon.ask_cues, speller.names, lexicon.pointing_words)
+    if not split.pointed and _ONLY_POINTING.fullmatch(mention_topic(split.ask, lexicon.mention_cues, live.names())):
+        # "…想带孩子去打流感疫苗。规划有没有提到这个？": what is asked about is the sentence before.
+        split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"))
     ask = named_in_situation(split.ask, split.situation)
     local = local_place_plan(text, live.doc_texts)  # the ask is analysed again only when a street is named
     if local and not live.corpus.analyzer.analyze(ask).doc_ids:
@@ -68,6 +72,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if len(info.doc_ids) > 1 and facilities:
         info = replace(info, doc_ids=_named_outside_facilities(standalone, info.doc_ids, facilities, live))
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
+    if _ONLY_POINTING.fullmatch(topic):
+        topic = ""  # the situation's sentence it points at is searched with the ask instead
     wants = tuple(demands(standalone, live.names(), lexicon, _plan_uses(live)))
     named = (*facilities, *numbered_facilities(standalone, lexicon.facility_suffixes, live.plan_text.__contains__))
     if len(set(named)) == 1:

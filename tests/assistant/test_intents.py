@@ -184,3 +184,11 @@ def test_a_whole_question_asked_after_an_unrelated_one_is_answered_as_if_asked_f
         assert assistant.analyze(q, history).carried == ""
     several = assistant.answer("居民健康素养水平2025年要达到多少？", history)
     assert "东丽" in several.text and "埇桥" in several.text, several.text
+
+
+def test_a_mention_question_asking_about_this_is_about_the_sentence_before(assistant):
+    q = "我爸今年六十五了，住在东丽，想去打个免费的流感疫苗。区里的规划有没有提到这个？"
+    qa = assistant.analyze(q)
+    assert "流感疫苗" in qa.pointed and qa.topic == ""
+    a = assistant.answer(q)
+    assert not a.refused and "流感疫苗" in a.text, a.text
