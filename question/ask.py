@@ -21,6 +21,7 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _QUESTION_MARK = re.compile(r"[？?]")
 # An ask shorter than this (in Chinese characters, plan names aside) rarely names its topic.
 MIN_ASK_CHARS = 10
+_FIRST_PERSON = re.compile(r"(?:我|俺|咱|家里|家中)")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointin
     # What follows the first asking sentence elaborates it ("比如单独的窗口…", "规划里有个数吗"): the
     # situation is what the writer tells before asking.
     first = asking[0]
-    keep = set(range(first, len(sentences)))
+    # A sentence after the question telling of the writer ("我婆婆中风以后一直卧床…") is situation too.
+    keep = {i for i in range(first, len(sentences))
+            if i in asking or not _FIRST_PERSON.match(sentences[i]) or any(c in sentences[i] for c in cues)}
     if len(keep) == len(sentences):
         return Ask(text.strip())
     bare = "".join(sentences[i] for i in sorted(keep))

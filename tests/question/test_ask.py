@@ -34,6 +34,13 @@ def test_what_follows_the_question_belongs_to_the_ask() -> None:
     assert got.situation == "我家在埇桥乡下，孩子在城里念书。"
 
 
+def test_the_writer_telling_of_themselves_after_the_question_is_situation() -> None:
+    msg = "埇桥区对乡镇卫生院的牙科有什么打算？我住在镇上，牙疼了得跑县城。家里老人也常牙疼。"
+    got = split_ask(msg, CUES, NAMES)
+    assert got.ask == "埇桥区对乡镇卫生院的牙科有什么打算？"
+    assert got.situation == "我住在镇上，牙疼了得跑县城。家里老人也常牙疼。"
+
+
 def test_an_ask_pointing_back_keeps_the_sentence_it_points_at() -> None:
     cues_and_names = (CUES, NAMES, ("这类", "这样的"))
     got = split_ask("我妈得糖尿病十年了，天天打胰岛素。埇桥区对这类病人有什么管理办法？", *cues_and_names)
