@@ -283,8 +283,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "那它要建成什么级别的医院？" after a question opening with 东丽医院: 它 is that hospital.
         return _LEAD.sub("", q).replace("它", subject, 1)
     if _PRONOUN.search(core):
-        # "它由哪个部门牵头？": the question is about what the previous one was about.
-        return f"{prev.rstrip('？?。')}，{core}"
+        # "它由哪个部门牵头？": the question is about what the previous one was about; "振安有这个要求吗？"
+        # asks it of the plan named instead.
+        base = _replace_spans(prev, prev_spans, q_names) if q_names and prev_spans else prev
+        return f"{base.rstrip('？?。')}，{core}"
     if not q_names and rest and _MORE.search(rest) and _names_nothing(rest, follow_up_words):
         # "还有别的吗？", "其他的呢？": more of what the previous question asked about.
         return f"{prev.rstrip('？?。')}，{core}"

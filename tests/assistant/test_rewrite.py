@@ -199,3 +199,8 @@ def test_a_whole_question_is_not_rewritten_with_an_unrelated_previous_one(analyz
     # A follow-up is still read with the question it follows.
     assert rewrite("那振安呢？", _hist("东丽医院改建后床位有多少张？"), analyzer, words, alone_chars=8) \
         == "振安医院改建后床位有多少张？"
+
+
+def test_a_pointing_follow_up_naming_another_plan_asks_it_of_that_plan(analyzer):
+    out = rewrite("东丽有这个规定吗？", _hist("滨海新区对新建社区卫生服务中心的面积有什么规定？"), analyzer)
+    assert "东丽" in out and "滨海" not in out and "面积" in out, out
