@@ -40,6 +40,8 @@ def _everything(_: str) -> float:
     ("婚前医学检查证明到哪里办？需要带什么证件？", {"procedure"}),  # an office's procedure
     ("每个村卫生室一年能拿到多少运行经费？", {"money"}),
     ("振安新生儿死亡率定的目标？", {"rate"}),
+    ("滨海和埇桥的护士，谁的工资更高？", {"money"}),  # a salary is an amount of money
+    ("乡村医生的待遇怎么提高？", set()),
 ])
 def test_what_a_question_asks_for(question, kinds):
     assert {d.kind for d in demands(question, ["埇桥", "振安", "东丽"])} == kinds
