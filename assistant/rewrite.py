@@ -192,7 +192,7 @@ def _without_plans(question: str, analyzer: QueryAnalyzer) -> str:
 def own_chars(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[str]) -> int:
     """How many characters of a question name something of its own: plan names, follow-up words
     (lexicon/follow_up_words.txt), pointing words and question words left out.
-    '那滨海新区呢？' → 0; '社区卫生服务中心要建多少家？' → 10."""
+    '那滨海新区呢？' → 0; '社区卫生服务中心要建多少家？' → 11."""
     rest = _without_plans(_TAIL.sub("", _LEAD.sub("", question.strip())), analyzer)
     for w in sorted((*follow_up_words, *_COMPARING, *_POINTING), key=len, reverse=True):
         rest = rest.replace(w, "")
