@@ -67,7 +67,7 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointin
     # What follows the first asking sentence elaborates it ("比如单独的窗口…", "规划里有个数吗"): the
     # situation is what the writer tells before asking.
     first = asking[0]
-    # A sentence after the question telling of the writer ("我婆婆中风以后一直卧床…") is situation too.
+    # A sentence after the question telling of the writer ("我爸瘫在床上好几年了…") is situation too.
     keep = {i for i in range(first, len(sentences))
             if i in asking or not _FIRST_PERSON.match(sentences[i]) or any(c in sentences[i] for c in cues)}
     if len(keep) == len(sentences):

@@ -175,7 +175,7 @@ def test_the_time_of_a_pointed_at_situation_is_not_the_time_asked_about(assistan
 
 def test_a_whole_question_asked_after_an_unrelated_one_is_answered_as_if_asked_first(assistant):
     # Staff ask one question after another in one chat: the last one's plan or words must not leak in.
-    history = [{"role": "user", "content": "东丽医院改建以后一共能放多少张病床？"},
+    history = [{"role": "user", "content": "东丽医院扩建完床位总数是多少？"},
                {"role": "assistant", "content": "东丽医院通过改建新增床位至500张。[1]"}]
     for q in ("居民健康素养水平2025年要达到多少？",
               "我妈在振安乡下住，血压一直偏高，每月去卫生院拿药。规划里对这类慢病病人的管理有什么要求？"):
