@@ -20,7 +20,8 @@ fi
 # the instruction sets a program ran with here and proven against the wheel's vectors before use;
 # where it cannot be built or proven the wheel's engine embeds (a warning, not a failure).
 engine_stamp=".venv/planqa-engine/engine.json"
-if [ ! -f "$engine_stamp" ] || [ vectorstore/native/e5.c -nt "$engine_stamp" ]; then
+if [ ! -f "$engine_stamp" ] || [ vectorstore/native/e5.c -nt "$engine_stamp" ] \
+   || [ vectorstore/engine.py -nt "$engine_stamp" ]; then
   .venv/bin/python -m vectorstore.engine build
 fi
 

