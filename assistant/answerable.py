@@ -69,6 +69,24 @@ def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequenc
     return bool(demand.evidence.search(text))
 
 
+_INCLUDES = re.compile(r"(?:主要|其中)?(?:包括|包含|涵盖)")
+
+
+def listed_only(text: str, about: str) -> bool:
+    """Whether a text names ``about`` only among the things it lists after "包括": ('…二级单位共18个，其中
+    卫生医疗机构包括东丽医院、中医医院…', '东丽医院') → True (the text is about all of them)."""
+    m = _INCLUDES.search(text)
+    return m is not None and about in text[m.end():] and about not in text[:m.start()]
+
+
+def summed_over(sentence: str, about: str, figure: re.Pattern[str]) -> bool:
+    """Whether a sentence's figure is a total over several things, the one asked about only among
+    those it lists after it: ('建设资金累计1.96亿元，主要包括东丽医院一期…及三期综合楼建设项目…', '东丽医院') → True."""
+    m = _INCLUDES.search(sentence)
+    return (listed_only(sentence, about) and m is not None and bool(figure.search(sentence[:m.start()]))
+            and not figure.search(sentence[m.end():]))
+
+
 _BLANK_CELL = re.compile(r"^(?:——|—|－|-|/|／|无|空)?$")
 
 
@@ -135,7 +153,8 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     for d in ds:
         ok = [i for i, (s, row) in enumerate(sentences)
               if cov[i] >= (bar / 2 if near[i] else bar) and meets(d, s, synonyms=synonyms, plan_writes=own[i]) and year_ok(years, s, row)
-              and (not d.about or d.about in s or d.about in around[i])]
+              and (not d.about or (d.about in s and not summed_over(s, d.about, d.evidence))
+                   or (d.about in around[i] and not listed_only(around[i], d.about)))]
         met.append(set(ok))
         if ok:
             supporting.extend(i for i in ok if i not in supporting)

@@ -280,3 +280,18 @@ def test_a_figure_of_one_named_facility_needs_a_sentence_naming_it():
     assert not v.answerable and v.reason == "床位数"
     named = "天津市第三中心医院东丽分院设置床位300张。"
     assert judge([about], [(named, False)], [], _everything, synonyms=shipped().synonyms).answerable
+
+
+def test_a_total_over_several_projects_is_no_figure_of_one_of_them():
+    from assistant.answerable import listed_only, summed_over
+    from question.demands import _EVIDENCE, Demand, DemandKind
+
+    money = _EVIDENCE[DemandKind.MONEY]
+    total = "全区共投入建设资金3.2亿元，主要包括滨海医院门诊楼改造及两个社区卫生服务中心新建项目。"
+    assert summed_over(total, "滨海医院", money)
+    assert not summed_over("滨海医院门诊楼改造投资1.5亿元，包括设备购置。", "滨海医院", money)
+    assert listed_only("区属单位共9家，其中医院包括滨海医院、中医医院。", "滨海医院")
+    assert not listed_only("滨海医院下设3个院区，包括南院区。", "滨海医院")
+    d = Demand(DemandKind.MONEY, money, about="滨海医院")
+    sentences = [(total, False)]
+    assert not judge([d], sentences, (), _everything, synonyms=()).answerable
