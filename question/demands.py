@@ -38,6 +38,7 @@ class DemandKind(enum.StrEnum):
     WEEKDAYS = "weekdays"
     PROCEDURE = "procedure"
     TOTAL = "total"  # a total over a span of years
+    WHEN = "when"  # a date or deadline
     COUNT = "count"  # in a measure word (lexicon/measure_words.txt)
     RATE = "rate"
     FIGURE = "figure"  # of a named indicator
@@ -71,6 +72,9 @@ _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
     DemandKind.PROCEDURE: re.compile(r"(?:携带|提交|凭)[^。；]{0,20}(?:证|材料|卡)|办理(?:地点|窗口)|窗口[^。；]{0,6}办理|"
                                      r"通过[^。；]{0,20}(?:平台|网站|窗口|客户端|小程序|APP)[^。；]{0,20}(?:申请|办理|预约)"),
     DemandKind.TOTAL: re.compile(r"(?:累计|合计|共计|总计|总额|共有?)[^。；]{0,8}\d"),
+    # A year, a month, or the plan's period or the year's end as a deadline ("力争6月底以前完成", "十四五期间").
+    DemandKind.WHEN: re.compile(r"(?:19|20)\d\d|\d{1,2}月|[一二三四五六七八九十]{1,2}月|年底|年末|年内|年中|上半年|下半年|"
+                                r"今年|明年|“?十[三四五]五”?(?:期间|末|时期)|期间|以前|之前|前完成|截至|届时"),
 }
 _GAP = r"[^，。？！；,.?!;\s]{0,4}"
 _NOT_ASKING = r"(?<![哪好十这那])"  # "哪几个" asks which; "好几个", "十几个", "这几个" say many

@@ -36,7 +36,7 @@ def _everything(_: str) -> float:
     ("东丽准备挂牌几家社区医院？", {"count"}),
     ("埇桥规划每千人口医生数2025年定的多少？", {"figure"}),
     ("东丽有哪几个街道评上了国家卫生街道？", set()),  # a list, not an amount
-    ("滨海新区第五中心医院新门急诊楼什么时候竣工？", set()),
+    ("滨海新区第五中心医院新门急诊楼什么时候竣工？", {"when"}),  # a date or deadline
     ("婚前医学检查证明到哪里办？需要带什么证件？", {"procedure"}),  # an office's procedure
     ("每个村卫生室一年能拿到多少运行经费？", {"money"}),
     ("振安新生儿死亡率定的目标？", {"rate"}),
@@ -295,3 +295,10 @@ def test_a_total_over_several_projects_is_no_figure_of_one_of_them():
     d = Demand(DemandKind.MONEY, money, about="滨海医院")
     sentences = [(total, False)]
     assert not judge([d], sentences, (), _everything, synonyms=()).answerable
+
+
+def test_a_when_question_needs_a_date_or_deadline():
+    (d,) = demands("振安区医院分院哪年能开诊？", ["振安"])
+    assert meets(d, "力争2023年底前完成振安区医院分院主体工程。", synonyms=())
+    assert meets(d, "“十四五”期间建成振安区医院分院。", synonyms=())
+    assert not meets(d, "推进振安区医院分院建设，完善配套设施。", synonyms=())
