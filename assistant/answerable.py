@@ -72,19 +72,25 @@ def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequenc
 _INCLUDES = re.compile(r"(?:主要|其中)?(?:包括|包含|涵盖)")
 
 
+def _around_list(text: str) -> tuple[str, str] | None:
+    """The text before the first "包括" and what it lists after it; None without one."""
+    m = _INCLUDES.search(text)
+    return (text[:m.start()], text[m.end():]) if m else None
+
+
 def listed_only(text: str, about: str) -> bool:
     """Whether a text names ``about`` only among the things it lists after "包括": ('…二级单位共18个，其中
     卫生医疗机构包括东丽医院、中医医院…', '东丽医院') → True (the text is about all of them)."""
-    m = _INCLUDES.search(text)
-    return m is not None and about in text[m.end():] and about not in text[:m.start()]
+    parts = _around_list(text)
+    return parts is not None and about in parts[1] and about not in parts[0]
 
 
 def summed_over(sentence: str, about: str, figure: re.Pattern[str]) -> bool:
     """Whether a sentence's figure is a total over several things, the one asked about only among
     those it lists after it: ('建设资金累计1.96亿元，主要包括东丽医院一期…及三期综合楼建设项目…', '东丽医院') → True."""
-    m = _INCLUDES.search(sentence)
-    return (listed_only(sentence, about) and m is not None and bool(figure.search(sentence[:m.start()]))
-            and not figure.search(sentence[m.end():]))
+    parts = _around_list(sentence)
+    return (parts is not None and about in parts[1] and about not in parts[0]
+            and bool(figure.search(parts[0])) and not figure.search(parts[1]))
 
 
 _BLANK_CELL = re.compile(r"^(?:——|—|－|-|/|／|无|空)?$")

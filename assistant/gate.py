@@ -93,9 +93,7 @@ class Gate:
         written = {doc: frozenset(w for w in counted if w in texts.get(doc, ""))
                    for doc in {h.chunk.doc_id for h in hits}}
         writes = [written[hits[every[i].hit_index].chunk.doc_id].__contains__ for i in pos]
-        n = self.params.agree_rank
-        agreed = [every[i].hit_index < n and bool(hits[every[i].hit_index].ranks)
-                  and max(hits[every[i].hit_index].ranks.values()) <= n for i in pos]
+        agreed = [self._agreed(every[i].hit_index) for i in pos]
         v = judge(self.qa.demands, sents, info.years, self.covers, self.params.about_share,
                   synonyms=self.live.synonyms, context=context,
                   writes=writes, agreed=agreed)
@@ -111,9 +109,13 @@ class Gate:
         """A figure question in everyday words ('打120叫救护车…多长时间之内赶到？') shares few words with
         the plan's ('院前急救…平均反应时间少于15分钟'): its passage is still found when word and meaning
         search both rank it near the top, and a figure of the kind asked stands in it."""
-        n = self.params.agree_rank
         return bool(self.verdict.demands and self.verdict.supporting) and any(
-            h.ranks and max(h.ranks.values()) <= n for h in self.hits[:n])
+            self._agreed(i) for i in range(len(self.hits)))
+
+    def _agreed(self, i: int) -> bool:
+        """Whether the i-th passage is among the first ``agree_rank`` and both searches rank it that high."""
+        n, h = self.params.agree_rank, self.hits[i]
+        return i < n and bool(h.ranks) and max(h.ranks.values()) <= n
 
     def _outside(self) -> str:
         """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year

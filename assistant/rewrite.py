@@ -182,18 +182,19 @@ _THEN = re.compile(r"^(?:那么|那|还有|另外|然后|换成)|呢(?:[？?，,
 _CLAUSE = re.compile(r"[，,。？?！!；;]")
 
 
-def _without_plans(question: str, analyzer: QueryAnalyzer) -> str:
-    out = question
-    for s, e in reversed(_alias_spans(analyzer, question)):
-        out = out[:s] + out[e:]
-    return out
+def _cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text without the spans (plan names found by _alias_spans)."""
+    for s, e in reversed(spans):
+        text = text[:s] + text[e:]
+    return text
 
 
 def own_chars(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[str]) -> int:
     """How many characters of a question name something of its own: plan names, follow-up words
     (lexicon/follow_up_words.txt), pointing words and question words left out.
     '那滨海新区呢？' → 0; '社区卫生服务中心要建多少家？' → 11."""
-    rest = _without_plans(_TAIL.sub("", _LEAD.sub("", question.strip())), analyzer)
+    core = _TAIL.sub("", _LEAD.sub("", question.strip()))
+    rest = _cut(core, _alias_spans(analyzer, core))
     for w in sorted((*follow_up_words, *_COMPARING, *_POINTING), key=len, reverse=True):
         rest = rest.replace(w, "")
     return len(re.findall(r"[\u4e00-\u9fff]", _ASK_WORDS.sub("", _PRONOUN.sub("", rest))))
@@ -244,10 +245,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     core = _TAIL.sub("", _LEAD.sub("", q))
     q_spans = _alias_spans(analyzer, core)
     q_names = "和".join(core[s:e] for s, e in q_spans)
-    rest = core
-    for s, e in reversed(q_spans):
-        rest = rest[:s] + rest[e:]
-    rest = re.sub(r"^[和与、及的\s]+|[和与、及的\s]+$", "", rest)
+    rest = re.sub(r"^[和与、及的\s]+|[和与、及的\s]+$", "", _cut(core, q_spans))
     prev_spans = _alias_spans(analyzer, prev)
     prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
 
