@@ -57,6 +57,7 @@ class QuoteParams:
     pointed_weight: float
     plan_name_weight: float
     row_unnamed: float
+    how_row: float
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
     (retrieval put them first): the plan's own headings, verbatim, whatever words they share
     with the question ("发展目标分哪几个方面" too: naming a section of targets is not asking for a
     figure). Asked how much, who or when about that item, the usual checks decide instead."""
-    if found.section is None or not found.picked or qa.info.asks not in ("", "list"):
+    if found.section is None or not found.picked or qa.info.asks not in ("", "list", "how"):
         return None
     if qa.amount_asked and not (found.section.wants_list and found.section.ordinal is None
                                 and HOW_MANY_ITEMS.search(qa.standalone)):
@@ -62,7 +62,12 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     lex = live.lexicon
     # "有没有…", "能不能…": the question form's 没有/不能 is no word of the topic, and it matched the
     # plans' statements of shortfalls ("…没有实现…").
-    words = replace(info, text=without_yes_no(info.text))
+    text = without_yes_no(info.text)
+    if info.asks == "how":
+        # "…具体要怎么做": the asking words ("做") are in every plan's sentence of what it will do.
+        for cue in next((cues for name, cues in live.corpus.analyzer.intents if name == "how"), ()):
+            text = text.replace(cue, " ")
+    words = replace(info, text=text)
     stand_ins = live.corpus.stand_ins(info.text, info.expansions)
     out = score_candidates(sentence_candidates(hits), words, live.tokens(), live.idf(), p, compared=multi,
                            stand_ins=stand_ins, amount_asked=qa.amount_asked,
@@ -84,6 +89,9 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         said = (*info.expansions, *stand_ins)
         out = [replace(c, score=c.score * (1 - p.row_unnamed * (1 - _named_share(hits[c.hit_index], c.matched, said))))
                if hits[c.hit_index].chunk.kind == "table_row" else c for c in out]
+    if info.asks == "how":
+        out = [replace(c, score=c.score * p.how_row) if hits[c.hit_index].chunk.kind == "table_row" else c
+               for c in out]
     if info.indicator and not info.asks:
         # An indicator row states the indicator, its unit and each year's figure: when it is
         # the best match for a figure question, a second sentence only adds a citation to check.

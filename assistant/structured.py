@@ -19,7 +19,7 @@ from assistant.live import LiveIndex
 from assistant.mention import mentioned_in
 from assistant.retrieval import Retrieved
 from assistant.types import Answer
-from question.analysis import QuestionAnalysis
+from question.analysis import Intent, QuestionAnalysis
 from vectorstore.retrieve import Filters
 from vectorstore.sections import core
 
@@ -35,8 +35,9 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
             # when it holds an indicator category's name ('医疗卫生服务体系'): the longer name wins.
             return quote.quoted(qa.standalone, outline, hits, reply=reply, note="", generator="extractive",
                                 nearby=nearby)
-        ans = from_store(qa.standalone, qa.info, list(hits), live.corpus.build, words, live.doc_texts,
-                         g.passes, reply, filters)
+        # Asked how a target is to be met, the store's row restates the target: the prose says how.
+        ans = None if qa.intent is Intent.HOW else from_store(
+            qa.standalone, qa.info, list(hits), live.corpus.build, words, live.doc_texts, g.passes, reply, filters)
         if ans is not None:
             return ans
         if outline is not None:

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from indicators.ask import IndicatorAsk, Intent
 from indicators.types import Indicator, Op, Origin, Role, Value
+from indicators.values import with_unit
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 # A target bound at the baseline's own figure ('<3.03' against 3.03) still says which way it goes.
@@ -63,7 +64,7 @@ def line(r: Indicator) -> str:
     if r.origin == Origin.TEXT:
         v = r.values[0]
         return f"{v.original}（{value_label(v)}，见规划正文）"
-    vals = "，".join(f"{value_label(v)} {v.text or '（空）'}" for v in r.values)
+    vals = "，".join(f"{value_label(v)} {with_unit(v.text, r.unit) or '（空）'}" for v in r.values)
     attr = f"，{r.attribute.value}" if r.attribute.value else ""
     return f"{r.name}：{vals}{attr}"
 
@@ -203,7 +204,7 @@ def _change(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[s
             cite(r)
             continue
         bn, tn = _decimal(b), _decimal(t)
-        head = f"{who}：{value_label(b)} {b.text}，{value_label(t)} {t.text}{cite(r)}"
+        head = f"{who}：{value_label(b)} {with_unit(b.text, r.unit)}，{value_label(t)} {with_unit(t.text, r.unit)}{cite(r)}"
         if bn is None or tn is None or b.comparison is None or t.comparison is None:
             parts.append(f"{head}（不是单一数值，未作比较）")
             continue

@@ -97,3 +97,16 @@ def period_years(period: str) -> tuple[int, int] | None:
     if not years:
         return None
     return years[0], years[-1]
+
+
+_BARE = re.compile(r"[<>≤≥＜＞≦≧]?\s*\d+(?:\.\d+)?")
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A bare figure with the unit its column heading gives: ('≥90', '%') → '≥90%'; ('2.6', '张') → '2.6张'.
+    A figure with words ('85左右') is kept as the plan writes it."""
+    m = _BARE.fullmatch(text.strip())
+    unit = unit[1:] if unit.startswith("1/") else unit  # '（1/10万）': 6.21/10万
+    if not unit or len(unit) > 4 or re.search(r"[A-Za-z]", unit) or m is None:
+        return text
+    return f"{text.strip()}{unit}"

@@ -26,6 +26,7 @@ class Intent(enum.StrEnum):
     MENTION = "mention"  # whether the plans mention something ("有没有提到…")
     RESPONSIBILITY = "responsibility"  # who is in charge
     TIME = "time"  # when
+    HOW = "how"  # what will be done ("…具体怎么做？"): measures in the prose, not a table's target
     OPEN = "open"  # anything else: the best passage
 
 

@@ -22,7 +22,7 @@ FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.t
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
          "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
          "section_roles.txt", "pointing_words.txt", "place_partners.txt")
-INTENTS = ("responsibility", "time", "list")  # the intents intent_cues.txt may name
+INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
 CUE_KINDS = ("money", "beds", "days", "distance", "age", "minutes", "phone", "address", "hours", "weekdays",

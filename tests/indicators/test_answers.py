@@ -21,10 +21,10 @@ def _rows(ans) -> list[str]:
     return [c.chunk.doc_id for c in ans.citations if c.chunk.kind == "table_row"]
 
 
-def test_a_plans_figure_is_its_row_verbatim(assistant: Assistant) -> None:
+def test_a_plans_figure_is_its_row_with_its_columns_unit(assistant: Assistant) -> None:
     a = assistant.answer("请问东丽规划里每千常住人口注册护士数到2025年定为多少人？")
     assert a.generator == "indicators" and not a.refused
-    assert "2020年 1.59，2025年 2.5[1]" in a.text and _rows(a) == ["dongli"]
+    assert "2020年 1.59人，2025年 2.5人[1]" in a.text and _rows(a) == ["dongli"]
     assert "注册护士" in a.citations[0].chunk.text
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from indicators.names import split_name
 from indicators.types import Comparison, Op, Role
-from indicators.values import column, parse_value, period_years
+from indicators.values import column, parse_value, period_years, with_unit
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
@@ -69,3 +69,11 @@ def test_periods_from_the_manifest() -> None:
 ])
 def test_names_lose_their_unit_and_qualifiers(name: str, norm: str, unit: str) -> None:
     assert split_name(name) == (norm, unit)
+
+
+@pytest.mark.parametrize(("cell", "unit", "shown"), [
+    ("90", "%", "90%"), ("≥70", "％", "≥70％"), ("2.6", "张", "2.6张"), ("6.21", "1/10万", "6.21/10万"),
+    ("85左右", "%", "85左右"), ("——", "%", "——"), ("1:0.9", "", "1:0.9"), ("<40", "DDDs100/人天%", "<40"),
+])
+def test_a_bare_figure_is_shown_with_its_columns_unit_and_words_as_written(cell: str, unit: str, shown: str) -> None:
+    assert with_unit(cell, unit) == shown
