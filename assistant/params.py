@@ -36,6 +36,7 @@ class RetrieveParams:
 @dataclass(frozen=True)
 class FollowUpParams:
     alone_chars: int
+    shared_idf: float
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,7 @@ class Assistant:
 
     def analyze(self, question: str, history: Sequence[Message] = (), live: LiveIndex | None = None) -> QuestionAnalysis:
         """'冬丽区的床位目标？' → QuestionAnalysis(standalone='东丽区的床位目标？', plans=('dongli',), …)"""
-        return analyze(question, history, live or self.live(), self.chats.rewriter(),
-                       self.params.follow_up.alone_chars)
+        return analyze(question, history, live or self.live(), self.chats.rewriter(), self.params.follow_up)
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                history: Sequence[Message] = (), scope: Filters | None = None) -> tuple[str, list[Hit]]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from assistant.live import LiveIndex
+from assistant.params import FollowUpParams
 from assistant.rewrite import named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
@@ -40,9 +41,10 @@ ModelRewrite = Callable[[str, Sequence[Message]], str]
 
 
 def analyze(message: str, history: Sequence[Message], live: LiveIndex,
-            model_rewrite: ModelRewrite | None = None, alone_chars: int = 0) -> QuestionAnalysis:
+            model_rewrite: ModelRewrite | None = None, follow: FollowUpParams | None = None) -> QuestionAnalysis:
     """The message as every stage reads it (see the module docstring), with the word lists of the
     live build's lexicon."""
+    alone_chars, shared_idf = (follow.alone_chars, follow.shared_idf) if follow else (0, 0.0)
     lexicon = live.lexicon
     speller = live.speller
     text, fixes = speller.correct(message)
@@ -59,7 +61,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                            for t in history), live, alone_chars)
     # The whole message: a pointing word of a citizen's ask points at the situation told before it.
     alone = stands_alone(text, live.corpus.analyzer, lexicon.follow_up_words, alone_chars)
-    standalone = ask.strip() if alone else inherit_section(whole_question(ask, turns, live, model_rewrite, alone_chars),
+    standalone = _same_plan(ask.strip(), turns, live, shared_idf) if alone else inherit_section(whole_question(ask, turns, live, model_rewrite, alone_chars),
                                                            turns, live)
     carried = "" if alone else _continued(ask, standalone, turns)
     info = live.corpus.analyzer.analyze(standalone)
@@ -112,6 +114,27 @@ def _continued(ask: str, standalone: str, turns: Sequence[Message]) -> str:
     if not prev or prev.rstrip("？?。") in standalone or ORDINAL.search(ask):
         return ""
     return prev
+
+
+def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: float) -> str:
+    """A whole question naming no plan, asked after a question about one plan whose topic it goes on
+    with (a word of at least ``shared_idf`` in both), asked of that plan: ('签上以后，在网上能找家庭医生办
+    哪些事？', [user: '东丽区…家庭医生签约…']) → '东丽区 签上以后，…'."""
+    prev = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")
+    analyzer = live.corpus.analyzer
+    if not prev or not shared_idf or analyzer.analyze(ask).doc_ids:
+        return ask
+    docs = analyzer.analyze(prev).doc_ids
+    if len(docs) != 1:
+        return ask
+    tokens, idf = live.tokens(), live.idf()
+    # Of the question before, its ask: a word its situation told ("老人带不动…") is no topic of it.
+    lex = live.lexicon
+    before = set(tokens(split_ask(prev, lex.ask_cues, live.speller.names, lex.pointing_words).ask))
+    # A word no plan writes ("多少", "哪些") asks; it names no topic, whatever its idf.
+    shared = [t for t in tokens(ask) if t in before and len(t) > 1 and not t.isdigit() and live.df.get(t, 0)
+              and idf(t) >= shared_idf]
+    return f"{_label(live, docs[0])} {ask}" if shared else ask
 
 
 def _named_outside_facilities(question: str, plans: Sequence[str], facilities: Sequence[str],

@@ -202,3 +202,15 @@ def test_asked_how_after_a_target_the_answer_is_the_prose_not_the_row_again(assi
     assert a.citations and all(c.chunk.kind != "table_row" for c in a.citations), a.text
     figure = assistant.answer("东丽区居民健康素养水平到2025年定的目标是多少？")
     assert "27%" in figure.text and figure.citations[0].chunk.kind == "table_row"  # asked for it, the row
+
+
+def test_a_whole_question_going_on_with_the_last_topic_keeps_its_plan(assistant):
+    history = [{"role": "user", "content": "埇桥区的家庭医生签约服务有什么安排？"},
+               {"role": "assistant", "content": "埇桥区推进“互联网+”家庭医生签约服务，实行网上签约。[1]"}]
+    qa = assistant.analyze("签约之后家庭医生在网上都能提供哪些服务？", history)
+    assert qa.info.doc_ids == ("yongqiao",), qa.standalone
+    # Its situation's words are no topic of the question before: a new topic is asked of every plan.
+    told = [{"role": "user", "content": "我家老人腿脚不好，看病要人陪。埇桥区的托位数量到2025年定了多少？"},
+            {"role": "assistant", "content": "埇桥区到2025年底，三岁以下婴幼儿托位数达到千人口3.4个。[1]"}]
+    other = assistant.analyze("规划里对老人的健康管理率定了多少？", told)
+    assert other.info.doc_ids == (), other.standalone
