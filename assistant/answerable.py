@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from question.demands import Demand
+from question.demands import Demand, DemandKind
 from question.lexicon import PlaceWords, alternation
 from question.scope import NOT_IN_NAME
 
@@ -65,6 +65,9 @@ def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequenc
     counted_in = () if demand.counted and plan_writes(demand.counted) else synonyms
     if demand.counted and term_match(demand.counted, text, counted_in) < min_term:
         return False  # "11家社区卫生服务中心" does not count 养老机构
+    if demand.kind is DemandKind.WHEN:
+        # A date is the sentence's own: a section's "“十四五”时期重点任务" dates no project under it.
+        text = text.rsplit("\n", 1)[-1]
     # The unit is looked for in the raw text: it often sits in a table's header ("死亡率（‰）").
     return bool(demand.evidence.search(text))
 

@@ -184,12 +184,15 @@ def named_facilities(question: str, suffixes: Sequence[str], names: Iterable[str
                      in_plans: Callable[[str], bool]) -> tuple[str, ...]:
     """Facilities named after a plan's place that the plans write: '东丽医院现在有多少张病床？' →
     ('东丽医院',). Split into words, the place's name is taken for the plan's and only '医院' is left."""
-    ending = alternation(suffixes)
+    longest = max(map(len, suffixes), default=0)
     out: list[str] = []
     for n in sorted((n for n in names if n in question), key=len, reverse=True):
-        for m in re.finditer(rf"{re.escape(n)}[\u4e00-\u9fff]{{0,4}}?(?:{ending})", question):
-            name = m.group(0)
-            if in_plans(name) and not any(name in o for o in out):
+        for m in re.finditer(re.escape(n), question):
+            # The longest name the plans write: '振安区医院分院', not '振安区医院'.
+            spans = (question[m.start(): m.end() + k] for k in range(4 + longest, 0, -1))
+            name = next((s for s in spans if re.fullmatch(r"[\u4e00-\u9fff]+", s[len(n):]) and
+                         s.endswith(tuple(suffixes)) and in_plans(s)), "")
+            if name and not any(name in o for o in out):
                 out.append(name)
     return tuple(out)
 

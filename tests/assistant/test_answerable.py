@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answerable import judge, meets, term_match, unknown_places
-from question.demands import demands
+from question.demands import DemandKind, demands
 from question.lexicon import SHIPPED, Lexicon, LexiconError, shipped
 
 ZHENAN_BEDS = "“十四五”时期卫生健康发展主要指标｜医疗卫生服务体系｜每千常住人口床位数｜2025年目标：9张左右｜指标性质：预期性"
@@ -248,7 +248,7 @@ def test_a_plan_writing_the_counted_word_itself_is_not_counted_by_its_synonym():
     # 社区医院 and 社区卫生服务中心 are one group of the lexicon (citizens say one for the other), but a
     # plan that writes 社区医院 itself means an upgraded centre by it: its count of centres is no count
     # of 社区医院.
-    from question.demands import Demand, DemandKind, count_evidence
+    from question.demands import Demand, count_evidence
 
     ask = Demand(DemandKind.COUNT, count_evidence("家", shipped().measure_words), counted="社区医院")
     centres = "全市共有社区卫生服务中心124家、乡镇卫生院143家。"
@@ -284,7 +284,7 @@ def test_a_figure_of_one_named_facility_needs_a_sentence_naming_it():
 
 def test_a_total_over_several_projects_is_no_figure_of_one_of_them():
     from assistant.answerable import listed_only, summed_over
-    from question.demands import _EVIDENCE, Demand, DemandKind
+    from question.demands import _EVIDENCE, Demand
 
     money = _EVIDENCE[DemandKind.MONEY]
     total = "全区共投入建设资金3.2亿元，主要包括滨海医院门诊楼改造及两个社区卫生服务中心新建项目。"
@@ -302,3 +302,11 @@ def test_a_when_question_needs_a_date_or_deadline():
     assert meets(d, "力争2023年底前完成振安区医院分院主体工程。", synonyms=())
     assert meets(d, "“十四五”期间建成振安区医院分院。", synonyms=())
     assert not meets(d, "推进振安区医院分院建设，完善配套设施。", synonyms=())
+    # The section a sentence sits under dates the plan's tasks, not this project.
+    assert not meets(d, "三、“十四五”时期重点任务\n推进振安区医院分院建设，完善配套设施。", synonyms=())
+    assert meets(d, "三、重点任务\n“十四五”期间建成振安区医院分院。", synonyms=())
+
+
+@pytest.mark.parametrize("question", ["东丽医院的新院区具体建在哪？", "区中医医院的针灸门诊周末开不开？"])
+def test_where_a_project_is_built_or_whether_it_opens_at_weekends_is_a_practical_detail(question):
+    assert {d.kind for d in demands(question, ["东丽"])} & {DemandKind.ADDRESS, DemandKind.WEEKDAYS}

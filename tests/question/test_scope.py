@@ -112,6 +112,10 @@ def test_a_facility_named_after_a_place_is_a_word_of_the_question() -> None:
     got = named_facilities("东丽医院和天津中医药大学合作了什么？", LEX.facility_suffixes, names, plans)
     assert got == ("东丽医院", "天津中医药大学")
     assert named_facilities("东丽区儿童医院哪年开业？", LEX.facility_suffixes, names, plans) == ()
+    # The longest name the plans write, not the first ending reached.
+    longer = "推进振安区医院建设，完成振安区医院分院中心新建".__contains__
+    assert named_facilities("振安区医院分院中心哪年建成？", LEX.facility_suffixes, ("振安区", "振安"), longer) == (
+        "振安区医院分院中心",)
 
 
 def test_a_place_inside_a_facility_another_named_plan_writes_names_no_plan(full_index: Path) -> None:
