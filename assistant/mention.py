@@ -44,8 +44,8 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit]) -> Composed | None:
     tied = sorted((s for s in scored if s[0] == best), key=lambda s: (phrase not in s[3].text, s[1], s[2]))
     first = tied[0]
     # Another passage's sentence joins only with a topic word the first lacks: else it only adds a
-    # citation to check.
-    lacks = {w for w in words if not holds(first[3].text, w)}
+    # citation to check. One character ("事" of "改厕所的事") is in too many words to name anything.
+    lacks = {w for w in words if len(w) > 1 and not holds(first[3].text, w)}
     chosen = [first, *[s for s in tied[1:] if s[1] == first[1] or any(holds(s[3].text, w) for w in lacks)]]
     chosen = chosen[:MAX_SENTENCES]
     used: list[int] = []

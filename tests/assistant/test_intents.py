@@ -214,3 +214,9 @@ def test_a_whole_question_going_on_with_the_last_topic_keeps_its_plan(assistant)
             {"role": "assistant", "content": "埇桥区到2025年底，三岁以下婴幼儿托位数达到千人口3.4个。[1]"}]
     other = assistant.analyze("规划里对老人的健康管理率定了多少？", told)
     assert other.info.doc_ids == (), other.standalone
+
+
+def test_a_mention_quotes_no_second_passage_for_a_one_character_word(assistant):
+    a = assistant.answer("埇桥规划有没有提修厕所的事？")
+    assert a.text.startswith("有。") and "厕所革命" in a.text, a.text
+    assert len(a.citations) == 1, a.text  # a passage holding "事" (of 事业) is no second mention
