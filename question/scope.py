@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from question.lexicon import alternation
 
 _PERIOD = re.compile(r"(20\d\d)(?:\s*[-—–~～至]\s*(20\d\d))?")
-_TRAILING = re.compile(r"(?:的)?(?:内容|方面|这块|这一块|这方面|相关|事情|问题|情况|工作)?[吗呢吧？?。！!\s]*$")
+_TRAILING = re.compile(r"(?:的事|(?:的)?(?:内容|方面|这块|这一块|这方面|相关|事情|问题|情况|工作))?"
+                       r"[吗呢吧？?。！!\s]*$")
 
 
 def period_end(period: str) -> int | None:
