@@ -173,12 +173,15 @@ class PlaceSpeller:
             return False
         if one_char:
             return True  # a full district name, suffix and all
+        own = self.suffix_of.get(name, "")
+        if len(own) > 1 and after[:1] == own[-1]:
+            # "宾海区": the short form of 滨海新区 people say, one word to the segmenter as "宾海新区" is not.
+            return True
         inner = edges()
         if inner and (at in inner or at + len(window) in inner):
             return False  # the window starts or ends inside a word of the question
         if suffix is not None:
             return True
-        own = self.suffix_of.get(name, "")
         if own and after.startswith(own):
             return True
         if after[:1] in ("区", "县", "市", "旗", "镇"):

@@ -29,6 +29,7 @@ def speller() -> PlaceSpeller:
     ("滨每新区的急救站", "滨海新区的急救站"),                          # a look-alike: one character, with the suffix
     ("田津全市基层医疗", "天津全市基层医疗"),
     ("滨海心区的急救站", "滨海新区的急救站"),                          # its short name 滨海 spelled right
+    ("彬海区的急救站建了几个？", "滨海区的急救站建了几个？"),           # 滨海新区 as people say it, with 区
 ])
 def test_a_misspelled_plan_name_is_read_as_the_plans_own(speller: PlaceSpeller, typed: str, meant: str) -> None:
     fixed, fixes = speller.correct(typed)
