@@ -39,6 +39,7 @@ class DemandKind(enum.StrEnum):
     PROCEDURE = "procedure"
     TOTAL = "total"  # a total over a span of years
     WHEN = "when"  # a date or deadline
+    LEVEL = "level"  # a grade ("三级综合医院", "二级甲等")
     COUNT = "count"  # in a measure word (lexicon/measure_words.txt)
     RATE = "rate"
     FIGURE = "figure"  # of a named indicator
@@ -73,6 +74,8 @@ _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
                                      r"通过[^。；]{0,20}(?:平台|网站|窗口|客户端|小程序|APP)[^。；]{0,20}(?:申请|办理|预约)"),
     DemandKind.TOTAL: re.compile(r"(?:累计|合计|共计|总计|总额|共有?)[^。；]{0,8}\d"),
     # A year, a month, or the plan's period or the year's end as a deadline ("力争6月底以前完成", "十四五期间").
+    # A hospital's grade or a level of government or care ("建成三级综合医院", "二级甲等", "区级").
+    DemandKind.LEVEL: re.compile(r"[一二三]级|[一二三][甲乙丙]|[甲乙丙]等|[省市区县乡镇村]级(?!别)"),
     DemandKind.WHEN: re.compile(r"(?:19|20)\d\d|\d{1,2}月|[一二三四五六七八九十]{1,2}月|年底|年末|年内|年中|上半年|下半年|"
                                 r"今年|明年|“?十[三四五]五”?(?:期间|末|时期)|期间|以前|之前|前完成|截至|届时"),
 }

@@ -310,3 +310,9 @@ def test_a_when_question_needs_a_date_or_deadline():
 @pytest.mark.parametrize("question", ["东丽医院的新院区具体建在哪？", "区中医医院的针灸门诊周末开不开？"])
 def test_where_a_project_is_built_or_whether_it_opens_at_weekends_is_a_practical_detail(question):
     assert {d.kind for d in demands(question, ["东丽"])} & {DemandKind.ADDRESS, DemandKind.WEEKDAYS}
+
+
+def test_a_grade_asked_needs_a_sentence_naming_a_grade():
+    (d,) = [x for x in demands("军粮城医院以后要升成什么等级的医院？", ["东丽"]) if x.kind is DemandKind.LEVEL]
+    assert meets(d, "推动军粮城医院创建二级甲等综合医院。", synonyms=())
+    assert not meets(d, "做强急诊科及高级别创伤科等学科。", synonyms=())  # 级别 is no grade
