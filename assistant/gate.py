@@ -11,6 +11,7 @@ figure it asks for (answerable.py).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -45,6 +46,10 @@ class Gate:
         """How much of the question a text covers: its own words, or (discounted) their synonyms;
         plan names are ignored."""
         live, info = self.live, self.qa.info
+        # The words asking for a kind of figure ("多远", "多少钱") are no topic: "远" of 远程 is no answer.
+        asking = [c for _, cues in live.lexicon.demand_cues for c in cues if "…" not in c and c not in live.plan_text]
+        info = replace(info, text=re.sub("|".join(map(re.escape, sorted(asking, key=len, reverse=True))), " ",
+                                          info.text)) if asking else info
         tok, names, plain_idf = live.tokens(), live.names(), live.idf()
         expanded = replace(info, text=with_plan_words(info.text, info.expansions, live.corpus.used_words))
         absent, plans, single = self.params.absent_weight, live.plan_text, self.params.single_char_weight

@@ -110,6 +110,8 @@ def test_the_last_item_of_a_listed_section_is_its_last(assistant):
     ("埇桥乡下老人打急救电话，急救车多久能赶到，规划有要求吗？", "15分钟"),  # how long, not when
     ("东丽的卫生专业技术人员里研究生占比有没有要求？", "15%以上"),  # a share names no indicator
     ("东丽区对居民签约率定了什么目标？", "签约率100%"),  # "率定" is no word here
+    # "远" of the asking "多远" is no topic word: "远程会诊…" set the bar the answer fell under.
+    ("我家在天津农村，老人走路慢。天津基层规划里村卫生室要隔多远就有一个？", "1.5公里"),
 ])
 def test_a_figure_asked_in_everyday_shapes_is_quoted_first(assistant, question, figure):
     a = assistant.answer(question)
