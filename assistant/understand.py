@@ -97,7 +97,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     return QuestionAnalysis(message=message, ask=ask, situation=split.situation, standalone=standalone, info=info,
                             intent=intent, demands=wants,
                             topic_words=tuple(content_words(topic)) if topic else (),
-                            amount_asked=bool(wants) or (not items_counted and bool(_AMOUNT.search(standalone))),
+                            amount_asked=bool(wants) or (not items_counted and bool(_AMOUNT.search(
+                                HOW_MANY_ITEMS.sub(" ", standalone) if intent is Intent.LIST else standalone))),
                             topic=topic,
                             corrections=tuple(fixes), history=turns,
                             facilities=facilities, pointed=split.pointed, carried=carried)

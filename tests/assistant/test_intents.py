@@ -222,3 +222,9 @@ def test_a_mention_quotes_no_second_passage_for_a_one_character_word(assistant):
     a = assistant.answer("埇桥规划有没有提修厕所的事？")
     assert a.text.startswith("有。") and "厕所革命" in a.text, a.text
     assert len(a.citations) == 1, a.text  # a passage holding "事" (of 事业) is no second mention
+
+
+def test_a_list_named_by_its_length_is_the_run_of_that_many_points(assistant):
+    a = assistant.answer("东丽这边要抓的几项能力据说是九条，分别是啥？")
+    assert "（1）提升公共卫生应急反应能力" in a.text and "（9）" in a.text, a.text
+    assert _lines_cited(a.text)
