@@ -31,11 +31,11 @@ def listed(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunk
     if qa.intent != Intent.LIST or found.picked or qa.amount_asked:
         return None
     # "…一共九条？" names the list by its length: a run of that many points near the top is the one.
-    counts = {n for n in _counts(qa.ask) if n >= MIN_COUNTED}
-    for hit in found.hits[:NTH_HITS] if counts else ():
+    sizes = {n for n in counts(qa.ask) if n >= MIN_COUNTED}
+    for hit in found.hits[:NTH_HITS] if sizes else ():
         if qa.plans and hit.chunk.doc_id not in qa.plans:
             continue
-        as_long = [r for r in sections.runs_at(hit.chunk.id) if len(r) in counts]
+        as_long = [r for r in sections.runs_at(hit.chunk.id) if len(r) in sizes]
         if as_long:
             return _cited(_wanted(qa.ask, as_long, chunks), found.hits, chunks)
     for hit in found.hits[:BEST]:
@@ -79,9 +79,18 @@ _COUNT = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|�
 MIN_COUNTED = 3  # "两个方面" is said of too many things to pick a list by
 
 
-def _counts(ask: str) -> set[int]:
+def counts(ask: str) -> set[int]:
     """The lengths a question gives its list: '哪七项', '一共九条' → {7, 9}."""
     return {n for m in _COUNT.finditer(ask) if (n := ordinal(f"第{m.group(1)}条"))}
+
+
+_DIGITS = "零一二三四五六七八九十"
+
+
+def counted(n: int) -> re.Pattern[str]:
+    """A sentence naming a group of n things: 7 → '7大能力', '七项…'."""
+    spoken = _DIGITS[n] if n <= 10 else f"十{_DIGITS[n - 10]}" if n < 20 else str(n)
+    return re.compile(rf"(?<![\d.])(?:{n}|{spoken})(?:个|项|条|点|件|大|种|类|块|方面|部分)")
 
 
 def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: Sequence[Chunk]
@@ -91,11 +100,11 @@ def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: S
     shares most of the question's character pairs ('…积极发挥“五个作用”：（1）…')."""
     if len(found_runs) == 1:
         return found_runs[0]
-    counts = _counts(ask)
+    sizes = counts(ask)
     grams = _pairs(ask)
 
     def score(run: Sequence[tuple[int, str]]) -> tuple[int, int]:
-        return (len(run) in counts, _shared(_intro(run, chunks), grams))
+        return (len(run) in sizes, _shared(_intro(run, chunks), grams))
 
     return max(found_runs, key=score)
 

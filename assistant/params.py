@@ -59,6 +59,7 @@ class QuoteParams:
     plan_name_weight: float
     row_unnamed: float
     how_row: float
+    count_named: float
 
 
 @dataclass(frozen=True)

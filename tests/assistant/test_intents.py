@@ -228,3 +228,8 @@ def test_a_list_named_by_its_length_is_the_run_of_that_many_points(assistant):
     a = assistant.answer("东丽这边要抓的几项能力据说是九条，分别是啥？")
     assert "（1）提升公共卫生应急反应能力" in a.text and "（9）" in a.text, a.text
     assert _lines_cited(a.text)
+
+
+def test_a_list_named_by_its_length_finds_the_sentence_naming_that_many(assistant):
+    a = assistant.answer("埇桥的区级医疗机构防控救治有七个方面的能力，都是哪些？")
+    assert "7大能力（发热门诊、可转换病区" in a.text.splitlines()[0], a.text
