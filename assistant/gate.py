@@ -46,8 +46,10 @@ class Gate:
         """How much of the question a text covers: its own words, or (discounted) their synonyms;
         plan names are ignored."""
         live, info = self.live, self.qa.info
-        # The words asking for a kind of figure ("多远", "多少钱") are no topic: "远" of 远程 is no answer.
+        # The words asking for a kind of figure ("多远", "多少钱") or for more ("别的") are no topic: "远"
+        # of 远程 is no answer, and no plan writes "别的".
         asking = [c for _, cues in live.lexicon.demand_cues for c in cues if "…" not in c and c not in live.plan_text]
+        asking += [w for w in live.lexicon.follow_up_words if len(w) > 1 and w not in live.plan_text]
         info = replace(info, text=re.sub("|".join(map(re.escape, sorted(asking, key=len, reverse=True))), " ",
                                           info.text)) if asking else info
         tok, names, plain_idf = live.tokens(), live.names(), live.idf()

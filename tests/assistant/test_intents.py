@@ -233,3 +233,15 @@ def test_a_list_named_by_its_length_is_the_run_of_that_many_points(assistant):
 def test_a_list_named_by_its_length_finds_the_sentence_naming_that_many(assistant):
     a = assistant.answer("埇桥的区级医疗机构防控救治有七个方面的能力，都是哪些？")
     assert "7大能力（发热门诊、可转换病区" in a.text.splitlines()[0], a.text
+
+
+def test_asking_for_more_is_not_declined_for_its_own_words(assistant):
+    # "别的" is no word of any plan: counted as a topic word it pulled the coverage under the bar.
+    history = [{"role": "user", "content": "埇桥区对孩子健康有什么打算？"},
+               {"role": "assistant", "content": "埇桥区规划提出加强儿童保健服务。[1]"}]
+    assert not assistant.answer("还有别的吗？", history).refused
+
+
+def test_everyday_words_for_shortfalls_find_the_plans_problems(assistant):
+    a = assistant.answer("按天津的基层规划，基层卫生有什么毛病？")
+    assert "一是基层服务供给不足的问题依然存在" in a.text, a.text
