@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 
 _ONLY_POINTING = re.compile(r"这个|这些|这项|这事|这件事|此事|它|这方面|这回事|这个事")
-_DURATIONS = ("minutes", "days")  # demands that ask how long, which a time cue ("多久") also marks
+_DURATIONS = ("minutes", "days", "duration")  # demands that ask how long, which a time cue ("多久") also marks
 _OF_A_FACILITY = ("money", "beds", "count", "when", "level")  # figures, dates and grades a named facility has
 
 # Rewrites a follow-up into a whole question with a model (None: rules only).

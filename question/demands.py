@@ -39,6 +39,7 @@ class DemandKind(enum.StrEnum):
     PROCEDURE = "procedure"
     TOTAL = "total"  # a total over a span of years
     WHEN = "when"  # a date or deadline
+    DURATION = "duration"  # a span of time in any unit ("15分钟", "3到5年")
     LEVEL = "level"  # a grade ("三级综合医院", "二级甲等")
     COUNT = "count"  # in a measure word (lexicon/measure_words.txt)
     RATE = "rate"
@@ -65,6 +66,9 @@ _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
     DemandKind.DISTANCE: re.compile(_NUM + r"(?:公里|千米|米|km)|[（(](?:公里|千米|米)[）)][^。；]{0,12}\d"),
     DemandKind.AGE: re.compile(_NUM + r"(?:周)?岁|[（(]岁[）)][^。；]{0,40}\d"),
     DemandKind.MINUTES: re.compile(_NUM + r"分钟"),
+    # Not a year: "2025年" dates, "3到5年" lasts.
+    DemandKind.DURATION: re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:[-－—~～到至]\s*\d{1,3}\s*)?"
+                                    r"(?:分钟|小时|天|周|个月|年)|[一二两三四五六七八九十半]+(?:个月|年|天|周)"),
     DemandKind.PHONE: re.compile(r"(?:电话|热线)[^。；]{0,8}\d{3,}|(?<!\d)\d{3,4}[-－]\d{7,8}(?!\d)"),
     DemandKind.ADDRESS: re.compile(r"\d+号|(?:公交|地铁)[^。；]{0,6}\d+(?:路|号线)|\d+路(?:车|公交)"),
     DemandKind.HOURS: re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}(?:点|时)(?:至|到|-|—)|24小时"),

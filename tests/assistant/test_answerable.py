@@ -316,3 +316,10 @@ def test_a_grade_asked_needs_a_sentence_naming_a_grade():
     (d,) = [x for x in demands("军粮城医院以后要升成什么等级的医院？", ["东丽"]) if x.kind is DemandKind.LEVEL]
     assert meets(d, "推动军粮城医院创建二级甲等综合医院。", synonyms=())
     assert not meets(d, "做强急诊科及高级别创伤科等学科。", synonyms=())  # 级别 is no grade
+
+
+def test_how_long_in_any_unit_is_met_by_a_span_not_a_year():
+    (d,) = demands("东丽的胸痛中心多长时间内建成？", ["东丽"])
+    assert d.kind is DemandKind.DURATION
+    assert meets(d, "力争用3到5年时间建成胸痛中心。", synonyms=()) and meets(d, "患者15分钟内得到救治。", synonyms=())
+    assert not meets(d, "到2025年建成胸痛中心。", synonyms=())  # a year dates, it does not last
