@@ -160,8 +160,12 @@ class Gate:
             # "罕见病患者的诊疗或者用药保障": what comes before 的 is the thing asked about; the plans
             # naming 诊疗 or 用药 for others does not mention it.
             whose = topic.split("的", 1)[0] if "的" in topic else ""
+            # Its first word says whose it is ("罕见病患者看病用药": 罕见): no plan writing it, the rest
+            # ("用药", "看病") is said of others.
+            lead = next(iter(w for w in content_words(whose) if len(w) > 1), "") if whose else ""
             word = unmentioned(self.qa.topic_words, in_scope, known, live.idf()) or (
-                unmentioned(content_words(whose), in_scope, known, live.idf()) if whose else "") or absent_concept(
+                unmentioned(content_words(whose), in_scope, known, live.idf()) if whose else "") or (
+                lead if lead and not in_scope(lead) and not known(lead) else "") or absent_concept(
                 topic, live.synonyms, in_scope)
             if word:
                 return f"{where}未提及“{topic}”（未出现“{word}”一词）。"

@@ -134,6 +134,9 @@ def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named
     # what the question asks about (the words before 的).
     a = assistant.answer("现有规划里有没有提到血友病人的治疗和药品供应？")
     assert a.refused and any("血友病" in n for n in a.notes), (a.text, a.notes)
+    # Split by the segmenter as 罕见/病患者 (a piece of 糖尿病患者), the first word still says whose.
+    b = assistant.answer("这些规划有没有提到罕见病患者就医用药的保障？")
+    assert b.refused and any("罕见" in n for n in b.notes), (b.text, b.notes)
 
 
 def test_provinces_listed_as_partners_are_found_under_the_plans_short_form(assistant):
