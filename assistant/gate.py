@@ -11,7 +11,6 @@ figure it asks for (answerable.py).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -48,10 +47,8 @@ class Gate:
         live, info = self.live, self.qa.info
         # The words asking for a kind of figure ("多远", "多少钱") or for more ("别的") are no topic: "远"
         # of 远程 is no answer, and no plan writes "别的".
-        asking = [c for _, cues in live.lexicon.demand_cues for c in cues if "…" not in c and c not in live.plan_text]
-        asking += [w for w in live.lexicon.follow_up_words if len(w) > 1 and w not in live.plan_text]
-        info = replace(info, text=re.sub("|".join(map(re.escape, sorted(asking, key=len, reverse=True))), " ",
-                                          info.text)) if asking else info
+        if live.asking is not None:
+            info = replace(info, text=live.asking.sub(" ", info.text))
         tok, names, plain_idf = live.tokens(), live.names(), live.idf()
         expanded = replace(info, text=with_plan_words(info.text, info.expansions, live.corpus.used_words))
         absent, plans, single = self.params.absent_weight, live.plan_text, self.params.single_char_weight

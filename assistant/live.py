@@ -12,6 +12,7 @@ a question also keeps the lexicon it started with.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import Counter
@@ -43,6 +44,8 @@ class LiveIndex:
     speller: PlaceSpeller
     lexicon: Lexicon  # the word lists the corpus and the speller were built with
     scope: Filters | None = None  # PLANQA_DEFAULT_SCOPE's plans in this build (None: every plan)
+    # The lexicon's asking words no plan writes ("多远", "别的"): no topic words of a question (gate.py).
+    asking: re.Pattern[str] | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
@@ -65,6 +68,7 @@ class LiveIndex:
                                            lexicon.places.suffixes),
             lexicon=lexicon,
             scope=default_scope.resolve(default_scope.parse(settings.default_scope), build.docs),
+            asking=_asking_words(lexicon, plan_text),
         )
 
     @property
@@ -81,6 +85,14 @@ class LiveIndex:
 
     def tokens(self) -> Callable[[str], list[str]]:
         return self.corpus.build.bm25.tokenizer.tokens  # type: ignore[no-any-return]
+
+
+def _asking_words(lexicon: Lexicon, plan_text: str) -> re.Pattern[str] | None:
+    """The words that ask for a kind of figure ("多远", "多少钱") or for more ("别的"), less those a plan
+    writes: found once per build, not per question."""
+    words = [c for _, cues in lexicon.demand_cues for c in cues if "…" not in c and c not in plan_text]
+    words += [w for w in lexicon.follow_up_words if len(w) > 1 and w not in plan_text]
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))) if words else None
 
 
 class LiveHolder:
