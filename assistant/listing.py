@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from assistant.extract import Composed
 from assistant.retrieval import Retrieved
 from question.analysis import Intent, QuestionAnalysis
+from question.demands import list_lengths
 from vectorstore.sections import LAST, QUOTED, SectionIndex, ordinal
 from vectorstore.types import Chunk, Hit
 
@@ -31,11 +32,10 @@ def listed(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunk
     if qa.intent != Intent.LIST or found.picked or qa.amount_asked:
         return None
     # "…一共九条？" names the list by its length: a run of that many points near the top is the one.
-    sizes = {n for n in counts(qa.ask) if n >= MIN_COUNTED}
-    for hit in found.hits[:NTH_HITS] if sizes else ():
+    for hit in found.hits[:NTH_HITS] if qa.list_sizes else ():
         if qa.plans and hit.chunk.doc_id not in qa.plans:
             continue
-        as_long = [r for r in sections.runs_at(hit.chunk.id) if len(r) in sizes]
+        as_long = [r for r in sections.runs_at(hit.chunk.id) if len(r) in qa.list_sizes]
         if as_long:
             return _cited(_wanted(qa.ask, as_long, chunks), found.hits, chunks)
     for hit in found.hits[:BEST]:
@@ -73,17 +73,6 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
     return None
 
 
-_COUNT = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|项|条|点|件|大|种|类|块|方面|部分)")
-
-
-MIN_COUNTED = 3  # "两个方面" is said of too many things to pick a list by
-
-
-def counts(ask: str) -> set[int]:
-    """The lengths a question gives its list: '哪七项', '一共九条' → {7, 9}."""
-    return {n for m in _COUNT.finditer(ask) if (n := ordinal(f"第{m.group(1)}条"))}
-
-
 _DIGITS = "零一二三四五六七八九十"
 
 
@@ -100,7 +89,7 @@ def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: S
     shares most of the question's character pairs ('…积极发挥“五个作用”：（1）…')."""
     if len(found_runs) == 1:
         return found_runs[0]
-    sizes = counts(ask)
+    sizes = list_lengths(ask)
     grams = _pairs(ask)
 
     def score(run: Sequence[tuple[int, str]]) -> tuple[int, int]:

@@ -26,12 +26,12 @@ from assistant.extract import (
 )
 from assistant.extract import candidates as sentence_candidates
 from assistant.gate import decline
-from assistant.listing import MIN_COUNTED, counted, counts
+from assistant.listing import counted
 from assistant.live import LiveIndex
 from assistant.params import QuoteParams
 from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation
-from question.analysis import Intent, QuestionAnalysis
+from question.analysis import QuestionAnalysis
 from question.ask import without_yes_no
 from question.demands import HOW_MANY_ITEMS
 from vectorstore.types import Hit
@@ -90,10 +90,9 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         said = (*info.expansions, *stand_ins)
         out = [replace(c, score=c.score * (1 - p.row_unnamed * (1 - _named_share(hits[c.hit_index], c.matched, said))))
                if hits[c.hit_index].chunk.kind == "table_row" else c for c in out]
-    sizes = {n for n in counts(qa.ask) if n >= MIN_COUNTED} if qa.intent is Intent.LIST else set()
-    if sizes:
+    if qa.list_sizes:
         # "具体是哪七项": a sentence naming a group of that many ("…7大能力（发热门诊、…）") holds the list.
-        named = [counted(n) for n in sizes]
+        named = [counted(n) for n in qa.list_sizes]
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
                for c in out]
     if info.asks == "how":

@@ -20,7 +20,7 @@ from assistant.params import FollowUpParams
 from assistant.rewrite import named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import split_ask
-from question.demands import HOW_MANY_ITEMS, demands
+from question.demands import HOW_MANY_ITEMS, demands, list_lengths
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
 _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 
+MIN_COUNTED = 3  # "两个方面" is said of too many things to pick a list by its length
 _ONLY_POINTING = re.compile(r"这个|这些|这项|这事|这件事|此事|它|这方面|这回事|这个事")
 _DURATIONS = ("minutes", "days", "duration")  # demands that ask how long, which a time cue ("多久") also marks
 _OF_A_FACILITY = ("money", "beds", "count", "when", "level")  # figures, dates and grades a named facility has
@@ -101,7 +102,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                                 HOW_MANY_ITEMS.sub(" ", standalone) if intent is Intent.LIST else standalone))),
                             topic=topic,
                             corrections=tuple(fixes), history=turns,
-                            facilities=facilities, pointed=split.pointed, carried=carried)
+                            facilities=facilities, pointed=split.pointed, carried=carried,
+                            list_sizes=tuple(sorted(n for n in list_lengths(ask) if n >= MIN_COUNTED))
+                            if intent is Intent.LIST else ())
 
 
 def _continued(ask: str, standalone: str, turns: Sequence[Message]) -> str:

@@ -14,10 +14,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from question.lexicon import CUE_KINDS, Lexicon, alternation, shipped
+from vectorstore.sections import ordinal
 
 _NUM = r"\d[\d.,，]*\s*"
 # "分几个方面/有几项": how many items a text has, which its items answer by being listed.
 HOW_MANY_ITEMS = re.compile(r"(?<!哪)几(?:个方面|个部分|个板块|大块|大类|大部分|部分|方面|项|条|点|块|类)")
+_COUNTED_ITEMS = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|项|条|点|件|大|种|类|块|方面|部分)")
+
+
+def list_lengths(ask: str) -> set[int]:
+    """The lengths a question gives a list: '哪七项', '一共九条' → {7, 9}."""
+    return {n for m in _COUNTED_ITEMS.finditer(ask) if (n := ordinal(f"第{m.group(1)}条"))}
+
+
 # Words that mark the end of the part of a question before an indicator ("东丽到2025年孕产妇系统管理率").
 _BOUNDARY = re.compile(r".*(?:年|区|县|市|里|的|到|在|将|要|和|与|、|中|内|上|下|全|其|本|该|各|对|规划|计划)")
 _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制在|降到|降至|提高到|提升到|增加到|为多|是多")
@@ -77,9 +86,9 @@ _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
     DemandKind.PROCEDURE: re.compile(r"(?:携带|提交|凭)[^。；]{0,20}(?:证|材料|卡)|办理(?:地点|窗口)|窗口[^。；]{0,6}办理|"
                                      r"通过[^。；]{0,20}(?:平台|网站|窗口|客户端|小程序|APP)[^。；]{0,20}(?:申请|办理|预约)"),
     DemandKind.TOTAL: re.compile(r"(?:累计|合计|共计|总计|总额|共有?)[^。；]{0,8}\d"),
-    # A year, a month, or the plan's period or the year's end as a deadline ("力争6月底以前完成", "十四五期间").
     # A hospital's grade or a level of government or care ("建成三级综合医院", "二级甲等", "区级").
     DemandKind.LEVEL: re.compile(r"[一二三]级|[一二三][甲乙丙]|[甲乙丙]等|[省市区县乡镇村]级(?!别)"),
+    # A year, a month, or the plan's period or the year's end as a deadline ("力争6月底以前完成", "十四五期间").
     DemandKind.WHEN: re.compile(r"(?:19|20)\d\d|\d{1,2}月|[一二三四五六七八九十]{1,2}月|年底|年末|年内|年中|上半年|下半年|"
                                 r"今年|明年|“?十[三四五]五”?(?:期间|末|时期)|期间|以前|之前|前完成|截至|届时"),
 }
