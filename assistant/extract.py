@@ -335,7 +335,9 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
         text = hits[i].chunk.text
         mine = [label for n, (label, _) in enumerate(named.items) if named.item_chunk_id(n) == hits[i].chunk.id]
         if named.enumerated:
-            labels = mine
+            # A box's item is a project named in one short sentence, its content after it on the
+            # same line ('城市医疗集团建设。配合牵头三级公立医院…'): the name alone says nothing done.
+            labels = [_box_line(text, label) for label in mine] if named.heading.startswith("专栏") else mine
         elif mine and not any(heading_core(x) in heading_core(text[:80]) for x in mine):
             # An item whose passage does not show its heading starts with its first sub-item
             # ('1.新建…' under '（一）夯实基层医疗卫生服务基础'): the item is named by its heading.
@@ -346,6 +348,23 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
             order.append(i)
             lines += [f"{label}[{len(order)}]" for label in labels]
     return Composed("\n".join(lines), tuple(order)) if order else Composed("", ())
+
+
+BOX_LINE_CHARS = 90  # a box item's line, cut at a sentence end before this
+
+
+def _box_line(text: str, label: str) -> str:
+    """A box item's line from its name on: '农村基层服务能力提升。' → '农村基层服务能力提升。全区重点建强
+    2个中心乡镇卫生院，36个村卫生室。'; a long line is cut at a sentence end (else kept to its name)."""
+    at = text.find(label)
+    if at < 0:
+        return label
+    end = text.find("\n", at)
+    line = text[at : end if end >= 0 else len(text)].strip()
+    if len(line) <= BOX_LINE_CHARS:
+        return line
+    cut = line.rfind("。", 0, BOX_LINE_CHARS)
+    return line[: cut + 1] if cut >= len(label) else label
 
 
 def _item(text: str, named: SectionMatch, max_chars: int) -> str:

@@ -48,7 +48,7 @@ def test_what_a_question_asks_for(question, kinds):
 
 
 def test_plan_names_are_not_part_of_the_indicator():
-    (d,) = demands("埇桥产妇死亡率到2025年要控制在多少？", ["埇桥"])
+    (d,) = demands("埇桥产妇死亡率到2025年须控制在多少？", ["埇桥"])
     assert d.term == "产妇死亡率"
 
 

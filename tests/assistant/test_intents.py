@@ -200,12 +200,12 @@ def test_a_mention_question_asking_about_this_is_about_the_sentence_before(assis
 
 
 def test_asked_how_after_a_target_the_answer_is_the_prose_not_the_row_again(assistant):
-    history = [{"role": "user", "content": "东丽区居民健康素养水平到2025年定的目标是多少？"},
+    history = [{"role": "user", "content": "东丽区居民健康素养水平2025年的目标定的是多少？"},
                {"role": "assistant", "content": "东丽区规划：居民健康素养水平（％）：2020年 23.71%，2025年 27%[1]"}]
     a = assistant.answer("那具体要怎么做呢？", history)
     assert not a.refused and "健康素养" in a.text, a.text
     assert a.citations and all(c.chunk.kind != "table_row" for c in a.citations), a.text
-    figure = assistant.answer("东丽区居民健康素养水平到2025年定的目标是多少？")
+    figure = assistant.answer("东丽区居民健康素养水平2025年的目标定的是多少？")
     assert "27%" in figure.text and figure.citations[0].chunk.kind == "table_row"  # asked for it, the row
 
 
