@@ -335,15 +335,17 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
         text = hits[i].chunk.text
         mine = [label for n, (label, _) in enumerate(named.items) if named.item_chunk_id(n) == hits[i].chunk.id]
         if named.enumerated:
-            # A box's item is a project named in one short sentence, its content after it on the
-            # same line ('城市医疗集团建设。配合牵头三级公立医院…'): the name alone says nothing done.
-            labels = [_box_line(text, label) for label in mine] if named.heading.startswith("专栏") else mine
+            labels = mine
         elif mine and not any(heading_core(x) in heading_core(text[:80]) for x in mine):
             # An item whose passage does not show its heading starts with its first sub-item
             # ('1.新建…' under '（一）夯实基层医疗卫生服务基础'): the item is named by its heading.
             labels = mine
         else:
             labels = _labels(text, heading_core(named.heading))
+        if named.heading.startswith("专栏"):
+            # A box's item is a project named in one short sentence, its content after it on the
+            # same line ('城市医疗集团建设。配合牵头三级公立医院…'): the name alone says nothing done.
+            labels = [_box_line(text, label) for label in labels]
         if labels:
             order.append(i)
             lines += [f"{label}[{len(order)}]" for label in labels]

@@ -60,6 +60,8 @@ class QuoteParams:
     row_unnamed: float
     how_row: float
     count_named: float
+    told: float
+    told_beside: float
 
 
 @dataclass(frozen=True)

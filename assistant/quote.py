@@ -95,6 +95,13 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         named = [counted(n) for n in qa.list_sizes]
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
                for c in out]
+    if qa.told:
+        # "还有别的吗？": what the previous answer gave is not the answer again; the rest is usually
+        # written beside it ("建档率90.59%；…高血压患者规范管理率75.7%；…").
+        told = [was_told(c.text, qa.told) for c in out]
+        beside = {c.hit_index for c, t in zip(out, told, strict=True) if t}
+        out = [replace(c, score=c.score * (p.told if t else p.told_beside if c.hit_index in beside else 1.0))
+               for c, t in zip(out, told, strict=True)]
     if info.asks == "how":
         out = [replace(c, score=c.score * p.how_row) if hits[c.hit_index].chunk.kind == "table_row" else c
                for c in out]
@@ -119,6 +126,23 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         out = [replace(c, score=c.score * p.row_preference) if hits[c.hit_index].chunk.kind == "table_row"
                else c for c in out]
     return out
+
+
+TOLD_SHARE = 0.5  # of a sentence's character pairs in the previous answer: it was told already
+
+
+_FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?%?")
+
+
+def was_told(text: str, told: str) -> bool:
+    """Whether a sentence gives what the previous answer gave: most of its character pairs stand in
+    it, or it states figures (not years) and each of them is the previous answer's: ('…，到2025年，推广
+    不少于5种…，80%以上…', '推广不少于5种…80%以上…') → True."""
+    pairs = [text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii()]
+    if pairs and sum(x in told for x in pairs) / len(pairs) >= TOLD_SHARE:
+        return True
+    figures = set(_FIGURE.findall(text))
+    return bool(figures) and figures <= set(_FIGURE.findall(told))
 
 
 def _named_share(hit: Hit, matched: frozenset[str], said: Sequence[str]) -> float:

@@ -104,7 +104,16 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             corrections=tuple(fixes), history=turns,
                             facilities=facilities, pointed=split.pointed, carried=carried,
                             list_sizes=tuple(sorted(n for n in list_lengths(ask) if n >= MIN_COUNTED))
-                            if intent is Intent.LIST else ())
+                            if intent is Intent.LIST else (),
+                            told=_told(ask, turns, lexicon.more_cues))
+
+
+def _told(ask: str, turns: Sequence[Message], more_cues: Sequence[str]) -> str:
+    """The previous answer, when the message asks for more than it gave: ('还有别的吗？', [..., assistant:
+    '…不少于5种…']) → '…不少于5种…'; '' otherwise."""
+    if not any(cue in ask for cue in more_cues):
+        return ""
+    return next((t["content"] for t in reversed(turns) if t.get("role") == "assistant"), "")
 
 
 def _continued(ask: str, standalone: str, turns: Sequence[Message]) -> str:

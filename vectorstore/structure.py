@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from vectorstore.headings import is_heading, item_label, match_heading
@@ -40,6 +41,20 @@ def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_ENTRY = re.compile(r"^[^。；！？：:\s]{2,24}。\S")
+
+
+def _box_entry(region: list[tuple[int, str]], line: str) -> bool:
+    """Whether ``line``, after exactly one blank line, goes on a 专栏 box whose entries all read "name。
+    what it does" ('农村基层服务能力提升。全区重点建强…')."""
+    if len(region) < 3 or region[-1][1].strip() or not region[-2][1].strip() or is_heading(line):
+        return False
+    cells = [ln.strip() for _, ln in region if ln.strip()]
+    if not cells or not re.match(r"专栏\s*\d", cells[0]) or len(cells) < 2:
+        return False
+    return all(_ENTRY.match(c) for c in cells[1:]) and bool(_ENTRY.match(line.strip()))
+
+
 def parse(text: str) -> Parsed:
     """Split a cleaned document into blocks.
 
@@ -65,6 +80,10 @@ def parse(text: str) -> Parsed:
                 elif region and region[-1][1].strip() and not is_heading(ln):
                     # A paragraph inside a cell (专栏 boxes): it follows a cell line or another such
                     # paragraph with no blank line between; a box can hold several.
+                    region.append((o, ln))
+                elif _box_entry(region, ln):
+                    # After one blank line, a paragraph shaped like the box's entries ("杏林人才培养行动。
+                    # 全科医生…") is its last entry, not the section's text.
                     region.append((o, ln))
                 else:
                     break

@@ -62,6 +62,9 @@ def split_rows(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
         elif cur:
             # A paragraph that cleaning could not join continues the cell (专栏 box bullets).
             cur.append((off - 1, "\n" + line))
+        else:
+            # A box's last entry after a blank line, written without its cell's tab.
+            cur = [(off, line)]
     if cur:
         rows.append(cur)
     return rows

@@ -248,3 +248,15 @@ def test_asking_for_more_is_not_declined_for_its_own_words(assistant):
 def test_everyday_words_for_shortfalls_find_the_plans_problems(assistant):
     a = assistant.answer("按天津的基层规划，基层卫生有什么毛病？")
     assert "一是基层服务供给不足的问题依然存在" in a.text, a.text
+
+
+def test_asked_for_more_the_answer_is_not_what_was_just_told(assistant):
+    history = [{"role": "user", "content": "东丽的中医应急救援队伍要多少人？"},
+               {"role": "assistant", "content": "东丽区规划提出成立1支不少于30人的中医疫病和紧急医学救援队伍。[1]"}]
+    a = assistant.answer("中医方面还有其他的数字吗？", history)
+    assert "30人" not in a.text and re.search(r"\d", a.text), a.text
+
+
+def test_a_box_lists_each_project_with_what_it_does(assistant):
+    a = assistant.answer("振安规划专栏3的内容有哪些？")
+    assert "杏林人才培养行动。全科医生特设岗位计划招收向中医医师倾斜。" in a.text, a.text

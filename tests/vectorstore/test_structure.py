@@ -171,7 +171,8 @@ BOXES = {
         "农村基层服务能力提升。",
         "加强全人群全生命周期医疗健康保障。",
     ],
-    "专栏3 中医药传承创新工程": ["中医药服务能力提升行动。"],
+    # The second entry follows a blank line without its cell's tab: still the box's.
+    "专栏3 中医药传承创新工程": ["中医药服务能力提升行动。", "杏林人才培养行动。"],
 }
 
 
