@@ -54,9 +54,10 @@ MIN_SHARED_PAIRS = 3  # a run's introduction names what the question asks about 
 def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunks: Sequence[Chunk]
               ) -> tuple[Composed, tuple[Hit, ...]] | None:
     """The Nth point of the run a question names by its introduction: '东丽规划里“九项能力”的第二个是
-    什么？' → '重点提升“九项能力”：[1]\n（2）提升重大传染病监测预警能力；[1]'. None without an ordinal,
-    when a heading's item was picked already, or when no run near the top is introduced by what the
-    question names (a term it quotes, else a few of its character pairs)."""
+    什么？' → '重点提升“九项能力”：[1]\n（2）提升重大传染病监测预警能力；[1]'; or of the run the previous
+    answer gave ('第三点呢？'). None without an ordinal, when a heading's item was picked already, or
+    when no run near the top is introduced by what the question names (a term it quotes, else a few
+    of its character pairs) nor was given before."""
     n = ordinal(qa.standalone)
     if n is None or found.picked or qa.intent is Intent.LIST:
         return None
@@ -68,9 +69,24 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
         for run in sections.runs_at(hit.chunk.id):
             intro = _intro(run, chunks)
             named = any(q in intro for q in quoted) if quoted else _shared(intro, grams) >= MIN_SHARED_PAIRS
+            # "第三点具体说的啥？" counts the points the previous answer gave: the run it retold.
+            named = named or bool(qa.carried) and _retold(run, qa.carried)
             if named and (n == LAST or n <= len(run)):
                 return _cited(run, found.hits, chunks, only=len(run) - 1 if n == LAST else n - 1)
     return None
+
+
+RETOLD_SHARE = 0.6  # of a point's first clause's character pairs that an answer holds: it gave the point
+
+
+def _retold(run: Sequence[tuple[int, str]], told: str) -> bool:
+    """Whether an answer gave this run's points (quoted or in its own words): most of the points' first
+    clauses ('一是公共卫生体系亟待完善，…' → '一是公共卫生体系亟待完善') have most of their character pairs in it."""
+    def given(point: str) -> bool:
+        pairs = [p for p in _pairs(re.split(r"[，,；;。：:]", point, maxsplit=1)[0]) if not p.isascii()]
+        return bool(pairs) and sum(p in told for p in pairs) / len(pairs) >= RETOLD_SHARE
+
+    return 2 * sum(given(point) for _, point in run) > len(run)
 
 
 _DIGITS = "零一二三四五六七八九十"

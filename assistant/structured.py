@@ -43,10 +43,12 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
         if outline is not None:
             return quote.quoted(qa.standalone, outline, hits, reply=reply, note="", generator="extractive",
                                 nearby=nearby)
-    if not g.passes():
+    # "第三点呢？": the Nth point of a run the question or the previous answer names is there or not,
+    # whatever share of the question's few words the passages hold.
+    point = None if g.out_of_scope else listing.nth_point(qa, found, live.corpus.sections, live.corpus.chunks)
+    if point is None and not g.passes():
         return g.decline(reply, generator)
-    items = listing.listed(qa, found, live.corpus.sections, live.corpus.chunks) or listing.nth_point(
-        qa, found, live.corpus.sections, live.corpus.chunks)
+    items = point or listing.listed(qa, found, live.corpus.sections, live.corpus.chunks)
     if items is not None:
         comp, cited = items
         return quote.quoted(qa.standalone, comp, cited, reply=reply, note="", generator="extractive", nearby=nearby)

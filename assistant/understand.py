@@ -25,7 +25,7 @@ from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
 from vectorstore.query import tense
-from vectorstore.sections import ORDINAL, title
+from vectorstore.sections import ORDINAL, runs, title
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +62,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                            for t in history), live, alone_chars)
     # The whole message: a pointing word of a citizen's ask points at the situation told before it.
     alone = stands_alone(text, live.corpus.analyzer, lexicon.follow_up_words, alone_chars)
-    standalone = _same_plan(ask.strip(), turns, live, shared_idf) if alone else inherit_section(whole_question(ask, turns, live, model_rewrite, alone_chars),
-                                                           turns, live)
-    carried = "" if alone else _continued(ask, standalone, turns)
+    whole = "" if alone else whole_question(ask, turns, live, model_rewrite, alone_chars)
+    standalone = _same_plan(ask.strip(), turns, live, shared_idf) if alone else inherit_section(whole, turns, live)
+    carried = "" if alone else _continued(ask, standalone, turns, pointed_in_answer=standalone == whole)
     info = live.corpus.analyzer.analyze(standalone)
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
@@ -111,22 +111,30 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
 def _told(ask: str, turns: Sequence[Message], more_cues: Sequence[str]) -> str:
     """The previous answer, when the message asks for more than it gave: ('还有别的吗？', [..., assistant:
     '…不少于5种…']) → '…不少于5种…'; '' otherwise."""
-    if not any(cue in ask for cue in more_cues):
-        return ""
-    return next((t["content"] for t in reversed(turns) if t.get("role") == "assistant"), "")
+    return _last_answer(turns) if any(cue in ask for cue in more_cues) else ""
 
 
-def _continued(ask: str, standalone: str, turns: Sequence[Message]) -> str:
+def _continued(ask: str, standalone: str, turns: Sequence[Message], pointed_in_answer: bool = False) -> str:
     """The previous question a follow-up is read with (softly: retrieval and quote scoring weigh its
     words below the question's own), unless the rewrite already took it whole: '一共多少人？' after
     '…核酸检测采样队伍组建起来了吗？' ('东丽区一共多少人' alone names no team), or '滨海重点抓哪些人群？'
-    after a question about one topic. '' for a question naming an item by its position ('第二个呢？'):
-    the section's outline finds that item, and the previous question's own position ("排第一的…")
-    would only pull the search to other firsts."""
+    after a question about one topic. For a question naming an item by its position ('第二个呢？'): ''
+    when the section's outline finds that item (the previous question's own position, "排第一的…",
+    would only pull the search to other firsts), else the previous answer, whose points it counts."""
+    if ORDINAL.search(ask):
+        # "第三点具体说的啥？" after an answer that listed points, no section named: the points are the
+        # previous answer's, and it is what the search reads besides the question.
+        answer = _last_answer(turns)
+        return answer if pointed_in_answer and runs([(0, answer)]) else ""
     prev = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")
-    if not prev or prev.rstrip("？?。") in standalone or ORDINAL.search(ask):
+    if not prev or prev.rstrip("？?。") in standalone:
         return ""
     return prev
+
+
+def _last_answer(turns: Sequence[Message]) -> str:
+    """The previous answer in the conversation, '' when there is none."""
+    return next((t["content"] for t in reversed(turns) if t.get("role") == "assistant"), "")
 
 
 def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: float) -> str:

@@ -260,3 +260,17 @@ def test_asked_for_more_the_answer_is_not_what_was_just_told(assistant):
 def test_a_box_lists_each_project_with_what_it_does(assistant):
     a = assistant.answer("振安规划专栏3的内容有哪些？")
     assert "杏林人才培养行动。全科医生特设岗位计划招收向中医医师倾斜。" in a.text, a.text
+
+
+def test_everyday_words_for_a_sections_role_list_that_section(assistant):
+    # "短处" is no heading's word: lexicon/section_roles.txt holds it for the problems role.
+    a = assistant.answer("滨海新区那份计划里，眼下的短处都是哪几条？")
+    assert "“重点问题”包括：" in a.text and "5.公立医院改革需要持续深化。" in a.text, a.text
+
+
+def test_a_position_after_an_answer_that_gave_points_is_that_answers_point(assistant):
+    history = [{"role": "user", "content": "天津基层卫生眼下差在哪儿？"},
+               {"role": "assistant", "content": "一是基层服务供给不足的问题依然存在；二是基层服务模式转变仍需持续加快；"
+                                                "三是基层卫生信息化建设水平还不高；四是基层卫生重大传染病防控能力仍需持续提升。"}]
+    a = assistant.answer("第二个展开讲讲", history)
+    assert "二是基层服务模式转变仍需持续加快" in a.text and "一是" not in a.text, a.text

@@ -215,8 +215,11 @@ def test_a_named_sections_items_are_listed_each_cited(full_index, extractive, fa
     a = extractive.answer("振安规划的专栏1“公共卫生防控救治能力建设工程”里列了什么？")
     lines = a.text.splitlines()
     assert lines[0] == "“公共卫生防控救治能力建设工程”包括："
-    assert lines[1:] == ["建设现代化疾病预防控制体系。[1]", "完善现有传染病监测体系。[2]", "加强分级分层救治网络建设。[2]",
-                         "强化卫生监督体系建设。[3]"]
+    # Each project by its name, then what it does, as the box's line says.
+    names = ["建设现代化疾病预防控制体系。", "完善现有传染病监测体系。", "加强分级分层救治网络建设。", "强化卫生监督体系建设。"]
+    assert [line.split("。")[0] + "。" for line in lines[1:]] == names
+    assert [line[-3:] for line in lines[1:]] == ["[1]", "[2]", "[2]", "[3]"]
+    assert "完成丹东市振安区医院分院新建，提升区级医院院感救治能力。" in lines[3]
     assert len(a.citations) == 3 and all("专栏1" in c.chunk.section for c in a.citations)
     # The plan's headings answer verbatim; no model is asked to retell them.
     b = _local(full_index, fake_openai).answer("振安规划的专栏1“公共卫生防控救治能力建设工程”里列了什么？")
