@@ -59,12 +59,13 @@ def _sounds(ch: str) -> frozenset[str]:
 @lru_cache(maxsize=256)
 def _word_edges(text: str) -> frozenset[int]:
     """The positions inside a word (two characters or more, as jieba cuts ``text``):
-    '的每千人口' → {2, 3} (inside 每千人), so a window ending at 2 cuts it."""
+    '的每千人口' → {2, 3} (inside 每千人), so a window ending at 2 cuts it; words of the dictionary only."""
     import jieba
 
     out: set[int] = set()
     at = 0
-    for w in jieba.dt.cut(text):
+    # Without the HMM, which makes a word of unknown characters: "那涌桥" of "那涌桥呢" (a slip of 埇桥).
+    for w in jieba.dt.cut(text, HMM=False):
         if len(w) >= 2:
             out.update(range(at + 1, at + len(w)))
         at += len(w)

@@ -28,6 +28,8 @@ def speller() -> PlaceSpeller:
     ("振按区的妇幼保健", "振安区的妇幼保健"),                          # another tone
     ("滨每新区的急救站", "滨海新区的急救站"),                          # a look-alike: one character, with the suffix
     ("田津全市基层医疗", "天津全市基层医疗"),
+    ("那永桥呢？", "那埇桥呢？"),                                      # a follow-up: "那" glued to it is no word
+    ("那冬丽的呢", "那东丽的呢"),
     ("滨海心区的急救站", "滨海新区的急救站"),                          # its short name 滨海 spelled right
     ("彬海区的急救站建了几个？", "滨海区的急救站建了几个？"),           # 滨海新区 as people say it, with 区
 ])
