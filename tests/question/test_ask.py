@@ -102,3 +102,10 @@ def test_an_a_not_a_question_form_is_no_topic_word() -> None:
     assert without_yes_no("区里有没有献血屋？") == "区里 献血屋？"
     assert without_yes_no("能不能在社区打疫苗") == " 在社区打疫苗"
     assert without_yes_no("没有实现联网结算") == "没有实现联网结算"  # a plan's own 没有 stays
+
+
+def test_these_people_points_back_at_who_the_writer_said_they_are() -> None:
+    from question.lexicon import shipped
+
+    got = split_ask("我在东丽的村卫生室干了十几年。规划对这些人的收入有啥说法？", CUES, NAMES, shipped().pointing_words)
+    assert got.pointed == "我在东丽的村卫生室干了十几年。"
