@@ -69,7 +69,7 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
         for run in sections.runs_at(hit.chunk.id):
             intro = _intro(run, chunks)
             named = any(q in intro for q in quoted) if quoted else _shared(intro, grams) >= MIN_SHARED_PAIRS
-            # "第三点具体说的啥？" counts the points the previous answer gave: the run it retold.
+            # "第二条讲的什么？" counts the points the previous answer gave: the run it retold.
             named = named or bool(qa.carried) and _retold(run, qa.carried)
             if named and (n == LAST or n <= len(run)):
                 return _cited(run, found.hits, chunks, only=len(run) - 1 if n == LAST else n - 1)
