@@ -19,7 +19,7 @@ from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
 from assistant.rewrite import named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
-from question.ask import split_ask
+from question.ask import asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, demands, list_lengths
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
@@ -83,6 +83,13 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         # "第三中心医院…建好了能有多少张床位": the figure is that facility's, not the district's (a rate per
         # thousand people) nor another facility's.
         wants = tuple(replace(d, about=named[0]) if d.kind in _OF_A_FACILITY and not d.term else d for d in wants)
+    part = asked_part(ask)
+    whose = _part_word(part, standalone, live) if part else ""
+    if whose:
+        # "…床位数目标是多少，其中ICU床位要配多少张": the figure must be the part's, in a sentence naming it.
+        wants = tuple(d if d.about else replace(d, about=whose) for d in wants)
+    else:
+        part = ""  # "其中2025年的呢": no part of its own is named; the whole is asked about
     if info.asks == "time" and any(d.kind in _DURATIONS for d in wants):
         info = replace(info, asks="")  # "多久能到" asks how long (a figure), not when
     intent = intent_of(info, topic)
@@ -105,7 +112,31 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             facilities=facilities, pointed=split.pointed, carried=carried,
                             list_sizes=tuple(sorted(n for n in list_lengths(ask) if n >= MIN_COUNTED))
                             if intent is Intent.LIST else (),
-                            told=_told(ask, turns, lexicon.more_cues))
+                            told=_told(ask, turns, lexicon.more_cues), part=part)
+
+
+def _part_word(part: str, question: str, live: LiveIndex) -> str:
+    """The word naming the part a question asks about, as the plans write it: ('ICU床位要配多少张',
+    '…床位数目标是多少，其中ICU床位要配多少张') → '重症医学科' (the lexicon's word for ICU that a plan
+    uses); the first word of the part the whole does not hold that a plan writes (itself, through the
+    lexicon, or by its beginning: '儿科医生' → '儿科'), '' when there is none."""
+    at = question.rfind(part.rstrip("？?。！! "))
+    whole = question[:at] if at >= 0 else question
+    # A table's own words ("约束性", "健康水平") ask for a group of its rows, which the store answers whole.
+    tables = " ".join(f"{r.category} {r.attribute.value}" for r in live.corpus.build.indicators.all())
+    for word in content_words(part):
+        if len(word) < 2 or word in whole or word in tables or word in ("指标", "目标"):
+            continue
+        if word in live.plan_text:
+            return word
+        used = [w for group in live.synonyms if word in group for w in group if w in live.plan_text]
+        if used:
+            return used[0]
+        # "儿科医生": what the part is, by the longest beginning of the word a plan writes ("儿科").
+        lead = next((word[:n] for n in range(len(word) - 1, 1, -1) if word[:n] in live.plan_text), "")
+        if lead:
+            return lead
+    return ""
 
 
 def _told(ask: str, turns: Sequence[Message], more_cues: Sequence[str]) -> str:
@@ -122,7 +153,7 @@ def _continued(ask: str, standalone: str, turns: Sequence[Message], pointed_in_a
     when the section's outline finds that item (the previous question's own position, "排第一的…",
     would only pull the search to other firsts), else the previous answer, whose points it counts."""
     if ORDINAL.search(ask):
-        # "第三点具体说的啥？" after an answer that listed points, no section named: the points are the
+        # "第二条讲的什么？" after an answer that listed points, no section named: the points are the
         # previous answer's, and it is what the search reads besides the question.
         answer = _last_answer(turns)
         return answer if pointed_in_answer and runs([(0, answer)]) else ""

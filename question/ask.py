@@ -92,3 +92,10 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointin
         if not any(n in k for k in kept):
             kept.append(n)
     return Ask((" ".join(kept) + " " if kept else "") + ask, situation, pointed)
+
+
+def asked_part(question: str) -> str:
+    """The part of a whole a question asks about: '那其中ICU床位要配多少张？' → 'ICU床位要配多少张？';
+    '' when it asks for no part."""
+    _, sep, part = question.rpartition("其中")
+    return part.strip("，, ") if sep and len(part.strip("，,。？? ")) >= 2 else ""

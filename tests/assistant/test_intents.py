@@ -274,3 +274,15 @@ def test_a_position_after_an_answer_that_gave_points_is_that_answers_point(assis
                                                 "三是基层卫生信息化建设水平还不高；四是基层卫生重大传染病防控能力仍需持续提升。"}]
     a = assistant.answer("第二个展开讲讲", history)
     assert "二是基层服务模式转变仍需持续加快" in a.text and "一是" not in a.text, a.text
+
+
+def test_a_part_of_a_figure_is_not_answered_with_the_whole(assistant):
+    history = [{"role": "user", "content": "东丽区每千常住人口执业医师到2025年定的多少？"},
+               {"role": "assistant", "content": "东丽区每千常住人口执业（助理）医师数2025年目标2.8人。[1]"}]
+    a = assistant.answer("其中儿科医生要配多少个？", history)
+    assert a.refused and "2.8" not in a.text, a.text
+    # A part the plan names with its own date is answered from the sentence naming it.
+    history = [{"role": "user", "content": "滨海2021年要新建几家社区卫生服务中心？"},
+               {"role": "assistant", "content": "新建2家社区卫生服务中心。[1]"}]
+    b = assistant.answer("其中新城镇那家什么时候能开工？", history)
+    assert "力争年底以前具备开工条件" in b.text, b.text

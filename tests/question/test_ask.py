@@ -109,3 +109,10 @@ def test_these_people_points_back_at_who_the_writer_said_they_are() -> None:
 
     got = split_ask("我在东丽的村卫生室干了十几年。规划对这些人的收入有啥说法？", CUES, NAMES, shipped().pointing_words)
     assert got.pointed == "我在东丽的村卫生室干了十几年。"
+
+
+def test_the_part_a_question_asks_of_a_whole() -> None:
+    from question.ask import asked_part
+
+    assert asked_part("那其中中医床位有多少张？") == "中医床位有多少张？"
+    assert asked_part("东丽区床位数目标是多少？") == ""
