@@ -19,6 +19,8 @@ from vectorstore.query import QueryAnalyzer, tense
     ("家庭医生签约先覆盖哪些人群？", ""),
     ("社区卫生服务中心下一步怎么发展？", "future"),
     ("以后村卫生室怎么建？", "future"),
+    ("区中医院往后能评上三甲不？", "future"),
+    ("接下来社区卫生服务站还建不建？", "future"),
 ])
 def test_tense_of_a_question(question, expected):
     assert tense(question) == expected
