@@ -191,6 +191,15 @@ def _place_patterns(words: PlaceWords) -> tuple[re.Pattern[str], re.Pattern[str]
             partner)
 
 
+_COMPARED_AFTER = re.compile(r"(?:的[^，。？?！!]{0,8})?(?:比|相比|对比|差|高|低|强|弱)")
+
+
+def _compared_with(question: str, start: int, end: int) -> bool:
+    """Whether the place at question[start:end] is what a plan's figure is compared with: '跟合肥比',
+    '比合肥高', '和合肥的相比'."""
+    return start > 0 and question[start - 1] in "跟和与同较比" and bool(_COMPARED_AFTER.match(question, end))
+
+
 def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Iterable[str] = (),
                    plan_named: bool = False, *, places: PlaceWords) -> list[str]:
     """Districts or cities a question names that no plan mentions at all, and provinces or big
@@ -198,7 +207,8 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     answered by the 东丽 plan however well the words match.
     '天津南开区2030年每千人口床位数要达到多少？' → ['天津南开区'] when no plan text contains it;
     '上海2030年每千人口床位数要达到多少？' → ['上海'] unless a plan's city or province is 上海.
-    A question naming one of the plans is about that plan: '东丽对湖北返津人员…' → [].
+    A question naming one of the plans is about that plan: '东丽对湖北返津人员…' → []; unless it compares
+    the plan with such a place: '埇桥每千人床位数跟合肥比差多少？' → ['合肥'].
     ``places``: the live lexicon's place lists (LiveIndex.lexicon.places)."""
     place, not_place, elsewhere, partner = _place_patterns(places)
     own = {re.sub(r"(省|市|自治区|特别行政区)$", "", r) for r in regions if r}  # the plans' own provinces, cities
@@ -220,11 +230,14 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     # Provinces and big cities named without 市 ("上海", "河北省", "广州"): the plans mention some in
     # passing ("选派优秀医生到北京上海等地进修"), which does not make them cover those places.
     # "杭州道街", "南京路": a big city's name inside a local one (the plans write "杭州道") is not it.
-    for m in () if plan_named else elsewhere.finditer(question):
+    for m in elsewhere.finditer(question):
         name, after = m.group(0), question[m.end() : m.end() + 1]
+        compared = _compared_with(question, m.start(), m.end())
+        if plan_named and not compared:
+            continue  # "东丽对湖北返津人员…": about the plan named; "埇桥…跟合肥比" asks of 合肥 too
         if name in own or after and (after in "道路街巷里桥村镇乡" or mentioned(name + after)):
             continue
-        if partner.search(question[: m.start()]):
+        if partner.search(question[: m.start()]) and not compared:
             continue  # "跟上海、江苏那边的大医院合作": what the plan's own place does with them
         if not any(name in o or o in name for o in out):
             out.append(name)

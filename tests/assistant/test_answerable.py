@@ -157,6 +157,16 @@ def test_a_question_naming_a_plan_may_name_other_provinces():
     assert unknown_places("湖北的返津人员怎么排查？", corpus.__contains__, ("天津市",), places=shipped().places) == ["湖北"]
 
 
+def test_a_plan_compared_with_a_city_no_plan_covers_names_that_city():
+    corpus = "东丽区 每千常住人口床位数"
+    for question in ("东丽每千人口床位数跟南京比少多少？", "东丽的床位数比南京高吗？"):
+        assert unknown_places(question, corpus.__contains__, ("天津市",), plan_named=True,
+                              places=shipped().places) == ["南京"], question
+    # Working with a city is no comparison with it.
+    assert unknown_places("东丽跟南京的医院有合作吗？", corpus.__contains__, ("天津市",), plan_named=True,
+                          places=shipped().places) == []
+
+
 # -- the place lists are data (lexicon/): a staff edit changes what is read as a place ----------------
 
 PLACES_CORPUS = "天津市东丽区卫生健康规划 丹东市振安区 社区卫生服务中心"
