@@ -18,6 +18,7 @@ from dataclasses import replace
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
 from assistant.rewrite import named_in_situation, rewrite, stands_alone
+from indicators.types import Origin
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, demands, list_lengths
@@ -122,10 +123,12 @@ def _part_word(part: str, question: str, live: LiveIndex) -> str:
     lexicon, or by its beginning: '儿科医生' → '儿科'), '' when there is none."""
     at = question.rfind(part.rstrip("？?。！! "))
     whole = question[:at] if at >= 0 else question
-    # A table's own words ("约束性", "健康水平") ask for a group of its rows, which the store answers whole.
-    tables = " ".join(f"{r.category} {r.attribute.value}" for r in live.corpus.build.indicators.all())
+    # A table's own words ("约束性", "健康水平", "指标", "目标") ask for a group of its rows or a column,
+    # which the store answers from the whole question.
+    tables = " ".join(f"{r.caption} {r.category} {r.attribute.value} {' '.join(v.label for v in r.values)}"
+                      for r in live.corpus.build.indicators.all() if r.origin is Origin.TABLE)
     for word in content_words(part):
-        if len(word) < 2 or word in whole or word in tables or word in ("指标", "目标"):
+        if len(word) < 2 or word in whole or word in tables:
             continue
         if word in live.plan_text:
             return word

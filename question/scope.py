@@ -169,8 +169,8 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
                 core = core[: -len(s)]
                 break
         if len(core) < 2 or any(ch in _NOT_IN_FACILITY for ch in core) or in_plans(name) or known(name) \
-                or not _noun_phrase(core):
-            continue
+                or not _noun_phrase(core) or _COUNT.fullmatch(core):
+            continue  # ("两家医院": a count of hospitals, not one named)
         # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed),
         # unless what comes before it numbers another one ("第二人民医院" where plans write "人民医院").
         if not any(in_plans(name[i:]) and not _ORDINAL.fullmatch(name[:i]) for i in range(1, len(core) - 1)):
@@ -179,6 +179,7 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
 
 
 _ORDINAL = re.compile(r"第?[一二三四五六七八九十\d]+")
+_COUNT = re.compile(r"[一二两三四五六七八九十百\d]+[家个所座处间]")
 
 
 def named_facilities(question: str, suffixes: Sequence[str], names: Iterable[str],
