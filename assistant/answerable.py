@@ -195,8 +195,8 @@ _COMPARED_AFTER = re.compile(r"(?:的[^，。？?！!]{0,8})?(?:比|相比|对�
 
 
 def _compared_with(question: str, start: int, end: int) -> bool:
-    """Whether the place at question[start:end] is what a plan's figure is compared with: '跟合肥比',
-    '比合肥高', '和合肥的相比'."""
+    """Whether the place at question[start:end] is what a plan's figure is compared with: '跟南京比',
+    '比南京高', '和南京的相比'."""
     return start > 0 and question[start - 1] in "跟和与同较比" and bool(_COMPARED_AFTER.match(question, end))
 
 
@@ -208,7 +208,7 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     '天津南开区2030年每千人口床位数要达到多少？' → ['天津南开区'] when no plan text contains it;
     '上海2030年每千人口床位数要达到多少？' → ['上海'] unless a plan's city or province is 上海.
     A question naming one of the plans is about that plan: '东丽对湖北返津人员…' → []; unless it compares
-    the plan with such a place: '埇桥每千人床位数跟合肥比差多少？' → ['合肥'].
+    the plan with such a place: '东丽每千人口床位数跟南京比少多少？' → ['南京'].
     ``places``: the live lexicon's place lists (LiveIndex.lexicon.places)."""
     place, not_place, elsewhere, partner = _place_patterns(places)
     own = {re.sub(r"(省|市|自治区|特别行政区)$", "", r) for r in regions if r}  # the plans' own provinces, cities
@@ -234,7 +234,7 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
         name, after = m.group(0), question[m.end() : m.end() + 1]
         compared = _compared_with(question, m.start(), m.end())
         if plan_named and not compared:
-            continue  # "东丽对湖北返津人员…": about the plan named; "埇桥…跟合肥比" asks of 合肥 too
+            continue  # "东丽对湖北返津人员…": about the plan named; "东丽…跟南京比" asks of 南京 too
         if name in own or after and (after in "道路街巷里桥村镇乡" or mentioned(name + after)):
             continue
         if partner.search(question[: m.start()]) and not compared:

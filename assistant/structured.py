@@ -36,7 +36,7 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
             return quote.quoted(qa.standalone, outline, hits, reply=reply, note="", generator="extractive",
                                 nearby=nearby)
         # Asked how a target is to be met, the store's row restates the target: the prose says how.
-        # "其中ICU床位…": the whole's row is not the part's figure, so the store reads the part alone.
+        # "其中重症病房的床位…": the whole's row is not the part's figure, so the store reads the part alone.
         ans = None if qa.intent is Intent.HOW else from_store(
             qa.part or qa.standalone, qa.info, list(hits), live.corpus.build, words, live.doc_texts, g.passes,
             reply, filters)

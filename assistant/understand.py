@@ -87,7 +87,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     part = asked_part(ask)
     whose = _part_word(part, standalone, live) if part else ""
     if whose:
-        # "…床位数目标是多少，其中ICU床位要配多少张": the figure must be the part's, in a sentence naming it.
+        # "…床位数目标是多少，其中重症病房的床位有几张": the figure must be the part's, in a sentence naming it.
         wants = tuple(d if d.about else replace(d, about=whose) for d in wants)
     else:
         part = ""  # "其中2025年的呢": no part of its own is named; the whole is asked about
@@ -117,8 +117,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
 
 
 def _part_word(part: str, question: str, live: LiveIndex) -> str:
-    """The word naming the part a question asks about, as the plans write it: ('ICU床位要配多少张',
-    '…床位数目标是多少，其中ICU床位要配多少张') → '重症医学科' (the lexicon's word for ICU that a plan
+    """The word naming the part a question asks about, as the plans write it: ('重症病房的床位有几张',
+    '…床位数目标是多少，其中重症病房的床位有几张') → '重症医学科' (the lexicon's word for it that a plan
     uses); the first word of the part the whole does not hold that a plan writes (itself, through the
     lexicon, or by its beginning: '儿科医生' → '儿科'), '' when there is none."""
     at = question.rfind(part.rstrip("？?。！! "))

@@ -95,7 +95,7 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointin
 
 
 def asked_part(question: str) -> str:
-    """The part of a whole a question asks about: '那其中ICU床位要配多少张？' → 'ICU床位要配多少张？';
+    """The part of a whole a question asks about: '那其中中医床位有几张？' → '中医床位有几张？';
     '' when it asks for no part."""
     _, sep, part = question.rpartition("其中")
     return part.strip("，, ") if sep and len(part.strip("，,。？? ")) >= 2 else ""

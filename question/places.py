@@ -64,7 +64,7 @@ def _word_edges(text: str) -> frozenset[int]:
 
     out: set[int] = set()
     at = 0
-    # Without the HMM, which makes a word of unknown characters: "那涌桥" of "那涌桥呢" (a slip of 埇桥).
+    # Without the HMM, which makes a word of unknown characters: "那永桥" of "那永桥的呢" (a slip of 埇桥).
     for w in jieba.dt.cut(text, HMM=False):
         if len(w) >= 2:
             out.update(range(at + 1, at + len(w)))
