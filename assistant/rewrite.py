@@ -177,6 +177,7 @@ def _names_nothing(rest: str, words: Sequence[str]) -> bool:
 
 
 # Words that point back at the conversation when a clause opens with them ("这方面", "那边…").
+_MORE_FIRST = re.compile(r"^(?:那)?还有(?:别的|其他|其它)?(?:的)?(?:吗|呢|没有|没)[？?，,。！!\s]+(?=\S)")
 _BACK = re.compile(r"这方面|这块|这一块|那边|这边|那里|这里|换成|刚才|上面")
 _THEN = re.compile(r"^(?:那么|那|还有|另外|然后|换成)|呢(?:[？?，,。\s]|$)")
 _CLAUSE = re.compile(r"[，,。？?！!；;]")
@@ -242,6 +243,8 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     prev = last_user_turn(history)
     if not prev or stands_alone(q, analyzer, follow_up_words, alone_chars):
         return q
+    # "还有别的吗？村里的呢？": the second clause says what more is asked about.
+    q = _MORE_FIRST.sub("", q) or q
     core = _TAIL.sub("", _LEAD.sub("", q))
     q_spans = _alias_spans(analyzer, core)
     q_names = "和".join(core[s:e] for s, e in q_spans)

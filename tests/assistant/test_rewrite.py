@@ -204,3 +204,9 @@ def test_a_whole_question_is_not_rewritten_with_an_unrelated_previous_one(analyz
 def test_a_pointing_follow_up_naming_another_plan_asks_it_of_that_plan(analyzer):
     out = rewrite("东丽有这个规定吗？", _hist("滨海新区对新建社区卫生服务中心的面积有什么规定？"), analyzer)
     assert "东丽" in out and "滨海" not in out and "面积" in out, out
+
+
+def test_asking_for_more_then_naming_it_asks_the_named_thing(analyzer):
+    # "还有别的吗？" opens the message; the clause after it says what more is wanted.
+    out = rewrite("还有别的吗？站点的呢？", _hist("东丽区社区卫生服务中心要新建几个？"), analyzer)
+    assert "站点" in out and "别的" not in out, out
