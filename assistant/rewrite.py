@@ -243,7 +243,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     prev = last_user_turn(history)
     if not prev or stands_alone(q, analyzer, follow_up_words, alone_chars):
         return q
-    # "还有别的吗？村里的呢？": the second clause says what more is asked about.
+    # "还有吗？村卫生室那块呢？": the second clause says what more is asked about.
     q = _MORE_FIRST.sub("", q) or q
     core = _TAIL.sub("", _LEAD.sub("", q))
     q_spans = _alias_spans(analyzer, core)
