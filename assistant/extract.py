@@ -302,6 +302,13 @@ def compose(scored: Sequence[Candidate], hits: Sequence[Hit], multi_doc: bool, p
     return render(chosen, hits, multi_doc)
 
 
+def pair_share(text: str, other: str) -> float:
+    """Share of a text's Chinese character pairs that stand in ``other``: ('中医康复服务', '…能够提供中医康复
+    服务…') → 1.0; 0.0 for a text with no such pair."""
+    pairs = [text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii()]
+    return sum(p in other for p in pairs) / len(pairs) if pairs else 0.0
+
+
 def covered_share(text: str, words: Iterable[str]) -> float:
     """Share of a text's characters inside some occurrence of the words: ('家庭医生签约', {'家庭', '医生',
     '签约'}) → 1.0 (a compound of words already matched adds nothing); ('乡镇卫生院提供中医药服务的比例',

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.extract import Composed
+from assistant.extract import Composed, pair_share
 from assistant.retrieval import Retrieved
 from question.analysis import Intent, QuestionAnalysis
 from question.demands import list_lengths
@@ -82,11 +82,8 @@ RETOLD_SHARE = 0.6  # of a point's first clause's character pairs that an answer
 def _retold(run: Sequence[tuple[int, str]], told: str) -> bool:
     """Whether an answer gave this run's points (quoted or in its own words): most of the points' first
     clauses ('一是公共卫生体系亟待完善，…' → '一是公共卫生体系亟待完善') have most of their character pairs in it."""
-    def given(point: str) -> bool:
-        pairs = [p for p in _pairs(re.split(r"[，,；;。：:]", point, maxsplit=1)[0]) if not p.isascii()]
-        return bool(pairs) and sum(p in told for p in pairs) / len(pairs) >= RETOLD_SHARE
-
-    return 2 * sum(given(point) for _, point in run) > len(run)
+    given = sum(pair_share(re.split(r"[，,；;。：:]", point, maxsplit=1)[0], told) >= RETOLD_SHARE for _, point in run)
+    return 2 * given > len(run)
 
 
 _DIGITS = "零一二三四五六七八九十"

@@ -23,6 +23,7 @@ from typing import Any
 from assistant import default_scope
 from assistant.extract import default_idf
 from assistant.settings import Settings
+from indicators.types import Origin
 from question.lexicon import Lexicon
 from question.places import PlaceSpeller
 from vectorstore.errors import StoreUnavailableError
@@ -46,6 +47,8 @@ class LiveIndex:
     scope: Filters | None = None  # PLANQA_DEFAULT_SCOPE's plans in this build (None: every plan)
     # The lexicon's asking words no plan writes ("多远", "别的"): no topic words of a question (gate.py).
     asking: re.Pattern[str] | None = None
+    # The indicator tables' own words (captions, categories, attributes, column labels: "约束性", "目标").
+    table_words: str = ""
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
@@ -69,6 +72,8 @@ class LiveIndex:
             lexicon=lexicon,
             scope=default_scope.resolve(default_scope.parse(settings.default_scope), build.docs),
             asking=_asking_words(lexicon, plan_text),
+            table_words=" ".join(f"{r.caption} {r.category} {r.attribute.value} {' '.join(v.label for v in r.values)}"
+                                 for r in build.indicators.all() if r.origin is Origin.TABLE),
         )
 
     @property

@@ -20,6 +20,7 @@ from assistant.extract import (
     compose,
     covered_share,
     outline,
+    pair_share,
     region_label,
     row_fields,
     score_candidates,
@@ -138,8 +139,7 @@ def was_told(text: str, told: str) -> bool:
     """Whether a sentence gives what the previous answer gave: most of its character pairs stand in
     it, or it states figures (not years) and each of them is the previous answer's: ('…，到2025年，推广
     不少于5种…，80%以上…', '推广不少于5种…80%以上…') → True."""
-    pairs = [text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii()]
-    if pairs and sum(x in told for x in pairs) / len(pairs) >= TOLD_SHARE:
+    if pair_share(text, told) >= TOLD_SHARE:
         return True
     figures = set(_FIGURE.findall(text))
     return bool(figures) and figures <= set(_FIGURE.findall(told))

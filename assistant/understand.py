@@ -17,8 +17,7 @@ from dataclasses import replace
 
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
-from assistant.rewrite import named_in_situation, rewrite, stands_alone
-from indicators.types import Origin
+from assistant.rewrite import last_user_turn, named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, demands, list_lengths
@@ -125,10 +124,8 @@ def _part_word(part: str, question: str, live: LiveIndex) -> str:
     whole = question[:at] if at >= 0 else question
     # A table's own words ("约束性", "健康水平", "指标", "目标") ask for a group of its rows or a column,
     # which the store answers from the whole question.
-    tables = " ".join(f"{r.caption} {r.category} {r.attribute.value} {' '.join(v.label for v in r.values)}"
-                      for r in live.corpus.build.indicators.all() if r.origin is Origin.TABLE)
     for word in content_words(part):
-        if len(word) < 2 or word in whole or word in tables:
+        if len(word) < 2 or word in whole or word in live.table_words:
             continue
         if word in live.plan_text:
             return word
@@ -160,7 +157,7 @@ def _continued(ask: str, standalone: str, turns: Sequence[Message], pointed_in_a
         # previous answer's, and it is what the search reads besides the question.
         answer = _last_answer(turns)
         return answer if pointed_in_answer and runs([(0, answer)]) else ""
-    prev = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")
+    prev = last_user_turn(turns)
     if not prev or prev.rstrip("？?。") in standalone:
         return ""
     return prev
@@ -175,7 +172,7 @@ def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: 
     """A whole question naming no plan, asked after a question about one plan whose topic it goes on
     with (a word of at least ``shared_idf`` in both), asked of that plan: ('签上以后，在网上能找家庭医生办
     哪些事？', [user: '东丽区…家庭医生签约…']) → '东丽区 签上以后，…'."""
-    prev = next((t["content"] for t in reversed(turns) if t.get("role") == "user"), "")
+    prev = last_user_turn(turns)
     analyzer = live.corpus.analyzer
     if not prev or not shared_idf or analyzer.analyze(ask).doc_ids:
         return ask

@@ -50,7 +50,8 @@ def _box_entry(region: list[tuple[int, str]], line: str) -> bool:
     if len(region) < 3 or region[-1][1].strip() or not region[-2][1].strip() or is_heading(line):
         return False
     cells = [ln.strip() for _, ln in region if ln.strip()]
-    if not cells or not re.match(r"专栏\s*\d", cells[0]) or len(cells) < 2:
+    title = match_heading(cells[0]) if cells else None
+    if title is None or title.kind != "box" or len(cells) < 2:
         return False
     return all(_ENTRY.match(c) for c in cells[1:]) and bool(_ENTRY.match(line.strip()))
 
