@@ -27,7 +27,8 @@ EXAMPLES = {
     "eval": "planqa eval                         # retrieval + answer suites, gate on thresholds\n"
             "planqa eval --suite retrieval\n"
             "planqa eval --set realistic --split dev     # tune on dev; the gate reads test\n"
-            "planqa eval --compare naive,bm25,dense,rrf,hybrid",
+            "planqa eval --compare naive,bm25,dense,rrf,hybrid\n"
+            "planqa eval --suite answer --config llm --set realistic --split dev --style followup",
     "serve": "planqa serve                        # API on PLANQA_API_HOST:PLANQA_API_PORT",
     "ui": "planqa ui                           # Streamlit chat UI",
     "run": "planqa run                          # index (first run), API, UI and local model together",
@@ -99,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--write-baseline", action="store_true", help="record today's figures in eval/baseline.json")
     c.add_argument("--limit", type=int, default=0, help="only the first N gold items (quick look)")
     c.add_argument("--sample", type=int, default=0, help="N items spread evenly over the gold set (slow LLM runs)")
+    c.add_argument("--style", default="", help="only items of these comma-separated styles, e.g. followup,citizen "
+                                              "(a slow LLM run on the styles being worked on)")
 
     cmd("serve", "start the HTTP API")
     cmd("ui", "start the Streamlit chat UI")

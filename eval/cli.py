@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.settings import Settings
-from eval.gold import SETS, SPLITS, GoldItem
+from eval.gold import SETS, SPLITS, STYLES, GoldItem
 from eval.metrics import AnswerResult, Passage
 from eval.run import (
     ANSWER_COLUMNS,
@@ -113,12 +113,24 @@ def _llm_running(settings: Settings) -> Iterator[Any]:
 
 
 def _pick(items: list[GoldItem], args: argparse.Namespace) -> list[GoldItem]:
+    styles = _styles(args)
+    if styles:
+        items = [it for it in items if it.style_name in styles]
     if args.limit:
         items = items[: args.limit]
     if getattr(args, "sample", 0) and args.sample < len(items):
         step = len(items) / args.sample
         items = [items[int(i * step)] for i in range(args.sample)]
     return items
+
+
+def _styles(args: argparse.Namespace) -> set[str]:
+    """The styles `--style` names, each checked: a misspelt one would silently select nothing."""
+    names = {s.strip() for s in (getattr(args, "style", "") or "").split(",") if s.strip()}
+    unknown = sorted(names - set(STYLES))
+    if unknown:
+        raise ConfigError(f"unknown style(s) {', '.join(unknown)}; use some of {', '.join(STYLES)}")
+    return names
 
 
 def _datasets(args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -211,7 +223,7 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
             if moved:
                 print(f"  vs baseline: {', '.join(moved)}")
         print()
-        if not args.limit and not getattr(args, "sample", 0):
+        if not args.limit and not getattr(args, "sample", 0) and not _styles(args):
             for r in rs:
                 failures += check_thresholds(r, baseline)
     if not args.no_report and results:
