@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.params import QuoteParams
-from vectorstore.headings import is_heading
+from vectorstore.headings import is_heading, match_heading
 from vectorstore.query import QueryInfo
 from vectorstore.sections import SectionMatch, title
 from vectorstore.sections import core as heading_core
@@ -334,6 +334,11 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
         return Composed("", ())
     name = re.sub(r"[“”]", "", title(named.heading))  # it is quoted as a whole
     if named.ordinal is not None:
+        subs = _sub_items(hits, used, named)
+        if subs:
+            # "第二块具体要干啥" of an item made of numbered sub-items: each of them, not the first alone.
+            lines = [f"“{name}”：{named.items[named.ordinal - 1][0]}"] + [f"{_cut(body, max_chars)}[{k}]" for k, (_, body) in enumerate(subs, 1)]
+            return Composed("\n".join(lines), tuple(i for i, _ in subs))
         # No "第3条" of our own: every figure in an answer is one the cited passage holds.
         return Composed(f"“{name}”：{_item(hits[used[0]].chunk.text, named, max_chars)}[1]", (used[0],))
     lines = [f"“{name}”包括："]
@@ -376,6 +381,36 @@ def _box_line(text: str, label: str) -> str:
     return line[: cut + 1] if cut >= len(label) else label
 
 
+MAX_SUB_ITEMS = 6  # an item's sub-items quoted one by one; more than this is a section, not an item
+
+
+def _sub_items(hits: Sequence[Hit], used: Sequence[int], named: SectionMatch) -> list[tuple[int, str]]:
+    """The passages of the Nth item when each opens with a sub-heading of its own ('4.建成区域卫生健康
+    信息平台。…', '5.积极推进…' under '（二）提升卫生健康信息化水平'), the item's own heading line left out;
+    [] when the item is one passage, a run of points, or too long to quote by its parts."""
+    if named.enumerated or not 2 <= len(used) <= MAX_SUB_ITEMS:
+        return []
+    item = heading_core(named.items[named.ordinal - 1][0]) if named.ordinal else ""
+    out = []
+    for i in used:
+        lines = [x.strip() for x in hits[i].chunk.text.split("\n") if x.strip()]
+        if lines and heading_core(lines[0]) == item:
+            lines = lines[1:]
+        first = _SENT.split(lines[0])[0] if lines else ""
+        if not (match_heading(first) and len(first) <= LABEL_MAX):
+            return []
+        out.append((i, "\n".join(lines)))
+    return out
+
+
+def _cut(body: str, max_chars: int) -> str:
+    """A passage cut at a sentence end near ``max_chars``."""
+    if len(body) <= max_chars:
+        return body
+    cut = body.rfind("。", 0, max_chars)
+    return body[: cut + 1] + "……" if cut > 40 else body[:max_chars] + "……"
+
+
 def _item(text: str, named: SectionMatch, max_chars: int) -> str:
     """The Nth item's text: from its label to the next point ("三是…" up to "四是"), or its first
     passage under its heading, cut at a sentence end near ``max_chars``."""
@@ -388,10 +423,7 @@ def _item(text: str, named: SectionMatch, max_chars: int) -> str:
     else:
         # An item with sub-items: its first passage starts at "1.…", so its own heading leads.
         body = text if heading_core(label) in heading_core(text[:80]) else f"{label}\n{text}"
-    if len(body) > max_chars:
-        cut = body.rfind("。", 0, max_chars)
-        body = body[: cut + 1] + "……" if cut > 40 else body[:max_chars] + "……"
-    return "\n".join(x.strip() for x in body.splitlines() if x.strip())  # a heading keeps its own line
+    return "\n".join(x.strip() for x in _cut(body, max_chars).splitlines() if x.strip())  # a heading keeps its line
 
 
 def _labels(text: str, title: str) -> list[str]:

@@ -11,7 +11,7 @@ that hold the most of the topic's content words are quoted, each cited; "有。"
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from assistant.extract import Composed
 from assistant.extract import candidates as sentence_candidates
@@ -22,18 +22,21 @@ from vectorstore.types import Hit
 MAX_SENTENCES = 2
 
 
-def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit]) -> Composed | None:
-    """The (at most two) sentences of the plans asked about holding most of the topic's words, in
-    the passages' order of relevance; None when the question is no mention question or none holds
-    any of its words."""
-    words = qa.topic_words
+def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[Sequence[str]] = (),
+                 empty: Collection[str] = ()) -> Composed | None:
+    """The (at most two) sentences of the plans asked about holding most of the topic's words (or
+    a word of their ``synonyms`` group: '聊心事' is held by '心灵驿站'), in the passages' order of
+    relevance; None when the question is no mention question or none holds any of its words. An
+    ``empty`` noun ('地方' of '能聊心事的地方') is no word of the topic."""
+    words = tuple(w for w in qa.topic_words if w not in empty) or qa.topic_words
     if qa.intent != Intent.MENTION or not words:
         return None
+    ways = {w: (w, *(x for g in synonyms if w in g for x in g if x != w)) for w in words}
     scored = []
     for n, c in enumerate(sentence_candidates(hits)):
         if qa.plans and hits[c.hit_index].chunk.doc_id not in qa.plans:
             continue
-        held = sum(holds(c.text, w) for w in words)
+        held = sum(any(holds(c.text, x) for x in ways[w]) for w in words)
         if held:
             scored.append((-held, c.hit_index, n, c))
     if not scored:

@@ -275,8 +275,8 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         if prev_names and _COMPARED.search(core) and prev_names not in q_names and q_names not in prev_names:
             q_names = f"{prev_names}和{q_names}"
         return _replace_spans(prev, prev_spans, q_names) if prev_spans else f"{q_names}{prev}"
-    if _YEAR.search(bare) and len(_YEAR.sub("", bare)) <= 2:
-        # "那2020年呢？": same question, other year.
+    if _YEAR.search(bare) and (len(_YEAR.sub("", bare)) <= 2 or _names_nothing(_YEAR.sub("", rest), follow_up_words)):
+        # "那2020年呢？", "2020年的现状值呢？": same question, other year.
         year = _YEAR.search(rest).group(0)  # type: ignore[union-attr]
         year = year if year.endswith("年") else year + "年"
         return _YEAR.sub(year, prev, count=1) if _YEAR.search(prev) else f"{year}{prev}"

@@ -25,7 +25,7 @@ from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
 from vectorstore.query import tense
-from vectorstore.sections import ORDINAL, runs, title
+from vectorstore.sections import ORDINAL, QUOTED, SectionIndex, SectionMatch, runs, title
 
 log = logging.getLogger(__name__)
 
@@ -245,10 +245,22 @@ def inherit_section(question: str, history: Sequence[Message], live: LiveIndex) 
     now, before = analyzer.analyze(question), analyzer.analyze(users[-1])
     if sections.find(question, now.doc_ids, now.asks == "list") is not None:
         return question  # it names its own section
-    previous = sections.find(users[-1], before.doc_ids, before.asks == "list")
+    previous = sections.find(users[-1], before.doc_ids, before.asks == "list") or \
+        _answered_section(_last_answer(history), before.doc_ids, sections)
     if previous is None:
         return question
     return f"{question[:at.start()]}“{title(previous.heading)}”{question[at.start():]}"
+
+
+def _answered_section(answer: str, doc_ids: Sequence[str], sections: SectionIndex) -> SectionMatch | None:
+    """The section the previous answer named, when the question before it named it loosely: a box by
+    its number or a heading it quotes ('专栏2“优质高效医疗卫生服务体系建设工程”有四条：…' → that box)."""
+    named = [m.group(0) for m in re.finditer(r"专栏\s*\d+", answer)] + [m.group(0) for m in QUOTED.finditer(answer)]
+    for name in named:
+        found = sections.find(name, doc_ids, True)
+        if found is not None:
+            return found
+    return None
 
 
 def whole_question(ask: str, history: Sequence[Message], live: LiveIndex,

@@ -21,7 +21,8 @@ _ENTRY = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9（）()·\-+＋]{1,20}$")  # "+":
 FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.txt", "synonyms.txt",
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
          "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
-         "section_roles.txt", "pointing_words.txt", "place_partners.txt", "more_cues.txt")
+         "section_roles.txt", "pointing_words.txt", "place_partners.txt", "more_cues.txt",
+         "empty_nouns.txt")
 INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
@@ -173,6 +174,7 @@ class Lexicon:
     section_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("review", ("成就", …)), ("problems", …)
     pointing_words: tuple[str, ...] = ()  # "这类", "这样的": an ask pointing back at the situation's last sentence
     more_cues: tuple[str, ...] = ()  # "还有别的", "其他": a follow-up asking for what was not told yet
+    empty_nouns: tuple[str, ...] = ()  # "地方" of "能聊心事的地方": a head that names no thing of its own
 
     def role(self, path: Sequence[str]) -> str:
         """A section's role from its headings ('review', 'problems', '' for a plan's tasks):
@@ -194,7 +196,8 @@ class Lexicon:
                    load_words(folder / "facility_suffixes.txt"), load_words(folder / "follow_up_words.txt"),
                    load_demand_cues(folder / "demand_cues.txt"), load_words(folder / "not_measures.txt"),
                    load_intents(folder / "section_roles.txt", ROLES, "a section role"),
-                   load_words(folder / "pointing_words.txt"), load_words(folder / "more_cues.txt"))
+                   load_words(folder / "pointing_words.txt"), load_words(folder / "more_cues.txt"),
+                   load_words(folder / "empty_nouns.txt"))
 
 
 @functools.cache

@@ -112,8 +112,11 @@ class QueryAnalyzer:
         expansions: list[str] = []
         # "上海、江苏、浙江" is also read as one word: the lexicon writes a list's joined form ("上海江苏浙江").
         joined = text.replace("、", "")
+        # "宫颈癌的疫苗" says the lexicon's "宫颈癌疫苗" with a 的 between its words (two words joined:
+        # a short one would match across "毛病的人" as "病人").
+        plain = joined.replace("的", "")
         for group in self.synonyms:
-            if any(w in text or w in joined for w in group):
+            if any(w in text or w in joined or (len(w) >= 4 and w in plain) for w in group):
                 expansions.extend(w for w in group if w not in text and w not in expansions)
         return QueryInfo(
             text=text,
