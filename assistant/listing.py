@@ -95,6 +95,11 @@ def counted(n: int) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.])(?:{n}|{spoken})(?:个|项|条|点|件|大|种|类|块|方面|部分)")
 
 
+def counted_of(head: str) -> re.Pattern[str]:
+    """A sentence naming a group of any number of ``head``: '能力' → '7大能力', '九项能力'."""
+    return re.compile(rf"(?<![\d.])(?:\d{{1,2}}|[{_DIGITS[1:]}两]{{1,3}})(?:个|项|条|点|件|大|种|类){re.escape(head)}")
+
+
 def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: Sequence[Chunk]
             ) -> Sequence[tuple[int, str]]:
     """Of several runs starting in one passage, the one the question names: the run as long as the

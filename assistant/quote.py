@@ -27,7 +27,7 @@ from assistant.extract import (
 )
 from assistant.extract import candidates as sentence_candidates
 from assistant.gate import decline
-from assistant.listing import counted
+from assistant.listing import counted, counted_of
 from assistant.live import LiveIndex
 from assistant.params import QuoteParams
 from assistant.retrieval import Retrieved
@@ -95,6 +95,11 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # "具体是哪七项": a sentence naming a group of that many ("…7大能力（发热门诊、…）") holds the list.
         named = [counted(n) for n in qa.list_sizes]
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
+               for c in out]
+    if qa.list_heads:
+        # "几大能力都包括什么": a sentence counting that thing ("…7大能力（发热门诊、…）") holds the list.
+        heads = [counted_of(h) for h in qa.list_heads]
+        out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in heads) else c
                for c in out]
     if qa.told:
         # "还有别的吗？": what the previous answer gave is not the answer again; the rest is usually

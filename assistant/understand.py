@@ -20,7 +20,7 @@ from assistant.params import FollowUpParams
 from assistant.rewrite import last_user_turn, named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import asked_part, split_ask
-from question.demands import HOW_MANY_ITEMS, demands, list_lengths
+from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
@@ -112,6 +112,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             facilities=facilities, pointed=split.pointed, carried=carried,
                             list_sizes=tuple(sorted(n for n in list_lengths(ask) if n >= MIN_COUNTED))
                             if intent is Intent.LIST else (),
+                            list_heads=counted_heads(ask) if intent is Intent.LIST else (),
                             told=_told(ask, turns, lexicon.more_cues), part=part)
 
 
