@@ -255,13 +255,15 @@ def inherit_section(question: str, history: Sequence[Message], live: LiveIndex) 
 
 def _answered_section(answer: str, doc_ids: Sequence[str], sections: SectionIndex) -> SectionMatch | None:
     """The section the previous answer named, when the question before it named it loosely: a box by
-    its number or a heading it quotes ('专栏2“优质高效医疗卫生服务体系建设工程”有四条：…' → that box)."""
+    its number or a heading it quotes ('专栏2“优质高效医疗卫生服务体系建设工程”有四条：…' → that box), or
+    the section whose items it listed by their headings."""
     named = [m.group(0) for m in re.finditer(r"专栏\s*\d+", answer)] + [m.group(0) for m in QUOTED.finditer(answer)]
     for name in named:
         found = sections.find(name, doc_ids, True)
         if found is not None:
             return found
-    return None
+    # "（一）夯实基层…；（二）提升…": the section whose items the answer named by their headings.
+    return sections.listing(answer, doc_ids)
 
 
 def whole_question(ask: str, history: Sequence[Message], live: LiveIndex,

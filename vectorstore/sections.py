@@ -18,6 +18,7 @@ from vectorstore.headings import match_heading
 from vectorstore.types import Chunk
 
 MIN_CORE_CHARS = 4  # "重点问题", "主要任务": shorter headings ("概述") are too common to name a section
+LISTED_CORE_CHARS = 6  # a heading an answer names among others: shorter ones turn up in any sentence
 MIN_TAIL_CHARS = 4
 # A list question names a heading in its own words when it holds this share of the heading's
 # character pairs (headings this long or longer: short ones are too common).
@@ -301,6 +302,25 @@ class SectionIndex:
             # holds ("第四部分…重点任务"), locates the heading; the question wants all of its items.
             nth = None
         return self._match(doc_id, heading, nth, wants_list)
+
+    def listing(self, text: str, doc_ids: Sequence[str] = ()) -> SectionMatch | None:
+        """The section whose items a text names by their headings, two or more of them: '五块：（一）夯实基层
+        医疗卫生服务基础；（二）提升卫生健康信息化水平；…' → binhai's '三、主要任务'. None when the
+        headings named belong to no one section (or to the same heading in several plans)."""
+        q = _loose(_NOISE.sub("", text))
+        parents: dict[tuple[str, str], int] = {}
+        for c, d, h in self._cores:
+            if (doc_ids and d not in doc_ids) or len(c) < LISTED_CORE_CHARS or c not in q:
+                continue
+            path = self._chunks[self._under[(d, h)][0]].section_path
+            at = path.index(h)
+            if at > 0:
+                parents[(d, path[at - 1])] = parents.get((d, path[at - 1]), 0) + 1
+        if not parents:
+            return None
+        most = max(parents.values())
+        best = [k for k, n in parents.items() if n == most]
+        return self._match(*best[0], None, True) if most >= 2 and len(best) == 1 else None
 
     def _match(self, doc_id: str, heading: str, nth: int | None, wants_list: bool) -> SectionMatch:
         m = self._items(doc_id, heading, None if nth == LAST else nth, wants_list)

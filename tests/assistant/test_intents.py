@@ -286,3 +286,34 @@ def test_a_part_of_a_figure_is_not_answered_with_the_whole(assistant):
                {"role": "assistant", "content": "新建2家社区卫生服务中心。[1]"}]
     b = assistant.answer("其中新城镇那家什么时候能开工？", history)
     assert "力争年底以前具备开工条件" in b.text, b.text
+
+
+def test_a_position_after_an_answer_listing_a_sections_headings_is_that_items_sub_items(assistant):
+    """The answer named the items of 主要任务 by their headings; its third is quoted by each of its
+    numbered sub-items, each cited, not by the first alone."""
+    history = [{"role": "user", "content": "滨海补短板计划的重点任务分几块？"},
+               {"role": "assistant", "content": "五块：（一）夯实基层医疗卫生服务基础；（二）提升卫生健康信息化水平；"
+                                                "（三）加强区域龙头医院建设；（四）进一步健全公共卫生服务体系；（五）增强卫生健康事业发展动力。"}]
+    a = assistant.answer("第三块讲了些什么？", history)
+    assert not a.refused, a.text
+    assert "6.推进第五中心医院" in a.text and "7.推进滨海新区中医医院" in a.text, a.text
+    assert "8.加强重大疾病防控能力" not in a.text and _lines_cited(a.text)
+    assert len(a.citations) == 2
+
+
+def test_a_position_after_an_answer_naming_a_box_is_that_boxs_entry(assistant):
+    history = [{"role": "user", "content": "振安规划的专栏里都写了些啥？"},
+               {"role": "assistant", "content": "专栏1“公共卫生防控救治能力建设工程”包括：建设现代化疾病预防控制体系；"
+                                                "完善现有传染病监测体系；加强分级分层救治网络建设；强化卫生监督体系建设。"}]
+    a = assistant.answer("第三条具体说说？", history)
+    assert "振安区医院分院新建" in a.text, a.text
+
+
+def test_a_mention_ending_in_an_empty_noun_is_judged_by_the_words_before_it(assistant):
+    a = assistant.answer("滨海规划里有没有提到让人能做心理疏导的地方？")
+    assert not a.refused and "心理咨询室" in a.text, a.text
+
+
+def test_a_list_counted_without_its_number_is_the_sentence_counting_it(assistant):
+    a = assistant.answer("埇桥规划里区级医疗机构的几大能力是指哪些？")
+    assert "7大能力（发热门诊" in a.text and "急诊急救）" in a.text, a.text

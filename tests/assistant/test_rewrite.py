@@ -210,3 +210,18 @@ def test_asking_for_more_then_naming_it_asks_the_named_thing(analyzer):
     # "还有别的吗？" opens the message; the clause after it says what more is wanted.
     out = rewrite("还有别的吗？站点的呢？", _hist("东丽区社区卫生服务中心要新建几个？"), analyzer)
     assert "站点" in out and "别的" not in out, out
+
+
+def test_another_year_asked_in_follow_up_words_keeps_the_question(analyzer):
+    """"2020年的实际数据呢？" after a 2025 target: the same indicator, in 2020."""
+    from question.lexicon import shipped
+
+    got = rewrite("2020年的实际数据呢？", _hist("振安区每千人口护士数2025年目标是多少？"), analyzer,
+                  shipped().follow_up_words)
+    assert got == "振安区每千人口护士数2020年目标是多少？"
+
+
+def test_a_follow_up_asking_with_sha_names_no_indicator_of_its_own(analyzer):
+    """"啥" asks as "什么" does: the follow-up is read with the previous subject, not as '…是多少'."""
+    got = rewrite("建好以后能干啥？", _hist("东丽区的急救站点能建起来吗？"), analyzer)
+    assert "是多少" not in got and got.startswith("东丽区急救站")

@@ -16,7 +16,7 @@ from eval.run import check_thresholds, load_baseline
 
 def _args(**kw: object) -> argparse.Namespace:
     base = dict(suite="all", config=None, compare=None, no_report=False, write_baseline=False, limit=0, sample=0,
-                set="all", split="both")
+                set="all", split="both", style="")
     base.update(kw)
     return argparse.Namespace(**base)
 
@@ -109,3 +109,14 @@ def test_llm_suite_refuses_extractive_mode(full_settings, reports):
     s = full_settings.model_copy(update={"llm_mode": "extractive"})
     with pytest.raises(ConfigError, match="PLANQA_LLM_MODE=extractive"):
         run_eval(s, _args(suite="answer", config="llm", limit=2, no_report=True))
+
+
+def test_style_runs_only_those_items_and_a_misspelt_one_is_named(full_settings, reports, capsys):
+    from eval.run import gold_items
+    from vectorstore.errors import ConfigError
+
+    n = sum(1 for it in gold_items(dataset="realistic", split="dev") if it.style_name == "typo")
+    assert run_eval(full_settings, _args(suite="answer", set="realistic", split="dev", style="typo", no_report=True)) == 0
+    assert f"answer suite — extractive (realistic/dev {n} items)" in capsys.readouterr().out
+    with pytest.raises(ConfigError, match="unknown style.*folowup.*followup"):
+        run_eval(full_settings, _args(suite="answer", set="realistic", split="dev", style="folowup", no_report=True))

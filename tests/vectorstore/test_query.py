@@ -42,3 +42,10 @@ def test_a_list_written_with_enumeration_commas_finds_its_joined_synonym():
     qa = QueryAnalyzer([], synonyms=[("一老一小", "老人小孩")])
     assert "一老一小" in qa.analyze("社区对老人、小孩有什么服务？").expansions
     assert qa.analyze("社区对老人有什么服务？").expansions == ()
+
+
+def test_a_lexicon_phrase_written_with_a_de_between_its_words_is_found():
+    """"新生儿疾病的筛查" says the lexicon's "新生儿疾病筛查"; a short word is not found across 的."""
+    qa = QueryAnalyzer([], synonyms=[("新生儿疾病筛查", "足跟血"), ("患者", "病人")])
+    assert "足跟血" in qa.analyze("有没有新生儿疾病的筛查？").expansions
+    assert qa.analyze("得了这个毛病的人怎么办？").expansions == ()
