@@ -155,6 +155,20 @@ def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits
 
 
 _COLUMN = re.compile(r"(20\d\d)年(?:目标|底|末)?\s+([^，]+)")  # a table row's "2025年目标 ≥3.6"
+# A figure's bound, before it ("不少于30人", "≤27%") or after it ("80%以上", "20%以内").
+_BOUND_BEFORE = re.compile(r"(?:不少于|不低于|不超过|不高于|不多于|至少|最少|最多|起码|超过|高于|低于|少于|多于|"
+                           r"[≤≥<>＜＞≦≧])\s*$")
+_GRADE = re.compile(r"[一二三四]级|[一二三][甲乙丙]等?")
+_BOUND_AFTER = re.compile(r"^[^\d，。；、,]{0,3}?(?:以上|以下|以内|之内|左右)")
+
+
+def bounded(num: str, text: str) -> bool:
+    """Whether the figure stands in the text with a bound: ('30', '成立1支不少于30人的…') → True;
+    ('30', '这支队伍有30人') → False."""
+    for m in re.finditer(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", text):
+        if _BOUND_BEFORE.search(text[max(0, m.start() - 4): m.start()]) or _BOUND_AFTER.search(text[m.end():]):
+            return True
+    return False
 
 
 def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
@@ -174,6 +188,16 @@ def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
         wanted = [n for v in pick for n in numbers(v)]
         if wanted and not all(n in have for n in wanted):
             return False
+        # "≤27%" told as "27%": the figure is the plan's, its meaning is not.
+        if any(bounded(n, v) and not bounded(n, answer) for v in pick for n in numbers(v)):
+            return False
+    clauses = _asked_clauses(quoted, info.text)
+    if any(n in have and bounded(n, clauses) and not bounded(n, answer) for n in prose):
+        return False  # "不少于10项" told as "10项"
+    # "是三级标准的吗？" answered "三级" where the plan says 二级: a grade is a figure too.
+    grades = set(_GRADE.findall(clauses))
+    if grades and set(_GRADE.findall(answer)) - grades:
+        return False
     # Prose: one shared figure shows the model read the same sentences (its figures were checked).
     return not prose or any(n in have for n in prose)
 

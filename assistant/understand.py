@@ -64,6 +64,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     alone = stands_alone(text, live.corpus.analyzer, lexicon.follow_up_words, alone_chars)
     whole = "" if alone else whole_question(ask, turns, live, model_rewrite, alone_chars)
     standalone = _same_plan(ask.strip(), turns, live, shared_idf) if alone else inherit_section(whole, turns, live)
+    told = _told(ask, turns, lexicon.more_cues)
+    if told and not alone:
+        standalone = _rest_of_section(standalone, told, live)
     carried = "" if alone else _continued(ask, standalone, turns, pointed_in_answer=standalone == whole)
     info = live.corpus.analyzer.analyze(standalone)
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
@@ -113,7 +116,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             list_sizes=tuple(sorted(n for n in list_lengths(ask) if n >= MIN_COUNTED))
                             if intent is Intent.LIST else (),
                             list_heads=counted_heads(ask) if intent is Intent.LIST else (),
-                            told=_told(ask, turns, lexicon.more_cues), part=part)
+                            told=told, part=part)
 
 
 def _part_word(part: str, question: str, live: LiveIndex) -> str:
@@ -144,6 +147,18 @@ def _told(ask: str, turns: Sequence[Message], more_cues: Sequence[str]) -> str:
     """The previous answer, when the message asks for more than it gave: ('还有别的吗？', [..., assistant:
     '…不少于5种…']) → '…不少于5种…'; '' otherwise."""
     return _last_answer(turns) if any(cue in ask for cue in more_cues) else ""
+
+
+def _rest_of_section(standalone: str, told: str, live: LiveIndex) -> str:
+    """Asked for more after an answer that gave an item of a section by its heading, the section's
+    items are asked for: ('…还有别的问题吗', '…重点问题之一是公共卫生服务体系应进一步健全：…') →
+    '…还有别的问题吗（“重点问题”有哪些）'. Unchanged when the question names a section itself."""
+    sections, analyzer = live.corpus.sections, live.corpus.analyzer
+    docs = analyzer.analyze(standalone).doc_ids
+    if sections.find(standalone, docs, True) is not None:
+        return standalone
+    section = sections.listing(told, docs, least=1)
+    return f"{standalone.rstrip('？?。')}（“{title(section.heading)}”有哪些）" if section else standalone
 
 
 def _continued(ask: str, standalone: str, turns: Sequence[Message], pointed_in_answer: bool = False) -> str:

@@ -303,10 +303,10 @@ class SectionIndex:
             nth = None
         return self._match(doc_id, heading, nth, wants_list)
 
-    def listing(self, text: str, doc_ids: Sequence[str] = ()) -> SectionMatch | None:
-        """The section whose items a text names by their headings, two or more of them: '五块：（一）夯实基层
-        医疗卫生服务基础；（二）提升卫生健康信息化水平；…' → binhai's '三、主要任务'. None when the
-        headings named belong to no one section (or to the same heading in several plans)."""
+    def listing(self, text: str, doc_ids: Sequence[str] = (), least: int = 2) -> SectionMatch | None:
+        """The section whose items a text names by their headings, ``least`` of them or more: '五块：
+        （一）夯实基层医疗卫生服务基础；（二）提升卫生健康信息化水平；…' → binhai's '三、主要任务'. None when
+        the headings named belong to no one section (or to the same heading in several plans)."""
         q = _loose(_NOISE.sub("", text))
         parents: dict[tuple[str, str], int] = {}
         for c, d, h in self._cores:
@@ -320,7 +320,7 @@ class SectionIndex:
             return None
         most = max(parents.values())
         best = [k for k, n in parents.items() if n == most]
-        return self._match(*best[0], None, True) if most >= 2 and len(best) == 1 else None
+        return self._match(*best[0], None, True) if most >= least and len(best) == 1 else None
 
     def _match(self, doc_id: str, heading: str, nth: int | None, wants_list: bool) -> SectionMatch:
         m = self._items(doc_id, heading, None if nth == LAST else nth, wants_list)

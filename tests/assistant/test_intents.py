@@ -317,3 +317,10 @@ def test_a_mention_ending_in_an_empty_noun_is_judged_by_the_words_before_it(assi
 def test_a_list_counted_without_its_number_is_the_sentence_counting_it(assistant):
     a = assistant.answer("埇桥规划里区级医疗机构的几大能力是指哪些？")
     assert "7大能力（发热门诊" in a.text and "急诊急救）" in a.text, a.text
+
+
+def test_asking_for_more_after_an_answer_giving_one_item_lists_that_items_section(assistant):
+    history = [{"role": "user", "content": "滨海今年在信息化上要干什么？"},
+               {"role": "assistant", "content": "计划提出建成区域卫生健康信息平台：依托政务云数据中心，建成滨海新区全民健康信息平台。"}]
+    a = assistant.answer("还有其他的吗？", history)
+    assert "积极推进“互联网+医疗服务”的应用" in a.text and _lines_cited(a.text), a.text

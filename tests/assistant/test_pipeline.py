@@ -327,6 +327,11 @@ def test_embedded_models_refusal_is_not_trusted_past_the_checks(full_index, fake
     ("77元[1]", "2020年次均门诊和住院费用分别为77元、1727元，低于全市水平[1]", ("2020",), True),
     ("东丽家医签约签了17.45万人[1]。", "做实家庭医生签约服务，重点做好4类慢性病的规范管理。[1]\n"
      "（六）家庭医生有效签约17.45万人，重点人群签约率超过60%。[2]", (), True),
+    # A bound the plan puts on a figure is part of it; a grade is a figure too.
+    ("队伍规模为30人[1]。", "成立1支不少于30人的中医疫病和紧急医学救援队伍。[1]", (), False),
+    ("吸烟率要降到27%[1]。", "健康生活·15岁以上人群吸烟率：2025年目标 ≤27%，指标性质 预期性[1]", ("2025",), False),
+    ("吸烟率控制在27%以内[1]。", "健康生活·15岁以上人群吸烟率：2025年目标 ≤27%，指标性质 预期性[1]", ("2025",), True),
+    ("要建三级标准的实验室[1]。", "区疾控中心建设符合生物安全二级标准的实验室。[1]", (), False),
 ])
 def test_agreement_with_the_plans_best_sentence(answer, quoted, years, expected):
     from assistant.llmanswer import agrees
