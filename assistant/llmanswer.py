@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant import quote
 from assistant.cite import attribute, bigrams, check_answer, numbers
-from assistant.extract import FIGURE, Candidate, compose, display, region_label
+from assistant.extract import FIGURE, Candidate, compose, display, pair_share, region_label
 from assistant.gate import Gate
 from assistant.live import LiveIndex
 from assistant.params import AnswerParams, LLMParams, QuoteParams
@@ -158,6 +158,7 @@ _COLUMN = re.compile(r"(20\d\d)年(?:目标|底|末)?\s+([^，]+)")  # a table r
 # A figure's bound, before it ("不少于30人", "≤27%") or after it ("80%以上", "20%以内").
 _BOUND_BEFORE = re.compile(r"(?:不少于|不低于|不超过|不高于|不多于|至少|最少|最多|起码|超过|高于|低于|少于|多于|"
                            r"[≤≥<>＜＞≦≧])\s*$")
+_UNITS = re.compile(r"(?:责任单位|牵头单位|责任部门)[：:]([^）)]+)")
 _GRADE = re.compile(r"[一二三四]级|[一二三][甲乙丙]等?")
 _BOUND_AFTER = re.compile(r"^[^\d，。；、,]{0,3}?(?:以上|以下|以内|之内|左右)")
 
@@ -181,7 +182,8 @@ def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
     for line in quoted.splitlines():
         cols = _COLUMN.findall(line)
         if not cols:
-            prose += [n for n in numbers(_asked_clauses(line, info.text)) if not re.fullmatch(r"20\d\d", n)
+            # "（1）由单纯…": an item's mark is no figure the model must repeat.
+            prose += [n for n in numbers(_asked_clauses(_MARKS.sub("", line), info.text)) if not re.fullmatch(r"20\d\d", n)
                       and n not in asked]
             continue
         pick = [v for y, v in cols if y in info.years] or [cols[-1][1]]
@@ -194,12 +196,35 @@ def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
     clauses = _asked_clauses(quoted, info.text)
     if any(n in have and bounded(n, clauses) and not bounded(n, answer) for n in prose):
         return False  # "不少于10项" told as "10项"
+    if info.asks == "list" and not lists_all(answer, quoted):
+        return False
+    if info.asks == "responsibility":
+        # "这个谁负责？" answered with the first of four units: the plan's list of units is the answer.
+        units = [u.strip() for m in _UNITS.finditer(quoted) for u in re.split(r"[、，,]", m.group(1)) if u.strip()]
+        if any(u not in answer for u in units):
+            return False
     # "是三级标准的吗？" answered "三级" where the plan says 二级: a grade is a figure too.
     grades = set(_GRADE.findall(clauses))
     if grades and set(_GRADE.findall(answer)) - grades:
         return False
     # Prose: one shared figure shows the model read the same sentences (its figures were checked).
     return not prose or any(n in have for n in prose)
+
+
+_ITEM_MARK = re.compile(r"^(?:[（(]?\d{1,2}[)）.、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[是、]|[-—·•]+)\s*")
+_MARKS = re.compile(r"[（(]\d{1,2}[)）]")
+ITEM_SHARE = 0.5  # of an item's character pairs, the share an answer naming it holds
+
+
+def lists_all(answer: str, quoted: str) -> bool:
+    """Whether an answer names every item of the plan's list that the extractive answer quotes line by line
+    ('（1）由单纯疾病诊疗…；[1]\n（2）…' against a model's answer giving the first three of six)."""
+    # A line's lead-in ("努力实现“六个转变”：", "- 振安区：") is not an item.
+    lines = [_ITEM_MARK.sub("", re.sub(r"\[\d+\]", "", line).strip().rsplit("：", 1)[-1].strip())
+             for line in quoted.splitlines()]
+    items = [re.split(r"[，。；：]", line)[0] for line in lines if line]
+    items = [i for i in items if len(i) >= 4]
+    return len(items) < 2 or all(pair_share(i, answer) >= ITEM_SHARE for i in items)
 
 
 def _asked_clauses(sentence: str, question: str) -> str:

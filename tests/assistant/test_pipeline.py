@@ -340,6 +340,28 @@ def test_agreement_with_the_plans_best_sentence(answer, quoted, years, expected)
     assert agrees(answer, quoted, QueryInfo("问题", (), (), True, years)) is expected
 
 
+def test_agreement_on_who_is_responsible_needs_every_unit_the_plan_names():
+    from assistant.llmanswer import agrees
+    from vectorstore.query import QueryInfo
+
+    quoted = "积极新建杭州道街社区卫生服务中心。（责任单位：区卫生健康委、区财政局、区住房建设委）[1]"
+    info = QueryInfo("这项工作由谁负责？", (), (), False, (), asks="responsibility")
+    assert not agrees("由区卫生健康委负责[1]。", quoted, info)
+    assert agrees("由区卫生健康委、区财政局、区住房建设委负责[1]。", quoted, info)
+
+
+def test_agreement_on_a_list_needs_every_item_the_plan_lists():
+    from assistant.llmanswer import agrees
+    from vectorstore.query import QueryInfo
+
+    quoted = ("努力实现“六个转变”：（1）由单纯疾病诊疗向疾病或并发症预防转变；[1]\n"
+              "（2）由被动完成公共卫生任务指标向主动健康管理转变；[1]\n（3）由局限性医疗服务向大卫生、大健康服务转变；[1]")
+    info = QueryInfo("有哪些转变？", (), (), False, (), asks="list")
+    two = "由单纯疾病诊疗向疾病或并发症预防转变，由被动完成公共卫生任务指标向主动健康管理转变[1]。"
+    assert not agrees(two, quoted, info)
+    assert agrees(two + "由局限性医疗服务向大卫生、大健康服务转变[1]。", quoted, info)
+
+
 def test_agreement_is_with_the_clause_the_question_asks_about():
     from assistant.llmanswer import agrees
     from vectorstore.query import QueryInfo
