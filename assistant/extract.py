@@ -336,7 +336,7 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
     if named.ordinal is not None:
         subs = _sub_items(hits, used, named)
         if subs:
-            # "第二块具体要干啥" of an item made of numbered sub-items: each of them, not the first alone.
+            # "第三块讲了些什么" of an item made of numbered sub-items: each of them, not the first alone.
             lines = [f"“{name}”{named.items[named.ordinal - 1][0]}："] + [f"{_cut(body, max_chars)}[{k}]" for k, (_, body) in enumerate(subs, 1)]
             return Composed("\n".join(lines), tuple(i for i, _ in subs))
         # No "第3条" of our own: every figure in an answer is one the cited passage holds.

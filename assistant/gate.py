@@ -160,7 +160,7 @@ class Gate:
             # Its first word says whose it is ("罕见病患者看病用药": 罕见): no plan writing it, the rest
             # ("用药", "看病") is said of others.
             lead = next(iter(w for w in content_words(whose) if len(w) > 1), "") if whose else ""
-            # "能找人聊聊心事的地方": an empty head noun says nothing of what is asked; the words before it do.
+            # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
             empty = live.lexicon.empty_nouns
             words = [w for w in self.qa.topic_words if w not in empty] or list(self.qa.topic_words)
             word = unmentioned(words, in_scope, known, live.idf()) or (

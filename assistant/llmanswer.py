@@ -199,11 +199,11 @@ def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
     if info.asks == "list" and not lists_all(answer, quoted):
         return False
     if info.asks == "responsibility":
-        # "这个谁负责？" answered with the first of four units: the plan's list of units is the answer.
+        # "这项工作由谁牵头？" answered with the first of four units: the plan's list of units is the answer.
         units = [u.strip() for m in _UNITS.finditer(quoted) for u in re.split(r"[、，,]", m.group(1)) if u.strip()]
         if any(u not in answer for u in units):
             return False
-    # "是三级标准的吗？" answered "三级" where the plan says 二级: a grade is a figure too.
+    # "建的是几级实验室？" answered "三级" where the plan says 二级: a grade is a figure too.
     grades = set(_GRADE.findall(clauses))
     if grades and set(_GRADE.findall(answer)) - grades:
         return False

@@ -25,9 +25,9 @@ MAX_SENTENCES = 2
 def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[Sequence[str]] = (),
                  empty: Collection[str] = ()) -> Composed | None:
     """The (at most two) sentences of the plans asked about holding most of the topic's words (or
-    a word of their ``synonyms`` group: '聊心事' is held by '心灵驿站'), in the passages' order of
+    a word of their ``synonyms`` group: '倾诉' is held by '心灵驿站'), in the passages' order of
     relevance; None when the question is no mention question or none holds any of its words. An
-    ``empty`` noun ('地方' of '能聊心事的地方') is no word of the topic."""
+    ``empty`` noun ('地方' of '能让老人歇脚的地方') is no word of the topic."""
     words = tuple(w for w in qa.topic_words if w not in empty) or qa.topic_words
     if qa.intent != Intent.MENTION or not words:
         return None

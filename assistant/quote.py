@@ -97,7 +97,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
                for c in out]
     if qa.list_heads:
-        # "几大能力都包括什么": a sentence counting that thing ("…7大能力（发热门诊、…）") holds the list.
+        # "几项能力分别是什么": a sentence counting that thing ("…7大能力（发热门诊、…）") holds the list.
         heads = [counted_of(h) for h in qa.list_heads]
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in heads) else c
                for c in out]

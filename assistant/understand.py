@@ -151,8 +151,8 @@ def _told(ask: str, turns: Sequence[Message], more_cues: Sequence[str]) -> str:
 
 def _rest_of_section(standalone: str, told: str, live: LiveIndex) -> str:
     """Asked for more after an answer that gave an item of a section by its heading, the section's
-    items are asked for: ('…还有别的问题吗', '…重点问题之一是公共卫生服务体系应进一步健全：…') →
-    '…还有别的问题吗（“重点问题”有哪些）'. Unchanged when the question names a section itself."""
+    items are asked for: ('…还有其他的吗', '…计划提出建成区域卫生健康信息平台：…') →
+    '…还有其他的吗（“提升卫生健康信息化水平”有哪些）'. Unchanged when the question names a section itself."""
     sections, analyzer = live.corpus.sections, live.corpus.analyzer
     docs = analyzer.analyze(standalone).doc_ids
     if sections.find(standalone, docs, True) is not None:
@@ -270,7 +270,7 @@ def inherit_section(question: str, history: Sequence[Message], live: LiveIndex) 
 
 def _answered_section(answer: str, doc_ids: Sequence[str], sections: SectionIndex) -> SectionMatch | None:
     """The section the previous answer named, when the question before it named it loosely: a box by
-    its number or a heading it quotes ('专栏2“优质高效医疗卫生服务体系建设工程”有四条：…' → that box), or
+    its number or a heading it quotes ('专栏1“公共卫生防控救治能力建设工程”包括：…' → that box), or
     the section whose items it listed by their headings."""
     named = [m.group(0) for m in re.finditer(r"专栏\s*\d+", answer)] + [m.group(0) for m in QUOTED.finditer(answer)]
     for name in named:

@@ -22,13 +22,13 @@ HOW_MANY_ITEMS = re.compile(r"(?<!哪)几(?:个方面|个部分|个板块|大块
 _COUNTED_ITEMS = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|项|条|点|件|大|种|类|块|方面|部分)")
 
 
-# "几大能力都包括什么": a list counted in the plan's words ("7大能力（…）") whose count the asker does not know.
+# "几项能力分别是什么": a list counted in the plan's words ("7大能力（…）") whose count the asker does not know.
 _UNCOUNTED = re.compile(r"(?<!哪)几(?:个|项|条|点|件|大|种|类)([\u4e00-\u9fff]{2})")
 _NO_HEAD = ("方面", "部分", "板块")
 
 
 def counted_heads(ask: str) -> tuple[str, ...]:
-    """What a list question counts without a number: '要补齐的几大能力都包括什么' → ('能力',)."""
+    """What a list question counts without a number: '重点提升的几项能力分别是什么' → ('能力',)."""
     return tuple(dict.fromkeys(m.group(1) for m in _UNCOUNTED.finditer(ask) if m.group(1) not in _NO_HEAD))
 
 

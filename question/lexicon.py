@@ -174,7 +174,7 @@ class Lexicon:
     section_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("review", ("成就", …)), ("problems", …)
     pointing_words: tuple[str, ...] = ()  # "这类", "这样的": an ask pointing back at the situation's last sentence
     more_cues: tuple[str, ...] = ()  # "还有别的", "其他": a follow-up asking for what was not told yet
-    empty_nouns: tuple[str, ...] = ()  # "地方" of "能聊心事的地方": a head that names no thing of its own
+    empty_nouns: tuple[str, ...] = ()  # "地方" of "能让老人歇脚的地方": a head that names no thing of its own
 
     def role(self, path: Sequence[str]) -> str:
         """A section's role from its headings ('review', 'problems', '' for a plan's tasks):

@@ -304,8 +304,8 @@ class SectionIndex:
         return self._match(doc_id, heading, nth, wants_list)
 
     def listing(self, text: str, doc_ids: Sequence[str] = (), least: int = 2) -> SectionMatch | None:
-        """The section whose items a text names by their headings, ``least`` of them or more: '五块：
-        （一）夯实基层医疗卫生服务基础；（二）提升卫生健康信息化水平；…' → binhai's '三、主要任务'. None when
+        """The section whose items a text names by their headings, ``least`` of them or more: '包括（一）
+        夯实基层医疗卫生服务基础、（二）提升卫生健康信息化水平…' → binhai's '三、主要任务'. None when
         the headings named belong to no one section (or to the same heading in several plans)."""
         q = _loose(_NOISE.sub("", text))
         parents: dict[tuple[str, str], int] = {}

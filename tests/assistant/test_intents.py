@@ -291,9 +291,9 @@ def test_a_part_of_a_figure_is_not_answered_with_the_whole(assistant):
 def test_a_position_after_an_answer_listing_a_sections_headings_is_that_items_sub_items(assistant):
     """The answer named the items of 主要任务 by their headings; its third is quoted by each of its
     numbered sub-items, each cited, not by the first alone."""
-    history = [{"role": "user", "content": "滨海补短板计划的重点任务分几块？"},
-               {"role": "assistant", "content": "五块：（一）夯实基层医疗卫生服务基础；（二）提升卫生健康信息化水平；"
-                                                "（三）加强区域龙头医院建设；（四）进一步健全公共卫生服务体系；（五）增强卫生健康事业发展动力。"}]
+    history = [{"role": "user", "content": "滨海今年这份计划要干的事分几类？"},
+               {"role": "assistant", "content": "包括（一）夯实基层医疗卫生服务基础、（二）提升卫生健康信息化水平、"
+                                                "（三）加强区域龙头医院建设、（四）进一步健全公共卫生服务体系、（五）增强卫生健康事业发展动力等五项。"}]
     a = assistant.answer("第三块讲了些什么？", history)
     assert not a.refused, a.text
     assert "6.推进第五中心医院" in a.text and "7.推进滨海新区中医医院" in a.text, a.text
@@ -310,7 +310,7 @@ def test_a_position_after_an_answer_naming_a_box_is_that_boxs_entry(assistant):
 
 
 def test_a_mention_ending_in_an_empty_noun_is_judged_by_the_words_before_it(assistant):
-    a = assistant.answer("滨海规划里有没有提到让人能做心理疏导的地方？")
+    a = assistant.answer("滨海规划里有没有提到能让人接受心理疏导的地方？")
     assert not a.refused and "心理咨询室" in a.text, a.text
 
 

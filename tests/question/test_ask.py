@@ -119,10 +119,10 @@ def test_the_part_a_question_asks_of_a_whole() -> None:
 
 
 def test_asking_for_related_policies_points_back_at_the_situation() -> None:
-    """"有没有相关政策" names no topic of its own: it is the situation's."""
+    """"有没有相关措施" names no topic of its own: it is the situation's."""
     from question.lexicon import shipped
 
-    msg = "我姐姐确诊严重精神障碍好几年了，一直在家吃药。振安区规划里有没有相关政策？"
+    msg = "我姐姐前年确诊严重精神障碍，每天靠药物控制。振安区规划里对此有没有相关措施？"
     got = split_ask(msg, CUES, ("振安区", "振安"), shipped().pointing_words)
-    assert got.pointed == "我姐姐确诊严重精神障碍好几年了，一直在家吃药。"
+    assert got.pointed == "我姐姐前年确诊严重精神障碍，每天靠药物控制。"
     assert "严重精神障碍" in got.ask
