@@ -19,7 +19,6 @@ from assistant.extract import (
     Composed,
     compose,
     covered_share,
-    outline,
     pair_share,
     region_label,
     row_fields,
@@ -29,6 +28,7 @@ from assistant.extract import candidates as sentence_candidates
 from assistant.gate import decline
 from assistant.listing import counted, counted_of
 from assistant.live import LiveIndex
+from assistant.outline import outline
 from assistant.params import QuoteParams
 from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation
