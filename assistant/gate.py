@@ -161,9 +161,7 @@ class Gate:
             # ("用药", "看病") is said of others.
             lead = next(iter(w for w in content_words(whose) if len(w) > 1), "") if whose else ""
             # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
-            empty = live.lexicon.empty_nouns
-            words = [w for w in self.qa.topic_words if w not in empty] or list(self.qa.topic_words)
-            word = unmentioned(words, in_scope, known, live.idf()) or (
+            word = unmentioned(self.qa.topic_named or self.qa.topic_words, in_scope, known, live.idf()) or (
                 unmentioned(content_words(whose), in_scope, known, live.idf()) if whose else "") or (
                 lead if lead and not in_scope(lead) and not known(lead) else "") or absent_concept(
                 topic, live.synonyms, in_scope)

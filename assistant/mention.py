@@ -11,7 +11,7 @@ that hold the most of the topic's content words are quoted, each cited; "有。"
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 from assistant.extract import Composed
 from assistant.extract import candidates as sentence_candidates
@@ -22,13 +22,13 @@ from vectorstore.types import Hit
 MAX_SENTENCES = 2
 
 
-def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[Sequence[str]] = (),
-                 empty: Collection[str] = ()) -> Composed | None:
+def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[Sequence[str]] = ()
+                 ) -> Composed | None:
     """The (at most two) sentences of the plans asked about holding most of the topic's words (or
     a word of their ``synonyms`` group: '倾诉' is held by '心灵驿站'), in the passages' order of
     relevance; None when the question is no mention question or none holds any of its words. An
-    ``empty`` noun ('地方' of '能让老人歇脚的地方') is no word of the topic."""
-    words = tuple(w for w in qa.topic_words if w not in empty) or qa.topic_words
+    empty head noun ('地方' of '能让老人歇脚的地方') is no word of the topic (QuestionAnalysis.topic_named)."""
+    words = qa.topic_named or qa.topic_words
     if qa.intent != Intent.MENTION or not words:
         return None
     ways = {w: (w, *(x for g in synonyms if w in g for x in g if x != w)) for w in words}

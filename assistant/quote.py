@@ -91,15 +91,11 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         said = (*info.expansions, *stand_ins)
         out = [replace(c, score=c.score * (1 - p.row_unnamed * (1 - _named_share(hits[c.hit_index], c.matched, said))))
                if hits[c.hit_index].chunk.kind == "table_row" else c for c in out]
-    if qa.list_sizes:
-        # "具体是哪七项": a sentence naming a group of that many ("…7大能力（发热门诊、…）") holds the list.
-        named = [counted(n) for n in qa.list_sizes]
+    if qa.list_sizes or qa.list_heads:
+        # "具体是哪七项", "几项能力分别是什么": a sentence naming a group of that many, or counting that
+        # thing ("…7大能力（发热门诊、…）"), holds the list.
+        named = [counted(n) for n in qa.list_sizes] + [counted_of(h) for h in qa.list_heads]
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
-               for c in out]
-    if qa.list_heads:
-        # "几项能力分别是什么": a sentence counting that thing ("…7大能力（发热门诊、…）") holds the list.
-        heads = [counted_of(h) for h in qa.list_heads]
-        out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in heads) else c
                for c in out]
     if qa.told:
         # "还有别的吗？": what the previous answer gave is not the answer again; the rest is usually

@@ -50,6 +50,8 @@ class QuestionAnalysis:
     facilities: tuple[str, ...] = ()  # facilities named after a plan's place that the plans write ("东丽医院")
     carried: str = ""  # a follow-up's previous question, read as its context ("…核酸检测采样队伍组建起来了吗？")
     list_sizes: tuple[int, ...] = ()  # a list question's own count of its items ("一共九条" → (9,)), 3 or more
+    # topic_words without an empty head noun ("地方" of "能让老人歇脚的地方"), what a mention is judged by
+    topic_named: tuple[str, ...] = ()
     list_heads: tuple[str, ...] = ()  # what a list question counts without a number ("几大能力" → ("能力",))
     part: str = ""  # the part of a whole asked about ("其中中医床位有几张" → "中医床位有几张"), '' if it names none
     told: str = ""  # the previous answer, when a follow-up asks for what it did not give ("还有别的吗？")

@@ -309,7 +309,7 @@ class SectionIndex:
         the headings named belong to no one section (or to the same heading in several plans)."""
         q = _loose(_NOISE.sub("", text))
         parents: dict[tuple[str, str], int] = {}
-        for c, d, h in self._cores:
+        for c, d, h in self._candidates(q, tails=False):  # a heading inside q has its first pair in q
             if (doc_ids and d not in doc_ids) or len(c) < LISTED_CORE_CHARS or c not in q:
                 continue
             path = self._chunks[self._under[(d, h)][0]].section_path
