@@ -43,14 +43,29 @@ def _variants(term: str, synonyms: Sequence[Sequence[str]]) -> Iterable[str]:
 def term_match(term: str, text: str, synonyms: Sequence[Sequence[str]]) -> float:
     """Share of the indicator's character pairs found in the text, best over its forms with the
     ``synonyms`` (Lexicon.synonyms): '每千人口执业医师数' in '每千常住人口执业（助理）医师数' → 1.0;
-    '新生儿死亡率' in '5岁以下儿童死亡率' → 0.4."""
+    '新生儿死亡率' in '5岁以下儿童死亡率' → 0.4. A shortened name whose every word the text writes in
+    that order, close together, is the text's indicator: '基层机构达标率' in '基层医疗卫生机构标准化建设达标率' → 1.0."""
     norm = _norm(text)
     best = 0.0
     for v in _variants(_norm(term), synonyms):
         grams = _bigrams(v)
         if grams:
             best = max(best, sum(g in norm for g in grams) / len(grams))
+        if best < 1.0 and (spread := _spread(v)) is not None and spread.search(norm):
+            return 1.0
     return best
+
+
+@functools.lru_cache(maxsize=4096)
+def _spread(term: str) -> re.Pattern[str] | None:
+    """The term's words in order with a few characters between each ('基层.{0,8}机构.{0,8}达标率');
+    None for a term of fewer than three words (two words apart may each belong to another name)."""
+    import jieba
+
+    words = [w for w in jieba.cut(term) if w.strip()]
+    if len(words) < 3 or any(len(w) < 2 for w in words):
+        return None
+    return re.compile(".{0,8}".join(map(re.escape, words)))
 
 
 def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequence[Sequence[str]],

@@ -8,7 +8,7 @@ another district, another year, another indicator, and pronouns pointing back.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from vectorstore.query import QueryAnalyzer
 from vectorstore.sections import ORDINAL, QUOTED
@@ -128,7 +128,7 @@ _SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为
 
 
 _NOW = re.compile(r"现在|目前|当前|现状|眼下|原来|过去")
-_COMPARED = re.compile(r"比|高还是低|多还是少|哪个高|哪个低|哪个多|哪个少|一样|差不多|相比")
+_COMPARED = re.compile(r"比|更|高还是低|多还是少|哪个高|哪个低|哪个多|哪个少|一样|差不多|相比")
 
 
 def _shared_tail(subject: str, core: str) -> str:
@@ -234,11 +234,34 @@ def stands_alone(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequen
     return n >= (2 * chars if points_back(q, analyzer, follow_up_words, chars) else chars)
 
 
+def names_topic(core: str, plan_uses: Callable[[str], bool]) -> bool:
+    """Whether a follow-up names a thing of its own: a noun of two or more characters some plan
+    writes ('慢病那项目前是多少' → True; '平均每年增长多少', '分别是哪几种', '建好后做什么用' → False)."""
+    import jieba.posseg
+
+    return any(len(w.word) > 1 and (w.flag.startswith("n") or w.flag in ("j", "vn")) and plan_uses(w.word)
+               and not _ASK_WORDS.search(w.word) for w in jieba.posseg.cut(_PRONOUN.sub(" ", core)))
+
+
+def asks_to_tell(rest: str, plan_uses: Callable[[str], bool]) -> bool:
+    """Whether a follow-up's words ask to be told more rather than name another thing: it opens with
+    an adverb or has a verb no plan writes ('都说一下', '再详细点' → True; '近视', '5岁以下的' → False)."""
+    import jieba.posseg
+
+    words = list(jieba.posseg.cut(rest))
+    return bool(words) and (words[0].flag in ("d", "c") or any(
+        w.flag.startswith("v") and w.flag != "vn" and (len(w.word) == 1 or not plan_uses(w.word)) for w in words))
+
+
 def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: QueryAnalyzer,
-            follow_up_words: Sequence[str] = (), alone_chars: int = 0) -> str:
+            follow_up_words: Sequence[str] = (), alone_chars: int = 0,
+            plan_uses: Callable[[str], bool] | None = None, more_cues: Sequence[str] = ()) -> str:
     """Standalone form of a follow-up: ('那滨海新区呢？', [user: '东丽2025年床位目标？']) → '滨海新区2025年床位目标？'.
     ``follow_up_words``: the lexicon's words that ask more about the same subject ('具体', '目标值');
-    ``alone_chars``: a question naming this much of its own stands alone (see stands_alone; 0: never)."""
+    ``alone_chars``: a question naming this much of its own stands alone (see stands_alone; 0: never);
+    ``plan_uses``: whether some plan writes a word (a follow-up naming none of them goes on with the
+    previous question's topic; None: not checked); ``more_cues``: words asking for the rest of what
+    was given ('剩下'), which the section or the previous answer answers instead."""
     q = question.strip()
     prev = last_user_turn(history)
     if not prev or stands_alone(q, analyzer, follow_up_words, alone_chars):
@@ -279,6 +302,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "那2020年呢？", "2020年的现状值呢？": same question, other year.
         year = _YEAR.search(rest).group(0)  # type: ignore[union-attr]
         year = year if year.endswith("年") else year + "年"
+        prev = _NOW.sub("", prev)  # "…现在多少？" then "2025年呢？": that year, not now
         return _YEAR.sub(year, prev, count=1) if _YEAR.search(prev) else f"{year}{prev}"
     if "它" in core and not q_names and (subject := subject_facility(_LEAD.sub("", prev), analyzer)):
         # "那它要建成什么级别的医院？" after a question opening with 东丽医院: 它 is that hospital.
@@ -287,6 +311,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "它由哪个部门牵头？": the question is about what the previous one was about; "振安有这个要求吗？"
         # asks it of the plan named instead.
         base = _replace_spans(prev, prev_spans, q_names) if q_names and prev_spans else prev
+        base = _YEAR.sub("", base) if _NOW.search(core) else base
         return f"{base.rstrip('？?。')}，{core}"
     if not q_names and rest and _MORE.search(rest) and _names_nothing(rest, follow_up_words):
         # "还有别的吗？", "其他的呢？": more of what the previous question asked about.
@@ -300,7 +325,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return prev.replace(subject, plan + rest, 1)
     # An item asked by position counts in the name the previous question quoted ("“九项能力”").
     quoted = "".join(m.group(0) for m in QUOTED.finditer(prev)) if ORDINAL.search(rest) else ""
-    if len(rest) <= 8 and not _QUESTION.search(rest):
+    if len(rest) <= 8 and not _QUESTION.search(rest) and (plan_uses is None or not asks_to_tell(rest, plan_uses)):
         # "护士呢？": same plan, year and question, another indicator.
         names = q_names or prev_names
         years = "".join(dict.fromkeys(_YEAR.findall(prev)))
@@ -329,9 +354,15 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if not q_names and quoted:
         # "第三个讲的什么？" after "…的“三个结合”分别是什么？": an item of what the previous question quoted.
         return f"{prev_names}{quoted}{core}"
+    if not q_names and plan_uses is not None and not names_topic(core, plan_uses) and not ORDINAL.search(core) \
+            and not any(cue in core for cue in more_cues):
+        # "平均每年增长多少？", "分别是哪几种？": only what is asked, no thing of its own, so it asks
+        # about what the previous question was about; asked as of now, without the year it named.
+        base = _YEAR.sub("", prev) if _NOW.search(core) else prev
+        return f"{base.rstrip('？?。')}，{core}"
     if not q_names:
         # "护士呢？" / "村卫生室怎么建？": new topic, same plan as before.
         topic = prev_names
-        tail = "" if re.search(r"多少|什么|哪|谁|怎么|如何|是否|吗|几", core) else "的情况"
+        tail = "" if _QUESTION.search(core) else "的情况"
         return f"{topic}{core}{tail}" if topic else f"{prev.rstrip('？?。')}，{core}"
     return q

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
 _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 
+# A question word of the message itself ("吗", "有没有" ask only whether, of whatever came before).
+_ASKS_ITSELF = re.compile(r"多少|什么|啥|咋|哪|谁|怎么|如何|几")
 MIN_COUNTED = 3  # "两个方面" is said of too many things to pick a list by its length
 _ONLY_POINTING = re.compile(r"这个|这些|这项|这事|这件事|此事|它|这方面|这回事|这个事")
 _DURATIONS = ("minutes", "days", "duration")  # demands that ask how long, which a time cue ("多久") also marks
@@ -69,6 +71,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         standalone = _rest_of_section(standalone, told, live)
     carried = "" if alone else _continued(ask, standalone, turns, pointed_in_answer=standalone == whole)
     info = live.corpus.analyzer.analyze(standalone)
+    if not alone and standalone != ask.strip() and _ASKS_ITSELF.search(ask):
+        # "它的床位有多少张？" after "…由哪家医院牵头…？": what this message asks, not what the one before did.
+        info = replace(info, asks=live.corpus.analyzer.analyze(ask).asks)
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
     if split.pointed:
@@ -207,6 +212,15 @@ def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: 
     return f"{_label(live, docs[0])} {ask}" if shared else ask
 
 
+def _without_cities(answer: str, live: LiveIndex) -> str:
+    """An answer without the plans' city names: "…达到天津市临床医学重点学科水平" names a level, not the
+    city-wide plan; an answer says which plan it quotes by the district's name or the plan's own."""
+    cities = {d.meta.city for d in live.corpus.build.docs.values() if d.meta.city}
+    for city in sorted(cities | {c.removesuffix("市") for c in cities}, key=len, reverse=True):
+        answer = answer.replace(city, " ")
+    return answer
+
+
 def _named_outside_facilities(question: str, plans: Sequence[str], facilities: Sequence[str],
                               live: LiveIndex) -> tuple[str, ...]:
     """The plans a question names, less those named only inside a facility another of them writes:
@@ -243,10 +257,23 @@ def resolved(history: Sequence[Message], live: LiveIndex, alone_chars: int = 0) 
     follow-up reads the question it continues: ['埇桥…床位数是多少？', '那振安呢？'] →
     ['埇桥…床位数是多少？', '振安…床位数是多少？']."""
     out: list[Message] = []
-    for t in history:
+    analyzer = live.corpus.analyzer
+    current = ""  # the one plan the conversation is about so far
+    for i, t in enumerate(history):
         if t.get("role") == "user" and any(u.get("role") == "user" for u in out):
-            t = {**t, "content": inherit_section(rewrite(t["content"], out, live.corpus.analyzer,
-                                                             live.lexicon.follow_up_words, alone_chars), out, live)}
+            t = {**t, "content": inherit_section(rewrite(t["content"], out, analyzer, live.lexicon.follow_up_words,
+                                                         alone_chars, _plan_uses(live),
+                                                         live.lexicon.more_cues), out, live)}
+        if t.get("role") == "user" and not analyzer.doc_mentions(t["content"]):
+            # "第五中心医院的新楼什么时候验收？" answered from 滨海's plan, or asked after turns about one
+            # plan: the question was of that plan (its own answer says which first).
+            after = history[i + 1] if i + 1 < len(history) and history[i + 1].get("role") == "assistant" else None
+            answered = analyzer.doc_mentions(_without_cities(after["content"], live)) if after else ()
+            plan = answered[0] if len(answered) == 1 else current
+            if plan:
+                t = {**t, "content": f"{_label(live, plan)} {t['content']}"}
+        named = analyzer.doc_mentions(t["content"] if t.get("role") == "user" else _without_cities(t["content"], live))
+        current = named[0] if len(named) == 1 else "" if named else current
         out.append(t)
     return tuple(out)
 
@@ -289,7 +316,8 @@ def whole_question(ask: str, history: Sequence[Message], live: LiveIndex,
     whenever it fails or drifts) by rules. ('那埇桥呢？', [东丽 床位…]) → '埇桥…床位…'"""
     if not history:
         return ask.strip()
-    ruled = rewrite(ask, history, live.corpus.analyzer, live.lexicon.follow_up_words, alone_chars)
+    ruled = rewrite(ask, history, live.corpus.analyzer, live.lexicon.follow_up_words, alone_chars, _plan_uses(live),
+                    live.lexicon.more_cues)
     if model_rewrite is None:
         return ruled
     try:

@@ -38,7 +38,7 @@ def list_lengths(ask: str) -> set[int]:
 
 
 # Words that mark the end of the part of a question before an indicator ("东丽到2025年孕产妇系统管理率").
-_BOUNDARY = re.compile(r".*(?:年|区|县|市|里|的|到|在|将|要|和|与|、|中|内|上|下|全|其|本|该|各|对|规划|计划)")
+_BOUNDARY = re.compile(r".*(?:那边|这边|那个|这个|年|区|县|市|里|的|到|在|将|要|和|与|、|中|内|上|下|全|其|本|该|各|对|规划|计划)")
 _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|目标|达到|控制在|降到|降至|提高到|提升到|增加到|为多|是多")
 
 

@@ -166,7 +166,11 @@ def test_a_follow_up_naming_nothing_is_read_with_the_question_it_continues(assis
 def test_only_a_follow_up_that_needs_it_carries_the_previous_question(assistant):
     history = [{"role": "user", "content": "东丽区“十三五”期间核酸检测采样队伍组建起来了吗？"},
                {"role": "assistant", "content": "组建了。"}]
-    assert assistant.analyze("一共多少人？", history).carried == history[0]["content"]
+    # Naming nothing of its own, it is asked of the previous question's topic, read whole.
+    counted = assistant.analyze("一共多少人？", history)
+    assert counted.carried == "" and "核酸检测采样队伍" in counted.standalone, counted.standalone
+    # Naming a thing of its own in the same plan, the previous question is read with it softly.
+    assert assistant.analyze("家庭医生有多少个？", history).carried == history[0]["content"]
     # A whole question of its own, and an item asked by position, are read alone.
     assert assistant.analyze("埇桥区2025年每千常住人口床位数要达到多少？", history).carried == ""
     assert assistant.analyze("第二个呢？", history).carried == ""

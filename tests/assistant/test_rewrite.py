@@ -216,9 +216,9 @@ def test_another_year_asked_in_follow_up_words_keeps_the_question(analyzer):
     """"2020年的实际数据呢？" after a 2025 target: the same indicator, in 2020."""
     from question.lexicon import shipped
 
-    got = rewrite("2020年的实际数据呢？", _hist("振安区每千人口床位数2025年要到多少？"), analyzer,
+    got = rewrite("2020年的实际数据呢？", _hist("振安区每千人口床位数2025年的目标定的多少？"), analyzer,
                   shipped().follow_up_words)
-    assert got == "振安区每千人口床位数2020年要到多少？"
+    assert got == "振安区每千人口床位数2020年的目标定的多少？"
 
 
 def test_a_follow_up_asking_with_sha_names_no_indicator_of_its_own(analyzer):
