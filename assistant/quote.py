@@ -34,7 +34,7 @@ from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation
 from question.analysis import QuestionAnalysis
 from question.ask import without_yes_no
-from question.demands import HOW_MANY_ITEMS
+from question.demands import HOW_MANY_ITEMS, MEMBERS_COUNTED, MEMBERS_NAMED, WHICH_MEMBERS
 from vectorstore.types import Hit
 
 
@@ -158,7 +158,24 @@ def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict:
     """The best sentences, verbatim and cited (a decline when none is left)."""
     multi = compared(qa, found)
     comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, p, asks=qa.info.asks)
+    count = only_counted(qa, comp.text)
+    if count:
+        return decline(qa.standalone, reply, generator, nearby, outside=f"规划只写了数量（{count}），未列出具体是哪些。",
+                       hits=[found.hits[h] for h in comp.used] + [h for i, h in enumerate(found.hits) if i not in comp.used])
     return quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
+
+
+def only_counted(qa: QuestionAnalysis, text: str) -> str:
+    """The count an answer gives when the question asks which members it has and the answer is one
+    sentence counting them without naming any ('是哪两个镇的卫生院？', '…重点建强2个中心乡镇卫生院。[1]')
+    → '2个'; '' otherwise."""
+    if not WHICH_MEMBERS.search(qa.ask) or not text or "\n" in text.strip():
+        return ""
+    body = re.sub(r"\[\d+\]", "", text)
+    counts = [m.group(0) for m in MEMBERS_COUNTED.finditer(body)]
+    if not counts or MEMBERS_NAMED.search(body):
+        return ""
+    return next((c for c in counts if c in qa.ask), counts[0])  # the count the question repeats, if any
 
 
 def quoted(question: str, comp: Composed, hits: Sequence[Hit], *, reply: bool, note: str, generator: str,

@@ -63,3 +63,17 @@ def test_an_indicator_named_after_a_pointing_word_and_by_a_shortened_name():
     assert rate.term == "孕产妇系统管理率"
     assert term_match("妇幼机构达标率", "妇幼保健机构标准化建设达标率95%以上", ()) == 1.0
     assert term_match("新生儿死亡率", "5岁以下儿童死亡率", ()) < 0.7
+
+
+def test_which_members_of_a_count_the_plan_never_names_is_declined_with_the_count(assistant):
+    from assistant.quote import only_counted
+
+    qa = assistant.analyze("区里打算新建的是哪几家卫生院？")
+    assert only_counted(qa, "新建3家乡镇卫生院。[1]") == "3家"
+    assert only_counted(qa, "新建甲镇、乙镇、丙镇3家乡镇卫生院。[1]") == ""  # named: the answer
+    a = assistant.answer("振安要建强的36个村卫生室分别是哪几个村的？")
+    assert a.refused and "规划只写了数量（36个）" in " ".join(a.notes), (a.text, a.notes)
+    assert "36个村卫生室" in a.nearby[0].chunk.text  # the counting sentence is shown to judge by
+    # A list the plan does name is given.
+    named = assistant.answer("东丽的“九项能力”是哪几项？")
+    assert not named.refused and "（9）" in named.text
