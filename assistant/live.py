@@ -95,7 +95,10 @@ class LiveIndex:
 def _asking_words(lexicon: Lexicon, plan_text: str) -> re.Pattern[str] | None:
     """The words that ask for a kind of figure ("多远", "多少钱") or for more ("别的"), less those a plan
     writes: found once per build, not per question."""
-    words = [c for _, cues in lexicon.demand_cues for c in cues if "…" not in c and c not in plan_text]
+    # A cue opening with a word the plans write ("投入多少") asks about that word: only cues wholly of
+    # asking words are no topic ("多少钱" of "投入多少钱" still is).
+    words = [c for _, cues in lexicon.demand_cues for c in cues if "…" not in c and c not in plan_text
+             and not any(c[:n] in plan_text for n in range(2, len(c)))]
     words += [w for w in lexicon.follow_up_words if len(w) > 1 and w not in plan_text]
     return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))) if words else None
 

@@ -77,3 +77,9 @@ def test_which_members_of_a_count_the_plan_never_names_is_declined_with_the_coun
     # A list the plan does name is given.
     named = assistant.answer("东丽的“九项能力”是哪几项？")
     assert not named.refused and "（9）" in named.text
+
+
+def test_a_money_cue_opening_with_a_plan_word_keeps_that_word_as_the_topic(assistant):
+    # "投入多少" asks how much money, yet 投入 is what the plan's sentence is about.
+    a = assistant.answer("东丽十四五卫生投入多少钱？")
+    assert not a.refused and "约30亿元" in a.text, a.text
