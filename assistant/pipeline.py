@@ -49,7 +49,7 @@ class Assistant:
         self._store_words: StoreWords | None = None
 
     def live(self) -> LiveIndex:
-        """The live index, reopened when an ingest has switched CURRENT; one question uses one snapshot."""
+        """The live index, reopened when an ingest switches CURRENT; one question uses one snapshot."""
         return self._live.get()
 
     @property
@@ -111,8 +111,11 @@ class Assistant:
                  filters: Filters | None, reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
         p = self.params
         tr.coverage = g.coverage
-        ans = structured(live, qa, found, g, self.store_words, filters, reply=reply,
-                         generator=self.generator_name, nearby=p.gate.nearby)
+        # Which members of a group the plan only counts: declined whichever composer answers (a model
+        # would quote the count as if it named them).
+        ans = structured(live, qa, found, g, self.store_words, filters, reply=reply, generator=self.generator_name,
+                         nearby=p.gate.nearby) or quote.counted_only(live, qa, found, g.verdict, p.quote, reply=reply,
+                                                                     generator=self.generator_name, nearby=p.gate.nearby)
         if ans is not None:
             yield from _done(ans, tr, t0)
             return

@@ -158,11 +158,30 @@ def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict:
     """The best sentences, verbatim and cited (a decline when none is left)."""
     multi = compared(qa, found)
     comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, p, asks=qa.info.asks)
+    return counted_decline(qa, comp, found.hits, reply=reply, generator=generator, nearby=nearby) or \
+        quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
+
+
+def counted_only(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict: Verdict | None, p: QuoteParams,
+                 *, reply: bool, generator: str, nearby: int) -> Answer | None:
+    """The decline of a question asking which members of a group the plan only counts (see
+    only_counted), whichever composer would answer it; None for any other question."""
+    if not WHICH_MEMBERS.search(qa.ask):
+        return None
+    multi = compared(qa, found)
+    comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, p, asks=qa.info.asks)
+    return counted_decline(qa, comp, found.hits, reply=reply, generator=generator, nearby=nearby)
+
+
+def counted_decline(qa: QuestionAnalysis, comp: Composed, hits: Sequence[Hit], *, reply: bool, generator: str,
+                    nearby: int) -> Answer | None:
+    """The decline saying the plan gives only the number, the counting sentence's passage first."""
     count = only_counted(qa, comp.text)
-    if count:
-        return decline(qa.standalone, reply, generator, nearby, outside=f"规划只写了数量（{count}），未列出具体是哪些。",
-                       hits=[found.hits[h] for h in comp.used] + [h for i, h in enumerate(found.hits) if i not in comp.used])
-    return quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
+    if not count:
+        return None
+    first = [hits[h] for h in comp.used] + [h for i, h in enumerate(hits) if i not in comp.used]
+    return decline(qa.standalone, reply, generator, nearby, outside=f"规划只写了数量（{count}），未列出具体是哪些。",
+                   hits=first)
 
 
 def only_counted(qa: QuestionAnalysis, text: str) -> str:

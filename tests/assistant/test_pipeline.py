@@ -403,3 +403,11 @@ def test_the_nth_point_of_a_run_the_question_names_is_the_answer(extractive):
             {"role": "assistant", "content": a.text}]
     last = extractive.answer("最后一个呢？", hist)
     assert "（9）提升二级医院科研能力培养" in last.text
+
+
+def test_which_members_the_plan_only_counts_is_declined_before_the_model_is_asked(full_index, fake_openai):
+    fake_openai.script.reply = "振安要建强36个村卫生室[1]。"
+    before = len(fake_openai.state.requests)
+    a = _llm(full_index, fake_openai).answer("振安要建强的36个村卫生室分别是哪几个村的？")
+    assert a.refused and "规划只写了数量（36个）" in " ".join(a.notes), (a.text, a.notes)
+    assert len(fake_openai.state.requests) == before  # no model call: it would quote the count as an answer
