@@ -62,6 +62,7 @@ class QuoteParams:
     count_named: float
     told: float
     told_beside: float
+    referent: float
 
 
 @dataclass(frozen=True)

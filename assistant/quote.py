@@ -104,6 +104,11 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         beside = {c.hit_index for c, t in zip(out, told, strict=True) if t}
         out = [replace(c, score=c.score * (p.told if t else p.told_beside if c.hit_index in beside else 1.0))
                for c, t in zip(out, told, strict=True)]
+    if qa.referent:
+        # "这件事由谁负责？": the item the previous answer gave is what is asked about, and its passage
+        # says the rest of it (its units, its date, its figures).
+        given = {c.hit_index for c in out if pair_share(c.text, qa.referent) >= TOLD_SHARE}
+        out = [replace(c, score=c.score * p.referent) if c.hit_index in given else c for c in out]
     if info.asks == "how":
         out = [replace(c, score=c.score * p.how_row) if hits[c.hit_index].chunk.kind == "table_row" else c
                for c in out]

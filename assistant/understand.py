@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
-from assistant.rewrite import last_user_turn, named_in_situation, rewrite, stands_alone
+from assistant.rewrite import POINTING, last_user_turn, named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths
@@ -67,6 +67,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     whole = "" if alone else whole_question(ask, turns, live, model_rewrite, alone_chars)
     standalone = _same_plan(ask.strip(), turns, live, shared_idf) if alone else inherit_section(whole, turns, live)
     told = _told(ask, turns, lexicon.more_cues)
+    # "这事/它…": what the previous answer named is what the message points at.
+    referent = _last_answer(turns) if not alone and not told and POINTING.search(ask) else ""
     if told and not alone:
         standalone = _rest_of_section(standalone, told, live)
     carried = "" if alone else _continued(ask, standalone, turns, pointed_in_answer=standalone == whole)
@@ -123,7 +125,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             list_sizes=tuple(sorted(n for n in list_lengths(ask) if n >= MIN_COUNTED))
                             if intent is Intent.LIST else (),
                             list_heads=counted_heads(ask) if intent is Intent.LIST else (),
-                            told=told, part=part)
+                            told=told, referent=referent, part=part)
 
 
 def _part_word(part: str, question: str, live: LiveIndex) -> str:

@@ -55,6 +55,7 @@ class QuestionAnalysis:
     list_heads: tuple[str, ...] = ()  # what a list question counts without a number ("几大能力" → ("能力",))
     part: str = ""  # the part of a whole asked about ("其中中医床位有几张" → "中医床位有几张"), '' if it names none
     told: str = ""  # the previous answer, when a follow-up asks for what it did not give ("还有别的吗？")
+    referent: str = ""  # the previous answer, when a follow-up points at what it named ("这件事由谁负责？")
 
     @property
     def context(self) -> str:

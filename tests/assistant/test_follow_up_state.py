@@ -83,3 +83,10 @@ def test_a_money_cue_opening_with_a_plan_word_keeps_that_word_as_the_topic(assis
     # "投入多少" asks how much money, yet 投入 is what the plan's sentence is about.
     a = assistant.answer("东丽十四五卫生投入多少钱？")
     assert not a.refused and "约30亿元" in a.text, a.text
+
+
+def test_a_pronoun_follow_up_asks_about_the_item_the_previous_answer_gave(assistant):
+    turns = _turns(("滨海今年社区卫生服务中心建设有哪些安排？",
+                    "积极新建杭州道街、新城镇社区卫生服务中心，力争年底以前具备开工条件。"))
+    a = assistant.answer("这件事由谁负责？", turns)
+    assert "区住房建设委" in a.text and "新城镇社区卫生服务中心" in a.text, a.text
