@@ -391,10 +391,16 @@ def enumerated(passages: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
     passage, when they run 1, 2, 3 in order (across passages, as a long paragraph is split): '…一是
     基层服务供给不足的问题依然存在。与…二是…' → [(i, '一是基层服务供给不足的问题依然存在。'), (i, '二是…'), …].
     A second list starting again at 1 makes the numbering ambiguous: none (for that marker)."""
+    texts = dict(passages)
     for family in _FAMILIES:
         out: list[tuple[int, str]] = []
         for i, text in passages:
             for n, point in _points(text, family):
+                if out and n == len(out) and out[-1][1] == point and texts[out[-1][0]].rstrip().endswith(point):
+                    # The passage before only closes with the point's first sentence (passages overlap):
+                    # the point is told in this one.
+                    out[-1] = (i, point)
+                    continue
                 if n == 1 and out:
                     out = []
                     break

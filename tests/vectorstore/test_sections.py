@@ -81,6 +81,9 @@ def test_points_of_a_paragraph_are_numbered_across_its_passages():
     second = "三是信息化水平还不高。我市…仍有差距。四是防控能力仍需提升。"
     assert enumerated([(7, first), (8, second)]) == [
         (7, "一是供给不足。"), (7, "二是模式转变仍需加快。"), (8, "三是信息化水平还不高。"), (8, "四是防控能力仍需提升。")]
+    # Passages overlap: a point whose first sentence only closes one passage is told in the next.
+    closing = "要求更高。一是供给不足。与需求相比，设备老化。二是模式转变仍需加快。三是信息化水平还不高。"
+    assert enumerated([(7, closing), (8, second)])[2] == (8, "三是信息化水平还不高。")
     # Two lists in one section cannot be numbered as one; a lone "一是" is no list; "统一是" no point.
     assert enumerated([(1, "一是甲。二是乙。"), (2, "一是丙。二是丁。")]) == []
     assert enumerated([(1, "一是甲。")]) == [] and enumerated([(1, "统一是甲。二是乙。")]) == []
@@ -90,6 +93,8 @@ def test_an_ordinal_names_a_section_by_its_ending_and_picks_its_nth_point(corpus
     m = corpus.sections.find("天津基层规划里面临的问题第三个是什么？", ("tianjin-primary",))
     assert m is not None and m.enumerated and m.heading.endswith("面临的问题")
     assert m.items[2][0] == "三是基层卫生信息化建设水平还不高。"
+    # …in the passage that tells it, not the one before that only closes with its first sentence.
+    assert "信息互联互通" in corpus.chunks[m.items[2][1][0]].text
     # Without an ordinal, a heading's ending is only a topic: "社区卫生服务中心" names no section.
     assert corpus.sections.find("滨海新区社区卫生服务中心有哪些？", ("binhai",), wants_list=True) is None
 
