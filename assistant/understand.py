@@ -24,8 +24,9 @@ from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_length
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
+from vectorstore.points import runs
 from vectorstore.query import tense
-from vectorstore.sections import ORDINAL, QUOTED, SectionIndex, SectionMatch, runs, title
+from vectorstore.sections import ORDINAL, QUOTED, SectionIndex, SectionMatch, title
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.listing import _wanted
-from vectorstore.sections import runs
+from vectorstore.points import runs
 from vectorstore.types import Chunk
 
 TEXT = "全年做好“三件事”：（1）建好档案；（2）管好药品；（3）用好设备。同时落实“两个机制”：（1）月报；（2）年检。"

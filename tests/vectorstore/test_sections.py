@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from vectorstore.points import enumerated, runs
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
-from vectorstore.sections import core, enumerated, ordinal, runs
+from vectorstore.sections import core, ordinal
 
 
 @pytest.mark.parametrize(("text", "n"), [
@@ -100,7 +101,7 @@ def test_an_ordinal_names_a_section_by_its_ending_and_picks_its_nth_point(corpus
 
 
 def test_unnumbered_items_are_read_from_dashes_and_short_leads():
-    from vectorstore.sections import leads
+    from vectorstore.points import leads
 
     text = "第二节  原则\n\n——以人为本，健康优先。以人民为中心。\n\n——预防为主，医防融合。坚持预防为主。"
     assert leads([(3, text)], "第二节  原则") == [(3, "——以人为本，健康优先。"), (3, "——预防为主，医防融合。")]
