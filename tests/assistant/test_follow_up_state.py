@@ -90,3 +90,21 @@ def test_a_pronoun_follow_up_asks_about_the_item_the_previous_answer_gave(assist
                     "积极新建杭州道街、新城镇社区卫生服务中心，力争年底以前具备开工条件。"))
     a = assistant.answer("这件事由谁负责？", turns)
     assert "区住房建设委" in a.text and "新城镇社区卫生服务中心" in a.text, a.text
+
+
+def test_lexicon_cues_for_a_dedicated_passage_and_people_counted_with_ge():
+    from question.lexicon import shipped
+    from question.scope import mention_topic
+
+    lex = shipped()
+    assert mention_topic("滨海规划里有专门讲宠物医院吗？", lex.mention_cues) == "宠物医院"
+    (count,) = demands("区里打算培养几个骨干医生？", lexicon=lex)
+    assert count.evidence.search("培养骨干医生20名")
+
+
+def test_a_clause_opening_with_na_after_the_situation_goes_on_from_before(assistant):
+    from assistant.rewrite import stands_alone
+
+    analyzer = assistant.live().corpus.analyzer
+    assert not stands_alone("我住在镇上，那镇卫生院能不能做手术？", analyzer, (), 8)
+    assert stands_alone("我住在镇上，那些镇卫生院都能做手术吗？", analyzer, (), 8)
