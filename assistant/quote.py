@@ -191,8 +191,8 @@ def counted_decline(qa: QuestionAnalysis, comp: Composed, hits: Sequence[Hit], *
 
 def only_counted(qa: QuestionAnalysis, text: str) -> str:
     """The count an answer gives when the question asks which members it has and the answer is one
-    sentence counting them without naming any ('是哪两个镇的卫生院？', '…重点建强2个中心乡镇卫生院。[1]')
-    → '2个'; '' otherwise."""
+    sentence counting them without naming any ('分别是哪几个村的卫生室？', '…建强36个村卫生室。[1]')
+    → '36个'; '' otherwise."""
     if not WHICH_MEMBERS.search(qa.ask) or not text or "\n" in text.strip():
         return ""
     body = re.sub(r"\[\d+\]", "", text)

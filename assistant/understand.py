@@ -268,7 +268,7 @@ def resolved(history: Sequence[Message], live: LiveIndex, alone_chars: int = 0) 
                                                          alone_chars, _plan_uses(live),
                                                          live.lexicon.more_cues), out, live)}
         if t.get("role") == "user" and not analyzer.doc_mentions(t["content"]):
-            # "第五中心医院的新楼什么时候验收？" answered from 滨海's plan, or asked after turns about one
+            # "中医医院一期工程几月份完工？" answered from 滨海's plan, or asked after turns about one
             # plan: the question was of that plan (its own answer says which first).
             after = history[i + 1] if i + 1 < len(history) and history[i + 1].get("role") == "assistant" else None
             answered = analyzer.doc_mentions(_without_cities(after["content"], live)) if after else ()

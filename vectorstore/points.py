@@ -1,7 +1,7 @@
 """A section's points: a paragraph's numbered points ("一是…二是…", "（1）…", "①…") and a section's
 unnumbered items led by "——" or a short sentence, each with the passage that tells it.
 
-    enumerated([(7, "…一是供给不足。…二是模式转变仍需加快。")]) → [(7, "一是供给不足。"), (7, "二是…")]
+    enumerated([(7, "…一是供给不足。…二是模式仍需转变。")]) → [(7, "一是供给不足。"), (7, "二是…")]
 """
 
 from __future__ import annotations

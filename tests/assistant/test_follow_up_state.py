@@ -33,7 +33,7 @@ def test_a_question_naming_no_plan_is_of_the_plan_its_answer_quoted(assistant):
 
 def test_the_plan_of_an_earlier_exchange_carries_over_a_turn_naming_none(assistant):
     # The middle question is whole on its own and names no plan; the conversation is still 振安's.
-    turns = _turns(("振安区对老年人健康管理有什么安排？", "……"), ("社区卫生服务中心能不能开展康复治疗服务？", "……"))
+    turns = _turns(("振安区老年人的健康服务怎么安排？", "……"), ("社区卫生服务中心能不能开展康复治疗服务？", "……"))
     qa = assistant.analyze("护理服务呢？", turns)
     assert qa.plans == ("zhenan",), qa.standalone
 
@@ -44,11 +44,11 @@ def test_a_city_named_in_an_answer_is_no_plan_of_the_conversation(assistant):
 
 
 def test_a_follow_up_naming_nothing_of_its_own_keeps_the_previous_topic(assistant):
-    turns = _turns(("振安区的医疗卫生财政投入这几年增加了多少？", "……"))
+    turns = _turns(("振安区财政对卫生的投入这几年增加了多少？", "……"))
     qa = assistant.analyze("平均每年增长多少？", turns)
     assert "财政" in qa.standalone and qa.plans == ("zhenan",), qa.standalone
     # Asked as of now, the target year the previous question named is not asked.
-    now = assistant.analyze("这个目前多少？", _turns(("东丽区到2025年居民健康素养水平要到多少？", "……")))
+    now = assistant.analyze("这个目前多少？", _turns(("东丽区健康素养水平2025年目标是多少？", "……")))
     assert "健康素养" in now.standalone and "2025" not in now.standalone, now.standalone
 
 

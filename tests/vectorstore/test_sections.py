@@ -83,7 +83,7 @@ def test_points_of_a_paragraph_are_numbered_across_its_passages():
     assert enumerated([(7, first), (8, second)]) == [
         (7, "一是供给不足。"), (7, "二是模式转变仍需加快。"), (8, "三是信息化水平还不高。"), (8, "四是防控能力仍需提升。")]
     # Passages overlap: a point whose first sentence only closes one passage is told in the next.
-    closing = "要求更高。一是供给不足。与需求相比，设备老化。二是模式转变仍需加快。三是信息化水平还不高。"
+    closing = "要求更高。一是供给不足。与需求相比，设备老化。二是模式仍需转变。三是信息化水平还不高。"
     assert enumerated([(7, closing), (8, second)])[2] == (8, "三是信息化水平还不高。")
     # Two lists in one section cannot be numbered as one; a lone "一是" is no list; "统一是" no point.
     assert enumerated([(1, "一是甲。二是乙。"), (2, "一是丙。二是丁。")]) == []
