@@ -40,7 +40,7 @@ def test_the_plan_of_an_earlier_exchange_carries_over_a_turn_naming_none(assista
 
 def test_a_city_named_in_an_answer_is_no_plan_of_the_conversation(assistant):
     turns = _turns(("区里有哪些学科要提升？", "力争2个学科达到天津市先进水平。"))
-    assert assistant.analyze("具体是哪几个？", turns).plans == ()
+    assert assistant.analyze("都有哪些学科？", turns).plans == ()
 
 
 def test_a_follow_up_naming_nothing_of_its_own_keeps_the_previous_topic(assistant):
