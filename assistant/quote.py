@@ -163,24 +163,18 @@ def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict:
     """The best sentences, verbatim and cited (a decline when none is left)."""
     multi = compared(qa, found)
     comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, p, asks=qa.info.asks)
-    return counted_decline(qa, comp, found.hits, reply=reply, generator=generator, nearby=nearby) or \
-        quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
+    return quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
 
 
 def counted_only(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict: Verdict | None, p: QuoteParams,
                  *, reply: bool, generator: str, nearby: int) -> Answer | None:
     """The decline of a question asking which members of a group the plan only counts (see
-    only_counted), whichever composer would answer it; None for any other question."""
+    only_counted), saying the plan gives only the number, the counting sentence's passage first; run
+    before either composer (the pipeline); None for any other question."""
     if not WHICH_MEMBERS.search(qa.ask):
         return None
-    multi = compared(qa, found)
-    comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, p, asks=qa.info.asks)
-    return counted_decline(qa, comp, found.hits, reply=reply, generator=generator, nearby=nearby)
-
-
-def counted_decline(qa: QuestionAnalysis, comp: Composed, hits: Sequence[Hit], *, reply: bool, generator: str,
-                    nearby: int) -> Answer | None:
-    """The decline saying the plan gives only the number, the counting sentence's passage first."""
+    multi, hits = compared(qa, found), found.hits
+    comp = compose(scored(live, qa, hits, verdict, multi, p), hits, multi, p, asks=qa.info.asks)
     count = only_counted(qa, comp.text)
     if not count:
         return None

@@ -15,7 +15,7 @@ from vectorstore.sections import ORDINAL, QUOTED
 
 _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
-POINTING = _PRONOUN = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事|这支|这批|这座|这类|这种|"
+POINTING = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事|这支|这批|这座|这类|这种|"
                       r"[这那][两几三四五六七八九十][个家所项条件]")  # "这两家医院": the ones just named
 _YEAR = re.compile(r"20\d\d年?")
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
@@ -199,7 +199,7 @@ def own_chars(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[
     rest = _cut(core, _alias_spans(analyzer, core))
     for w in sorted((*follow_up_words, *_COMPARING, *_POINTING), key=len, reverse=True):
         rest = rest.replace(w, "")
-    return len(re.findall(r"[\u4e00-\u9fff]", _ASK_WORDS.sub("", _PRONOUN.sub("", rest))))
+    return len(re.findall(r"[\u4e00-\u9fff]", _ASK_WORDS.sub("", POINTING.sub("", rest))))
 
 
 def points_back(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[str], chars: int) -> bool:
@@ -213,7 +213,7 @@ def points_back(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequenc
     before = ""
     for clause in _CLAUSE.split(_LEAD.sub("", question.strip())):
         c = re.sub(r"^(?:那么|那|还有|在|对|就|关于)+", "", clause.strip())
-        m = _PRONOUN.match(c) or _THIS_FACILITY.match(c) or _BACK.match(c) or ORDINAL.match(c)
+        m = POINTING.match(c) or _THIS_FACILITY.match(c) or _BACK.match(c) or ORDINAL.match(c)
         if m:
             # "…“三个优化”，这三个优化…": the noun after the pointing word was named just before.
             named = c[m.end():m.end() + 2]
@@ -241,7 +241,7 @@ def names_topic(core: str, plan_uses: Callable[[str], bool]) -> bool:
     import jieba.posseg
 
     return any(len(w.word) > 1 and (w.flag.startswith("n") or w.flag in ("j", "vn")) and plan_uses(w.word)
-               and not _ASK_WORDS.search(w.word) for w in jieba.posseg.cut(_PRONOUN.sub(" ", core)))
+               and not _ASK_WORDS.search(w.word) for w in jieba.posseg.cut(POINTING.sub(" ", core)))
 
 
 def asks_to_tell(rest: str, plan_uses: Callable[[str], bool]) -> bool:
@@ -281,10 +281,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "这家医院要扩建多少床位？" after an answer naming 丹东市第二人民医院.
         return f"{prev_names}{q[:q.find(this.group(0))]}{name}{q[q.find(this.group(0)) + len(this.group(0)):]}"
     own = _OWN_SUBJECT.match(q)
-    if own and _PRONOUN.search(own.group(2)) and not _alias_spans(analyzer, own.group(1)):
+    if own and POINTING.search(own.group(2)) and not _alias_spans(analyzer, own.group(1)):
         # "那军粮城医院呢，它开展了什么服务？": the pronoun is the subject the follow-up names itself
         # (after a plan's name, "那埇桥呢，它的目标…", it is still the previous question's subject).
-        return f"{prev_names}{_PRONOUN.sub(own.group(1), own.group(2), count=1)}"
+        return f"{prev_names}{POINTING.sub(own.group(1), own.group(2), count=1)}"
     swap = _SWAP.match(q)
     if swap and prev_spans and q_spans and _alias_spans(analyzer, swap.group(1)) and \
             len(_FILLER.sub("", _TAIL.sub("", _LEAD.sub("", swap.group(1))).replace(q_names, ""))) == 0:
@@ -308,7 +308,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if "它" in core and not q_names and (subject := subject_facility(_LEAD.sub("", prev), analyzer)):
         # "那它要建成什么级别的医院？" after a question opening with 东丽医院: 它 is that hospital.
         return _LEAD.sub("", q).replace("它", subject, 1)
-    if _PRONOUN.search(core):
+    if POINTING.search(core):
         # "它由哪个部门牵头？": the question is about what the previous one was about; "振安有这个要求吗？"
         # asks it of the plan named instead.
         base = _replace_spans(prev, prev_spans, q_names) if q_names and prev_spans else prev
