@@ -100,6 +100,12 @@ def counted_of(head: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.])(?:\d{{1,2}}|[{_DIGITS[1:]}两]{{1,3}})(?:个|项|条|点|件|大|种|类){re.escape(head)}")
 
 
+def members_named(head: str) -> re.Pattern[str]:
+    """A sentence naming three or more members ending in ``head``: '区' → '预约分诊区、健康之家区和全科诊疗区'."""
+    h = re.escape(head)
+    return re.compile(rf"(?:[^、，,。；;\s]{{1,10}}?{h}[、和及与]){{2,}}[^、，,。；;\s]{{1,10}}?{h}")
+
+
 def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: Sequence[Chunk]
             ) -> Sequence[tuple[int, str]]:
     """Of several runs starting in one passage, the one the question names: the run as long as the

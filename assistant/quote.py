@@ -26,7 +26,7 @@ from assistant.extract import (
 )
 from assistant.extract import candidates as sentence_candidates
 from assistant.gate import decline
-from assistant.listing import counted, counted_of
+from assistant.listing import counted, counted_of, members_named
 from assistant.live import LiveIndex
 from assistant.outline import outline
 from assistant.params import QuoteParams
@@ -91,10 +91,12 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         said = (*info.expansions, *stand_ins)
         out = [replace(c, score=c.score * (1 - p.row_unnamed * (1 - _named_share(hits[c.hit_index], c.matched, said))))
                if hits[c.hit_index].chunk.kind == "table_row" else c for c in out]
-    if qa.list_sizes or qa.list_heads:
+    if qa.list_sizes or qa.list_heads or qa.member_heads:
         # "具体是哪七项", "几项能力分别是什么": a sentence naming a group of that many, or counting that
-        # thing ("…7大能力（发热门诊、…）"), holds the list.
-        named = [counted(n) for n in qa.list_sizes] + [counted_of(h) for h in qa.list_heads]
+        # thing ("…7大能力（发热门诊、…）"), holds the list; so does one naming three or more of the
+        # things asked ("分成哪几个区" → "预约分诊区、健康之家区…和全科诊疗区").
+        named = [counted(n) for n in qa.list_sizes] + [counted_of(h) for h in qa.list_heads] + [
+            members_named(h) for h in qa.member_heads]
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
                for c in out]
     if qa.told:

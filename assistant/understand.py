@@ -20,7 +20,7 @@ from assistant.params import FollowUpParams
 from assistant.rewrite import POINTING, last_user_turn, named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import asked_part, split_ask
-from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths
+from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
@@ -126,6 +126,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             list_sizes=tuple(sorted(n for n in list_lengths(ask) if n >= MIN_COUNTED))
                             if intent is Intent.LIST else (),
                             list_heads=counted_heads(ask) if intent is Intent.LIST else (),
+                            member_heads=member_heads(ask) if intent is Intent.LIST else (),
                             told=told, referent=referent, part=part)
 
 

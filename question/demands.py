@@ -32,6 +32,20 @@ _UNCOUNTED = re.compile(r"(?<!哪)几(?:个|项|条|点|件|大|种|类)([\u4e00
 _NO_HEAD = ("方面", "部分", "板块")
 
 
+_WHICH_HEAD = re.compile(r"哪(?:几|些)(?:个|家|所|项|条|类|种|座|处|块)?([\u4e00-\u9fff]{1,2})")
+
+
+def member_heads(ask: str) -> tuple[str, ...]:
+    """The noun a "which ones" question asks the members of, as two characters and as one: '要分成哪几个
+    区？' → ('区',); '有哪几家医院要扩建' → ('医院', '医')."""
+    out: list[str] = []
+    for m in _WHICH_HEAD.finditer(ask):
+        head = m.group(1)
+        if head not in _NO_HEAD:
+            out += [head, head[0]] if len(head) == 2 else [head]
+    return tuple(dict.fromkeys(out))
+
+
 def counted_heads(ask: str) -> tuple[str, ...]:
     """What a list question counts without a number: '重点提升的几项能力分别是什么' → ('能力',)."""
     return tuple(dict.fromkeys(m.group(1) for m in _UNCOUNTED.finditer(ask) if m.group(1) not in _NO_HEAD))
