@@ -36,7 +36,7 @@ _WHICH_HEAD = re.compile(r"哪(?:几|些)(?:个|家|所|项|条|类|种|座|处|
 
 
 def member_heads(ask: str) -> tuple[str, ...]:
-    """The noun a "which ones" question asks the members of, as two characters and as one: '要分成哪几个
+    """The noun a "which ones" question asks the members of, as two characters and as one: '设了哪几个
     区？' → ('区',); '有哪几家医院要扩建' → ('医院', '医')."""
     out: list[str] = []
     for m in _WHICH_HEAD.finditer(ask):
