@@ -94,7 +94,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     if qa.list_sizes or qa.list_heads or qa.member_heads:
         # "具体是哪七项", "几项能力分别是什么": a sentence naming a group of that many, or counting that
         # thing ("…7大能力（发热门诊、…）"), holds the list; so does one naming three or more of the
-        # things asked ("建成了哪几个中心" → "危重孕产妇中心、胸痛中心、卒中中心").
+        # things asked ("完成了哪些中心的建设" → "甲中心、乙中心、丙中心").
         named = [counted(n) for n in qa.list_sizes] + [counted_of(h) for h in qa.list_heads] + [
             members_named(h) for h in qa.member_heads]
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c

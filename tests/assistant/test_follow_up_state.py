@@ -113,8 +113,8 @@ def test_a_clause_opening_with_na_after_the_situation_goes_on_from_before(assist
 def test_which_ones_prefers_the_sentence_naming_three_or_more_of_them(assistant):
     from question.demands import member_heads
 
-    assert member_heads("东丽医院这几年建成了哪几个中心？") == ("中心", "中")
+    assert member_heads("东丽医院完成了哪些中心的建设？") == ("中心", "中")
     assert member_heads("分别有哪几个方面？") == ()
-    a = assistant.answer("东丽医院这几年建成了哪几个中心？")
+    a = assistant.answer("东丽医院完成了哪些中心的建设？")
     first = a.text.splitlines()[0]
     assert "危重孕产妇中心、胸痛中心、卒中中心" in first, a.text
