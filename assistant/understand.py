@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
-from assistant.rewrite import POINTING, last_user_turn, named_in_situation, rewrite, stands_alone
+from assistant.rewrite import ASKS_WHAT, POINTING, last_user_turn, named_in_situation, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
@@ -33,8 +33,6 @@ log = logging.getLogger(__name__)
 # "How much / how many", beside the figure demands answerable.py reads: "哪几个" asks which, not how many.
 _AMOUNT = re.compile(r"多少|(?<!哪)几[个家所名人项岁张天次倍成]|多大|多高|多长|比例|占比")
 
-# A question word of the message itself ("吗", "有没有" ask only whether, of whatever came before).
-_ASKS_ITSELF = re.compile(r"多少|什么|啥|咋|哪|谁|怎么|如何|几")
 MIN_COUNTED = 3  # "两个方面" is said of too many things to pick a list by its length
 _ONLY_POINTING = re.compile(r"这个|这些|这项|这事|这件事|此事|它|这方面|这回事|这个事")
 _DURATIONS = ("minutes", "days", "duration")  # demands that ask how long, which a time cue ("多久") also marks
@@ -74,7 +72,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         standalone = _rest_of_section(standalone, told, live)
     carried = "" if alone else _continued(ask, standalone, turns, pointed_in_answer=standalone == whole)
     info = live.corpus.analyzer.analyze(standalone)
-    if not alone and standalone != ask.strip() and _ASKS_ITSELF.search(ask):
+    if not alone and standalone != ask.strip() and ASKS_WHAT.search(ask):
         # "它的床位有多少张？" after "…由哪家医院牵头…？": what this message asks, not what the one before did.
         info = replace(info, asks=live.corpus.analyzer.analyze(ask).asks)
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
@@ -216,11 +214,16 @@ def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: 
     return f"{_label(live, docs[0])} {ask}" if shared else ask
 
 
-def _without_cities(answer: str, live: LiveIndex) -> str:
+def _city_names(live: LiveIndex) -> list[str]:
+    """The plans' city names, longest first ('天津市', '天津', …)."""
+    cities = {d.meta.city for d in live.corpus.build.docs.values() if d.meta.city}
+    return sorted(cities | {c.removesuffix("市") for c in cities}, key=len, reverse=True)
+
+
+def _without(answer: str, cities: Sequence[str]) -> str:
     """An answer without the plans' city names: "…达到天津市临床医学重点学科水平" names a level, not the
     city-wide plan; an answer says which plan it quotes by the district's name or the plan's own."""
-    cities = {d.meta.city for d in live.corpus.build.docs.values() if d.meta.city}
-    for city in sorted(cities | {c.removesuffix("市") for c in cities}, key=len, reverse=True):
+    for city in cities:
         answer = answer.replace(city, " ")
     return answer
 
@@ -262,21 +265,25 @@ def resolved(history: Sequence[Message], live: LiveIndex, alone_chars: int = 0) 
     ['埇桥…床位数是多少？', '振安…床位数是多少？']."""
     out: list[Message] = []
     analyzer = live.corpus.analyzer
+    cities = _city_names(live)
+    # The plans each answer names, read once: an answer says which plan a question naming none was of.
+    answered = [analyzer.doc_mentions(_without(t["content"], cities)) if t.get("role") == "assistant" else ()
+                for t in history]
     current = ""  # the one plan the conversation is about so far
     for i, t in enumerate(history):
-        if t.get("role") == "user" and any(u.get("role") == "user" for u in out):
+        user = t.get("role") == "user"
+        if user and any(u.get("role") == "user" for u in out):
             t = {**t, "content": inherit_section(rewrite(t["content"], out, analyzer, live.lexicon.follow_up_words,
                                                          alone_chars, _plan_uses(live),
                                                          live.lexicon.more_cues), out, live)}
-        if t.get("role") == "user" and not analyzer.doc_mentions(t["content"]):
+        named = analyzer.doc_mentions(t["content"]) if user else answered[i]
+        if user and not named:
             # "中医医院一期工程几月份完工？" answered from 滨海's plan, or asked after turns about one
             # plan: the question was of that plan (its own answer says which first).
-            after = history[i + 1] if i + 1 < len(history) and history[i + 1].get("role") == "assistant" else None
-            answered = analyzer.doc_mentions(_without_cities(after["content"], live)) if after else ()
-            plan = answered[0] if len(answered) == 1 else current
+            own = answered[i + 1] if i + 1 < len(history) else ()
+            plan = own[0] if len(own) == 1 else current
             if plan:
-                t = {**t, "content": f"{_label(live, plan)} {t['content']}"}
-        named = analyzer.doc_mentions(t["content"] if t.get("role") == "user" else _without_cities(t["content"], live))
+                t, named = {**t, "content": f"{_label(live, plan)} {t['content']}"}, (plan,)
         current = named[0] if len(named) == 1 else "" if named else current
         out.append(t)
     return tuple(out)

@@ -20,9 +20,10 @@ _NUM = r"\d[\d.,，]*\s*"
 # "分几个方面/有几项": how many items a text has, which its items answer by being listed.
 HOW_MANY_ITEMS = re.compile(r"(?<!哪)几(?:个方面|个部分|个板块|大块|大类|大部分|部分|方面|项|条|点|块|类)")
 # "分别是哪几个村的卫生室", "是哪几所学校": which members of a group the plan counts, named one by one.
-WHICH_MEMBERS = re.compile(r"哪[几两二三四五六七八九十]+(?:个|家|所|名|位|座|处|类|种|项|条)")
+_MEMBER = "(?:个|家|所|名|位|座|处|类|种|项|条)"  # the measure words members are counted with
+WHICH_MEMBERS = re.compile(rf"哪[几两二三四五六七八九十]+{_MEMBER}")
 # A count of members ("2个中心乡镇卫生院", "3-4家社区医院") and the marks of members named ("A、B", "A和B").
-MEMBERS_COUNTED = re.compile(r"(?:\d+(?:[-~～至]\d+)?|[一二两三四五六七八九十]+)(?:个|家|所|名|位|座|处|类|种|项|条)")
+MEMBERS_COUNTED = re.compile(rf"(?:\d+(?:[-~～至]\d+)?|[一二两三四五六七八九十]+){_MEMBER}")
 MEMBERS_NAMED = re.compile(r"[、；;]|和|及|与")
 _COUNTED_ITEMS = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})(?:个|项|条|点|件|大|种|类|块|方面|部分)")
 
