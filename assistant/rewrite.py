@@ -87,6 +87,27 @@ def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
     return ""
 
 
+# A question asking which facility ("哪家医院", "什么中心"): its answer names one.
+_WHICH_FACILITY = re.compile(f"(?:哪|什么|啥)[家个所座]?({'|'.join(_FACILITY_HEADS)})")
+_IT = re.compile(r"(?<!其)它")  # "其它" is "others", no pronoun
+
+
+def answered_facility(prev: str, history: Sequence[Mapping[str, str]], analyzer: QueryAnalyzer) -> str:
+    """The facility the previous answer named when the previous question asked which one: ('哪家医院
+    要创三甲？', [… assistant: '…甲市人民医院创建成三级甲等医院。']) → '甲市人民医院'; '' otherwise."""
+    which = _WHICH_FACILITY.search(prev)
+    answer = history[-1] if history and history[-1].get("role") == "assistant" else None
+    name = named_before(which.group(1), [answer], longest=True) if which and answer else ""
+    text = answer.get("content", "") if answer else ""
+    at = text.find(name) if name else -1
+    for alias, _ in sorted(analyzer.aliases, key=lambda a: -len(a[0])):
+        # A plan's name the word cutter splits ("埇|桥区人民医院") is the start of the facility's name.
+        start = text.rfind(alias, 0, at + len(alias)) if at > 0 else -1
+        if 0 <= start < at < start + len(alias):
+            return text[start:at] + name
+    return name
+
+
 _MORE = re.compile(r"(?<![分区特个级类性识辨告差])别|其他|其它|另外|更多")  # "分别" is no 别
 
 
@@ -220,6 +241,10 @@ def points_back(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequenc
             # "…“三个优化”，这三个优化…": the noun after the pointing word was named just before.
             named = c[m.end():m.end() + 2]
             return own_chars(before, analyzer, follow_up_words) < chars and not (len(named) == 2 and named in before)
+        it = _IT.search(c)
+        if it:
+            # "建它主要为了什么？": 它 after a verb points back as much as 它 opening the clause.
+            return own_chars(before + c[:it.start()], analyzer, follow_up_words) < chars
         before += clause + "，"
     return False
 
@@ -310,6 +335,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if "它" in core and not q_names and (subject := subject_facility(_LEAD.sub("", prev), analyzer)):
         # "那它要建成什么级别的医院？" after a question opening with 东丽医院: 它 is that hospital.
         return _LEAD.sub("", q).replace("它", subject, 1)
+    if _IT.search(core) and not q_names and (name := answered_facility(prev, history, analyzer)):
+        # "它还要建什么？" after "哪家医院要创三甲？": 它 is the hospital the answer named.
+        plan = "" if _alias_spans(analyzer, name) else prev_names
+        return plan + _IT.sub(name, _LEAD.sub("", q), count=1)
     if POINTING.search(core):
         # "它由哪个部门牵头？": the question is about what the previous one was about; "振安有这个要求吗？"
         # asks it of the plan named instead.

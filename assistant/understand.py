@@ -66,8 +66,10 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     whole = "" if alone else whole_question(ask, turns, live, model_rewrite, alone_chars)
     standalone = _same_plan(ask.strip(), turns, live, shared_idf) if alone else inherit_section(whole, turns, live)
     told = _told(ask, turns, lexicon.more_cues)
-    # "这事/它…": what the previous answer named is what the message points at.
-    referent = _last_answer(turns) if not alone and not told and POINTING.search(ask) else ""
+    # "这事/它…": what the previous answer named is what the message points at (unless the rewrite
+    # put the name it points at in its place: "建它…" → "建甲医院…", searched by that name).
+    referent = _last_answer(turns) if not alone and not told and POINTING.search(ask) \
+        and POINTING.search(standalone) else ""
     if told and not alone:
         standalone = _rest_of_section(standalone, told, live)
     carried = "" if alone else _continued(ask, standalone, turns, pointed_in_answer=standalone == whole)

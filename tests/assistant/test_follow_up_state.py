@@ -55,7 +55,8 @@ def test_a_follow_up_naming_nothing_of_its_own_keeps_the_previous_topic(assistan
 def test_what_a_follow_up_asks_is_its_own_question_word(assistant):
     turns = _turns(("埇桥由哪家医院牵头建设胸痛中心？", "由埇桥区人民医院牵头。"))
     qa = assistant.analyze("它还要建什么平台？", turns)
-    assert qa.info.asks != "responsibility" and "胸痛中心" in qa.standalone, (qa.info, qa.standalone)
+    # 它 is the hospital the answer named.
+    assert qa.info.asks != "responsibility" and "埇桥区人民医院" in qa.standalone, (qa.info, qa.standalone)
 
 
 def test_an_indicator_named_after_a_pointing_word_and_by_a_shortened_name():
@@ -118,3 +119,18 @@ def test_which_ones_prefers_the_sentence_naming_three_or_more_of_them(assistant)
     a = assistant.answer("东丽医院已经有了哪几个中心？")
     first = a.text.splitlines()[0]
     assert "危重孕产妇中心、胸痛中心、卒中中心" in first, a.text
+
+
+def test_it_after_a_which_facility_question_is_the_facility_the_answer_named(assistant):
+    turns = _turns(("埇桥要创建成三甲的是哪家医院？", "宿州市第一人民医院。"))
+    qa = assistant.analyze("依托它还要加快建设什么？", turns)
+    assert "宿州市第一人民医院" in qa.standalone and qa.plans == ("yongqiao",), qa.standalone
+    # Asked what else, the sentence the answer gave is not the answer again.
+    assert "市级区域专科医疗中心" in assistant.answer("依托它还要加快建设什么？", turns).text
+
+
+def test_it_after_a_verb_points_back_too(assistant):
+    turns = _turns(("振安规划说要新建的是哪家医院？", "丹东市振安区医院分院。"))
+    qa = assistant.analyze("建成它为的是提升什么？", turns)
+    assert "丹东市振安区医院" in qa.standalone and qa.plans == ("zhenan",), qa.standalone
+    assert "院感救治能力" in assistant.answer("建成它为的是提升什么？", turns).text
