@@ -18,10 +18,11 @@ from assistant.answerable import Verdict, judge, unknown_places
 from assistant.cite import REFUSAL
 from assistant.extract import candidates as sentence_candidates
 from assistant.extract import coverage, question_terms
+from assistant.listing import counts_of_asked
 from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
-from question.analysis import QuestionAnalysis
+from question.analysis import Intent, QuestionAnalysis
 from question.scope import beyond_period, content_words, holds, unmentioned, unnamed_facilities
 from vectorstore.types import Hit
 
@@ -107,7 +108,16 @@ class Gate:
     def passes(self) -> bool:
         """Whether the passages may answer: in scope, covering enough, carrying what is asked."""
         return (not self.out_of_scope and bool(self.hits) and self.verdict.answerable
-                and (self.coverage >= self.params.min_coverage or self._agreed_figure()))
+                and (self.coverage >= self.params.min_coverage or self._agreed_figure() or self._counted_list()))
+
+    def _counted_list(self) -> bool:
+        """A list question in the writer's words ('…把这些转变都列出来') shares few words with the plan's,
+        yet asks for the items of a thing one of its first passages counts ('努力实现“六个转变”：（1）…'):
+        the plan's counted list is what it asks for."""
+        if self.qa.intent is not Intent.LIST:
+            return False
+        counts = counts_of_asked(self.live.tokens()(self.qa.ask))
+        return any(c.search(h.chunk.text) for h in self.hits[:3] for c in counts)
 
     def _agreed_figure(self) -> bool:
         """A figure question in everyday words ('打120叫救护车…多长时间之内赶到？') shares few words with

@@ -26,13 +26,13 @@ from assistant.extract import (
 )
 from assistant.extract import candidates as sentence_candidates
 from assistant.gate import decline
-from assistant.listing import counted, counted_of, members_named
+from assistant.listing import counted, counted_of, counts_of_asked, members_named
 from assistant.live import LiveIndex
 from assistant.outline import outline
 from assistant.params import QuoteParams
 from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation
-from question.analysis import QuestionAnalysis
+from question.analysis import Intent, QuestionAnalysis
 from question.ask import without_yes_no
 from question.demands import HOW_MANY_ITEMS, MEMBERS_COUNTED, MEMBERS_NAMED, WHICH_MEMBERS
 from vectorstore.types import Hit
@@ -91,12 +91,12 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         said = (*info.expansions, *stand_ins)
         out = [replace(c, score=c.score * (1 - p.row_unnamed * (1 - _named_share(hits[c.hit_index], c.matched, said))))
                if hits[c.hit_index].chunk.kind == "table_row" else c for c in out]
-    if qa.list_sizes or qa.list_heads or qa.member_heads:
+    if qa.intent is Intent.LIST:
         # "具体是哪七项", "几项能力分别是什么": a sentence naming a group of that many, or counting that
         # thing ("…7大能力（发热门诊、…）"), holds the list; so does one naming three or more of the
         # things asked ("完成了哪些中心的建设" → "甲中心、乙中心、丙中心").
         named = [counted(n) for n in qa.list_sizes] + [counted_of(h) for h in qa.list_heads] + [
-            members_named(h) for h in qa.member_heads]
+            members_named(h) for h in qa.member_heads] + counts_of_asked(live.tokens()(qa.ask))
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
                for c in out]
     if qa.told:

@@ -328,3 +328,9 @@ def test_asking_for_more_after_an_answer_giving_one_item_lists_that_items_sectio
                {"role": "assistant", "content": "计划提出建成区域卫生健康信息平台：依托政务云数据中心，建成滨海新区全民健康信息平台。"}]
     a = assistant.answer("还有其他的吗？", history)
     assert "积极推进“互联网+医疗服务”的应用" in a.text and _lines_cited(a.text), a.text
+
+
+def test_a_list_asked_in_the_writers_words_is_the_group_the_plan_counts(assistant):
+    # Few of its words are the plan's, but it asks the items of a thing the plan counts ("九项能力").
+    a = assistant.answer("东丽规划里要提升的各项能力，劳驾逐条念给我听听")
+    assert not a.refused and "九项能力" in a.text and "提升社区护理能力" in a.text and _lines_cited(a.text), a.text
