@@ -189,6 +189,7 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
 
 
 _NOT_IN_NAME = f"[{NOT_IN_NAME}]"  # a span holding one is a piece of a sentence, not a name
+_ASKING = re.compile(r"哪|几|啥|多少|什么|每|各|某")
 
 
 @functools.lru_cache(maxsize=8)
@@ -230,6 +231,13 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
     out: list[str] = []
     for m in place.finditer(question):
         name = m.group(0)
+        # "…具体到和平区": the search starts too early; the name is what follows the sentence's last
+        # word that no name holds ("到").
+        inside = [c.end() for c in re.finditer(_NOT_IN_NAME, name[:-1])]
+        if inside and len(name) - inside[-1] >= 3:
+            name = name[inside[-1]:]
+            if _ASKING.match(name):
+                continue  # "都是哪些区": a question, no name
         if name[-1] in places.suffixes and question[m.end() : m.end() + 1] in places.not_place_followers:
             continue  # "往市里跑", "以后区里": the city or district the writer lives in, not a name
         bad = not_place.search(name)
