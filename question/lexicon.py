@@ -24,7 +24,7 @@ FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.t
          "section_roles.txt", "pointing_words.txt", "place_partners.txt", "more_cues.txt",
          "empty_nouns.txt")
 INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
-ROLES = ("review", "problems")  # the section roles section_roles.txt may name
+ROLES = ("review", "problems", "projects")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
 CUE_KINDS = ("money", "beds", "days", "distance", "age", "minutes", "phone", "address", "hours", "weekdays",
              "procedure", "total", "when", "level", "duration")

@@ -105,7 +105,7 @@ def _role_asked(words: Sequence[str]) -> re.Pattern[str]:
     from question.lexicon import alternation
 
     w = alternation(words)
-    return re.compile(rf"[哪几][^，,。？?！!、]{{0,8}}?(?:{w})(?=$|[^\u4e00-\u9fff]|都|是|有|呢)|"
+    return re.compile(rf"[哪几][^，,。？?！!、]{{0,8}}?(?:{w})(?=$|[^\u4e00-\u9fff]|都|是|有|呢|上)|"
                       rf"(?:{w})[^，,。？?！!、]{{0,6}}?哪(?:些|几[条个项点块]?)(?:地方|方面)?(?=$|[^\u4e00-\u9fff]|呢|啊)")
 
 

@@ -334,3 +334,9 @@ def test_a_list_asked_in_the_writers_words_is_the_group_the_plan_counts(assistan
     # Few of its words are the plan's, but it asks the items of a thing the plan counts ("九项能力").
     a = assistant.answer("东丽规划里要提升的各项能力，劳驾逐条念给我听听")
     assert not a.refused and "九项能力" in a.text and "提升社区护理能力" in a.text and _lines_cited(a.text), a.text
+
+
+def test_which_projects_lists_the_plans_key_projects_section(assistant):
+    # No heading says "具体项目"; the section of key projects is what is asked (lexicon/section_roles.txt).
+    a = assistant.answer("天津的基层规划安排了哪些具体项目？")
+    assert not a.refused and "基层数字健共体建设" in a.text and "示范性社区培训基地建设" in a.text, a.text
