@@ -56,7 +56,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"))
     ask = named_in_situation(split.ask, split.situation)
     local = local_place_plan(text, live.doc_texts)  # the ask is analysed again only when a street is named
-    if local and not live.corpus.analyzer.analyze(ask).doc_ids:
+    if local and _within(live.corpus.analyzer.analyze(ask).doc_ids, local, live):
         # "我住新河街…": a street names the district whose plan writes it.
         ask = f"{_label(live, local)} {ask}"
     turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
@@ -77,6 +77,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if not alone and standalone != ask.strip() and ASKS_WHAT.search(ask):
         # "它的床位有多少张？" after "…由哪家医院牵头…？": what this message asks, not what the one before did.
         info = replace(info, asks=live.corpus.analyzer.analyze(ask).asks)
+    if local and local in info.doc_ids and _within(tuple(d for d in info.doc_ids if d != local), local, live):
+        info = replace(info, doc_ids=(local,))  # "我在天津小王庄镇…": the town's district, not the whole city
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
     if split.pointed:
@@ -244,6 +246,14 @@ def _named_outside_facilities(question: str, plans: Sequence[str], facilities: S
         if d in analyzer.doc_mentions(blanked):
             keep.append(d)
     return tuple(keep) or tuple(plans)
+
+
+def _within(named: Sequence[str], local: str, live: LiveIndex) -> bool:
+    """Whether the plans a message names are only city-wide plans of the city a street's or town's
+    district plan is in ('天津' names the 天津 plan; 小王庄镇 is in 滨海新区, a district of 天津), or none."""
+    docs = live.corpus.build.docs
+    city = docs[local].meta.city
+    return all(not docs[d].meta.district and docs[d].meta.city == city for d in named if d in docs)
 
 
 def _label(live: LiveIndex, doc_id: str) -> str:

@@ -134,3 +134,9 @@ def test_it_after_a_verb_points_back_too(assistant):
     qa = assistant.analyze("建成它为的是提升什么？", turns)
     assert "丹东市振安区医院" in qa.standalone and qa.plans == ("zhenan",), qa.standalone
     assert "院感救治能力" in assistant.answer("建成它为的是提升什么？", turns).text
+
+
+def test_a_town_of_a_district_names_its_plan_over_the_citys(assistant):
+    # "天津" names the city-wide plan; 杭州道街 is written only by the 滨海新区 plan, a district of 天津.
+    qa = assistant.analyze("我住天津杭州道街，那边新建的社区卫生服务中心什么时候开工？")
+    assert qa.plans == ("binhai",), qa.standalone
