@@ -336,7 +336,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "那它要建成什么级别的医院？" after a question opening with 东丽医院: 它 is that hospital.
         return _LEAD.sub("", q).replace("它", subject, 1)
     if _IT.search(core) and not q_names and (name := answered_facility(prev, history, analyzer)):
-        # "它还要建什么？" after "哪家医院要创三甲？": 它 is the hospital the answer named.
+        # "它还建些什么？" after "哪所医院要升级？": 它 is the hospital the answer named.
         plan = "" if _alias_spans(analyzer, name) else prev_names
         return plan + _IT.sub(name, _LEAD.sub("", q), count=1)
     if POINTING.search(core):

@@ -78,7 +78,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         # "它的床位有多少张？" after "…由哪家医院牵头…？": what this message asks, not what the one before did.
         info = replace(info, asks=live.corpus.analyzer.analyze(ask).asks)
     if local and local in info.doc_ids and _within(tuple(d for d in info.doc_ids if d != local), local, live):
-        info = replace(info, doc_ids=(local,))  # "我在天津小王庄镇…": the town's district, not the whole city
+        info = replace(info, doc_ids=(local,))  # "家在天津杭州道街…": the street's district, not the whole city
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
         info = replace(info, doc_ids=asked)  # the plan the ask names, not one the situation mentions
     if split.pointed:

@@ -138,5 +138,5 @@ def test_it_after_a_verb_points_back_too(assistant):
 
 def test_a_town_of_a_district_names_its_plan_over_the_citys(assistant):
     # "天津" names the city-wide plan; 杭州道街 is written only by the 滨海新区 plan, a district of 天津.
-    qa = assistant.analyze("我住天津杭州道街，那边新建的社区卫生服务中心什么时候开工？")
+    qa = assistant.analyze("我住天津杭州道街，这一片规划的新卫生中心，哪年能动工？")
     assert qa.plans == ("binhai",), qa.standalone
