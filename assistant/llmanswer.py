@@ -179,9 +179,11 @@ def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
     have = set(numbers(answer))
     asked = set(numbers(info.text))
     prose: list[str] = []
+    plain: list[str] = []
     for line in quoted.splitlines():
         cols = _COLUMN.findall(line)
         if not cols:
+            plain.append(re.sub(r"\[\d+\]", "", line).strip())
             # "（1）由单纯…": an item's mark is no figure the model must repeat.
             prose += [n for n in numbers(_asked_clauses(_MARKS.sub("", line), info.text)) if not re.fullmatch(r"20\d\d", n)
                       and n not in asked]
@@ -208,12 +210,19 @@ def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
     if grades and set(_GRADE.findall(answer)) - grades:
         return False
     # Prose: one shared figure shows the model read the same sentences (its figures were checked).
-    return not prose or any(n in have for n in prose)
+    if prose:
+        return any(n in have for n in prose)
+    # Prose without figures: a paraphrase keeping few of the best sentence's words ("以宿州市第一人民医院为依托，
+    # 加快市级区域专科医疗中心建设" told as "该医院将加强专科建设") may have lost what it says.
+    # (A list's items and the units responsible were checked above: they are what such an answer gives.)
+    first = next((line for line in plain if line), "")
+    return not first or info.asks in ("list", "responsibility") or pair_share(first, answer) >= AGREE_SHARE
 
 
 _ITEM_MARK = re.compile(r"^(?:[（(]?\d{1,2}[)）.、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[是、]|[-—·•]+)\s*")
 _MARKS = re.compile(r"[（(]\d{1,2}[)）]")
 ITEM_SHARE = 0.5  # of an item's character pairs, the share an answer naming it holds
+AGREE_SHARE = 0.5  # of the best prose sentence's character pairs, the share an answer agreeing with it holds
 
 
 def lists_all(answer: str, quoted: str) -> bool:

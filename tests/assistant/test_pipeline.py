@@ -332,6 +332,10 @@ def test_embedded_models_refusal_is_not_trusted_past_the_checks(full_index, fake
     ("吸烟率要降到27%[1]。", "健康生活·15岁以上人群吸烟率：2025年目标 ≤27%，指标性质 预期性[1]", ("2025",), False),
     ("吸烟率控制在27%以内[1]。", "健康生活·15岁以上人群吸烟率：2025年目标 ≤27%，指标性质 预期性[1]", ("2025",), True),
     ("要建三级标准的实验室[1]。", "区疾控中心建设符合生物安全二级标准的实验室。[1]", (), False),
+    # A sentence without figures: the answer keeps most of its words, or it may have lost what it says.
+    ("该医院将加强专科建设[1]。", "以宿州市第一人民医院为依托，加快市级区域专科医疗中心建设[1]", (), False),
+    ("依托宿州市第一人民医院，加快建设市级区域专科医疗中心[1]。", "以宿州市第一人民医院为依托，加快市级区域专科医疗中心建设[1]",
+     (), True),
 ])
 def test_agreement_with_the_plans_best_sentence(answer, quoted, years, expected):
     from assistant.llmanswer import agrees
