@@ -126,12 +126,12 @@ def model_answer(chat: Any, qa: QuestionAnalysis, found: Retrieved, *, local: bo
     notes = tuple(f"已删除无法在引用段落中核实数字的句子：{s}" for s in checked.removed)
     text = checked.text
     if local and not reply:
-        text = quote_if_disagreeing(text, cites, qa.info, hits, scored, quoting)
+        text = quote_if_disagreeing(text, cites, qa.info, hits, scored, quoting, p.agree_share)
     return Answer(text, tuple(cites), False, generator, notes, q)
 
 
 def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits: Sequence[Hit],
-                         scored: Sequence[Candidate], quoting: QuoteParams) -> str:
+                         scored: Sequence[Candidate], quoting: QuoteParams, share: float) -> str:
     """The small model's answer, followed by the plan's own sentence when the two disagree.
 
     The 1.5B model drops or swaps figures the best sentence has (a row's 2020 figure given as its
@@ -140,7 +140,7 @@ def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits
     words. ``cites`` is extended in place.
     """
     comp = compose(scored, hits, False, quoting, asks=info.asks)
-    if not comp.text or agrees(text, comp.text, info):
+    if not comp.text or agrees(text, comp.text, info, share):
         return text
     mapping: dict[int, int] = {}
     for i, h in enumerate(comp.used, 1):
@@ -172,7 +172,7 @@ def bounded(num: str, text: str) -> bool:
     return False
 
 
-def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
+def agrees(answer: str, quoted: str, info: QueryInfo, share: float) -> bool:
     """Whether a model's answer carries the figure of the plan's best sentence: for a table row the
     value of the year asked (else the last year's, the target), for prose any of its figures.
     '东丽…82岁' agrees with '…2020年 81.15，2025年 82'; '2025年 6.21' does not with '…2025年 ＜14.5'."""
@@ -216,13 +216,12 @@ def agrees(answer: str, quoted: str, info: QueryInfo) -> bool:
     # 加快市级区域专科医疗中心建设" told as "该医院将加强专科建设") may have lost what it says.
     # (A list's items and the units responsible were checked above: they are what such an answer gives.)
     first = next((line for line in plain if line), "")
-    return not first or info.asks in ("list", "responsibility") or pair_share(first, answer) >= AGREE_SHARE
+    return not first or info.asks in ("list", "responsibility") or pair_share(first, answer) >= share
 
 
 _ITEM_MARK = re.compile(r"^(?:[（(]?\d{1,2}[)）.、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[是、]|[-—·•]+)\s*")
 _MARKS = re.compile(r"[（(]\d{1,2}[)）]")
 ITEM_SHARE = 0.5  # of an item's character pairs, the share an answer naming it holds
-AGREE_SHARE = 0.5  # of the best prose sentence's character pairs, the share an answer agreeing with it holds
 
 
 def lists_all(answer: str, quoted: str) -> bool:

@@ -72,6 +72,7 @@ class LLMParams:
     local_min_ratio: float
     llm_passages: int
     llm_passage_chars: int
+    agree_share: float
 
 
 @dataclass(frozen=True)

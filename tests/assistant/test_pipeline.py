@@ -12,6 +12,8 @@ from assistant.pipeline import NOTE_LLM_DOWN, Assistant
 from assistant.types import Trace
 from vectorstore.retrieve import Filters
 
+SHARE = load_params().llm.agree_share  # assistant/params.toml [llm]
+
 
 @pytest.fixture(scope="module")
 def extractive(full_index):
@@ -341,7 +343,7 @@ def test_agreement_with_the_plans_best_sentence(answer, quoted, years, expected)
     from assistant.llmanswer import agrees
     from vectorstore.query import QueryInfo
 
-    assert agrees(answer, quoted, QueryInfo("问题", (), (), True, years)) is expected
+    assert agrees(answer, quoted, QueryInfo("问题", (), (), True, years), SHARE) is expected
 
 
 def test_agreement_on_who_is_responsible_needs_every_unit_the_plan_names():
@@ -350,8 +352,8 @@ def test_agreement_on_who_is_responsible_needs_every_unit_the_plan_names():
 
     quoted = "积极新建杭州道街社区卫生服务中心。（责任单位：区卫生健康委、区财政局、区住房建设委）[1]"
     info = QueryInfo("这项工作由谁负责？", (), (), False, (), asks="responsibility")
-    assert not agrees("由区卫生健康委负责[1]。", quoted, info)
-    assert agrees("由区卫生健康委、区财政局、区住房建设委负责[1]。", quoted, info)
+    assert not agrees("由区卫生健康委负责[1]。", quoted, info, SHARE)
+    assert agrees("由区卫生健康委、区财政局、区住房建设委负责[1]。", quoted, info, SHARE)
 
 
 def test_agreement_on_a_list_needs_every_item_the_plan_lists():
@@ -362,8 +364,8 @@ def test_agreement_on_a_list_needs_every_item_the_plan_lists():
               "（2）由被动完成公共卫生任务指标向主动健康管理转变；[1]\n（3）由局限性医疗服务向大卫生、大健康服务转变；[1]")
     info = QueryInfo("有哪些转变？", (), (), False, (), asks="list")
     two = "由单纯疾病诊疗向疾病或并发症预防转变，由被动完成公共卫生任务指标向主动健康管理转变[1]。"
-    assert not agrees(two, quoted, info)
-    assert agrees(two + "由局限性医疗服务向大卫生、大健康服务转变[1]。", quoted, info)
+    assert not agrees(two, quoted, info, SHARE)
+    assert agrees(two + "由局限性医疗服务向大卫生、大健康服务转变[1]。", quoted, info, SHARE)
 
 
 def test_agreement_is_with_the_clause_the_question_asks_about():
@@ -373,8 +375,8 @@ def test_agreement_is_with_the_clause_the_question_asks_about():
     quoted = ("到2025年，30%的中医馆建成示范中医馆，乡镇卫生院、社区卫生服务中心提供中医非药物疗法的比例达到100%，"
               "村卫生室提供中医非药物疗法的比例达到75%。[1]")
     info = QueryInfo("村卫生室到2025年提供中医非药物疗法的比例要达到多少？", (), (), True, ("2025",))
-    assert not agrees("村卫生室提供中医非药物疗法的比例要达到100%[1]。", quoted, info)
-    assert agrees("村卫生室的比例要达到75%[1]。", quoted, info)
+    assert not agrees("村卫生室提供中医非药物疗法的比例要达到100%[1]。", quoted, info, SHARE)
+    assert agrees("村卫生室的比例要达到75%[1]。", quoted, info, SHARE)
 
 
 def test_embedded_model_copying_a_heading_and_citing_the_wrong_passage_is_repointed(full_index, fake_openai):
