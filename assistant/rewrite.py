@@ -10,14 +10,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from assistant.referents import (
+    FACILITY_HEADS,
+    LEAD,
+    THIS_FACILITY,
+    answered_facility,
+    facility_opening,
+    named_before,
+    subject_facility,
+)
 from vectorstore.query import QueryAnalyzer
 from vectorstore.sections import ORDINAL, QUOTED
 
-_LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "是什么？" keeps its 么
 POINTING = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事|这支|这批|这座|这类|这种|"
                       r"[这那][两几三四五六七八九十][个家所项条件]")  # "这两家医院": the ones just named
 _YEAR = re.compile(r"20\d\d年?")
+_IT = re.compile(r"(?<!其)它")  # "其它" is "others", no pronoun
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
 _OWN_SUBJECT = re.compile(r"^(?:那么|那|还有|另外)?\s*([^，,？?]{2,16}?)呢[，,]\s*(.+)$")
@@ -26,86 +35,6 @@ _FILLER = re.compile(r"(定的|定为|规划的|的目标|目标|的)?(是|为)?
 ASKS_WHAT = re.compile(r"多少|什么|啥|咋|哪|谁|怎么|如何|几")
 _QUESTION = re.compile(f"{ASKS_WHAT.pattern}|是否|吗|有没有")
 _PREV_TAIL = re.compile(r"(的?(目标|指标|计划|要求))?(值|数)?(是|为|要|要达到|达到|定的是|定为)?(多少|几|什么|啥)[^，。]*$")
-
-
-# "这家医院", "该中心": a demonstrative before a facility's head noun points at a facility just named.
-_THIS_FACILITY = re.compile(r"(?:这家|这所|这个|那家|那个|该|此)(医院|卫生院|中心|工程|项目|基地)")
-
-
-def named_before(head: str, history: Sequence[Mapping[str, str]], longest: bool = False) -> str:
-    """The last facility ending in ``head`` named in the earlier turns (most recent first): ('医院',
-    [… assistant: '依托丹东市第二人民医院建设…']) → '丹东市第二人民医院'. A name is the run of nouns,
-    numerals and modifiers (jieba's tags) that ends in the head noun; of a turn's names the last, or
-    with ``longest`` the longest (a proper name beats "感觉医院" of "感觉医院水平还行")."""
-    import jieba.posseg
-
-    for turn in reversed(history):
-        names: list[str] = []
-        run: list[tuple[str, str]] = []
-        for w in jieba.posseg.cut(turn.get("content", "")):
-            if w.flag.startswith("n") or w.flag in ("m", "j", "b", "a", "vn"):
-                run.append((w.word, w.flag))
-                if w.word.endswith(head):
-                    while run and run[0][1] == "vn":
-                        run.pop(0)  # "建设…中心": a leading verb-noun is the action, not the name
-                    name = "".join(t for t, _ in run)
-                    if len(name) > len(head) + 1:
-                        names.append(name)
-            else:
-                run = []
-        if names:
-            return max(names, key=len) if longest else names[-1]
-    return ""
-
-
-def named_in_situation(ask: str, situation: str) -> str:
-    """An ask pointing at a facility its situation named, made to name it: ('规划对这家医院的等级有
-    什么目标？', '我爸在宿州市第一人民医院做了手术。') → '规划对宿州市第一人民医院的等级有什么目标？'."""
-    this = _THIS_FACILITY.search(ask)
-    name = named_before(this.group(1), [{"content": situation}], longest=True) if this and situation else ""
-    return ask.replace(this.group(0), name, 1) if this and name else ask
-
-
-_FACILITY_HEADS = ("医院", "卫生院", "中心")
-# A noun run ending in one of these names a facility a follow-up may continue ("振安区医院分院").
-_HEADS = re.compile(f"(?:{'|'.join((*_FACILITY_HEADS, '分院', '院区', '站', '室', '基地'))})$")
-
-
-def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
-    """The facility a question opens with, its subject: '东丽医院这几年床位扩到多少张？' → '东丽医院';
-    '东丽区规划对医院有什么要求？' → '' (no facility's own name first)."""
-    for head in _FACILITY_HEADS:
-        name = named_before(head, [{"content": prev}], longest=True)
-        at = prev.find(name) if name else -1
-        if at < 0:
-            continue
-        before = prev[:at]
-        for alias, _ in analyzer.aliases:
-            before = before.replace(alias, "")
-        if not _LEAD.sub("", before).strip("的，, "):
-            return name
-    return ""
-
-
-# A question asking which facility ("哪家医院", "什么中心"): its answer names one.
-_WHICH_FACILITY = re.compile(f"(?:哪|什么|啥)[家个所座]?({'|'.join(_FACILITY_HEADS)})")
-_IT = re.compile(r"(?<!其)它")  # "其它" is "others", no pronoun
-
-
-def answered_facility(prev: str, history: Sequence[Mapping[str, str]], analyzer: QueryAnalyzer) -> str:
-    """The facility the previous answer named when the previous question asked which one: ('哪家医院
-    要创三甲？', [… assistant: '…甲市人民医院创建成三级甲等医院。']) → '甲市人民医院'; '' otherwise."""
-    which = _WHICH_FACILITY.search(prev)
-    answer = history[-1] if history and history[-1].get("role") == "assistant" else None
-    name = named_before(which.group(1), [answer], longest=True) if which and answer else ""
-    text = answer.get("content", "") if answer else ""
-    at = text.find(name) if name else -1
-    for alias, _ in sorted(analyzer.aliases, key=lambda a: -len(a[0])):
-        # A plan's name the word cutter splits ("埇|桥区人民医院") is the start of the facility's name.
-        start = text.rfind(alias, 0, at + len(alias)) if at > 0 else -1
-        if 0 <= start < at < start + len(alias):
-            return text[start:at] + name
-    return name
 
 
 _MORE = re.compile(r"(?<![分区特个级类性识辨告差])别|其他|其它|另外|更多")  # "分别" is no 别
@@ -171,24 +100,6 @@ def _starts_with_predicate(core: str) -> bool:
     return first is not None and (first.flag in ("v", "vd", "vn", "f", "d", "p") or first.word in ("什么", "哪年"))
 
 
-def _facility_opening(prev: str, analyzer: QueryAnalyzer) -> str:
-    """The run of nouns a question opens with (after its plan's name), when it names a facility:
-    '振安区医院分院什么时候建？' → '振安区医院分院'; '东丽区的社区卫生服务中心要建多少家？' → '东丽区社区卫生服务中心';
-    '' otherwise."""
-    import jieba.posseg
-
-    plan = next((a for a, _ in sorted(analyzer.aliases, key=lambda x: -len(x[0])) if prev.startswith(a)), "")
-    if plan and prev[len(plan):].startswith("的"):
-        prev = prev[len(plan):].lstrip("的")
-    else:
-        plan = ""
-    words = []
-    for w in jieba.posseg.cut(prev):
-        if not (w.flag.startswith("n") or w.flag == "j"):
-            break
-        words.append(w.word)
-    opening = "".join(words)
-    return plan + opening if _HEADS.search(opening) else ""
 
 
 def _names_nothing(rest: str, words: Sequence[str]) -> bool:
@@ -218,7 +129,7 @@ def own_chars(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequence[
     """How many characters of a question name something of its own: plan names, follow-up words
     (lexicon/follow_up_words.txt), pointing words and question words left out.
     '那滨海新区呢？' → 0; '社区卫生服务中心要建多少家？' → 11."""
-    core = _TAIL.sub("", _LEAD.sub("", question.strip()))
+    core = _TAIL.sub("", LEAD.sub("", question.strip()))
     rest = _cut(core, _alias_spans(analyzer, core))
     for w in sorted((*follow_up_words, *_COMPARING, *_POINTING), key=len, reverse=True):
         rest = rest.replace(w, "")
@@ -234,9 +145,9 @@ def points_back(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequenc
     if _MORE.search(question):
         return True
     before = ""
-    for clause in _CLAUSE.split(_LEAD.sub("", question.strip())):
+    for clause in _CLAUSE.split(LEAD.sub("", question.strip())):
         c = re.sub(r"^(?:那么|那|还有|在|对|就|关于)+", "", clause.strip())
-        m = POINTING.match(c) or _THIS_FACILITY.match(c) or _BACK.match(c) or ORDINAL.match(c)
+        m = POINTING.match(c) or THIS_FACILITY.match(c) or _BACK.match(c) or ORDINAL.match(c)
         if m:
             # "…“三个优化”，这三个优化…": the noun after the pointing word was named just before.
             named = c[m.end():m.end() + 2]
@@ -296,14 +207,14 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return q
     # "还有吗？村卫生室那块呢？": the second clause says what more is asked about.
     q = _MORE_FIRST.sub("", q) or q
-    core = _TAIL.sub("", _LEAD.sub("", q))
+    core = _TAIL.sub("", LEAD.sub("", q))
     q_spans = _alias_spans(analyzer, core)
     q_names = "和".join(core[s:e] for s, e in q_spans)
     rest = re.sub(r"^[和与、及的\s]+|[和与、及的\s]+$", "", _cut(core, q_spans))
     prev_spans = _alias_spans(analyzer, prev)
     prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
 
-    this = _THIS_FACILITY.search(core)
+    this = THIS_FACILITY.search(core)
     if this and (name := named_before(this.group(1), history)):
         # "这家医院要扩建多少床位？" after an answer naming 丹东市第二人民医院.
         return f"{prev_names}{q[:q.find(this.group(0))]}{name}{q[q.find(this.group(0)) + len(this.group(0)):]}"
@@ -314,7 +225,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return f"{prev_names}{POINTING.sub(own.group(1), own.group(2), count=1)}"
     swap = _SWAP.match(q)
     if swap and prev_spans and q_spans and _alias_spans(analyzer, swap.group(1)) and \
-            len(_FILLER.sub("", _TAIL.sub("", _LEAD.sub("", swap.group(1))).replace(q_names, ""))) == 0:
+            len(_FILLER.sub("", _TAIL.sub("", LEAD.sub("", swap.group(1))).replace(q_names, ""))) == 0:
         # "那埇桥呢？这一项属于约束性指标吗？": the previous question asked of another plan, then more.
         return f"{_replace_spans(prev, prev_spans, q_names).rstrip('？?。')}，{swap.group(2)}"
     bare = _FILLER.sub("", rest)
@@ -332,13 +243,13 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         year = year if year.endswith("年") else year + "年"
         prev = _NOW.sub("", prev)  # "…现在多少？" then "2025年呢？": that year, not now
         return _YEAR.sub(year, prev, count=1) if _YEAR.search(prev) else f"{year}{prev}"
-    if "它" in core and not q_names and (subject := subject_facility(_LEAD.sub("", prev), analyzer)):
+    if "它" in core and not q_names and (subject := subject_facility(LEAD.sub("", prev), analyzer)):
         # "那它要建成什么级别的医院？" after a question opening with 东丽医院: 它 is that hospital.
-        return _LEAD.sub("", q).replace("它", subject, 1)
+        return LEAD.sub("", q).replace("它", subject, 1)
     if _IT.search(core) and not q_names and (name := answered_facility(prev, history, analyzer)):
         # "它还建些什么？" after "哪所医院要升级？": 它 is the hospital the answer named.
         plan = "" if _alias_spans(analyzer, name) else prev_names
-        return plan + _IT.sub(name, _LEAD.sub("", q), count=1)
+        return plan + _IT.sub(name, LEAD.sub("", q), count=1)
     if POINTING.search(core):
         # "它由哪个部门牵头？": the question is about what the previous one was about; "振安有这个要求吗？"
         # asks it of the plan named instead.
@@ -348,8 +259,8 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if not q_names and rest and _MORE.search(rest) and _names_nothing(rest, follow_up_words):
         # "还有别的吗？", "其他的呢？": more of what the previous question asked about.
         return f"{prev.rstrip('？?。')}，{core}"
-    if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(_FACILITY_HEADS) and \
-            (subject := subject_facility(_LEAD.sub("", prev), analyzer)) and subject != rest:
+    if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(FACILITY_HEADS) and \
+            (subject := subject_facility(LEAD.sub("", prev), analyzer)) and subject != rest:
         # "那区中医医院呢？" after a question about 东丽医院: the same question of the other facility
         # (in the plan the first one's name gave: "滨海新区中医医院" → "滨海新区第五中心医院").
         plan = next((a for a, _ in sorted(analyzer.aliases, key=lambda x: -len(x[0]))
@@ -376,11 +287,11 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         if _NOW.search(core):
             subject = _YEAR.sub("", subject)
         return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
-    subject = _LEAD.sub("", subject)
+    subject = LEAD.sub("", subject)
     if not q_names and (shared := _shared_tail(subject, core)):
         # "签约率要达到多少？" after "…对家庭医生签约有什么安排？": a measure of the topic just asked about.
         return f"{subject[: -len(shared)]}{core}"
-    if not q_names and _starts_with_predicate(core) and (opening := _facility_opening(_LEAD.sub("", prev), analyzer)):
+    if not q_names and _starts_with_predicate(core) and (opening := facility_opening(LEAD.sub("", prev), analyzer)):
         # "建成后有多少床位？" after "振安区医院分院什么时候建？": no subject of its own, so the facility's.
         return f"{opening}{core}"
     if not q_names and quoted:

@@ -17,7 +17,8 @@ from dataclasses import replace
 
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
-from assistant.rewrite import ASKS_WHAT, POINTING, last_user_turn, named_in_situation, rewrite, stands_alone
+from assistant.referents import named_in_situation
+from assistant.rewrite import ASKS_WHAT, POINTING, last_user_turn, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads

@@ -374,8 +374,8 @@ def test_agreement_is_with_the_clause_the_question_asks_about():
 
     quoted = ("到2025年，30%的中医馆建成示范中医馆，乡镇卫生院、社区卫生服务中心提供中医非药物疗法的比例达到100%，"
               "村卫生室提供中医非药物疗法的比例达到75%。[1]")
-    info = QueryInfo("村卫生室到2025年提供中医非药物疗法的比例要达到多少？", (), (), True, ("2025",))
-    assert not agrees("村卫生室提供中医非药物疗法的比例要达到100%[1]。", quoted, info, SHARE)
+    info = QueryInfo("村卫生室这项比例2025年定在多少？", (), (), True, ("2025",))
+    assert not agrees("村卫生室那项比例是100%[1]。", quoted, info, SHARE)
     assert agrees("村卫生室的比例要达到75%[1]。", quoted, info, SHARE)
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.rewrite import named_in_situation, rewrite
+from assistant.referents import named_in_situation
+from assistant.rewrite import rewrite
 from question.lexicon import shipped
 from vectorstore.manifest import load_manifest
 from vectorstore.query import QueryAnalyzer
