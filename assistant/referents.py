@@ -1,6 +1,6 @@
 """Which facility a follow-up's pronoun or demonstrative means: the one the previous question opens
 with, the one the previous answer named when the question asked which, or the one named in the
-writer's situation ("这家医院" after "我爸在甲市人民医院做了手术").
+writer's situation ("这家医院" after "我妈在甲市人民医院住过院").
 
     answered_facility('哪所医院要升级？', [… assistant: '甲市人民医院。'], analyzer) → '甲市人民医院'
 """
@@ -23,7 +23,7 @@ def named_before(head: str, history: Sequence[Mapping[str, str]], longest: bool 
     """The last facility ending in ``head`` named in the earlier turns (most recent first): ('医院',
     [… assistant: '依托丹东市第二人民医院建设…']) → '丹东市第二人民医院'. A name is the run of nouns,
     numerals and modifiers (jieba's tags) that ends in the head noun; of a turn's names the last, or
-    with ``longest`` the longest (a proper name beats "感觉医院" of "感觉医院水平还行")."""
+    with ``longest`` the longest (a proper name beats "那家医院" of "觉得那家医院挺好")."""
     import jieba.posseg
 
     for turn in reversed(history):
@@ -46,8 +46,8 @@ def named_before(head: str, history: Sequence[Mapping[str, str]], longest: bool 
 
 
 def named_in_situation(ask: str, situation: str) -> str:
-    """An ask pointing at a facility its situation named, made to name it: ('规划对这家医院的等级有
-    什么目标？', '我爸在宿州市第一人民医院做了手术。') → '规划对宿州市第一人民医院的等级有什么目标？'."""
+    """An ask pointing at a facility its situation named, made to name it: ('这家医院的床位
+    规划里有啥安排？', '我妈在甲市人民医院住过院。') → '甲市人民医院的床位规划里有啥安排？'."""
     this = THIS_FACILITY.search(ask)
     name = named_before(this.group(1), [{"content": situation}], longest=True) if this and situation else ""
     return ask.replace(this.group(0), name, 1) if this and name else ask
@@ -59,7 +59,7 @@ _HEADS = re.compile(f"(?:{'|'.join((*FACILITY_HEADS, '分院', '院区', '站', 
 
 
 def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
-    """The facility a question opens with, its subject: '东丽医院这几年床位扩到多少张？' → '东丽医院';
+    """The facility a question opens with, its subject: '东丽医院的床位要加到多少？' → '东丽医院';
     '东丽区规划对医院有什么要求？' → '' (no facility's own name first)."""
     for head in FACILITY_HEADS:
         name = named_before(head, [{"content": prev}], longest=True)
@@ -96,7 +96,7 @@ def answered_facility(prev: str, history: Sequence[Mapping[str, str]], analyzer:
 
 def facility_opening(prev: str, analyzer: QueryAnalyzer) -> str:
     """The run of nouns a question opens with (after its plan's name), when it names a facility:
-    '振安区医院分院什么时候建？' → '振安区医院分院'; '东丽区的社区卫生服务中心要建多少家？' → '东丽区社区卫生服务中心';
+    '振安区医院分院什么时候建？' → '振安区医院分院'; '甲区的卫生院共几家？' → '甲区卫生院' (甲区 a plan's name);
     '' otherwise."""
     import jieba.posseg
 
