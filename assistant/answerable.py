@@ -190,6 +190,7 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
 
 _NOT_IN_NAME = f"[{NOT_IN_NAME}]"  # a span holding one is a piece of a sentence, not a name
 _ASKING = re.compile(r"哪|几|啥|多少|什么|每|各|某")
+_COUNTED = re.compile(r"[俩两几]个?[\u4e00-\u9fff]$")
 
 
 @functools.lru_cache(maxsize=8)
@@ -238,6 +239,8 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
             name = name[inside[-1]:]
             if _ASKING.match(name):
                 continue  # "都是哪些区": a question, no name
+        if _COUNTED.search(name):
+            continue  # "东丽和振安俩区": the places named before it, counted
         if name[-1] in places.suffixes and question[m.end() : m.end() + 1] in places.not_place_followers:
             continue  # "往市里跑", "以后区里": the city or district the writer lives in, not a name
         bad = not_place.search(name)

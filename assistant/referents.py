@@ -24,25 +24,31 @@ def named_before(head: str, history: Sequence[Mapping[str, str]], longest: bool 
     [… assistant: '依托丹东市第二人民医院建设…']) → '丹东市第二人民医院'. A name is the run of nouns,
     numerals and modifiers (jieba's tags) that ends in the head noun; of a turn's names the last, or
     with ``longest`` the longest (a proper name beats "那家医院" of "觉得那家医院挺好")."""
-    import jieba.posseg
-
     for turn in reversed(history):
-        names: list[str] = []
-        run: list[tuple[str, str]] = []
-        for w in jieba.posseg.cut(turn.get("content", "")):
-            if w.flag.startswith("n") or w.flag in ("m", "j", "b", "a", "vn"):
-                run.append((w.word, w.flag))
-                if w.word.endswith(head):
-                    while run and run[0][1] == "vn":
-                        run.pop(0)  # "建设…中心": a leading verb-noun is the action, not the name
-                    name = "".join(t for t, _ in run)
-                    if len(name) > len(head) + 1:
-                        names.append(name)
-            else:
-                run = []
+        names = _names(head, turn.get("content", ""))
         if names:
             return max(names, key=len) if longest else names[-1]
     return ""
+
+
+def _names(head: str, text: str) -> list[str]:
+    """The facilities ending in ``head`` a text names, in order (see named_before)."""
+    import jieba.posseg
+
+    names: list[str] = []
+    run: list[tuple[str, str]] = []
+    for w in jieba.posseg.cut(text):
+        if w.flag.startswith("n") or w.flag in ("m", "j", "b", "a", "vn"):
+            run.append((w.word, w.flag))
+            if w.word.endswith(head):
+                while run and run[0][1] == "vn":
+                    run.pop(0)  # "建设…中心": a leading verb-noun is the action, not the name
+                name = "".join(t for t, _ in run)
+                if len(name) > len(head) + 1:
+                    names.append(name)
+        else:
+            run = []
+    return names
 
 
 def named_in_situation(ask: str, situation: str) -> str:
@@ -74,8 +80,9 @@ def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
     return ""
 
 
-# A question asking which facility ("哪家医院", "什么中心"): its answer names one.
-_WHICH_FACILITY = re.compile(f"(?:哪|什么|啥)[家个所座]?({'|'.join(FACILITY_HEADS)})")
+_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}  # "几": all
+# A question asking which facility ("哪家医院", "什么中心", "哪两家医院"): its answer names it (them).
+_WHICH_FACILITY = re.compile(f"(?:哪|什么|啥)([两二三四五六七八九十几]?)[家个所座]?({'|'.join(FACILITY_HEADS)})")
 
 
 def answered_facility(prev: str, history: Sequence[Mapping[str, str]], analyzer: QueryAnalyzer) -> str:
@@ -83,8 +90,13 @@ def answered_facility(prev: str, history: Sequence[Mapping[str, str]], analyzer:
     要升级？', [… assistant: '…甲市人民医院创建成三级医院。']) → '甲市人民医院'; '' otherwise."""
     which = _WHICH_FACILITY.search(prev)
     answer = history[-1] if history and history[-1].get("role") == "assistant" else None
-    name = named_before(which.group(1), [answer], longest=True) if which and answer else ""
     text = answer.get("content", "") if answer else ""
+    several = list(dict.fromkeys(_names(which.group(2), text))) if which and which.group(1) else []
+    if len(several) > 1:
+        # "哪两家医院" answered "甲医院和乙医院的互联网医院…": the first two it names.
+        n = _COUNT.get(which.group(1))  # type: ignore[union-attr]
+        return "和".join(several[:n])
+    name = named_before(which.group(2), [answer], longest=True) if which and answer else ""
     at = text.find(name) if name else -1
     for alias, _ in sorted(analyzer.aliases, key=lambda a: -len(a[0])):
         # A plan's name the word cutter splits ("埇|桥区人民医院") is the start of the facility's name.

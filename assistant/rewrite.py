@@ -26,7 +26,7 @@ _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "�
 POINTING = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事|这支|这批|这座|这类|这种|"
                       r"[这那][两几三四五六七八九十][个家所项条件]")  # "这两家医院": the ones just named
 _YEAR = re.compile(r"20\d\d年?")
-_IT = re.compile(r"(?<!其)它")  # "其它" is "others", no pronoun
+_IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
 _OWN_SUBJECT = re.compile(r"^(?:那么|那|还有|另外)?\s*([^，,？?]{2,16}?)呢[，,]\s*(.+)$")

@@ -146,6 +146,7 @@ def test_a_figure_given_in_the_sentence_after_its_topic_answers():
     # A place after a word of the sentence ("落到"), and a question word before a place's ending.
     ("这个比例落到河西区是多少？", ["河西区"]),
     ("门诊分成几块，都是哪些区？", []),
+    ("振安和东丽俩区的床位目标谁高？", []),  # the places named before it, counted
 ])
 def test_places_no_plan_mentions(question, unknown):
     corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区 到北京上海等地进修学习 杭州道街"

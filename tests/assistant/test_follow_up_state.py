@@ -140,3 +140,9 @@ def test_a_town_of_a_district_names_its_plan_over_the_citys(assistant):
     # "天津" names the city-wide plan; 杭州道街 is written only by the 滨海新区 plan, a district of 天津.
     qa = assistant.analyze("我住天津杭州道街，这一片规划的新卫生中心，哪年能动工？")
     assert qa.plans == ("binhai",), qa.standalone
+
+
+def test_they_after_a_which_two_question_are_the_two_the_answer_named(assistant):
+    turns = _turns(("补短板计划说互联网医院由哪两家医院来建？", "第五中心医院和泰达医院。"))
+    qa = assistant.analyze("它俩在住院服务上还要达到什么标准？", turns)
+    assert "第五中心医院和泰达医院" in qa.standalone and qa.plans == ("binhai",), qa.standalone
