@@ -170,3 +170,10 @@ def test_a_facility_named_by_its_number_is_found_when_the_plans_write_it() -> No
     plans = "以天津市第三中心医院东丽分院带动金钟街社区卫生服务中心的发展".__contains__
     assert numbered_facilities("第三中心医院要在这边建院区吗？", LEX.facility_suffixes, plans) == ("第三中心医院",)
     assert numbered_facilities("第七中心医院要建院区吗？", LEX.facility_suffixes, plans) == ()
+
+
+def test_the_asking_words_of_a_topic_are_no_topic_word():
+    # jieba tags "怎么办" an idiom; as the topic's last word it made every such mention unmentioned.
+    assert "怎么办" not in content_words("村医养老怎么办") and "养老" in content_words("村医养老怎么办")
+    plans = "妥善解决老年乡村医生养老问题"
+    assert unmentioned(content_words("老年乡村医生的养老咋办"), plans.__contains__, lambda w: False) == ""
