@@ -240,7 +240,7 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
             if _ASKING.match(name):
                 continue  # "都是哪些区": a question, no name
         if _COUNTED.search(name):
-            continue  # "东丽和振安俩区": the places named before it, counted
+            continue  # "甲和乙俩区": the places named before it, counted
         if name[-1] in places.suffixes and question[m.end() : m.end() + 1] in places.not_place_followers:
             continue  # "往市里跑", "以后区里": the city or district the writer lives in, not a name
         bad = not_place.search(name)
