@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from question.ask import ASKS_WHAT
 from question.demands import Demand, DemandKind
 from question.lexicon import PlaceWords, alternation
 from question.scope import NOT_IN_NAME
@@ -189,7 +190,6 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
 
 
 _NOT_IN_NAME = f"[{NOT_IN_NAME}]"  # a span holding one is a piece of a sentence, not a name
-_ASKING = re.compile(r"哪|几|啥|多少|什么|每|各|某")
 _COUNTED = re.compile(r"[俩两几]个?[\u4e00-\u9fff]$")
 
 
@@ -237,7 +237,7 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
         inside = [c.end() for c in re.finditer(_NOT_IN_NAME, name[:-1])]
         if inside and len(name) - inside[-1] >= 3:
             name = name[inside[-1]:]
-            if _ASKING.match(name):
+            if ASKS_WHAT.match(name):
                 continue  # "都是哪些区": a question, no name
         if _COUNTED.search(name):
             continue  # "甲和乙俩区": the places named before it, counted

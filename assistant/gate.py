@@ -116,7 +116,7 @@ class Gate:
         the plan's counted list is what it asks for."""
         if self.qa.intent is not Intent.LIST:
             return False
-        counts = counts_of_asked(self.live.tokens()(self.qa.ask))
+        counts = counts_of_asked(self.qa.list_words)
         return any(c.search(h.chunk.text) for h in self.hits[:3] for c in counts)
 
     def _agreed_figure(self) -> bool:

@@ -103,7 +103,7 @@ def counted_of(head: str) -> re.Pattern[str]:
 def counts_of_asked(words: Sequence[str]) -> list[re.Pattern[str]]:
     """For a list question's words, the patterns of a sentence counting one of them ('…转变' → '“六个转变”：');
     the word ends the counted noun ('5种中医康复适宜技术' counts techniques, not 中医)."""
-    return [re.compile(counted_of(w).pattern + r"(?![\u4e00-\u9fff])") for w in dict.fromkeys(words) if len(w) >= 2]
+    return [re.compile(counted_of(w).pattern + r"(?![\u4e00-\u9fff])") for w in words]
 
 
 def members_named(head: str) -> re.Pattern[str]:

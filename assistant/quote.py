@@ -96,7 +96,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # thing ("…7大能力（发热门诊、…）"), holds the list; so does one naming three or more of the
         # things asked ("完成了哪些中心的建设" → "甲中心、乙中心、丙中心").
         named = [counted(n) for n in qa.list_sizes] + [counted_of(h) for h in qa.list_heads] + [
-            members_named(h) for h in qa.member_heads] + counts_of_asked(live.tokens()(qa.ask))
+            members_named(h) for h in qa.member_heads] + counts_of_asked(qa.list_words)
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
                for c in out]
     if qa.told:

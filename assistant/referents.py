@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from vectorstore.points import chinese_number
 from vectorstore.query import QueryAnalyzer
 
 # The words a follow-up opens with ("那么…", "还有…"), no part of what it names.
@@ -80,7 +81,6 @@ def subject_facility(prev: str, analyzer: QueryAnalyzer) -> str:
     return ""
 
 
-_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}  # "几": all
 # A question asking which facility ("哪家医院", "什么中心", "哪两家医院"): its answer names it (them).
 _WHICH_FACILITY = re.compile(f"(?:哪|什么|啥)([两二三四五六七八九十几]?)[家个所座]?({'|'.join(FACILITY_HEADS)})")
 
@@ -92,10 +92,9 @@ def answered_facility(prev: str, history: Sequence[Mapping[str, str]], analyzer:
     answer = history[-1] if history and history[-1].get("role") == "assistant" else None
     text = answer.get("content", "") if answer else ""
     several = list(dict.fromkeys(_names(which.group(2), text))) if which and which.group(1) else []
-    if len(several) > 1:
-        # "哪两家医院" answered "甲医院和乙医院的互联网医院…": the first two it names.
-        n = _COUNT.get(which.group(1))  # type: ignore[union-attr]
-        return "和".join(several[:n])
+    if which and len(several) > 1:
+        # "哪两家医院" answered "甲医院和乙医院的互联网医院…": the first two it names ("哪几家": all).
+        return "和".join(several[:chinese_number(which.group(1))])
     name = named_before(which.group(2), [answer], longest=True) if which and answer else ""
     at = text.find(name) if name else -1
     for alias, _ in sorted(analyzer.aliases, key=lambda a: -len(a[0])):

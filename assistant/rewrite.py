@@ -19,6 +19,7 @@ from assistant.referents import (
     named_before,
     subject_facility,
 )
+from question.ask import ASKS_WHAT
 from vectorstore.query import QueryAnalyzer
 from vectorstore.sections import ORDINAL, QUOTED
 
@@ -31,8 +32,6 @@ _IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
 _OWN_SUBJECT = re.compile(r"^(?:那么|那|还有|另外)?\s*([^，,？?]{2,16}?)呢[，,]\s*(.+)$")
 _FILLER = re.compile(r"(定的|定为|规划的|的目标|目标|的)?(是|为)?(多少|几|什么|怎样|怎么样|如何)?$")
-# Words that ask what, how much, who, when…; "吗", "是否", "有没有" ask only whether.
-ASKS_WHAT = re.compile(r"多少|什么|啥|咋|哪|谁|怎么|如何|几")
 _QUESTION = re.compile(f"{ASKS_WHAT.pattern}|是否|吗|有没有")
 _PREV_TAIL = re.compile(r"(的?(目标|指标|计划|要求))?(值|数)?(是|为|要|要达到|达到|定的是|定为)?(多少|几|什么|啥)[^，。]*$")
 

@@ -18,9 +18,9 @@ from dataclasses import replace
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
 from assistant.referents import named_in_situation
-from assistant.rewrite import ASKS_WHAT, POINTING, last_user_turn, rewrite, stands_alone
+from assistant.rewrite import POINTING, last_user_turn, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
-from question.ask import asked_part, split_ask
+from question.ask import ASKS_WHAT, asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
@@ -130,6 +130,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             if intent is Intent.LIST else (),
                             list_heads=counted_heads(ask) if intent is Intent.LIST else (),
                             member_heads=member_heads(ask) if intent is Intent.LIST else (),
+                            list_words=tuple(dict.fromkeys(w for w in live.tokens()(ask) if len(w) >= 2))
+                            if intent is Intent.LIST else (),
                             told=told, referent=referent, part=part)
 
 

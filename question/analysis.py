@@ -54,6 +54,7 @@ class QuestionAnalysis:
     topic_named: tuple[str, ...] = ()
     list_heads: tuple[str, ...] = ()  # what a list question counts without a number ("几大能力" → ("能力",))
     member_heads: tuple[str, ...] = ()  # the noun a "which ones" question asks the members of ("哪几个区" → ("区",))
+    list_words: tuple[str, ...] = ()  # a list question's words of two or more characters, any a plan may count
     part: str = ""  # the part of a whole asked about ("其中中医床位有几张" → "中医床位有几张"), '' if it names none
     told: str = ""  # the previous answer, when a follow-up asks for what it did not give ("还有别的吗？")
     referent: str = ""  # the previous answer, when a follow-up points at what it named ("这件事由谁负责？")

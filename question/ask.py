@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _QUESTION_MARK = re.compile(r"[？?]")
+# Words that ask what, how much, who, when…; "吗", "是否", "有没有" ask only whether.
+ASKS_WHAT = re.compile(r"多少|什么|啥|咋|哪|谁|怎么|如何|几")
 # An ask shorter than this (in Chinese characters, plan names aside) rarely names its topic.
 MIN_ASK_CHARS = 10
 _FIRST_PERSON = re.compile(r"(?:我|俺|咱|家里|家中)")

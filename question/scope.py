@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from question.ask import ASKS_WHAT
 from question.lexicon import alternation
 
 _PERIOD = re.compile(r"(20\d\d)(?:\s*[-—–~～至]\s*(20\d\d))?")
@@ -85,7 +86,6 @@ def _before(text: str, names: Iterable[str]) -> str:
 # Parts of speech that carry what a topic is about (jieba's tags): nouns, adjectives, idioms,
 # nominal verbs, foreign words; plain verbs ("查看", "保障") and function words do not.
 _CONTENT_TAGS = ("n", "a", "i", "l", "vn", "eng", "s", "j", "nz")
-_ASKING = re.compile(r"怎么|咋|如何|什么|啥|多少")  # "…养老怎么办": the asking, no topic word (jieba tags it an idiom)
 
 
 def content_words(topic: str) -> list[str]:
@@ -93,10 +93,11 @@ def content_words(topic: str) -> list[str]:
     import jieba.posseg
 
     # A one-character noun counts ('猫' of '猫抓病'): left out, a topic the plans never name could
-    # pass as mentioned on its other, common words ('病防治').
+    # pass as mentioned on its other, common words ('病防治'). An asking word is none ("…养老怎么办",
+    # which jieba tags an idiom).
     return [w.word for w in jieba.posseg.cut(topic)
             if ((len(w.word) >= 2 and (w.flag in _CONTENT_TAGS or w.flag.startswith(("n", "a"))))
-                or (len(w.word) == 1 and w.flag in ("n", "ng"))) and not _ASKING.search(w.word)]
+                or (len(w.word) == 1 and w.flag in ("n", "ng"))) and not ASKS_WHAT.search(w.word)]
 
 
 def holds(text: str, word: str) -> bool:
