@@ -23,7 +23,14 @@ from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import Intent, QuestionAnalysis
-from question.scope import beyond_period, content_words, holds, unmentioned, unnamed_facilities
+from question.scope import (
+    beyond_period,
+    content_words,
+    holds,
+    unmentioned,
+    unnamed_facilities,
+    unwritten_year,
+)
 from vectorstore.types import Hit
 
 
@@ -105,9 +112,24 @@ class Gate:
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
 
-    def passes(self) -> bool:
-        """Whether the passages may answer: in scope, covering enough, carrying what is asked."""
-        return (not self.out_of_scope and bool(self.hits) and self.verdict.answerable
+    @functools.cached_property
+    def unwritten(self) -> str:
+        """A figure asked of a year no plan in scope writes ('…2023年阶段性目标是多少'): '所查规划未写2023年的
+        目标或数值。', else ''. Only a year the message writes itself: one the rewrite carried over from
+        the question before was answered there. The indicator store, which says which years a row
+        has, answers before this is read."""
+        if not self.qa.amount_asked:
+            return ""
+        info, live = self.qa.info, self.live
+        scope = [d for d in live.corpus.build.docs.values() if not info.doc_ids or d.meta.doc_id in info.doc_ids]
+        year = unwritten_year([y for y in info.years if y in self.qa.message],
+                              {d.meta.doc_id: d.meta.period for d in scope}, [live.doc_texts[d.meta.doc_id] for d in scope])
+        return f"所查规划未写{year}的目标或数值。" if year else ""
+
+    def passes(self, *, of_year: bool = True) -> bool:
+        """Whether the passages may answer: in scope, covering enough, carrying what is asked (and,
+        unless ``of_year`` is False, of a year the plans write)."""
+        return (not self.out_of_scope and not (of_year and self.unwritten) and bool(self.hits) and self.verdict.answerable
                 and (self.coverage >= self.params.min_coverage or self._agreed_figure() or self._counted_list()))
 
     def _counted_list(self) -> bool:
@@ -182,7 +204,7 @@ class Gate:
     def decline(self, reply: bool, generator: str) -> Answer:
         """The decline, saying what was looked for, with the closest passages to judge by."""
         return decline(self.qa.standalone, reply, generator, self.params.nearby, self.verdict.reason,
-                       self.places, self.outside, self.hits, self.looked_for())
+                       self.places, self.outside or self.unwritten, self.hits, self.looked_for())
 
     def looked_for(self) -> str:
         """'已检索：三期综合楼、总投资；规划中没有直接回答的段落。' — the question's own content words

@@ -212,6 +212,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     rest = re.sub(r"^[和与、及的\s]+|[和与、及的\s]+$", "", _cut(core, q_spans))
     prev_spans = _alias_spans(analyzer, prev)
     prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
+    if not rest and not q_names and any(c in q for c in more_cues):
+        # "还有呢？": the rest of what the previous question asked for, nothing of its own.
+        return f"{prev.rstrip('？?。')}，{q}"
 
     this = THIS_FACILITY.search(core)
     if this and (name := named_before(this.group(1), history)):
@@ -255,7 +258,8 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         base = _replace_spans(prev, prev_spans, q_names) if q_names and prev_spans else prev
         base = _YEAR.sub("", base) if _NOW.search(core) else base
         return f"{base.rstrip('？?。')}，{core}"
-    if not q_names and rest and _MORE.search(rest) and _names_nothing(rest, follow_up_words):
+    if not q_names and rest and (_MORE.search(rest) or any(c in core for c in more_cues)) \
+            and _names_nothing(rest, follow_up_words):
         # "还有别的吗？", "其他的呢？": more of what the previous question asked about.
         return f"{prev.rstrip('？?。')}，{core}"
     if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(FACILITY_HEADS) and \

@@ -38,8 +38,8 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
         # Asked how a target is to be met, the store's row restates the target: the prose says how.
         # "其中重症病房的床位…": the whole's row is not the part's figure, so the store reads the part alone.
         ans = None if qa.intent is Intent.HOW else from_store(
-            qa.part or qa.standalone, qa.info, list(hits), live.corpus.build, words, live.doc_texts, g.passes,
-            reply, filters)
+            qa.part or qa.standalone, qa.info, list(hits), live.corpus.build, words, live.doc_texts,
+            lambda: g.passes(of_year=False), reply, filters)  # the store says itself which years a row has
         if ans is not None:
             return ans
         if outline is not None:

@@ -56,7 +56,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         # "…想带孩子去打流感疫苗。规划有没有提到这个？": what is asked about is the sentence before.
         split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"))
     ask = named_in_situation(split.ask, split.situation)
-    local = local_place_plan(text, live.doc_texts)  # the ask is analysed again only when a street is named
+    local = local_place_plan(text, live.doc_texts, lexicon.facility_suffixes)  # the ask is analysed again only then
     if local and _within(live.corpus.analyzer.analyze(ask).doc_ids, local, live):
         # "我住新河街…": a street names the district whose plan writes it.
         ask = f"{_label(live, local)} {ask}"

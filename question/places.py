@@ -195,11 +195,12 @@ _NAMED_FREQ = 10  # a street's or town's name is no word of jieba's dictionary (
 _NOT_LOCAL = set("的我们这那个在问说想听看去到要对给了住是有里家")
 
 
-def local_place_plan(message: str, texts: Mapping[str, str]) -> str:
+def local_place_plan(message: str, texts: Mapping[str, str], facility_suffixes: Sequence[str] = ()) -> str:
     """The one plan whose text names a street, town or township the message names ('我住青柳街…'
-    → 'hexi' when only the 河西 plan writes 青柳街), or '' when none or several do: a citizen
-    names where they live more often than their district."""
-    found: set[str] = set()
+    → 'hexi' when only the 河西 plan writes 青柳街), or a facility by its own name ('在柳河口医院看病…'),
+    or '' when none or several do: a citizen names where they live or are treated more often than
+    their district."""
+    found = _facility_plans(message, texts, facility_suffixes)
     for m in _LOCAL.finditer(message):
         name = m.group(0)
         # The match may start inside the sentence ("常去青柳街"): its longest tail a plan writes.
@@ -211,3 +212,30 @@ def local_place_plan(message: str, texts: Mapping[str, str]) -> str:
                 found |= docs
                 break
     return found.pop() if len(found) == 1 else ""
+
+
+_PROPER = ("ns", "nr", "nz")  # jieba's tags of a place's, a person's and another proper name
+_NAME_MAX = 8  # characters of a facility's own name before its suffix ("第五中心", "塘沽安定")
+
+
+def _facility_plans(message: str, texts: Mapping[str, str], suffixes: Sequence[str]) -> set[str]:
+    """The plans writing a facility the message names by its own name, the longest name a plan writes
+    ('天津柳河口医院' → the plan writing 柳河口医院); a kind of facility ('中医医院', '儿童医院': the name
+    before the suffix is a word) names none."""
+    found: set[str] = set()
+    for suffix in sorted(set(suffixes), key=len, reverse=True):
+        for m in re.finditer(re.escape(suffix), message):
+            spans = (message[i:m.end()] for i in range(max(0, m.start() - _NAME_MAX), m.start() - 1))
+            name = next((s for s in spans if any(s in t for t in texts.values())), "")
+            if name and _proper_name_first(name[: -len(suffix)]):
+                found |= {doc for doc, text in texts.items() if name in text}
+    return found
+
+
+def _proper_name_first(head: str) -> bool:
+    """Whether a facility's name opens with a place's or a proper name ('塘沽安定' of 塘沽安定医院), not
+    with a kind ('胸科', '社区'), a count ('一家社区…') or a number ('第五中心', which several cities have)."""
+    import jieba.posseg
+
+    first = next(iter(jieba.posseg.cut(head)), None)
+    return first is not None and len(first.word) >= 2 and first.flag in _PROPER

@@ -41,6 +41,21 @@ def beyond_period(years: Sequence[str], periods: Mapping[str, str], plan_texts: 
     return ""
 
 
+def unwritten_year(years: Sequence[str], periods: Mapping[str, str], plan_texts: Sequence[str]) -> str:
+    """The first year asked that no plan writes, other than a period's end ('到2025年') and the year
+    before it starts (a plan calls it "“十三五”末"): a plan gives no figure of a year it never names.
+    ('2023', {'dongli': '2021-2025'}, ['…到2025年…']) → '2023年'."""
+    spoken: set[int] = set()
+    for p in periods.values():
+        m = _PERIOD.search(p or "")
+        if m:
+            spoken |= {int(m.group(1)) - 1, int(m.group(2) or m.group(1))}
+    for y in years:
+        if int(y) not in spoken and not any(y in t for t in plan_texts):
+            return f"{y}年"
+    return ""
+
+
 _SENTENCE = re.compile(r"[。！？?!；;]")
 # Characters that make "提" a verb of its own ("提高", "提升", "提供"…), not "mention".
 _TI_VERBS = set("高升供出前质速醒交名拔倡议案取")

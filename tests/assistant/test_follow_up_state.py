@@ -146,3 +146,34 @@ def test_they_after_a_which_two_question_are_the_two_the_answer_named(assistant)
     turns = _turns(("补短板计划说互联网医院由哪两家医院来建？", "第五中心医院和泰达医院。"))
     qa = assistant.analyze("它俩在住院服务上还要达到什么标准？", turns)
     assert "第五中心医院和泰达医院" in qa.standalone and qa.plans == ("binhai",), qa.standalone
+
+
+def test_a_hospital_named_by_its_own_name_names_the_plan_writing_it_over_the_citys(assistant):
+    # "天津" names the city-wide plan; 塘沽传染病医院 (塘沽 is a place) is written only by the 滨海新区 plan.
+    qa = assistant.analyze("我爸去年在天津塘沽传染病医院住过院，床位紧。这家医院以后有啥建设安排？")
+    assert qa.plans == ("binhai",), qa.standalone
+    # A kind of hospital a plan happens to name ("胸科医院") is no hospital of one district.
+    qa = assistant.analyze("我在天津胸科医院做过支架。基层这块对心脏病人有啥安排？")
+    assert qa.plans == ("tianjin-primary",), qa.standalone
+
+
+def test_and_what_else_after_a_list_asked_in_part_gives_the_whole_list(assistant):
+    turns = _turns(("天津基层规划列了哪些重点项目？先讲两个。", "（一）社区医院建设；（二）标准化全科门诊服务流程建设。"))
+    answer = assistant.answer("还有呢？", turns)
+    assert not answer.refused
+    assert "示范性社区培训基地建设" in answer.text and "搭建人才培养信息化管理平台" in answer.text, answer.text
+
+
+def test_a_figure_of_a_year_the_plan_never_writes_is_declined_by_that_year(assistant):
+    answer = assistant.answer("东丽区2023年要新建几个社区卫生服务中心？")
+    assert answer.refused and "2023年" in " ".join(answer.notes), (answer.text, answer.notes)
+    assert answer.nearby, "the closest passages are shown to judge by"
+    # The period's whole target answers a question of the period.
+    assert not assistant.answer("东丽区十四五期间要新建几个社区卫生服务中心？").refused
+    # A follow-up asking another year: the year the message writes is the one looked for.
+    turns = _turns(("东丽区要培养多少名区级名医？", "……"))
+    answer = assistant.answer("2022年要培养多少？", turns)
+    assert answer.refused and "2022年" in " ".join(answer.notes), (answer.text, answer.notes)
+    # An indicator row says itself which years it has.
+    answer = assistant.answer("振安区2022年居民健康素养水平要达到多少？")
+    assert answer.refused and "只列有2025年目标" in answer.text, answer.text

@@ -99,3 +99,12 @@ def test_words_ending_like_a_street_or_town_name_no_plan() -> None:
     texts = {"hexi": "鼓励医生下乡，推进城乡一体化，建设商业街健康驿站。", "city": "全市各区。"}
     for message in ("想问问医生下乡的事", "城乡居民医保怎么交？", "商业街附近有没有药店？"):
         assert local_place_plan(message, texts) == ""
+
+
+def test_a_hospital_by_its_own_name_names_the_plan_writing_it() -> None:
+    texts = {"hexi": "完成汉沽安定医院智慧门诊建设。与市胸科医院合作。", "city": "推进社区医院建设。"}
+    assert local_place_plan("我在天津汉沽安定医院看病，排队太久。", texts, ("医院",)) == "hexi"
+    # A kind of hospital ("胸科医院"), a count of them ("一家社区医院"): no hospital of one plan.
+    assert local_place_plan("我去胸科医院复查过。", texts, ("医院",)) == ""
+    assert local_place_plan("我家附近有一家社区医院。", texts, ("医院",)) == ""
+    assert local_place_plan("我在天津汉沽安定医院看病，排队太久。", texts) == ""  # no facility words given

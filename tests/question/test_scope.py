@@ -20,6 +20,7 @@ from question.scope import (
     period_end,
     unmentioned,
     unnamed_facilities,
+    unwritten_year,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -177,3 +178,11 @@ def test_the_asking_words_of_a_topic_are_no_topic_word():
     assert "怎么办" not in content_words("村医养老怎么办") and "养老" in content_words("村医养老怎么办")
     plans = "妥善解决老年乡村医生养老问题"
     assert unmentioned(content_words("老年乡村医生的养老咋办"), plans.__contains__, lambda w: False) == ""
+
+
+def test_a_year_no_plan_writes_is_one_they_give_no_figure_of():
+    periods = {"a": "2021-2025", "b": "2021"}
+    assert unwritten_year(("2023",), periods, ["到2025年达到", "2021年完成"]) == "2023年"
+    assert unwritten_year(("2023",), periods, ["2023年底前建成"]) == ""  # a plan writes it
+    # The period's end and the year before it starts ("“十三五”末") are the plans' own years.
+    assert unwritten_year(("2025",), periods, []) == "" and unwritten_year(("2020",), periods, []) == ""
