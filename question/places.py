@@ -211,7 +211,18 @@ def local_place_plan(message: str, texts: Mapping[str, str], facility_suffixes: 
             if docs:
                 found |= docs
                 break
+    for m in _FROM.finditer(message):
+        # "我是军粮城的": a place the writer is from, by the longest tail some plan writes as a name.
+        name = m.group(1)
+        tail = next((name[i:] for i in range(len(name) - 1) if any(name[i:] in t for t in texts.values())), "")
+        if tail and (_word_freq(tail) < _NAMED_FREQ or _proper_name_first(tail)):
+            found |= {doc for doc, text in texts.items() if tail in text}
     return found.pop() if len(found) == 1 else ""
+
+
+# Where a writer says they live or come from, and the name that follows ("我是军粮城的", "家住天津塘沽，").
+_FROM = re.compile(r"(?:我是|我住|住在|家住|家在|我家在|老家在?|来自)([\u4e00-\u9fff]{2,5}?)"
+                   r"(?=的|人|那边|这边|那块|这块|附近|一带|[，,。；;！!])")
 
 
 _PROPER = ("ns", "nr", "nz")  # jieba's tags of a place's, a person's and another proper name

@@ -173,6 +173,11 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
         name = question[min(starts): m.end()] if starts else ""
         if name and not in_plans(name) and not known(name):
             out.append(name)
+    # A project named in quotes before its kind ("“甲乙示范园”项目"), as the plans name theirs ("“网底”工程").
+    for m in re.finditer(rf"[“\"「]([^”\"」]{{2,16}})[”\"」](?:{ending})", question):
+        quoted = m.group(1)
+        if not in_plans(quoted) and not known(quoted):
+            out.append(quoted)
     text = question
     for n in sorted(names, key=len, reverse=True):
         text = text.replace(n, "，")

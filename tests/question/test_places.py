@@ -108,3 +108,11 @@ def test_a_hospital_by_its_own_name_names_the_plan_writing_it() -> None:
     assert local_place_plan("我去胸科医院复查过。", texts, ("医院",)) == ""
     assert local_place_plan("我家附近有一家社区医院。", texts, ("医院",)) == ""
     assert local_place_plan("我在天津汉沽安定医院看病，排队太久。", texts) == ""  # no facility words given
+
+
+def test_where_the_writer_says_they_are_from_names_the_plan_writing_that_place() -> None:
+    texts = {"hexi": "柳林堡医院带动周边社区卫生服务中心。加强农村卫生工作。", "city": "全市推进分级诊疗。"}
+    assert local_place_plan("我是柳林堡的，老人看病难，规划有啥安排？", texts) == "hexi"
+    assert local_place_plan("家住天津柳林堡，离医院远。", texts) == "hexi"
+    # A word ("农村") only one plan happens to write is no place of that plan.
+    assert local_place_plan("我是农村的，看病不方便。", texts) == ""

@@ -110,6 +110,15 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
     assert unnamed_facilities("第一医院哪年扩建？", suffixes, [], numbered, lambda t: False) == []
 
 
+def test_a_project_named_in_quotes_that_no_plan_writes_is_unnamed() -> None:
+    plans = "实施“网底”工程，推进“智慧医院”项目".__contains__
+    suffixes = LEX.facility_suffixes
+    assert unnamed_facilities("规划里那个“白桦林康养园”项目哪年建成？", suffixes, [], plans, lambda t: False) == [
+        "白桦林康养园"]
+    assert unnamed_facilities("“网底”工程由谁负责？", suffixes, [], plans, lambda t: False) == []
+    assert unnamed_facilities("“白桦林康养园”项目哪年建成？", suffixes, [], plans, lambda t: True) == []  # a known word
+
+
 def test_a_facility_named_after_a_place_is_a_word_of_the_question() -> None:
     plans = "推进东丽医院建设，与天津中医药大学合作共建".__contains__
     names = ("东丽区", "东丽", "天津")
