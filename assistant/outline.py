@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.extract import LABEL_MAX, Composed
+from assistant.extract import LABEL_MAX, Composed, pair_share
 from vectorstore.headings import is_heading, match_heading
 from vectorstore.sections import SectionMatch, title
 from vectorstore.sections import core as heading_core
@@ -18,11 +18,22 @@ from vectorstore.types import Hit
 _SENT = re.compile(r"(?<=[。；！？])")
 
 
-def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: int = 200) -> Composed:
+TOLD_SHARE = 0.6  # of an item label's character pairs in the previous answer: that answer gave the item
+
+
+def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: int = 200, told: str = "") -> Composed:
     """A question naming a section by its heading, answered from the plan's own structure, each
     line cited: the Nth item ('第三条' → '“重点问题”：3.龙头医院建设亟待加强。第五中心医院…[1]')
     or each item's label ('包括哪几项' → '12.深化公立医院综合改革。[1]', '13.加大人才…[2]').
-    Only the first ``picked`` hits, those retrieval picked by position, are used."""
+    Only the first ``picked`` hits, those retrieval picked by position, are used. ``told``: the
+    previous answer, when the question asks for the rest ('还有呢？'): the items it gave are left out
+    ('“重点项目”还包括：（四）…'), unless it gave them all."""
+    if told:
+        rest = outline(hits, named, picked, max_chars)
+        kept = [line for line in rest.text.splitlines()[1:] if pair_share(re.sub(r"\[\d+\]$", "", line), told) < TOLD_SHARE]
+        if named.ordinal is None and kept and len(kept) < len(rest.text.splitlines()) - 1:
+            return _renumbered(rest.text.splitlines()[0].replace("包括：", "还包括："), kept, rest.used)
+        return rest
     used = list(range(min(picked, len(hits))))
     if not used:
         return Composed("", ())
@@ -136,3 +147,19 @@ def _labels(text: str, title: str) -> list[str]:
         if not headed and len(first) <= LABEL_MAX:
             out.append(first)
     return out
+
+
+def _renumbered(head: str, lines: Sequence[str], used: Sequence[int]) -> Composed:
+    """The kept lines of an outline, their citations numbered anew from [1] in the order they appear."""
+    order: list[int] = []
+    out = [head]
+    for line in lines:
+        m = re.search(r"\[(\d+)\]$", line)
+        if m is None:
+            out.append(line)
+            continue
+        hit = used[int(m.group(1)) - 1]
+        if hit not in order:
+            order.append(hit)
+        out.append(f"{line[: m.start()]}[{order.index(hit) + 1}]")
+    return Composed("\n".join(out), tuple(order))

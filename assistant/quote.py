@@ -53,7 +53,7 @@ def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
     if qa.amount_asked and not (found.section.wants_list and found.section.ordinal is None
                                 and HOW_MANY_ITEMS.search(qa.standalone)):
         return None
-    comp = outline(found.hits, found.section, found.picked)
+    comp = outline(found.hits, found.section, found.picked, told=qa.told)
     return comp if comp.text else None
 
 

@@ -157,11 +157,13 @@ def test_a_hospital_named_by_its_own_name_names_the_plan_writing_it_over_the_cit
     assert qa.plans == ("tianjin-primary",), qa.standalone
 
 
-def test_and_what_else_after_a_list_asked_in_part_gives_the_whole_list(assistant):
+def test_and_what_else_after_a_list_asked_in_part_gives_the_rest_of_it(assistant):
     turns = _turns(("天津基层规划列了哪些重点项目？先讲两个。", "（一）社区医院建设；（二）标准化全科门诊服务流程建设。"))
     answer = assistant.answer("还有呢？", turns)
     assert not answer.refused
     assert "示范性社区培训基地建设" in answer.text and "搭建人才培养信息化管理平台" in answer.text, answer.text
+    assert "慢性病医防融合" in answer.text and "社区医院建设" not in answer.text, answer.text  # the rest only
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
 
 
 def test_a_figure_of_a_year_the_plan_never_writes_is_declined_by_that_year(assistant):
