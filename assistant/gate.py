@@ -114,7 +114,7 @@ class Gate:
 
     @functools.cached_property
     def unwritten(self) -> str:
-        """A figure asked of a year no plan in scope writes ('…2023年阶段性目标是多少'): '所查规划未写2023年的
+        """A figure asked of a year no plan in scope writes ('甲区2024年要建几所？'): '所查规划未写2024年的
         目标或数值。', else ''. Only a year the message writes itself: one the rewrite carried over from
         the question before was answered there. The indicator store, which says which years a row
         has, answers before this is read."""

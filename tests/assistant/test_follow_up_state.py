@@ -158,7 +158,7 @@ def test_a_hospital_named_by_its_own_name_names_the_plan_writing_it_over_the_cit
 
 
 def test_and_what_else_after_a_list_asked_in_part_gives_the_rest_of_it(assistant):
-    turns = _turns(("天津基层规划列了哪些重点项目？先讲两个。", "（一）社区医院建设；（二）标准化全科门诊服务流程建设。"))
+    turns = _turns(("天津市基层卫生健康规划里有哪些重点项目？先挑两个说说。", "（一）社区医院建设；（二）标准化全科门诊服务流程建设。"))
     answer = assistant.answer("还有呢？", turns)
     assert not answer.refused
     assert "示范性社区培训基地建设" in answer.text and "搭建人才培养信息化管理平台" in answer.text, answer.text
@@ -167,15 +167,15 @@ def test_and_what_else_after_a_list_asked_in_part_gives_the_rest_of_it(assistant
 
 
 def test_a_figure_of_a_year_the_plan_never_writes_is_declined_by_that_year(assistant):
-    answer = assistant.answer("东丽区2023年要新建几个社区卫生服务中心？")
+    answer = assistant.answer("2023年东丽区得建成几家社区卫生服务中心？")
     assert answer.refused and "2023年" in " ".join(answer.notes), (answer.text, answer.notes)
     assert answer.nearby, "the closest passages are shown to judge by"
     # The period's whole target answers a question of the period.
-    assert not assistant.answer("东丽区十四五期间要新建几个社区卫生服务中心？").refused
+    assert not assistant.answer("十四五时期东丽区得建成几家社区卫生服务中心？").refused
     # A follow-up asking another year: the year the message writes is the one looked for.
     turns = _turns(("东丽区要培养多少名区级名医？", "……"))
     answer = assistant.answer("2022年要培养多少？", turns)
     assert answer.refused and "2022年" in " ".join(answer.notes), (answer.text, answer.notes)
     # An indicator row says itself which years it has.
-    answer = assistant.answer("振安区2022年居民健康素养水平要达到多少？")
+    answer = assistant.answer("2022年振安区居民健康素养水平定在多少？")
     assert answer.refused and "只列有2025年目标" in answer.text, answer.text

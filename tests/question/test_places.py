@@ -103,11 +103,11 @@ def test_words_ending_like_a_street_or_town_name_no_plan() -> None:
 
 def test_a_hospital_by_its_own_name_names_the_plan_writing_it() -> None:
     texts = {"hexi": "完成汉沽安定医院智慧门诊建设。与市胸科医院合作。", "city": "推进社区医院建设。"}
-    assert local_place_plan("我在天津汉沽安定医院看病，排队太久。", texts, ("医院",)) == "hexi"
+    assert local_place_plan("上周陪老人去汉沽安定医院复查，人太多。", texts, ("医院",)) == "hexi"
     # A kind of hospital ("胸科医院"), a count of them ("一家社区医院"): no hospital of one plan.
     assert local_place_plan("我去胸科医院复查过。", texts, ("医院",)) == ""
     assert local_place_plan("我家附近有一家社区医院。", texts, ("医院",)) == ""
-    assert local_place_plan("我在天津汉沽安定医院看病，排队太久。", texts) == ""  # no facility words given
+    assert local_place_plan("上周陪老人去汉沽安定医院复查，人太多。", texts) == ""  # no facility words given
 
 
 def test_where_the_writer_says_they_are_from_names_the_plan_writing_that_place() -> None:

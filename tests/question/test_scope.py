@@ -191,7 +191,7 @@ def test_the_asking_words_of_a_topic_are_no_topic_word():
 
 def test_a_year_no_plan_writes_is_one_they_give_no_figure_of():
     periods = {"a": "2021-2025", "b": "2021"}
-    assert unwritten_year(("2023",), periods, ["到2025年达到", "2021年完成"]) == "2023年"
+    assert unwritten_year(("2023",), periods, ["到2025年建成", "2021年完成"]) == "2023年"
     assert unwritten_year(("2023",), periods, ["2023年底前建成"]) == ""  # a plan writes it
     # The period's end and the year before it starts ("“十三五”末") are the plans' own years.
     assert unwritten_year(("2025",), periods, []) == "" and unwritten_year(("2020",), periods, []) == ""
