@@ -212,7 +212,7 @@ def local_place_plan(message: str, texts: Mapping[str, str], facility_suffixes: 
                 found |= docs
                 break
     for m in _FROM.finditer(message):
-        # "我是军粮城的": a place the writer is from, by the longest tail some plan writes as a name.
+        # "我是柳林堡的": a place the writer is from, by the longest tail some plan writes as a name.
         name = m.group(1)
         tail = next((name[i:] for i in range(len(name) - 1) if any(name[i:] in t for t in texts.values())), "")
         if tail and (_word_freq(tail) < _NAMED_FREQ or _proper_name_first(tail)):
@@ -220,19 +220,19 @@ def local_place_plan(message: str, texts: Mapping[str, str], facility_suffixes: 
     return found.pop() if len(found) == 1 else ""
 
 
-# Where a writer says they live or come from, and the name that follows ("我是军粮城的", "家住天津塘沽，").
+# Where a writer says they live or come from, and the name that follows ("我是柳林堡的", "家住天津柳林堡，").
 _FROM = re.compile(r"(?:我是|我住|住在|家住|家在|我家在|老家在?|来自)([\u4e00-\u9fff]{2,5}?)"
                    r"(?=的|人|那边|这边|那块|这块|附近|一带|[，,。；;！!])")
 
 
 _PROPER = ("ns", "nr", "nz")  # jieba's tags of a place's, a person's and another proper name
-_NAME_MAX = 8  # characters of a facility's own name before its suffix ("第五中心", "塘沽安定")
+_NAME_MAX = 8  # characters of a facility's own name before its suffix ("柳河口安定")
 
 
 def _facility_plans(message: str, texts: Mapping[str, str], suffixes: Sequence[str]) -> set[str]:
     """The plans writing a facility the message names by its own name, the longest name a plan writes
-    ('天津柳河口医院' → the plan writing 柳河口医院); a kind of facility ('中医医院', '儿童医院': the name
-    before the suffix is a word) names none."""
+    ('天津柳河口医院' → the plan writing 柳河口医院), when that name opens with a proper name
+    (``_proper_name_first``); a kind of facility ('胸科医院', '社区医院') names none."""
     found: set[str] = set()
     for suffix in sorted(set(suffixes), key=len, reverse=True):
         for m in re.finditer(re.escape(suffix), message):
@@ -244,7 +244,7 @@ def _facility_plans(message: str, texts: Mapping[str, str], suffixes: Sequence[s
 
 
 def _proper_name_first(head: str) -> bool:
-    """Whether a facility's name opens with a place's or a proper name ('塘沽安定' of 塘沽安定医院), not
+    """Whether a facility's name opens with a place's or a proper name ('汉沽安定' of 汉沽安定医院), not
     with a kind ('胸科', '社区'), a count ('一家社区…') or a number ('第五中心', which several cities have)."""
     import jieba.posseg
 
