@@ -31,7 +31,7 @@ from question.scope import (
     unnamed_facilities,
     unwritten_year,
 )
-from vectorstore.types import Hit
+from vectorstore.types import DocMeta, Hit
 
 
 class Gate:
@@ -120,11 +120,17 @@ class Gate:
         has, answers before this is read."""
         if not self.qa.amount_asked:
             return ""
-        info, live = self.qa.info, self.live
-        scope = [d for d in live.corpus.build.docs.values() if not info.doc_ids or d.meta.doc_id in info.doc_ids]
-        year = unwritten_year([y for y in info.years if y in self.qa.message],
-                              {d.meta.doc_id: d.meta.period for d in scope}, [live.doc_texts[d.meta.doc_id] for d in scope])
+        metas, texts = self._scope
+        year = unwritten_year([y for y in self.qa.info.years if y in self.qa.message],
+                              {m.doc_id: m.period for m in metas}, texts)
         return f"所查规划未写{year}的目标或数值。" if year else ""
+
+    @functools.cached_property
+    def _scope(self) -> tuple[list[DocMeta], list[str]]:
+        """The plans the question is about (all of them when it names none) and their texts."""
+        info, live = self.qa.info, self.live
+        metas = [d.meta for d in live.corpus.build.docs.values() if not info.doc_ids or d.meta.doc_id in info.doc_ids]
+        return metas, [live.doc_texts[m.doc_id] for m in metas]
 
     def passes(self, *, of_year: bool = True) -> bool:
         """Whether the passages may answer: in scope, covering enough, carrying what is asked (and,
@@ -157,12 +163,10 @@ class Gate:
         """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year
         after every plan's period, or a "有没有提到…" topic no plan has a word of."""
         live, info = self.live, self.qa.info
-        scope = [d for d in live.corpus.build.docs.values() if not info.doc_ids or d.meta.doc_id in info.doc_ids]
-        year = beyond_period(info.years, {d.meta.doc_id: d.meta.period for d in scope},
-                             [live.doc_texts[d.meta.doc_id] for d in scope])
+        scope, texts = self._scope
+        year = beyond_period(info.years, {m.doc_id: m.period for m in scope}, texts)
         if year:
             return f"所查规划未设定{year}的目标或数值。"
-        texts = [live.doc_texts[d.meta.doc_id] for d in scope]
 
         def in_scope(term: str) -> bool:
             return any(holds(t, term) for t in texts)
@@ -178,7 +182,7 @@ class Gate:
             return any(any(term == w or (term in w and w in joined) for w in g) and any(in_scope(w) for w in g)
                        for g in live.synonyms)
 
-        where = "、".join(f"《{d.meta.title}》" for d in scope) if info.doc_ids else "现有规划文件均"
+        where = "、".join(f"《{m.title}》" for m in scope) if info.doc_ids else "现有规划文件均"
         unnamed = unnamed_facilities(self.qa.ask, live.lexicon.facility_suffixes, live.names(),
                                      in_scope, known, live.lexicon.places.suffixes)
         if unnamed:

@@ -76,7 +76,7 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
     return None
 
 
-RETOLD_SHARE = 0.6  # of a point's first clause's character pairs that an answer holds: it gave the point
+RETOLD_SHARE = 0.6  # of a point's (first clause's) character pairs that an answer holds: it gave the point
 
 
 def _retold(run: Sequence[tuple[int, str]], told: str) -> bool:

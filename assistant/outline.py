@@ -10,15 +10,13 @@ import re
 from collections.abc import Sequence
 
 from assistant.extract import LABEL_MAX, Composed, pair_share
+from assistant.listing import RETOLD_SHARE
 from vectorstore.headings import is_heading, match_heading
 from vectorstore.sections import SectionMatch, title
 from vectorstore.sections import core as heading_core
 from vectorstore.types import Hit
 
 _SENT = re.compile(r"(?<=[。；！？])")
-
-
-TOLD_SHARE = 0.6  # of an item label's character pairs in the previous answer: that answer gave the item
 
 
 def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: int = 200, told: str = "") -> Composed:
@@ -28,12 +26,6 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
     Only the first ``picked`` hits, those retrieval picked by position, are used. ``told``: the
     previous answer, when the question asks for the rest ('还有呢？'): the items it gave are left out
     ('“重点项目”还包括：（四）…'), unless it gave them all."""
-    if told:
-        rest = outline(hits, named, picked, max_chars)
-        kept = [line for line in rest.text.splitlines()[1:] if pair_share(re.sub(r"\[\d+\]$", "", line), told) < TOLD_SHARE]
-        if named.ordinal is None and kept and len(kept) < len(rest.text.splitlines()) - 1:
-            return _renumbered(rest.text.splitlines()[0].replace("包括：", "还包括："), kept, rest.used)
-        return rest
     used = list(range(min(picked, len(hits))))
     if not used:
         return Composed("", ())
@@ -46,8 +38,21 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
             return Composed("\n".join(lines), tuple(i for i, _ in subs))
         # No "第3条" of our own: every figure in an answer is one the cited passage holds.
         return Composed(f"“{name}”：{_item(hits[used[0]].chunk.text, named, max_chars)}[1]", (used[0],))
-    lines = [f"“{name}”包括："]
+    items = _item_labels(hits, used, named)
+    rest = [(i, [x for x in labels if pair_share(x, told) < RETOLD_SHARE]) for i, labels in items] if told else items
+    fewer = any(labels for _, labels in rest) and sum(map(len, (x for _, x in rest))) < sum(map(len, (x for _, x in items)))
+    lines = [f"“{name}”还包括：" if fewer else f"“{name}”包括："]
     order: list[int] = []
+    for i, labels in rest if fewer else items:
+        if labels:
+            order.append(i)
+            lines += [f"{label}[{len(order)}]" for label in labels]
+    return Composed("\n".join(lines), tuple(order)) if order else Composed("", ())
+
+
+def _item_labels(hits: Sequence[Hit], used: Sequence[int], named: SectionMatch) -> list[tuple[int, list[str]]]:
+    """Each used hit with the labels of the section's items it holds, in order."""
+    out = []
     for i in used:
         text = hits[i].chunk.text
         mine = [label for n, (label, _) in enumerate(named.items) if named.item_chunk_id(n) == hits[i].chunk.id]
@@ -63,10 +68,8 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
             # A box's item is a project named in one short sentence, its content after it on the
             # same line ('城市医疗集团建设。配合牵头三级公立医院…'): the name alone says nothing done.
             labels = [_box_line(text, label) for label in labels]
-        if labels:
-            order.append(i)
-            lines += [f"{label}[{len(order)}]" for label in labels]
-    return Composed("\n".join(lines), tuple(order)) if order else Composed("", ())
+        out.append((i, labels))
+    return out
 
 
 BOX_LINE_CHARS = 90  # a box item's line, cut at a sentence end before this
@@ -148,18 +151,3 @@ def _labels(text: str, title: str) -> list[str]:
             out.append(first)
     return out
 
-
-def _renumbered(head: str, lines: Sequence[str], used: Sequence[int]) -> Composed:
-    """The kept lines of an outline, their citations numbered anew from [1] in the order they appear."""
-    order: list[int] = []
-    out = [head]
-    for line in lines:
-        m = re.search(r"\[(\d+)\]$", line)
-        if m is None:
-            out.append(line)
-            continue
-        hit = used[int(m.group(1)) - 1]
-        if hit not in order:
-            order.append(hit)
-        out.append(f"{line[: m.start()]}[{order.index(hit) + 1}]")
-    return Composed("\n".join(out), tuple(order))

@@ -212,9 +212,6 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     rest = re.sub(r"^[和与、及的\s]+|[和与、及的\s]+$", "", _cut(core, q_spans))
     prev_spans = _alias_spans(analyzer, prev)
     prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
-    if not rest and not q_names and any(c in q for c in more_cues):
-        # "还有呢？": the rest of what the previous question asked for, nothing of its own.
-        return f"{prev.rstrip('？?。')}，{q}"
 
     this = THIS_FACILITY.search(core)
     if this and (name := named_before(this.group(1), history)):
@@ -258,10 +255,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         base = _replace_spans(prev, prev_spans, q_names) if q_names and prev_spans else prev
         base = _YEAR.sub("", base) if _NOW.search(core) else base
         return f"{base.rstrip('？?。')}，{core}"
-    if not q_names and rest and (_MORE.search(rest) or any(c in core for c in more_cues)) \
-            and _names_nothing(rest, follow_up_words):
-        # "还有别的吗？", "其他的呢？": more of what the previous question asked about.
-        return f"{prev.rstrip('？?。')}，{core}"
+    if not q_names and (_MORE.search(rest) or any(c in (core or q) for c in more_cues)) \
+            and (not rest or _names_nothing(rest, follow_up_words)):
+        # "还有别的吗？", "其他的呢？", "还有呢？": more of what the previous question asked about.
+        return f"{prev.rstrip('？?。')}，{core or q}"
     if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(FACILITY_HEADS) and \
             (subject := subject_facility(LEAD.sub("", prev), analyzer)) and subject != rest:
         # "那区中医医院呢？" after a question about 东丽医院: the same question of the other facility
