@@ -111,11 +111,11 @@ class Assistant:
                  filters: Filters | None, reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
         p = self.params
         tr.coverage = g.coverage
-        # Which members of a group the plan only counts: declined whichever composer answers (a model
-        # would quote the count as if it named them).
+        # Which members of a group the plan only counts, or a figure the best sentences lack: declined
+        # whichever composer answers (a model would quote the count as if it named them, or the sentences).
         ans = structured(live, qa, found, g, self.store_words, filters, reply=reply, generator=self.generator_name,
-                         nearby=p.gate.nearby) or quote.counted_only(live, qa, found, g.verdict, p.quote, reply=reply,
-                                                                     generator=self.generator_name, nearby=p.gate.nearby)
+                         nearby=p.gate.nearby) or quote.unanswered(live, qa, found, g.verdict, p.quote, reply=reply,
+                                                                   generator=self.generator_name, nearby=p.gate.nearby)
         if ans is not None:
             yield from _done(ans, tr, t0)
             return

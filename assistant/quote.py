@@ -168,21 +168,40 @@ def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict:
     return quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
 
 
-def counted_only(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict: Verdict | None, p: QuoteParams,
-                 *, reply: bool, generator: str, nearby: int) -> Answer | None:
-    """The decline of a question asking which members of a group the plan only counts (see
-    only_counted), saying the plan gives only the number, the counting sentence's passage first; run
-    before either composer (the pipeline); None for any other question."""
-    if not WHICH_MEMBERS.search(qa.ask):
+def unanswered(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict: Verdict | None, p: QuoteParams,
+               *, reply: bool, generator: str, nearby: int) -> Answer | None:
+    """The decline of a question the best sentences turn out not to answer, whichever composer would
+    answer it (the pipeline runs this before either); None for any other question:
+    - asked which members of a group the plan only counts (see only_counted): the plan gives only the
+      number, the counting sentence's passage first;
+    - asked for a figure the best sentences do not carry (see lacking_figure)."""
+    counting, figure = bool(WHICH_MEMBERS.search(qa.ask)), asks_figure(qa)
+    if not counting and not figure:
         return None
     multi, hits = compared(qa, found), found.hits
     comp = compose(scored(live, qa, hits, verdict, multi, p), hits, multi, p, asks=qa.info.asks)
-    count = only_counted(qa, comp.text)
-    if not count:
-        return None
     first = [hits[h] for h in comp.used] + [h for i, h in enumerate(hits) if i not in comp.used]
-    return decline(qa.standalone, reply, generator, nearby, outside=f"规划只写了数量（{count}），未列出具体是哪些。",
-                   hits=first)
+    count = only_counted(qa, comp.text) if counting else ""
+    if count:
+        return decline(qa.standalone, reply, generator, nearby, outside=f"规划只写了数量（{count}），未列出具体是哪些。",
+                       hits=first)
+    missing = lacking_figure(qa, comp.text) if figure else ""
+    return decline(qa.standalone, reply, generator, nearby, missing, hits=first) if missing else None
+
+
+def asks_figure(qa: QuestionAnalysis) -> bool:
+    """Whether a question asks for figures of a kind (not "剩下的几个呢？", which asks for the rest of a list)."""
+    return qa.intent is Intent.FIGURE and bool(qa.demands) and not qa.told
+
+
+def lacking_figure(qa: QuestionAnalysis, text: str) -> str:
+    """What kind of figure a figure question asks for that the answer's sentences do not carry
+    ('…盖新楼花多少？', '推动…异地新建及原址改造工程…[1]') → '金额'; '' when they carry each kind, or
+    there is no answer. The gate found the kind somewhere in the passages, but in a sentence that
+    answers the question less well than these: quoting them would answer something else."""
+    body = re.sub(r"\[\d+\]", "", text)
+    unmet = tuple(d for d in qa.demands if not d.evidence.search(body))
+    return Verdict(False, unmet).reason if body and unmet else ""
 
 
 def only_counted(qa: QuestionAnalysis, text: str) -> str:

@@ -179,3 +179,17 @@ def test_a_figure_of_a_year_the_plan_never_writes_is_declined_by_that_year(assis
     # An indicator row says itself which years it has.
     answer = assistant.answer("2022年振安区居民健康素养水平定在多少？")
     assert answer.refused and "只列有2025年目标" in answer.text, answer.text
+
+
+def test_a_figure_question_whose_best_sentences_carry_no_such_figure_is_declined(assistant):
+    from assistant.quote import asks_figure, lacking_figure
+
+    qa = assistant.analyze("东丽区给妇幼保健中心盖新楼要花多少？")
+    assert asks_figure(qa)
+    # The building's sentence is what the question is about, but it states no amount: quoting it
+    # would answer another question.
+    assert lacking_figure(qa, "推进妇幼保健中心新楼建设，完善服务功能。[1]") == "金额"
+    assert lacking_figure(qa, "妇幼保健中心新楼建设投入约2亿元。[1]") == ""
+    # "剩下的几个呢？" after a list asks for the rest of it, not for a count.
+    turns = _turns(("东丽的“九项能力”是哪几项？", "（1）提升公共卫生应急反应能力；（2）提升重大传染病监测预警能力；"))
+    assert not asks_figure(assistant.analyze("剩下的几个呢？", turns))
