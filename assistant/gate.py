@@ -27,6 +27,7 @@ from question.scope import (
     beyond_period,
     content_words,
     holds,
+    shortened,
     unmentioned,
     unnamed_facilities,
     unwritten_year,
@@ -184,7 +185,8 @@ class Gate:
 
         where = "、".join(f"《{m.title}》" for m in scope) if info.doc_ids else "现有规划文件均"
         unnamed = unnamed_facilities(self.qa.ask, live.lexicon.facility_suffixes, live.names(),
-                                     in_scope, known, live.lexicon.places.suffixes)
+                                     in_scope, known, live.lexicon.places.suffixes,
+                                     lambda core, kind: any(shortened(core, kind, t) for t in texts))
         if unnamed:
             return f"{where}未提及“{unnamed[0]}”。"
         topic = self.qa.topic

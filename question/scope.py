@@ -152,13 +152,22 @@ NOT_IN_NAME = "的我们这那个在问说想听看去到要对给了住是有�
 _NOT_IN_FACILITY = NOT_IN_NAME + "和与及或跟几哪啥"  # nor a question word ("几级医院")
 
 
+def shortened(core: str, kind: str, text: str) -> bool:
+    """Whether a text writes a facility's full name that a short one keeps the first word and the kind
+    of ('社区', '中心': '社区卫生服务中心'), as people shorten names; the words dropped are Chinese
+    characters of one name, no punctuation."""
+    return re.search(re.escape(core) + r"[\u4e00-\u9fff]{1,6}?" + re.escape(kind), text) is not None
+
+
 def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[str],
                        in_plans: Callable[[str], bool], known: Callable[[str], bool],
-                       place_suffixes: Sequence[str] = ()) -> list[str]:
+                       place_suffixes: Sequence[str] = (),
+                       short_of: Callable[[str, str], bool] = lambda core, kind: False) -> list[str]:
     """Named facilities or projects a question asks about that the plans never name:
     '东丽区儿童医院什么时候建成？' → ['儿童医院'] when no plan in scope writes "儿童医院" ('宿州市立医院…'
     → ['宿州市立医院'] when none writes that); a name the
-    plans write ('东丽医院'), or one a synonym stands for, is not one. Plan names are taken off first."""
+    plans write ('东丽医院'), or one a synonym stands for, or a short form of one (``short_of(core, kind)``,
+    '社区中心' of '社区卫生服务中心') is not one. Plan names are taken off first."""
     ending = alternation(suffixes)
     out = []
     # A place's own public facility is named with 立 ("宿州市立医院", "省立医院"): with the place's
@@ -185,13 +194,13 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
         name = m.group(0)
         while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]
-        core = name
+        core, kind = name, ""
         for s in suffixes:
             if core.endswith(s):
-                core = core[: -len(s)]
+                core, kind = core[: -len(s)], s
                 break
         if len(core) < 2 or any(ch in _NOT_IN_FACILITY for ch in core) or in_plans(name) or known(name) \
-                or not _noun_phrase(core) or _COUNT.fullmatch(core):
+                or not _noun_phrase(core) or _COUNT.fullmatch(core) or short_of(core, kind):
             continue  # ("两家医院": a count of hospitals, not one named)
         # The longest tail the plans do write is enough ("新建儿童医院" → "儿童医院" still unnamed),
         # unless what comes before it numbers another one ("第二人民医院" where plans write "人民医院").

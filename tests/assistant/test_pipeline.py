@@ -427,3 +427,9 @@ def test_a_list_counted_in_the_writers_words_is_the_plans_one_run_of_that_many_p
     # A count no run of the plan has is answered as before, not with some other run.
     b = extractive.answer("东丽规划里那十一个方面都有啥，一个个说说")
     assert "（9）提升二级医院科研能力培养" not in b.text
+
+
+def test_a_facility_named_by_its_short_form_is_answered_from_the_plan_writing_it_whole(extractive):
+    # "社区中心": the 天津 plan writes "社区卫生服务中心" only; the short form names no other facility.
+    a = extractive.answer("天津的社区中心全科门诊要建哪些功能区？")
+    assert not a.refused and "预约分诊区" in a.text and a.citations, (a.text, a.notes)

@@ -195,3 +195,16 @@ def test_a_year_no_plan_writes_is_one_they_give_no_figure_of():
     assert unwritten_year(("2023",), periods, ["2023年底前建成"]) == ""  # a plan writes it
     # The period's end and the year before it starts ("“十三五”末") are the plans' own years.
     assert unwritten_year(("2025",), periods, []) == "" and unwritten_year(("2020",), periods, []) == ""
+
+
+def test_a_short_form_of_a_facility_the_plans_write_is_not_unnamed() -> None:
+    from question.scope import shortened
+
+    text = "推进社区卫生服务中心标准化建设，建设胸痛中心。"
+    plans, suffixes = text.__contains__, LEX.facility_suffixes
+    assert shortened("社区", "中心", text) and not shortened("儿童", "医院", text)
+    assert not shortened("胸痛", "中心", "建设胸痛救治、卒中中心")  # a list of two is no name
+    short = lambda core, kind: shortened(core, kind, text)  # noqa: E731
+    assert unnamed_facilities("社区中心门诊要怎么改造？", suffixes, [], plans, lambda t: False, (), short) == []
+    assert unnamed_facilities("社区中心门诊要怎么改造？", suffixes, [], plans, lambda t: False) == ["社区中心"]
+    assert unnamed_facilities("儿童医院哪年建成？", suffixes, [], plans, lambda t: False, (), short) == ["儿童医院"]
