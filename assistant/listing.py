@@ -44,19 +44,7 @@ def listed(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunk
         found_runs = sections.runs_at(hit.chunk.id)
         if found_runs:
             return _cited(_wanted(qa.ask, found_runs, chunks), found.hits, chunks)
-    only = only_run_as_long(qa, sections)
-    return _cited(only, found.hits, chunks) if only else None
-
-
-def only_run_as_long(qa: QuestionAnalysis, sections: SectionIndex) -> Sequence[tuple[int, str]] | None:
-    """The one run of as many points as a list question counts in the plan it names ('东丽那九条分别是
-    什么？' when 东丽's plan enumerates nine points once: '重点提升“九项能力”：（1）…（9）…'), wherever
-    retrieval ranked it: the writer's words for it may share none with the plan's. None when the
-    question names no single plan or count, or the plan has no such run or more than one."""
-    if len(qa.plans) != 1 or not qa.list_sizes:
-        return None
-    as_long = [r for r in sections.runs_of(qa.plans[0]) if len(r) in qa.list_sizes]
-    return as_long[0] if len(as_long) == 1 else None
+    return None
 
 
 NTH_HITS = 3  # where an ordinal question's run may start: its name often ranks below a word match

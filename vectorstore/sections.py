@@ -152,13 +152,6 @@ class SectionIndex:
         self._of_doc: dict[str, list[tuple[str, str, str]]] = {}
         for t in self._cores:
             self._of_doc.setdefault(t[1], []).append(t)
-        self._runs: dict[str, list[list[tuple[int, str]]]] = {}  # doc_id → its runs, read on first use
-
-    def runs_of(self, doc_id: str) -> list[list[tuple[int, str]]]:
-        """Every run of numbered points in a plan's paragraphs, in reading order (see runs_at)."""
-        if doc_id not in self._runs:
-            self._runs[doc_id] = [r for c in self._chunks if c.doc_id == doc_id for r in self.runs_at(c.id)]
-        return self._runs[doc_id]
 
     def runs_at(self, chunk_id: str) -> list[list[tuple[int, str]]]:
         """The runs of numbered points that start in a passage (read on into the next passages of
