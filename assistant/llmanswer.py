@@ -126,21 +126,23 @@ def model_answer(chat: Any, qa: QuestionAnalysis, found: Retrieved, *, local: bo
     notes = tuple(f"已删除无法在引用段落中核实数字的句子：{s}" for s in checked.removed)
     text = checked.text
     if local and not reply:
-        text = quote_if_disagreeing(text, cites, qa.info, hits, scored, quoting, p.agree_share)
+        text = quote_if_disagreeing(text, cites, qa.info, hits, scored, quoting, p.agree_share, p.verbatim_share)
     return Answer(text, tuple(cites), False, generator, notes, q)
 
 
 def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits: Sequence[Hit],
-                         scored: Sequence[Candidate], quoting: QuoteParams, share: float) -> str:
-    """The small model's answer, followed by the plan's own sentence when the two disagree.
+                         scored: Sequence[Candidate], quoting: QuoteParams, share: float, verbatim: float = 0.0) -> str:
+    """The small model's answer, followed by the plan's own sentences unless it quotes them.
 
     The 1.5B model drops or swaps figures the best sentence has (a row's 2020 figure given as its
-    2025 one; "3到4个" for "3-4个"). When a figure of the extractive choice is missing from the
-    model's answer, that choice is quoted verbatim under "原文", so the reader sees the plan's
-    words. ``cites`` is extended in place.
+    2025 one; "3到4个" for "3-4个"), and its own words lose what the plan says ("约30亿元" told as
+    "30亿元", "全科医生" as "全科大夫", a row's baseline left out). Unless its answer agrees with the
+    extractive choice and holds ``verbatim`` of each of its lines' character pairs (0: agreeing is
+    enough), that choice is quoted verbatim under "原文", so the reader sees the plan's words.
+    ``cites`` is extended in place.
     """
     comp = compose(scored, hits, False, quoting, asks=info.asks)
-    if not comp.text or agrees(text, comp.text, info, share):
+    if not comp.text or agrees(text, comp.text, info, share) and quotes(text, comp.text, verbatim):
         return text
     mapping: dict[int, int] = {}
     for i, h in enumerate(comp.used, 1):
@@ -152,6 +154,13 @@ def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits
         mapping[i] = same
     quote = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", comp.text)
     return f"{text}\n原文：{quote}"
+
+
+def quotes(answer: str, quoted: str, share: float) -> bool:
+    """Whether an answer holds ``share`` of the character pairs of each line of a quoted choice:
+    ('东丽计划投入财政预算约30亿元[1]。', '…计划投入财政预算约30亿元，…。[1]', 0.8) → False."""
+    lines = (re.sub(r"\[\d+\]", "", line).strip() for line in quoted.splitlines())
+    return all(pair_share(line, answer) >= share for line in lines if line)
 
 
 _COLUMN = re.compile(r"(20\d\d)年(?:目标|底|末)?\s+([^，]+)")  # a table row's "2025年目标 ≥3.6"

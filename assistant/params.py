@@ -73,6 +73,7 @@ class LLMParams:
     llm_passages: int
     llm_passage_chars: int
     agree_share: float
+    verbatim_share: float
 
 
 @dataclass(frozen=True)

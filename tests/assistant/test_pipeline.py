@@ -287,7 +287,11 @@ def test_embedded_model_reads_only_the_best_sentences_and_its_answer_cites_them(
     assert "50种大病" in prompt and "家庭医生" not in prompt
     assert a.generator == "local" and not a.refused and "50" in a.text
     assert "50种大病" in a.citations[0].chunk.text
-    assert "原文" not in a.text  # it agrees with the plan: no quote needed
+    # Its figure agrees, but its words leave out what the plan says: the plan's sentence follows.
+    assert a.text.count("原文：") == 1 and "根据东丽区实际" in a.text
+    fake_openai.script.reply = ("在深入做好现有13种大病专项救治的基础上，根据东丽区实际，不断扩大专项救治疾病范围，"
+                                "到2025年逐步扩大到50种大病[1]。")
+    assert "原文" not in _local(full_index, fake_openai).answer(PROSE_Q).text  # quoted already: no quote needed
     # Past the checks the embedded model is told the passages answer; a remote model may decline.
     system = fake_openai.state.requests[-1]["messages"][0]["content"]
     assert "规划文件中未找到相关内容" not in system and "包含问题的答案" in system
