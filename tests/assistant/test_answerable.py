@@ -337,3 +337,15 @@ def test_how_long_in_any_unit_is_met_by_a_span_not_a_year():
     assert d.kind is DemandKind.DURATION
     assert meets(d, "力争用3到5年时间建成胸痛中心。", synonyms=()) and meets(d, "患者15分钟内得到救治。", synonyms=())
     assert not meets(d, "到2025年建成胸痛中心。", synonyms=())  # a year dates, it does not last
+
+
+def test_a_ratio_per_head_is_of_what_it_names():
+    # "每千人口X" without 数: the ratio of X, which another ratio of the plans does not answer.
+    (d,) = demands("东丽每千人口营养师目标是多少？", ["东丽"])
+    assert d.term == "营养师"
+    syn = shipped().synonyms
+    assert not meets(d, "每千人口执业医师数提高到2.8的水平；", synonyms=syn)
+    assert meets(d, "每千常住人口营养师数达到0.5人。", synonyms=syn)
+    (doctors,) = demands("东丽每万人全科医生目标多少？", ["东丽"])
+    assert meets(doctors, "全市每万名常住人口拥有4名全科医生。", synonyms=syn)
+    assert meets(demands("每千人口大夫要到多少？")[0], "每千常住人口执业（助理）医师数（人）：2025年 3.6", synonyms=syn)
