@@ -185,6 +185,13 @@ def _indicator_terms(question: str) -> list[str]:
     return out
 
 
+def _names_thing(text: str) -> bool:
+    """Whether a span is nouns only ('全科医生'), not words about them ('大概', '能有')."""
+    import jieba.posseg
+
+    return all(w.flag.startswith("n") for w in jieba.posseg.cut(text))
+
+
 def _counted(q: str, end: int, plan_uses: Callable[[str], bool]) -> str:
     """What a count counts, when the plans write it (or a word interchangeable with it): '多少家养老机构' →
     '养老机构' if a plan uses it, else '' (a writer's own word for a thing imposes nothing)."""
@@ -234,7 +241,7 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
         elif not any(d.kind in (DemandKind.BEDS, DemandKind.DAYS, DemandKind.MONEY) for d in out):
             out.append(Demand(DemandKind.FIGURE, _FIGURE_EVIDENCE, term))
     per = _PER_WHAT.search(q) if not out else None
-    if per and not _ASKING.search(per.group(1)):
+    if per and not _ASKING.search(per.group(1)) and _names_thing(per.group(1)):
         # "每千人口药师要到多少": a ratio of what it names, which a sentence giving another ratio
         # ("每千人口执业医师数提高到2.8") does not answer.
         out.append(Demand(DemandKind.FIGURE, _FIGURE_EVIDENCE, per.group(1)))

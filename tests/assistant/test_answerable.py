@@ -349,3 +349,5 @@ def test_a_ratio_per_head_is_of_what_it_names():
     (doctors,) = demands("东丽每万人全科医生目标多少？", ["东丽"])
     assert meets(doctors, "全市每万名常住人口拥有4名全科医生。", synonyms=syn)
     assert meets(demands("每千人口大夫要到多少？")[0], "每千常住人口执业（助理）医师数（人）：2025年 3.6", synonyms=syn)
+    # Words about the ratio name nothing it counts.
+    assert all(d.term != "大概" for d in demands("东丽每千人口大概要到多少？", ["东丽"]))
