@@ -47,7 +47,8 @@ class Gate:
                                            plan_named=bool(info.doc_ids), places=live.lexicon.places))
         self.outside = "" if self.places else self._outside()
         covers = self.covers
-        self.coverage = max((covers(f"{h.chunk.section}\n{h.chunk.text}") for h in hits[:3]), default=0.0)
+        self.coverage = max((covers(f"{h.chunk.section}\n{h.chunk.text}") for h in hits[:params.coverage_passages]),
+                            default=0.0)
 
     @functools.cached_property
     def covers(self) -> Callable[[str], float]:

@@ -20,6 +20,7 @@ PARAMS_FILE = Path(__file__).with_name("params.toml")
 @dataclass(frozen=True)
 class GateParams:
     min_coverage: float
+    coverage_passages: int
     absent_weight: float
     agree_rank: int
     single_char_weight: float

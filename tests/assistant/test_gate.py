@@ -12,3 +12,25 @@ def test_only_synonyms_some_plan_uses_join_the_question():
     text = with_plan_words("医院老给开消炎药吗？", ("抗菌药物", "抗生素"), used)
     assert "抗菌药物" in text and "抗生素" not in text
     assert "消炎药" in text  # the writer's own words all stay
+
+
+def test_coverage_is_read_over_the_first_five_passages(full_index):
+    # A citizen's message ranks the passage that answers it under ones sharing its everyday words.
+    from dataclasses import replace
+
+    from assistant.gate import Gate
+    from assistant.pipeline import Assistant
+    from assistant.retrieval import retrieve
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    live = a.live()
+    qa = a.analyze("振安的乡村医生老了以后的养老问题，规划里有没有安排？", [], live)
+    found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
+    answering = [h for h in found.hits if "基本养老保险" in h.chunk.text]
+    others = [h for h in found.hits if "基本养老保险" not in h.chunk.text]
+    assert answering and len(others) >= 3
+    hits = (*others[:3], answering[0])  # the answering passage fourth
+    shipped = Gate(live, qa, hits, a.params.gate).coverage
+    assert shipped == Gate(live, qa, hits, replace(a.params.gate, coverage_passages=5)).coverage
+    assert shipped > Gate(live, qa, hits, replace(a.params.gate, coverage_passages=3)).coverage
