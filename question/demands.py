@@ -242,7 +242,7 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
             out.append(Demand(DemandKind.FIGURE, _FIGURE_EVIDENCE, term))
     per = _PER_WHAT.search(q) if not out else None
     if per and not _ASKING.search(per.group(1)) and _names_thing(per.group(1)):
-        # "每千人口药师要到多少": a ratio of what it names, which a sentence giving another ratio
+        # "每千人口营养师定了多少": a ratio of what it names, which a sentence giving another ratio
         # ("每千人口执业医师数提高到2.8") does not answer.
         out.append(Demand(DemandKind.FIGURE, _FIGURE_EVIDENCE, per.group(1)))
     return out

@@ -346,7 +346,7 @@ def test_a_ratio_per_head_is_of_what_it_names():
     syn = shipped().synonyms
     assert not meets(d, "每千人口执业医师数提高到2.8的水平；", synonyms=syn)
     assert meets(d, "每千常住人口营养师数达到0.5人。", synonyms=syn)
-    (doctors,) = demands("东丽每万人全科医生目标多少？", ["东丽"])
+    (doctors,) = demands("滨海每万人全科医生要配多少？", ["滨海"])
     assert meets(doctors, "全市每万名常住人口拥有4名全科医生。", synonyms=syn)
     assert meets(demands("每千人口大夫要到多少？")[0], "每千常住人口执业（助理）医师数（人）：2025年 3.6", synonyms=syn)
     # Words about the ratio name nothing it counts.

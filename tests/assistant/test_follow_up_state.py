@@ -191,5 +191,5 @@ def test_a_figure_question_whose_best_sentences_carry_no_such_figure_is_declined
     assert lacking_figure(qa, "推进妇幼保健中心新楼建设，完善服务功能。[1]") == "金额"
     assert lacking_figure(qa, "妇幼保健中心新楼建设投入约2亿元。[1]") == ""
     # "剩下的几个呢？" after a list asks for the rest of it, not for a count.
-    turns = _turns(("东丽的“九项能力”是哪几项？", "（1）提升公共卫生应急反应能力；（2）提升重大传染病监测预警能力；"))
+    turns = _turns(("东丽“九项能力”包括哪些？", "（1）提升公共卫生应急反应能力；（2）提升重大传染病监测预警能力；"))
     assert not asks_figure(assistant.analyze("剩下的几个呢？", turns))

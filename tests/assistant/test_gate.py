@@ -25,7 +25,7 @@ def test_coverage_is_read_over_the_first_five_passages(full_index):
 
     a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
     live = a.live()
-    qa = a.analyze("振安的乡村医生老了以后的养老问题，规划里有没有安排？", [], live)
+    qa = a.analyze("振安乡村医生年老后的养老问题，规划里有没有安排？", [], live)
     found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
     answering = [h for h in found.hits if "基本养老保险" in h.chunk.text]
     others = [h for h in found.hits if "基本养老保险" not in h.chunk.text]

@@ -425,5 +425,5 @@ def test_which_members_the_plan_only_counts_is_declined_before_the_model_is_aske
 
 def test_a_facility_named_by_its_short_form_is_answered_from_the_plan_writing_it_whole(extractive):
     # "社区中心": the 天津 plan writes "社区卫生服务中心" only; the short form names no other facility.
-    a = extractive.answer("天津的社区中心全科门诊要建哪些功能区？")
+    a = extractive.answer("天津的社区中心全科门诊分成哪些功能区？")
     assert not a.refused and "预约分诊区" in a.text and a.citations, (a.text, a.notes)
