@@ -131,7 +131,7 @@ def model_answer(chat: Any, qa: QuestionAnalysis, found: Retrieved, *, local: bo
 
 
 def quote_if_disagreeing(text: str, cites: list[Citation], info: QueryInfo, hits: Sequence[Hit],
-                         scored: Sequence[Candidate], quoting: QuoteParams, share: float, verbatim: float = 0.0) -> str:
+                         scored: Sequence[Candidate], quoting: QuoteParams, share: float, verbatim: float) -> str:
     """The small model's answer, followed by the plan's own sentences unless it quotes them.
 
     The 1.5B model drops or swaps figures the best sentence has (a row's 2020 figure given as its

@@ -40,7 +40,8 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
         return Composed(f"“{name}”：{_item(hits[used[0]].chunk.text, named, max_chars)}[1]", (used[0],))
     items = _item_labels(hits, used, named)
     rest = [(i, [x for x in labels if pair_share(x, told) < RETOLD_SHARE]) for i, labels in items] if told else items
-    fewer = any(labels for _, labels in rest) and sum(map(len, (x for _, x in rest))) < sum(map(len, (x for _, x in items)))
+    left, every = (sum(len(labels) for _, labels in part) for part in (rest, items))
+    fewer = 0 < left < every  # some items were told, not all of them
     lines = [f"“{name}”还包括：" if fewer else f"“{name}”包括："]
     order: list[int] = []
     for i, labels in rest if fewer else items:
@@ -150,4 +151,3 @@ def _labels(text: str, title: str) -> list[str]:
         if not headed and len(first) <= LABEL_MAX:
             out.append(first)
     return out
-

@@ -151,7 +151,7 @@ def _count_word(measures: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
 
 _PER_CAPITA = re.compile(r"每(?:一)?(?:[十百千万]|十万)")
 # "每万人全科医生…多少": what a ratio per head of population counts, up to what the question asks of it.
-_PER_WHAT = re.compile(r"每(?:一)?(?:十万|[十百千万])名?(?:常住)?(?:人口|居民|人)(?:中|里|拥有|有)?"
+_PER_WHAT = re.compile(_PER_CAPITA.pattern + r"名?(?:常住)?(?:人口|居民|人)(?:中|里|拥有|有)?"
                        r"([\u4e00-\u9fff]{2,8}?)(?=目标|指标|要|达|是|为|有|定|设|多少|几|的|应|将|到|提高|在|[^\u4e00-\u9fff]|$)")
 _ANY_COUNT = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 _COUNTED_END = re.compile(r"[？?，,。！!；;的吗呢啊了是在有要和与及或]")
