@@ -101,6 +101,30 @@ def _starts_with_predicate(core: str) -> bool:
 
 
 
+_SIDE = re.compile(r"([东西南北])(?:部|边|面|侧|片)")
+
+
+def parallel(rest: str, prev: str) -> str:
+    """The previous question asked of the part a follow-up puts in its place, a part of the same kind
+    (a side of a district, or a name ending as one the question wrote): ('那北边', '甲区东部地区由哪家医院
+    带动？') → '甲区北部地区由哪家医院带动？'; ('二级医院', '要建几家三级医院？') → '要建几家二级医院？'; '' when the
+    previous question names no such part."""
+    part = _FILLER.sub("", re.sub(r"^(?:那么|那|还有)", "", rest))
+    side = _SIDE.fullmatch(part)
+    if side:
+        m = _SIDE.search(prev)
+        return prev[: m.start(1)] + side.group(1) + prev[m.end(1):] if m and m.group(1) != side.group(1) else ""
+    for k in range(len(part) - 1, max(1, len(part) // 2 - 1), -1):
+        # A shared ending of two or more characters, not shorter than what differs, is the kind ("级医院");
+        # what comes before it, the part ("第五中心医院" against "中医医院" differs in more than it shares).
+        head, lead = part[-k:], part[:-k]
+        at = prev.find(head)
+        if at >= len(lead) and re.fullmatch(r"[\u4e00-\u9fff\d]+", prev[at - len(lead): at]) and \
+                prev[at - len(lead): at] != lead:
+            return prev[: at - len(lead)] + part + prev[at + k:]
+    return ""
+
+
 def _names_nothing(rest: str, words: Sequence[str]) -> bool:
     """Whether a follow-up is made only of ``words`` (lexicon/follow_up_words.txt) and question
     words: '有没有给出具体数字' → True; '村卫生室怎么建' → False."""
@@ -213,6 +237,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     prev_spans = _alias_spans(analyzer, prev)
     prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
 
+    same_plan = not q_names or q_names in prev
+    if same_plan and len(rest) <= 8 and not _QUESTION.search(rest) and (swapped := parallel(rest, prev)):
+        # "那北边呢？" after "…东部地区…由哪家医院带动？": the same question of the part it contrasts.
+        return swapped
     this = THIS_FACILITY.search(core)
     if this and (name := named_before(this.group(1), history)):
         # "这家医院要扩建多少床位？" after an answer naming 丹东市第二人民医院.

@@ -49,6 +49,9 @@ def _hist(q: str) -> list[dict[str, str]]:
         ("振安区组建卫生应急队伍了吗？", "这支队伍有多少人？", "振安区组建卫生应急队伍了吗，这支队伍有多少人"),
         # An item by position of what the previous question quoted, asked in a question of its own.
         ("振安规划的“三个结合”分别是什么？", "第三个讲的什么？", "振安“三个结合”第三个讲的什么"),
+        # Another part of the same kind put in the place of the one the question named.
+        ("振安区西部的乡镇卫生院由哪家医院帮扶？", "那南边呢？", "振安区南部的乡镇卫生院由哪家医院帮扶？"),
+        ("埇桥区要新建几家二级医院？", "三级医院呢？", "埇桥区要新建几家三级医院？"),
     ],
 )
 def test_follow_ups(analyzer, first, follow, expect):
