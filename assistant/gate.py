@@ -196,9 +196,9 @@ class Gate:
             # "罕见病患者的诊疗或者用药保障": what comes before 的 is the thing asked about; the plans
             # naming 诊疗 or 用药 for others does not mention it.
             whose = topic.split("的", 1)[0] if "的" in topic else ""
-            # Its first word says whose it is ("罕见病患者看病用药": 罕见): no plan writing it, the rest
-            # ("用药", "看病") is said of others.
-            lead = next(iter(w for w in content_words(whose) if len(w) > 1), "") if whose else ""
+            # Its first word says whose it is ("罕见病患者看病用药": 罕见), with 的 or without: no plan writing
+            # it, the rest ("用药", "看病") is said of others.
+            lead = next(iter(w for w in (content_words(whose) if whose else self.qa.topic_words) if len(w) > 1), "")
             # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
             word = unmentioned(self.qa.topic_named or self.qa.topic_words, in_scope, known, live.idf()) or (
                 unmentioned(content_words(whose), in_scope, known, live.idf()) if whose else "") or (

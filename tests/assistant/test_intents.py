@@ -137,6 +137,9 @@ def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named
     # Split by the segmenter as 罕见/病患者 (a piece of 糖尿病患者), the first word still says whose.
     b = assistant.answer("这些规划有没有提到罕见病患者就医用药的保障？")
     assert b.refused and any("罕见" in n for n in b.notes), (b.text, b.notes)
+    # Without 的 the first word says whose as well.
+    c = assistant.answer("规划里有没有讲冷门病患者治疗用药怎么办？")
+    assert c.refused and any("冷门" in n for n in c.notes), (c.text, c.notes)
 
 
 def test_provinces_listed_as_partners_are_found_under_the_plans_short_form(assistant):
