@@ -27,6 +27,8 @@ _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "�
 POINTING = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事|这支|这批|这座|这类|这种|"
                       r"[这那][两几三四五六七八九十][个家所项条件]")  # "这两家医院": the ones just named
 _YEAR = re.compile(r"20\d\d年?")
+# A five-year plan's period, or a time in it, as the plans name them: "“十三五”末期", "十四五期间".
+_PERIOD = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:末期|末|期间|时期|初期|初|以来)?")
 _IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
@@ -269,7 +271,10 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         year = _YEAR.search(rest).group(0)  # type: ignore[union-attr]
         year = year if year.endswith("年") else year + "年"
         prev = _NOW.sub("", prev)  # "…现在多少？" then "2025年呢？": that year, not now
-        return _YEAR.sub(year, prev, count=1) if _YEAR.search(prev) else f"{year}{prev}"
+        if _YEAR.search(prev):
+            return _YEAR.sub(year, prev, count=1)
+        # "…“十三五”末…多少？" then "2018年呢？": that year in the place of the period's end.
+        return _PERIOD.sub(year, prev, count=1) if _PERIOD.search(prev) else f"{year}{prev}"
     if "它" in core and not q_names and (subject := subject_facility(LEAD.sub("", prev), analyzer)):
         # "那它要建成什么级别的医院？" after a question opening with 东丽医院: 它 is that hospital.
         return LEAD.sub("", q).replace("它", subject, 1)
