@@ -239,6 +239,12 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
             name = name[inside[-1]:]
             if ASKS_WHAT.match(name):
                 continue  # "都是哪些区": a question, no name
+        asked = [c.end() for c in ASKS_WHAT.finditer(name[:-1])]
+        if asked:
+            # "分成哪几块区域": no name holds a question word; a name can only follow the last one.
+            name = name[asked[-1]:]
+            if len(name) < 3:
+                continue
         if _COUNTED.search(name):
             continue  # "甲和乙俩区": the places named before it, counted
         if name[-1] in places.suffixes and question[m.end() : m.end() + 1] in places.not_place_followers:

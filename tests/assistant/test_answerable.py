@@ -146,6 +146,8 @@ def test_a_figure_given_in_the_sentence_after_its_topic_answers():
     # A place after a word of the sentence ("落到"), and a question word before a place's ending.
     ("这个比例落到河西区是多少？", ["河西区"]),
     ("门诊分成几块，都是哪些区？", []),
+    ("新楼建好后病房要隔成哪几块区域？", []),  # a question word inside is no name's
+    ("要建的病区是哪个片区？", []),
     ("振安和东丽俩区的床位目标谁高？", []),  # the places named before it, counted
 ])
 def test_places_no_plan_mentions(question, unknown):
