@@ -11,7 +11,7 @@ figure it asks for (answerable.py).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import replace
 
 from assistant.answerable import Verdict, judge, unknown_places
@@ -75,6 +75,10 @@ class Gate:
         facilities = list(self.qa.facilities)
         own = question_terms(info, tok, names) + facilities
         widened = question_terms(expanded, tok, names) + facilities
+        # "招进来" is no plan's word but its verb is ("招聘"): the question asks about 招.
+        endings = live.lexicon.verb_complements
+        own = [verb_of(t, endings, plans) for t in own]
+        widened = [verb_of(t, endings, plans) for t in widened]
         # An ask keeping the sentence it points back at is searched with it; its own words alone still
         # count, so the situation's words cannot lower the share below what the ask alone covers.
         asked = question_terms(replace(info, text=info.text.replace(self.qa.pointed, " ")), tok, names) + facilities \
@@ -231,6 +235,15 @@ def absent_concept(topic: str, synonyms: Sequence[Sequence[str]], in_scope: Call
         if said and not any(in_scope(w) for w in group):
             return max(said, key=len)
     return ""
+
+
+def verb_of(term: str, endings: Sequence[str], plans: Container[str]) -> str:
+    """A word no plan writes that is a verb the plans write with an ending of where or how far it goes, as
+    that verb: ('招进来', ('进来',), '…招聘…') → '招'; any other word as it is."""
+    if term in plans:
+        return term
+    return next((term[: -len(e)] for e in endings if term.endswith(e) and len(term) > len(e) and
+                 term[: -len(e)] in plans), term)
 
 
 def with_plan_words(text: str, expansions: Sequence[str], used: frozenset[str]) -> str:

@@ -34,3 +34,22 @@ def test_coverage_is_read_over_the_first_five_passages(full_index):
     shipped = Gate(live, qa, hits, a.params.gate).coverage
     assert shipped == Gate(live, qa, hits, replace(a.params.gate, coverage_passages=5)).coverage
     assert shipped > Gate(live, qa, hits, replace(a.params.gate, coverage_passages=3)).coverage
+
+
+def test_a_verb_with_an_ending_no_plan_writes_counts_as_its_verb():
+    from assistant.gate import verb_of
+
+    plans = "2021年，力争招聘引进300名各类专业技术人员。建设社区卫生服务中心。"
+    assert verb_of("招进来", ("进来", "起来"), plans) == "招"
+    assert verb_of("建起来", ("进来", "起来"), plans) == "建"
+    assert verb_of("招聘", ("进来",), plans) == "招聘"  # the plans' own word stays
+    assert verb_of("飞起来", ("起来",), plans) == "飞起来"  # no plan writes 飞
+
+
+def test_a_figure_asked_with_such_a_verb_is_answered(full_index):
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    ans = a.answer("滨海这边今年能招进来几个人？")
+    assert not ans.refused and "300名" in ans.text, (ans.text, ans.notes)
