@@ -223,7 +223,10 @@ class Gate:
         names = self.live.names()
         words = [w for w in dict.fromkeys(content_words(self.qa.standalone))
                  if not any(w in n or n in w for n in names)]
-        return f"已检索：{'、'.join(words[:6])}；规划中没有直接回答的段落。" if words else ""
+        # A follow-up of only a plan's name and question words ("东丽区定的是哪几家？") still says what it
+        # searched for: the question as it was read.
+        searched = "、".join(words[:6]) if words else f"“{self.qa.standalone.strip()}”"
+        return f"已检索：{searched}；规划中没有直接回答的段落。" if self.qa.standalone.strip() else ""
 
 
 def absent_concept(topic: str, synonyms: Sequence[Sequence[str]], in_scope: Callable[[str], bool]) -> str:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 NOTE_LLM_DOWN = "大模型暂不可用，以下为规划原文摘录。"
 CLARIFY = "请说明您想了解的具体问题，例如：东丽区2025年人均期望寿命目标是多少？"
-NOTE_NOTHING_TO_ASK = "问题中没有可在规划中检索的中文内容。"
+NOTE_NOTHING_TO_ASK = "问题中没有可在规划中检索的内容（只有标点、外文，或只有规划名称）。"
 
 
 class Assistant:
@@ -95,10 +95,10 @@ class Assistant:
         """Events: {'type':'token','text':…} while the answer is written, then
         {'type':'final','answer':Answer} once it is checked (its text replaces the tokens)."""
         tr, t0 = trace or Trace(), time.perf_counter()
-        if nothing_to_ask(question):
+        live = None if nothing_to_ask(question) else self.live()
+        if live is None or not history and nothing_to_ask(question, live.names()):  # "埇桥区呢？" opening a chat
             yield from _done(Answer(CLARIFY, (), True, "extractive", (NOTE_NOTHING_TO_ASK,), question.strip()), tr, t0)
             return
-        live = self.live()
         qa = self.analyze(question, history, live)
         filters = self.filters(live, qa, filters, scope)
         t1, tr.standalone = time.perf_counter(), qa.standalone

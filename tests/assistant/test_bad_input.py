@@ -85,6 +85,8 @@ QUESTIONS: list[tuple[str, str, Callable[[int, dict[str, Any]], str]]] = [
      lambda code, b: "200: asks what the user wants to know" if b["answer"] == CLARIFY else "WRONG"),
     ("only punctuation", "？？？",
      lambda code, b: "200: asks what the user wants to know" if b["answer"] == CLARIFY else "WRONG"),
+    ("only a plan's name, opening a conversation", "东丽区呢？",
+     lambda code, b: "200: asks what the user wants to know" if b["answer"] == CLARIFY else "WRONG"),
     ("several paragraphs", "我是东丽区的居民。\n\n家里老人身体不好，经常要去医院。\n\n想问一下，东丽区2025年人均期望寿命目标是多少？",
      lambda code, b: "200: the asking sentence answered, 82 cited" if "82" in b["answer"] else "WRONG"),
 ]

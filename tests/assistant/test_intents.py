@@ -74,6 +74,12 @@ def test_a_decline_says_what_was_searched_and_shows_the_closest_passages(assista
     a = assistant.answer("东丽区医院食堂的菜谱有哪些？")
     assert a.refused and a.nearby
     assert any(n.startswith("已检索：") and "菜谱" in n and "东丽" not in n for n in a.notes), a.notes
+    # A follow-up naming only a plan and asking words still says what it searched for.
+    history = [{"role": "user", "content": "滨海新区要建几个发热门诊？"}, {"role": "assistant", "content": "规划文件中未找到相关内容。"}]
+    b = assistant.answer("那振安区定的是哪几个？", history)
+    assert b.refused and any(n.startswith("已检索：“") for n in b.notes), b.notes
+    # Opening a conversation, a plan's name alone asks nothing yet.
+    assert assistant.answer("埇桥区呢？").text.startswith("请说明您想了解的具体问题")
 
 
 def test_a_part_named_by_its_number_lists_its_items_by_their_headings(assistant):
