@@ -200,8 +200,8 @@ class Gate:
             # "罕见病患者的诊疗或者用药保障": what comes before 的 is the thing asked about; the plans
             # naming 诊疗 or 用药 for others does not mention it.
             whose = topic.split("的", 1)[0] if "的" in topic else ""
-            # Its first word says whose it is ("罕见病患者看病用药": 罕见), with 的 or without: no plan writing
-            # it, the rest ("用药", "看病") is said of others.
+            # Its first word says whose it is ("血友病患者看病拿药": 血友病), with 的 or without: no plan writing
+            # it, the rest ("拿药", "看病") is said of others.
             lead = next(iter(w for w in (content_words(whose) if whose else self.qa.topic_words) if len(w) > 1), "")
             # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
             word = unmentioned(self.qa.topic_named or self.qa.topic_words, in_scope, known, live.idf()) or (
@@ -223,7 +223,7 @@ class Gate:
         names = self.live.names()
         words = [w for w in dict.fromkeys(content_words(self.qa.standalone))
                  if not any(w in n or n in w for n in names)]
-        # A follow-up of only a plan's name and question words ("东丽区定的是哪几家？") still says what it
+        # A follow-up of only a plan's name and question words ("那振安区定的是哪几个？") still says what it
         # searched for: the question as it was read.
         searched = "、".join(words[:6]) if words else f"“{self.qa.standalone.strip()}”"
         return f"已检索：{searched}；规划中没有直接回答的段落。" if self.qa.standalone.strip() else ""

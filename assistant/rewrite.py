@@ -108,8 +108,8 @@ _SIDE = re.compile(r"([东西南北])(?:部|边|面|侧|片)")
 
 def parallel(rest: str, prev: str) -> str:
     """The previous question asked of the part a follow-up puts in its place, a part of the same kind
-    (a side of a district, or a name ending as one the question wrote): ('那北边', '甲区东部地区由哪家医院
-    带动？') → '甲区北部地区由哪家医院带动？'; ('二级医院', '要建几家三级医院？') → '要建几家二级医院？'; '' when the
+    (a side of a district, or a name ending as one the question wrote): ('那南边', '甲区西部的卫生院由谁
+    帮扶？') → '甲区南部的卫生院由谁帮扶？'; ('二级医院', '要建几家三级医院？') → '要建几家二级医院？'; '' when the
     previous question names no such part."""
     part = _FILLER.sub("", re.sub(r"^(?:那么|那|还有)", "", rest))
     side = _SIDE.fullmatch(part)
@@ -241,7 +241,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
 
     same_plan = not q_names or q_names in prev
     if same_plan and len(rest) <= 8 and not _QUESTION.search(rest) and (swapped := parallel(rest, prev)):
-        # "那北边呢？" after "…东部地区…由哪家医院带动？": the same question of the part it contrasts.
+        # "那南边呢？" after "…西部的卫生院由谁帮扶？": the same question of the part it contrasts.
         return swapped
     this = THIS_FACILITY.search(core)
     if this and (name := named_before(this.group(1), history)):
