@@ -202,10 +202,11 @@ class Gate:
             whose = topic.split("的", 1)[0] if "的" in topic else ""
             # Its first word says whose it is ("血友病患者看病拿药": 血友病), with 的 or without: no plan writing
             # it, the rest ("拿药", "看病") is said of others.
-            lead = next(iter(w for w in (content_words(whose) if whose else self.qa.topic_words) if len(w) > 1), "")
+            whose_words = content_words(whose) if whose else []
+            lead = next(iter(w for w in (whose_words or self.qa.topic_words) if len(w) > 1), "")
             # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
             word = unmentioned(self.qa.topic_named or self.qa.topic_words, in_scope, known, live.idf()) or (
-                unmentioned(content_words(whose), in_scope, known, live.idf()) if whose else "") or (
+                unmentioned(whose_words, in_scope, known, live.idf()) if whose else "") or (
                 lead if lead and not in_scope(lead) and not known(lead) else "") or absent_concept(
                 topic, live.synonyms, in_scope)
             if word:
@@ -225,8 +226,9 @@ class Gate:
                  if not any(w in n or n in w for n in names)]
         # A follow-up of only a plan's name and question words ("那振安区定的是哪几个？") still says what it
         # searched for: the question as it was read.
-        searched = "、".join(words[:6]) if words else f"“{self.qa.standalone.strip()}”"
-        return f"已检索：{searched}；规划中没有直接回答的段落。" if self.qa.standalone.strip() else ""
+        asked = self.qa.standalone.strip()
+        searched = "、".join(words[:6]) if words else f"“{asked}”"
+        return f"已检索：{searched}；规划中没有直接回答的段落。" if asked else ""
 
 
 def absent_concept(topic: str, synonyms: Sequence[Sequence[str]], in_scope: Callable[[str], bool]) -> str:
@@ -243,10 +245,11 @@ def absent_concept(topic: str, synonyms: Sequence[Sequence[str]], in_scope: Call
 def verb_of(term: str, endings: Sequence[str], plans: Container[str]) -> str:
     """A word no plan writes that is a verb the plans write with an ending of where or how far it goes, as
     that verb: ('招进来', ('进来',), '…招聘…') → '招'; any other word as it is."""
-    if term in plans:
+    # The ending is looked at first: most words have none, and each "in plans" reads every plan's text.
+    stems = [term[: -len(e)] for e in endings if term.endswith(e) and len(term) > len(e)]
+    if not stems or term in plans:
         return term
-    return next((term[: -len(e)] for e in endings if term.endswith(e) and len(term) > len(e) and
-                 term[: -len(e)] in plans), term)
+    return next((s for s in stems if s in plans), term)
 
 
 def with_plan_words(text: str, expansions: Sequence[str], used: frozenset[str]) -> str:

@@ -22,7 +22,7 @@ from assistant.retrieval import Retrieved, retrieve
 from assistant.settings import Settings
 from assistant.structured import structured
 from assistant.types import Answer, Trace
-from assistant.understand import analyze
+from assistant.understand import analyze, names_only_a_plan
 from assistant.widen import widened
 from question.analysis import Message, QuestionAnalysis
 from question.ask import nothing_to_ask
@@ -96,7 +96,7 @@ class Assistant:
         {'type':'final','answer':Answer} once it is checked (its text replaces the tokens)."""
         tr, t0 = trace or Trace(), time.perf_counter()
         live = None if nothing_to_ask(question) else self.live()
-        if live is None or not history and nothing_to_ask(question, live.names()):  # "埇桥区呢？" opening a chat
+        if live is None or not history and names_only_a_plan(question, live):  # "埇桥区呢？" opening a chat
             yield from _done(Answer(CLARIFY, (), True, "extractive", (NOTE_NOTHING_TO_ASK,), question.strip()), tr, t0)
             return
         qa = self.analyze(question, history, live)

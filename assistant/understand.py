@@ -18,7 +18,7 @@ from dataclasses import replace
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
 from assistant.referents import named_in_situation
-from assistant.rewrite import POINTING, last_user_turn, rewrite, stands_alone
+from assistant.rewrite import POINTING, last_user_turn, own_chars, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import ASKS_WHAT, asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
@@ -354,3 +354,9 @@ def whole_question(ask: str, history: Sequence[Message], live: LiveIndex,
     out = out.splitlines()[0].strip().strip("“”\"") if out else ""
     # A rewrite that lost the question or grew into an answer is not used.
     return out if 4 <= len(out) <= 3 * len(ruled) + 20 else ruled
+
+
+def names_only_a_plan(question: str, live: LiveIndex) -> bool:
+    """Whether a question names nothing of its own but plans ('埇桥区呢？' → True): opening a conversation,
+    it asks nothing yet."""
+    return own_chars(question, live.corpus.analyzer, live.lexicon.follow_up_words) == 0

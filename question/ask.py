@@ -41,18 +41,9 @@ def _chinese(text: str) -> int:
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-# Words that ask or join and name nothing: what is left of "埇桥区呢？" or "振安是哪几个？" without the plan.
-_NAMING_NOTHING = re.compile(ASKS_WHAT.pattern + r"|[呢吗啊吧呀哦嘛那么这个是的了和与跟比还有要定]")
-
-
-def nothing_to_ask(text: str, names: Sequence[str] = ()) -> bool:
+def nothing_to_ask(text: str) -> bool:
     """Whether a message holds nothing the Chinese plans can be searched for: only punctuation,
-    emoji or a language the plans are not written in ('？？？', 'What is the target?' → True); with the
-    plans' ``names`` (a message opening a conversation), also one naming only a plan ('埇桥区呢？' → True)."""
-    if names:
-        for n in sorted(names, key=len, reverse=True):
-            text = text.replace(n, " ")
-        text = _NAMING_NOTHING.sub(" ", text)
+    emoji or a language the plans are not written in ('？？？', 'What is the target?' → True)."""
     return _chinese(text) == 0
 
 
