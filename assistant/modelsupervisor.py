@@ -34,13 +34,8 @@ from typing import IO, Any
 import httpx
 
 from assistant.children import describe_exit
-from assistant.localmodel import (
-    RUNTIMES,
-    LocalModelServer,
-    installed_runtimes,
-    models_dir,
-    resolve_gguf,
-)
+from assistant.localmodel import RUNTIMES, LocalModelServer, installed_runtimes
+from assistant.modelfile import models_dir, resolve_gguf
 from assistant.settings import Settings
 from vectorstore.errors import ConfigError, ModelError
 

