@@ -7,13 +7,11 @@ and vectors from the live build, so a second ingest re-embeds nothing.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +23,10 @@ from indicators.names import DEFAULT_LEXICON, NAMES_FILE, IndicatorNames
 from indicators.store import STORE_NAME, IndicatorStore, write_store
 from indicators.types import Indicator, Unparsed
 from question.lexicon import Lexicon
+from vectorstore.carry import lexicon_digest, nothing_changed, old_build, report_kept
 from vectorstore.chroma import ChromaTarget, drop_collection
-from vectorstore.clean import clean_text
 from vectorstore.duplicates import TwinIndex
 from vectorstore.errors import (
-    IndexDamagedError,
-    LoadError,
     NotFoundError,
     PlanQAError,
     StorageError,
@@ -39,7 +35,6 @@ from vectorstore.errors import (
 from vectorstore.index import (
     EMBEDDER,
     RETRIEVABLE,
-    Build,
     DenseText,
     DocRecord,
     IndexStore,
@@ -47,178 +42,22 @@ from vectorstore.index import (
     chunk_to_json,
     dense_text,
     index_text,
-    open_build,
     open_collection,
     vectors_record,
 )
-from vectorstore.manifest import MANIFEST_NAME, infer_meta, load_manifest
+from vectorstore.sources import PIPELINE_VERSION, Prepared, discover, prepare, twin_of
 from vectorstore.split import chunk_document
 from vectorstore.structure import parse
-from vectorstore.types import Chunk, DocMeta
+from vectorstore.types import Chunk, DocMeta, IngestReport
 
 log = logging.getLogger(__name__)
 
-# Bump when cleaning, parsing or chunking changes: every document is then re-chunked and re-embedded.
-PIPELINE_VERSION = "2"
-SKIP_NAMES = {MANIFEST_NAME, "README.md", "readme.md"}
-
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class IngestReport:
-    documents: int = 0
-    sections: int = 0
-    tables: int = 0
-    rows: int = 0
-    chunks: int = 0
-    embedded: int = 0
-    reused: int = 0
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    seconds: float = 0.0
-    build: str = ""
-    rows_per_doc: dict[str, int] = field(default_factory=dict)
-    sizes: list[int] = field(default_factory=list)
-    indicators: int = 0  # records in the new build's indicator store
-    indicators_extracted: int = 0  # of them, read afresh (an unchanged plan's are carried over)
-    unparsed: list[Unparsed] = field(default_factory=list)  # table rows kept as text only
-    notes: list[str] = field(default_factory=list)  # what else the user should know
-
-    def size_stats(self) -> dict[str, int]:
-        s = sorted(self.sizes)
-        if not s:
-            return {}
-        return {
-            "min": s[0], "p10": s[len(s) // 10], "median": s[len(s) // 2],
-            "p90": s[len(s) * 9 // 10], "max": s[-1],
-            "under_150": sum(x < 150 for x in s), "over_500": sum(x > 500 for x in s),
-        }
-
-
-@dataclass
-class _Prepared:
-    meta: DocMeta
-    path: Path
-    cleaned: str
-    content_hash: str
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """The files under the given files and folders (manifest, READMEs, hidden files and Word's
-    '~$' lock files skipped). A file of a type we cannot read is kept, so that the report names
-    it instead of leaving the user to wonder why '规划.doc' never shows up."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(
-                f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.name not in SKIP_NAMES and not f.name.startswith((".", "~$"))
-                and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1])
-            )
-        else:
-            out.append(p)
-    return out
 
 
 def default_embed_cache(index_dir: Path) -> Path:
     """<data_dir>/cache/embeddings.sqlite beside <data_dir>/indexes/<name>."""
     return index_dir.parent.parent / "cache" / "embeddings.sqlite"
-
-
-def _prepare(path: Path, manifests: dict[Path, dict[str, DocMeta]]) -> _Prepared:
-    from vectorstore.load import load_file
-
-    if not path.exists():
-        raise LoadError(str(path), "file not found")
-    loaded = load_file(path)
-    cleaned = clean_text(loaded.text)
-    if not cleaned.strip():
-        raise LoadError(str(path), "no text left after cleaning")
-    folder = path.parent.resolve()
-    if folder not in manifests:
-        manifests[folder] = load_manifest(folder)
-    meta = manifests[folder].get(path.name) or infer_meta(path.name, cleaned)
-    h = hashlib.sha256(
-        (PIPELINE_VERSION + json.dumps(meta.as_dict(), ensure_ascii=False, sort_keys=True) + cleaned).encode()
-    ).hexdigest()
-    return _Prepared(meta, path, cleaned, h)
-
-
-def _twin(new: _Prepared, final: dict[str, DocRecord | _Prepared], old: Build | None,
-          twins: TwinIndex) -> tuple[str, float] | None:
-    """An indexed (or just prepared) plan that is the same plan as ``new``, with their overlap."""
-    for doc_id, item in final.items():
-        if doc_id in twins:
-            continue
-        if isinstance(item, _Prepared):
-            twins.add(doc_id, item.meta.title, item.cleaned)
-        elif old is not None:
-            twins.add(doc_id, item.meta.title, old.doc_text(doc_id))
-    return twins.find(new.meta.title, new.cleaned, among=final)
-
-
-def _old_build(store: IndexStore, full: bool) -> tuple[Build | None, list[Path]]:
-    """The live build that unchanged plans are carried over from, and, when it cannot be opened and
-    a full ingest was asked for, the plan files it had recorded (re-read instead). A damaged build
-    stops any other ingest with an IndexDamagedError that says to run a full one."""
-    if store.current_id() is None:
-        return None, []
-    try:
-        return open_build(store, load=False), []
-    except IndexDamagedError:
-        if not full:
-            raise
-    try:
-        docs = json.loads((store.current_dir() / "docs.json").read_text(encoding="utf-8"))
-        recorded = [Path(d["path"]) for d in docs]
-    except (OSError, ValueError, KeyError, TypeError):
-        recorded = []  # its record is damaged too: only the files given are read
-    return None, [p for p in recorded if p.exists()]
-
-
-def _lexicon_hash(folder: Path) -> str:
-    """One hash of every word list: a change to any of them rebuilds even when no plan changed."""
-    h = hashlib.sha256()
-    for f in sorted(p for p in folder.iterdir() if p.is_file()):
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def _nothing_changed(old: Build, old_docs: dict[str, DocRecord], final: dict[str, DocRecord | _Prepared],
-                     report: IngestReport, dense: DenseText, lexicon_hash: str, chroma: ChromaTarget) -> bool:
-    """An ingest that would write the live build again: same plans from the same files, same word
-    lists, same pipeline and vector store. It keeps the live build instead (an unchanged nightly
-    re-ingest costs reading and hashing the files, not a rebuild)."""
-    if report.added or report.updated or report.removed or final.keys() != old_docs.keys():
-        return False
-    if any(not isinstance(r, DocRecord) or r.path != old_docs[d].path for d, r in final.items()):
-        return False  # a moved folder: the build records where each plan now is
-    info = old.info
-    return (info.get("pipeline_version") == PIPELINE_VERSION and info.get("dense") == dense.value
-            and info.get("lexicon") == lexicon_hash
-            and info.get("vectors", {}).get("store", "embedded") == chroma.url
-            and IndicatorStore(old.folder / STORE_NAME).version == EXTRACT_VERSION)
-
-
-def _report_kept(old: Build, report: IngestReport) -> None:
-    records = list(old.docs.values())
-    retrievable = old.retrievable
-    report.build = old.folder.name
-    report.documents = len(records)
-    report.sections = sum(r.n_sections for r in records)
-    report.tables = sum(r.n_tables for r in records)
-    report.rows = sum(r.n_rows for r in records)
-    report.rows_per_doc = {r.meta.doc_id: r.n_rows for r in records}
-    report.chunks = report.reused = len(retrievable)
-    report.sizes = [len(c.text) for c in retrievable]
-    kept = IndicatorStore(old.folder / STORE_NAME)
-    report.indicators = len(kept.all())
-    report.unparsed = kept.unparsed()
-    report.notes.append(f"nothing changed: the live build {old.folder.name} keeps serving")
 
 
 def _under(path: str, folders: Sequence[Path]) -> bool:
@@ -257,7 +96,7 @@ def ingest(
     store = IndexStore(index_dir, chroma)
     note = progress or (lambda stage, i, n: None)
     with store.lock():
-        old, recorded = _old_build(store, full)
+        old, recorded = old_build(store, full)
         if recorded:
             report.notes.append(f"the live build could not be opened: every plan re-read from its file, "
                                 f"{len(recorded)} of them from the paths it had recorded")
@@ -269,12 +108,12 @@ def ingest(
 
         files = discover(paths)
         manifests: dict[Path, dict[str, DocMeta]] = {}
-        prepared: dict[str, _Prepared] = {}
+        prepared: dict[str, Prepared] = {}
         seen_paths: set[str] = set()
         for i, f in enumerate(files):
             note("load", i, len(files))
             try:
-                p = _prepare(f, manifests)
+                p = prepare(f, manifests)
             except PlanQAError as exc:
                 report.errors.append((str(f), str(exc)))
                 seen_paths.add(str(f.resolve()))  # a broken file must not delete its indexed version
@@ -288,7 +127,7 @@ def ingest(
         note("load", len(files), len(files))
 
         folders = [p for p in paths if p.is_dir()]
-        final: dict[str, DocRecord | _Prepared] = {}
+        final: dict[str, DocRecord | Prepared] = {}
         for doc_id, rec in old_docs.items():
             if doc_id in remove or doc_id not in prepared and _under(rec.path, folders) and str(Path(rec.path).resolve()) not in seen_paths:
                 report.removed.append(doc_id)
@@ -304,7 +143,7 @@ def ingest(
                 # Keep chunks and vectors, but note where the file is now (the folder may have moved).
                 final[doc_id] = dataclasses.replace(prev, path=str(p.path.resolve()))
                 continue
-            twin = _twin(p, final, old, twins) if prev is None else None
+            twin = twin_of(p, final, old, twins) if prev is None else None
             if twin is not None:
                 twin_id, share = twin
                 report.errors.append((str(p.path), (
@@ -315,10 +154,10 @@ def ingest(
             (report.updated if prev is not None else report.added).append(doc_id)
             final[doc_id] = p
 
-        lexicon_hash = _lexicon_hash(lexicon)
-        if old is not None and not full and _nothing_changed(old, old_docs, final, report, dense, lexicon_hash,
+        lexicon_hash = lexicon_digest(lexicon)
+        if old is not None and not full and nothing_changed(old, old_docs, final, report, dense, lexicon_hash,
                                                               store.chroma):
-            _report_kept(old, report)
+            report_kept(old, report)
             report.seconds = time.perf_counter() - t0
             return report
         chunks: list[Chunk] = []
@@ -327,9 +166,9 @@ def ingest(
         old_store = IndicatorStore(old.folder / STORE_NAME) if old is not None else None
         texts: dict[str, str] = {}
         fresh: list[Chunk] = []
-        assert old is not None or all(isinstance(v, _Prepared) for v in final.values())
+        assert old is not None or all(isinstance(v, Prepared) for v in final.values())
         for doc_id, item in sorted(final.items()):
-            if isinstance(item, _Prepared):
+            if isinstance(item, Prepared):
                 parsed = parse(item.cleaned)
                 doc_chunks = chunk_document(item.meta, parsed, item.cleaned)
                 fresh.extend(c for c in doc_chunks if c.kind in RETRIEVABLE)

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from indicators.types import Unparsed
+
 ChunkKind = Literal["text", "table_row", "table"]
 
 
@@ -115,3 +117,39 @@ class Hit:
     source: str  # "bm25" | "dense" | "hybrid" | ...
     ranks: Mapping[str, int] = field(default_factory=dict)  # each retriever's 1-based rank
     matched: tuple[str, ...] = ()  # query terms found in the chunk
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts, plans added, updated, unchanged or removed, errors by file, notes."""
+
+    documents: int = 0
+    sections: int = 0
+    tables: int = 0
+    rows: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    build: str = ""
+    rows_per_doc: dict[str, int] = field(default_factory=dict)
+    sizes: list[int] = field(default_factory=list)
+    indicators: int = 0  # records in the new build's indicator store
+    indicators_extracted: int = 0  # of them, read afresh (an unchanged plan's are carried over)
+    unparsed: list[Unparsed] = field(default_factory=list)  # table rows kept as text only
+    notes: list[str] = field(default_factory=list)  # what else the user should know
+
+    def size_stats(self) -> dict[str, int]:
+        s = sorted(self.sizes)
+        if not s:
+            return {}
+        return {
+            "min": s[0], "p10": s[len(s) // 10], "median": s[len(s) // 2],
+            "p90": s[len(s) * 9 // 10], "max": s[-1],
+            "under_150": sum(x < 150 for x in s), "over_500": sum(x > 500 for x in s),
+        }

@@ -26,8 +26,9 @@ from plancorpus import DOCS_SRC, REPO
 from question.lexicon import LexiconError
 from vectorstore.errors import IndexMissingError, NotFoundError
 from vectorstore.index import Build, DenseText, IndexStore, dense_text, embeddings_for
-from vectorstore.ingest import IngestReport, ingest
+from vectorstore.ingest import ingest
 from vectorstore.manifest import MANIFEST_NAME
+from vectorstore.types import IngestReport
 
 BINHAI = "tianjin-binhai-2021-health-shortfall-plan.txt"
 PRIMARY = "tianjin-primary-care-14th-fyp.txt"

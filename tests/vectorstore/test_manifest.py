@@ -10,8 +10,8 @@ import pytest
 from plancorpus import DOCS_SRC, META, PLAN_IDS, Plan
 
 from vectorstore.errors import ConfigError
-from vectorstore.ingest import _prepare
 from vectorstore.manifest import MANIFEST_NAME, infer_meta, load_manifest, slug
+from vectorstore.sources import prepare
 from vectorstore.types import DocMeta
 
 
@@ -68,7 +68,7 @@ def test_a_new_plan_without_a_manifest_entry_gets_metadata_from_its_title(tmp_pa
         "深入实施健康埇桥行动。\n",
         encoding="utf-8",
     )
-    meta = _prepare(path, {}).meta
+    meta = prepare(path, {}).meta
     assert meta.doc_id == "宿州埇桥2022工作要点"
     assert meta.source == path.name
     assert meta.title == "宿州市埇桥区2022年卫生健康工作要点（征求意见稿）"

@@ -7,8 +7,8 @@ import re
 import pytest
 from plancorpus import PLAN_IDS, Plan, path_of, pipeline
 
-from vectorstore.ingest import IngestReport
 from vectorstore.split import MAX_CHARS, sentences, split_long
+from vectorstore.types import IngestReport
 
 _ENDS = ("。", "；", "！", "？")
 
