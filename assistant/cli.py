@@ -259,7 +259,7 @@ def _questions(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.batch import hit_json, iter_progress
-    from vectorstore.retrieve import make_retriever
+    from vectorstore.baselines import make_retriever
 
     a = _assistant(settings, extractive=True)
     retriever = make_retriever(a.corpus, args.retriever)

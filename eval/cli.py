@@ -36,7 +36,7 @@ from vectorstore.errors import ConfigError
 def _retrieval(assistant: Any, settings: Settings, name: str, items: Sequence[GoldItem], dataset: str = "gold",
                split: str = "all") -> SuiteResult:
     from assistant.retrieval import situation_searched
-    from vectorstore.retrieve import make_retriever
+    from vectorstore.baselines import make_retriever
 
     if name == "naive":
         from eval.naive import NaiveRetriever

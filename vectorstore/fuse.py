@@ -58,3 +58,15 @@ def diversify(order: Sequence[int], groups: Sequence[str], k: int, want: Sequenc
         if i not in taken and i not in chosen:
             out.append(i)
     return out
+
+
+def top_allowed(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
+    """The k best allowed indices, best first, ties in index order (as a stable sort of all would give)."""
+    s = np.where(mask, scores, -np.inf)
+    if k < s.size:
+        kth = np.partition(s, s.size - k)[s.size - k]
+        cand = np.flatnonzero(s >= kth)
+    else:
+        cand = np.arange(s.size)
+    order = cand[np.argsort(-s[cand], kind="stable")]
+    return [int(i) for i in order[:k] if np.isfinite(s[i])]

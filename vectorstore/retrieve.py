@@ -1,4 +1,5 @@
-"""Retrievers behind one Protocol: BM25, dense, and the hybrid that PlanQA uses.
+"""The retrieval Protocol, the corpus every retriever reads, and the hybrid that PlanQA uses (the
+single-signal retrievers it was measured against are in baselines.py).
 
 The hybrid's choices were made on the gold set (`planqa eval --compare`), see HybridRetriever.
 """
@@ -13,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from vectorstore.chroma import ChromaTarget
-from vectorstore.fuse import diversify, minmax
+from vectorstore.fuse import diversify, minmax, top_allowed
 from vectorstore.index import Build, IndexStore, open_build
 from vectorstore.query import QueryAnalyzer, QueryInfo
 from vectorstore.sections import SectionIndex, SectionMatch
@@ -169,47 +170,11 @@ class Corpus:
         return tuple(dict.fromkeys(t for t in tokens if len(t) >= 2 and t in low))
 
 
-def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
-    """The k best allowed indices, best first, ties in index order (as a stable sort of all would give)."""
-    s = np.where(mask, scores, -np.inf)
-    if k < s.size:
-        kth = np.partition(s, s.size - k)[s.size - k]
-        cand = np.flatnonzero(s >= kth)
-    else:
-        cand = np.arange(s.size)
-    order = cand[np.argsort(-s[cand], kind="stable")]
-    return [int(i) for i in order[:k] if np.isfinite(s[i])]
-
 
 def _rank(masked: np.ndarray, i: int) -> int:
     """Where passage i stands by ``masked`` scores (disallowed ones at -inf; 1 = first; ties in index order)."""
     return int((masked > masked[i]).sum() + (masked[:i] == masked[i]).sum() + 1)
 
-
-class BM25Retriever:
-    name = "bm25"
-
-    def __init__(self, corpus: Corpus, expand: bool = True) -> None:
-        self.corpus = corpus
-        self.expand = expand
-
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        info = self.corpus.analyzer.analyze(query)
-        s = self.corpus.bm25_scores(query, info.expansions if self.expand else ())
-        m = self.corpus.mask(filters)
-        return [Hit(self.corpus.chunks[i], float(s[i]), self.name) for i in _top(s, m, k) if s[i] > 0]
-
-
-class DenseRetriever:
-    name = "dense"
-
-    def __init__(self, corpus: Corpus) -> None:
-        self.corpus = corpus
-
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        s = self.corpus.dense_scores(query)
-        m = self.corpus.mask(filters)
-        return [Hit(self.corpus.chunks[i], float(s[i]), self.name) for i in _top(s, m, k)]
 
 
 @dataclass(frozen=True)
@@ -336,7 +301,7 @@ class HybridRetriever:
         if named and not picked:
             fused = fused.copy()
             fused[list(named.chunks)] += p.section_bonus
-        order = _top(fused, mask, max(k * 8, 40))
+        order = top_allowed(fused, mask, max(k * 8, 40))
         if not order:
             return Found((), named, 0)
         if picked:
@@ -387,47 +352,8 @@ class HybridRetriever:
         if not rows.any():
             return []
         best: dict[str, int] = {}
-        for i in _top(fused, rows, 200):
+        for i in top_allowed(fused, rows, 200):
             best.setdefault(c.doc_of[i], i)
         top = max(float(fused[i]) for i in best.values())
         return [Hit(c.chunks[i], float(fused[i]), "rows") for i in sorted(best.values(), key=lambda i: -fused[i])
                 if float(fused[i]) >= min_ratio * top]
-
-
-def make_retriever(corpus: Corpus, name: str = "hybrid") -> Retriever:
-    """Named configurations, as `planqa eval --compare` and `planqa search --retriever` know them."""
-    if name == "bm25":
-        return BM25Retriever(corpus, expand=False)
-    if name == "bm25+syn":
-        return BM25Retriever(corpus, expand=True)
-    if name == "dense":
-        return DenseRetriever(corpus)
-    if name == "hybrid":
-        return HybridRetriever(corpus)
-    if name == "hybrid-noroute":
-        return HybridRetriever(corpus, HybridParams(route=False, diversify=False))
-    if name == "rrf":
-        return RRFRetriever(corpus)
-    raise ValueError(f"unknown retriever {name!r}; choose one of {', '.join(RETRIEVER_NAMES)}")
-
-
-class RRFRetriever:
-    """Plain reciprocal-rank fusion of BM25 and dense, kept as a measured reference point."""
-
-    name = "rrf"
-
-    def __init__(self, corpus: Corpus) -> None:
-        self.corpus = corpus
-
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        from vectorstore.fuse import rrf
-
-        c = self.corpus
-        m = c.mask(filters)
-        sb, sd = c.bm25_scores(query), c.dense_scores(query)
-        fused = rrf([_top(sb, m, 100), _top(sd, m, 100)])
-        order = sorted(fused, key=lambda i: -fused[i])[:k]
-        return [Hit(c.chunks[i], fused[i], self.name) for i in order]
-
-
-RETRIEVER_NAMES: Sequence[str] = ("bm25", "bm25+syn", "dense", "rrf", "hybrid-noroute", "hybrid")
