@@ -141,12 +141,25 @@ TOLD_SHARE = 0.5  # of a sentence's character pairs in the previous answer: it w
 
 
 _FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?%?")
+MIN_LISTED = 3  # items of a clause's "甲、乙、丙" enumeration
+
+
+def untold_items(text: str, told: str) -> bool:
+    """Whether a sentence enumerates things ("甲、乙、丙…") of which the previous answer gave only some:
+    ('…提供分时段预约诊疗、智能导医分诊、候诊提醒、移动支付等线上服务。', '…分时段预约诊疗、智能导医分诊等…') → True."""
+    for clause in re.split(r"[，,；;。：:]", text):
+        items = clause.split("、")
+        if len(items) >= MIN_LISTED and any(pair_share(i, told) < TOLD_SHARE for i in items if len(i) > 1):
+            return True
+    return False
 
 
 def was_told(text: str, told: str) -> bool:
     """Whether a sentence gives what the previous answer gave: most of its character pairs stand in
     it, or it states figures (not years) and each of them is the previous answer's: ('…，到2025年，推广
     不少于5种…，80%以上…', '推广不少于5种…80%以上…') → True."""
+    if untold_items(text, told):
+        return False  # the rest of its list is what "还有别的吗" asks for
     if pair_share(text, told) >= TOLD_SHARE:
         return True
     figures = set(_FIGURE.findall(text))

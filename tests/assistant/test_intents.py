@@ -270,6 +270,16 @@ def test_asked_for_more_the_answer_is_not_what_was_just_told(assistant):
     assert "30人" not in a.text and re.search(r"\d", a.text), a.text
 
 
+def test_asked_for_more_after_part_of_a_list_the_sentence_with_the_rest_is_quoted(assistant):
+    # The answer gave the sentence's first three principles and most of its words: the rest of its list
+    # ("采储结合、节约高效") is what "还有别的吗" asks for, not another passage.
+    history = [{"role": "user", "content": "东丽的应急物资保障按什么原则？"},
+               {"role": "assistant", "content": "应急物资保障按照集中管理、统一调拨、平时服务等原则，健全相关工作机制和"
+                                                "应急预案，做到关键时刻调得出、用得上。"}]
+    a = assistant.answer("还有别的吗？", history)
+    assert "采储结合、节约高效" in a.text, a.text
+
+
 def test_a_box_lists_each_project_with_what_it_does(assistant):
     a = assistant.answer("振安规划专栏3的内容有哪些？")
     assert "杏林人才培养行动。全科医生特设岗位计划招收向中医医师倾斜。" in a.text, a.text
