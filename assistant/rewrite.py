@@ -27,6 +27,8 @@ _TAIL = re.compile(r"(的呢|呢|吗|(?<![什怎])么)?[？?。！!\s]*$")  # "�
 POINTING = re.compile(r"它|这个|这项|该项|该|其|这些|那个|上述|这一|此项|这条|这件事|这事|此事|这支|这批|这座|这类|这种|"
                       r"[这那][两几三四五六七八九十][个家所项条件]")  # "这两家医院": the ones just named
 _YEAR = re.compile(r"20\d\d年?")
+# "2019年的时候", "2019年那会儿": the year, said as a time ("那2019年那会儿呢？" asks of that year).
+_AT_THE_TIME = re.compile(r"(?<=年)(?:的时候|那时候|那时|那会儿|的时)")
 # A five-year plan's period, or a time in it, as the plans name them: "“十三五”末期", "十四五期间".
 _PERIOD = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:末期|末|期间|时期|初期|初|以来)?")
 _IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
@@ -257,6 +259,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
             len(_FILLER.sub("", _TAIL.sub("", LEAD.sub("", swap.group(1))).replace(q_names, ""))) == 0:
         # "那埇桥呢？这一项属于约束性指标吗？": the previous question asked of another plan, then more.
         return f"{_replace_spans(prev, prev_spans, q_names).rstrip('？?。')}，{swap.group(2)}"
+    rest = _AT_THE_TIME.sub("", rest) if _YEAR.search(rest) else rest
     bare = _FILLER.sub("", rest)
     if q_names and (len(bare) <= 2 or prev_spans and (_names_nothing(rest, (*follow_up_words, *_COMPARING,
                                                                           *_POINTING))

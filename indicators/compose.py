@@ -99,8 +99,10 @@ def _stated(plan: Plan | None, r: Indicator, year: int | None) -> bool:
     if plan is None or year is None or not plan.text:
         return False
     core = re.sub(r"^每[百千万](?:常住)?人口", "", r.norm)
+    # A rate per thousand people is stated per thousand people: a total ("床位数450张") does not state it.
+    per_head = r.norm[:2] if core != r.norm else ""
     for sent in re.split(r"[。；\n]", plan.text):
-        if str(year) in sent and (r.norm in sent or len(core) >= 2 and core in sent) \
+        if str(year) in sent and (r.norm in sent or len(core) >= 2 and core in sent and per_head in sent) \
                 and _NUM.search(sent.replace(str(year), "")):
             return True
     return False

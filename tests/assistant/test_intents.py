@@ -135,6 +135,12 @@ def test_a_topic_word_inside_an_everyday_phrase_of_the_lexicon_is_not_known_by_i
     assert not b.refused, b.notes
 
 
+def test_a_mention_said_with_when_is_judged_by_its_things_not_by_when(assistant):
+    # "…的时候" says when (lexicon/empty_nouns.txt): no plan writes 时候, and it is no thing asked about.
+    a = assistant.answer("天津那份基层卫生规划提没提签约的时候给老人建档？")
+    assert not a.refused and "建档" in a.text, (a.text, a.notes)
+
+
 def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named(assistant):
     # 治疗 and 药品供应 stand in the plans for other patients; 血友病 stands in none, and it is
     # what the question asks about (the words before 的).
