@@ -17,6 +17,7 @@ from vectorstore.sections import core as heading_core
 from vectorstore.types import Hit
 
 _SENT = re.compile(r"(?<=[。；！？])")
+_BOX = re.compile(r"(专栏)\s*(\d+)")  # "专栏1 公共卫生防控救治能力建设工程"
 
 
 def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: int = 200, told: str = "") -> Composed:
@@ -30,19 +31,22 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
     if not used:
         return Composed("", ())
     name = re.sub(r"[“”]", "", title(named.heading))  # it is quoted as a whole
+    # A box is named by its number too, as the plan and its readers name it ("专栏1“…”").
+    box = _BOX.match(named.heading)
+    said = f"{box.group(1)}{box.group(2)}“{name}”" if box else f"“{name}”"
     if named.ordinal is not None:
         subs = _sub_items(hits, used, named)
         if subs:
             # "第三块讲了些什么" of an item made of numbered sub-items: each of them, not the first alone.
-            lines = [f"“{name}”{named.items[named.ordinal - 1][0]}："] + [f"{_cut(body, max_chars)}[{k}]" for k, (_, body) in enumerate(subs, 1)]
+            lines = [f"{said}{named.items[named.ordinal - 1][0]}："] + [f"{_cut(body, max_chars)}[{k}]" for k, (_, body) in enumerate(subs, 1)]
             return Composed("\n".join(lines), tuple(i for i, _ in subs))
         # No "第3条" of our own: every figure in an answer is one the cited passage holds.
-        return Composed(f"“{name}”：{_item(hits[used[0]].chunk.text, named, max_chars)}[1]", (used[0],))
+        return Composed(f"{said}：{_item(hits[used[0]].chunk.text, named, max_chars)}[1]", (used[0],))
     items = _item_labels(hits, used, named)
     rest = [(i, [x for x in labels if pair_share(x, told) < RETOLD_SHARE]) for i, labels in items] if told else items
     left, every = (sum(len(labels) for _, labels in part) for part in (rest, items))
     fewer = 0 < left < every  # some items were told, not all of them
-    lines = [f"“{name}”还包括：" if fewer else f"“{name}”包括："]
+    lines = [f"{said}还包括：" if fewer else f"{said}包括："]
     order: list[int] = []
     for i, labels in rest if fewer else items:
         if labels:

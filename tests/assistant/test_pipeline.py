@@ -216,7 +216,7 @@ def test_a_figure_asked_of_a_named_item_is_checked_like_any_question(extractive)
 def test_a_named_sections_items_are_listed_each_cited(full_index, extractive, fake_openai):
     a = extractive.answer("振安规划的专栏1“公共卫生防控救治能力建设工程”里列了什么？")
     lines = a.text.splitlines()
-    assert lines[0] == "“公共卫生防控救治能力建设工程”包括："
+    assert lines[0] == "专栏1“公共卫生防控救治能力建设工程”包括："
     # Each project by its name, then what it does, as the box's line says.
     names = ["建设现代化疾病预防控制体系。", "完善现有传染病监测体系。", "加强分级分层救治网络建设。", "强化卫生监督体系建设。"]
     assert [line.split("。")[0] + "。" for line in lines[1:]] == names
@@ -231,7 +231,7 @@ def test_a_named_sections_items_are_listed_each_cited(full_index, extractive, fa
 def test_a_box_named_by_its_number_is_outlined_before_an_indicator_category_of_the_same_words(extractive):
     # "医疗卫生服务体系" is also a category of 振安's indicator table; "专栏2" names the box.
     a = extractive.answer("振安专栏2医疗卫生服务体系方面列了哪些？")
-    assert a.text.splitlines()[0] == "“优质高效医疗卫生服务体系建设工程”包括："
+    assert a.text.splitlines()[0] == "专栏2“优质高效医疗卫生服务体系建设工程”包括："
     assert all("专栏2" in c.chunk.section for c in a.citations)
 
 
