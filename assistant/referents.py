@@ -17,7 +17,7 @@ from vectorstore.query import QueryAnalyzer
 LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 
 # "这家医院", "该中心": a demonstrative before a facility's head noun points at a facility just named.
-THIS_FACILITY = re.compile(r"(?:这家|这所|这个|那家|那个|该|此)(医院|卫生院|中心|工程|项目|基地)")
+THIS_FACILITY = re.compile(r"(?:这家|这所|这个|那家|那个|该|此)(分院|院区|医院|卫生院|中心|工程|项目|基地)")
 
 
 def named_before(head: str, history: Sequence[Mapping[str, str]], longest: bool = False) -> str:

@@ -90,6 +90,10 @@ def test_this_hospital_is_the_one_the_last_answer_named(analyzer):
     history = [{"role": "user", "content": "振安的紧急医疗救治中心设在哪家医院？"},
                {"role": "assistant", "content": "振安区规划提出，依托丹东市第二人民医院建设紧急医疗救治中心。"}]
     assert rewrite("这家医院要扩建多少床位？", history, analyzer) == "振安丹东市第二人民医院要扩建多少床位？"
+    # A branch or a campus the answer named is pointed at the same way ("这个分院", "那个院区").
+    history = [{"role": "user", "content": "东丽那份规划要新建医院吗？"},
+               {"role": "assistant", "content": "规划提出建设东丽中医医院分院。"}]
+    assert rewrite("这个分院什么时候开诊？", history, analyzer).endswith("东丽中医医院分院什么时候开诊？")
 
 
 def test_an_ask_pointing_at_a_facility_its_situation_named_names_it():
