@@ -110,9 +110,12 @@ def content_words(topic: str) -> list[str]:
     # A one-character noun counts ('猫' of '猫抓病'): left out, a topic the plans never name could
     # pass as mentioned on its other, common words ('病防治'). An asking word is none ("…养老怎么办",
     # which jieba tags an idiom).
+    # A verb said twice ("管管", "查查") is the verb done a little, no thing of the topic (a noun said twice,
+    # "宝宝", is one).
     return [w.word for w in jieba.posseg.cut(topic)
             if ((len(w.word) >= 2 and (w.flag in _CONTENT_TAGS or w.flag.startswith(("n", "a"))))
-                or (len(w.word) == 1 and w.flag in ("n", "ng"))) and not ASKS_WHAT.search(w.word)]
+                or (len(w.word) == 1 and w.flag in ("n", "ng"))) and not ASKS_WHAT.search(w.word)
+            and not (len(w.word) == 2 and w.word[0] == w.word[1] and w.flag.startswith("v"))]
 
 
 def holds(text: str, word: str) -> bool:

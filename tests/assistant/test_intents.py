@@ -141,6 +141,12 @@ def test_a_mention_said_with_when_is_judged_by_its_things_not_by_when(assistant)
     assert not a.refused and "建档" in a.text, (a.text, a.notes)
 
 
+def test_a_mention_asked_with_a_verb_said_twice_is_judged_by_its_things(assistant):
+    # "管管" (a verb said twice) is no word of the plans, and no thing asked about.
+    a = assistant.answer("东丽的卫生规划提没提管管公共场所吸烟？")
+    assert not a.refused and "公共场所禁烟" in a.text, (a.text, a.notes)
+
+
 def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named(assistant):
     # 治疗 and 药品供应 stand in the plans for other patients; 血友病 stands in none, and it is
     # what the question asks about (the words before 的).

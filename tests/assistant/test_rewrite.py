@@ -121,6 +121,16 @@ def test_a_follow_up_naming_no_subject_asks_about_the_previous_one(analyzer, fir
     assert rewrite("村卫生室怎么建？", _hist(first), analyzer, shipped().follow_up_words).endswith("村卫生室怎么建")
 
 
+def test_asking_for_the_rest_of_a_list_is_not_asking_how_many(analyzer):
+    from question.lexicon import shipped
+
+    words = shipped()
+    # "剩下的几个呢？" wants the remaining items of what was asked, not a count of them.
+    got = rewrite("剩下的几个呢？", _hist("甲区规划里的“三项行动”有哪些？"), analyzer, words.follow_up_words,
+                  more_cues=words.more_cues)
+    assert got == "甲区规划里的“三项行动”有哪些，剩下的"
+
+
 def test_another_plans_figure_asked_with_a_comparison_is_the_same_question_for_both(analyzer):
     out = rewrite("滨海的是多少，和埇桥一样吗？", _hist("埇桥2025年每千常住人口注册护士数定的是多少？"), analyzer,
                   ("目标", "具体"))
