@@ -64,6 +64,7 @@ class QuoteParams:
     told: float
     told_beside: float
     referent: float
+    quoted: float
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from assistant.types import Answer, Citation
 from question.analysis import Intent, QuestionAnalysis
 from question.ask import without_yes_no
 from question.demands import HOW_MANY_ITEMS, MEMBERS_COUNTED, MEMBERS_NAMED, WHICH_MEMBERS
+from vectorstore.sections import QUOTED
 from vectorstore.types import Hit
 
 
@@ -111,6 +112,10 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # says the rest of it (its units, its date, its figures).
         given = {c.hit_index for c in out if pair_share(c.text, qa.referent) >= TOLD_SHARE}
         out = [replace(c, score=c.score * p.referent) if c.hit_index in given else c for c in out]
+    quoted = [m.group(1) for m in QUOTED.finditer(qa.ask) if len(m.group(1)) >= 3]
+    if quoted:
+        # "…“智医助理”要做啥": a name the writer quotes is the plan's own; its sentence is about it.
+        out = [replace(c, score=c.score * p.quoted) if any(x in c.text for x in quoted) else c for c in out]
     if info.asks == "how":
         out = [replace(c, score=c.score * p.how_row) if hits[c.hit_index].chunk.kind == "table_row" else c
                for c in out]

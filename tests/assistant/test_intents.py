@@ -292,6 +292,16 @@ def test_asked_for_more_after_part_of_a_list_the_sentence_with_the_rest_is_quote
     assert "采储结合、节约高效" in a.text, a.text
 
 
+def test_a_name_the_question_quotes_keeps_the_answer_on_it(assistant):
+    # After an answer about family doctors, "“治未病服务包”" is the plan's own name: every sentence quoted
+    # is about that service, none only about Chinese medicine in general.
+    history = [{"role": "user", "content": "东丽区签了家庭医生能得到哪些服务？"},
+               {"role": "assistant", "content": "东丽区规划提出做实家庭医生签约服务。"}]
+    a = assistant.answer("那“治未病服务包”呢？", history)
+    lines = a.text.splitlines()
+    assert "治未病服务包" in lines[0] and all("治未病服务" in line for line in lines), a.text
+
+
 def test_a_box_lists_each_project_with_what_it_does(assistant):
     a = assistant.answer("振安规划专栏3的内容有哪些？")
     assert "杏林人才培养行动。全科医生特设岗位计划招收向中医医师倾斜。" in a.text, a.text
