@@ -10,7 +10,7 @@ composed into the answer; a question naming a section's items gets the plan's ow
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import replace
 
 from assistant.answerable import Verdict
@@ -96,7 +96,9 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # "具体是哪七项", "几项能力分别是什么": a sentence naming a group of that many, or counting that
         # thing ("…7大能力（发热门诊、…）"), holds the list; so does one naming three or more of the
         # things asked ("完成了哪些中心的建设" → "甲中心、乙中心、丙中心").
-        named = [counted(n) for n in qa.list_sizes] + [counted_of(h) for h in qa.list_heads] + [
+        # A head in the writer's word counts in the plans' too ("几项本事" → "7大能力").
+        heads = [w for h in qa.list_heads for w in (h, *plan_words_for(h, lex.synonyms, live.corpus.used_words))]
+        named = [counted(n) for n in qa.list_sizes] + [counted_of(h) for h in dict.fromkeys(heads)] + [
             members_named(h) for h in qa.member_heads] + counts_of_asked(qa.list_words)
         out = [replace(c, score=c.score * p.count_named) if any(x.search(c.text) for x in named) else c
                for c in out]
@@ -157,6 +159,11 @@ def untold_items(text: str, told: str) -> bool:
         if len(items) >= MIN_LISTED and any(pair_share(i, told) < TOLD_SHARE for i in items if len(i) > 1):
             return True
     return False
+
+
+def plan_words_for(word: str, synonyms: Sequence[Sequence[str]], used: Container[str]) -> list[str]:
+    """The words the plans use for a writer's word, by the lexicon's groups: ('本事', …) → ['能力']."""
+    return [w for g in synonyms if word in g for w in g if w != word and w in used]
 
 
 def was_told(text: str, told: str) -> bool:

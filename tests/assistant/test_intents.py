@@ -263,6 +263,12 @@ def test_a_list_named_by_its_length_finds_the_sentence_naming_that_many(assistan
     assert "7大能力（发热门诊、可转换病区" in a.text.splitlines()[0], a.text
 
 
+def test_a_list_counted_in_the_writers_word_finds_the_plans_count(assistant):
+    # "本领" is the lexicon's everyday word for the plans' "能力": "那几项本领" asks for the "7大能力".
+    a = assistant.answer("埇桥区的区级医疗机构防控救治那几项本领都是什么？")
+    assert "7大能力（发热门诊、可转换病区" in a.text.splitlines()[0], a.text
+
+
 def test_asking_for_more_is_not_declined_for_its_own_words(assistant):
     # "别的" is no word of any plan: counted as a topic word it pulled the coverage under the bar.
     history = [{"role": "user", "content": "埇桥区对孩子健康有什么打算？"},
