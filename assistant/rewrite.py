@@ -78,7 +78,7 @@ _POINTING = ("这个", "这项", "该项", "这一", "此项", "这条", "那个
 _ASK_WORDS = re.compile(r"多少|什么|哪|谁|怎么|如何|是否|几|[的了是吗呢么啊呀吧么和与在到对里上为]|[\s“”\"'，,、。？?！!]")
 
 
-_HOW_MANY = re.compile(r"几[个项条种点块]")  # "剩下的几个": how many of the rest, no thing of its own
+_HOW_MANY = re.compile(r"几[个项条种点块]")  # "剩下的几项": how many of the rest, no thing of its own
 _ASKED = re.compile(r"有什么|有哪些|多少|什么|哪|谁|怎么|如何|是否|几|有没有|吗|[？?]")
 _SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为|要|要达到|达到|有|将)+$")
 
@@ -295,7 +295,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if not q_names and (_MORE.search(rest) or any(c in (core or q) for c in more_cues)) \
             and (not rest or _names_nothing(_HOW_MANY.sub("", rest), (*follow_up_words, *more_cues))):
         # "还有别的吗？", "其他的呢？", "还有呢？": more of what the previous question asked about
-        # ("剩下的几个呢？" asks for the rest, not how many they are).
+        # ("剩下的几项呢？" asks for the rest, not how many they are).
         return f"{prev.rstrip('？?。')}，{_HOW_MANY.sub('', core) or core or q}"
     if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(FACILITY_HEADS) and \
             (subject := subject_facility(LEAD.sub("", prev), analyzer)) and subject != rest:

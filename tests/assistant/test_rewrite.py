@@ -125,8 +125,8 @@ def test_asking_for_the_rest_of_a_list_is_not_asking_how_many(analyzer):
     from question.lexicon import shipped
 
     words = shipped()
-    # "剩下的几个呢？" wants the remaining items of what was asked, not a count of them.
-    got = rewrite("剩下的几个呢？", _hist("甲区规划里的“三项行动”有哪些？"), analyzer, words.follow_up_words,
+    # "剩下的几项呢？" wants the remaining items of what was asked, not a count of them.
+    got = rewrite("剩下的几项呢？", _hist("甲区规划里的“三项行动”有哪些？"), analyzer, words.follow_up_words,
                   more_cues=words.more_cues)
     assert got == "甲区规划里的“三项行动”有哪些，剩下的"
 
