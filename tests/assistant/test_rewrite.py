@@ -48,9 +48,9 @@ def _hist(q: str) -> list[dict[str, str]]:
         ("振安区规划里新建项目有哪些？", "建成后有多少床位？", "振安区建成后有多少床位"),
         ("东丽区的社区卫生服务中心要建多少家？", "都建在哪些街道？", "东丽区社区卫生服务中心都建在哪些街道"),
         # Only who or when: asked of the previous subject.
-        ("滨海新区中医医院一期工程什么时候完成？", "谁负责？", "滨海新区中医医院一期工程谁负责"),
+        ("滨海新区中医医院一期工程哪年完工？", "谁负责？", "滨海新区中医医院一期工程谁负责"),
         # "这支队伍" points back like "这个": the previous question, then this one.
-        ("振安区组建卫生应急队伍了吗？", "这支队伍有多少人？", "振安区组建卫生应急队伍了吗，这支队伍有多少人"),
+        ("振安区组建卫生应急队伍了吗？", "这支队伍一共几个人？", "振安区组建卫生应急队伍了吗，这支队伍一共几个人"),
         # An item by position of what the previous question quoted, asked in a question of its own.
         ("振安规划的“三个结合”分别是什么？", "第三个讲的什么？", "振安“三个结合”第三个讲的什么"),
         # Another part of the same kind put in the place of the one the question named.
