@@ -95,8 +95,10 @@ def test_both_sets_are_split_into_dev_and_test_within_every_kind(items, realisti
         splits = Counter(i.split for i in group)
         # Waves written only to widen the tuning split, each measured once before tuning as an unseen
         # estimate (eval/realistic/README.md), lower the test share; the gate still needs a test
-        # split of real size: 100 items and a quarter of the set.
-        assert set(splits) == {"dev", "test"} and splits["test"] >= max(100, 0.25 * len(group)), splits
+        # split of real size: 100 items and a fifth of the set. (A quarter until waves 33 and 34: moving
+        # their items to test afterwards could only take those never read one by one — the ones
+        # answered right — and would flatter the gate.)
+        assert set(splits) == {"dev", "test"} and splits["test"] >= max(100, 0.2 * len(group)), splits
         for kind in {i.kind for i in group}:
             here = Counter(i.split for i in group if i.kind == kind)
             assert here["test"] >= 1 or sum(here.values()) < 3, (kind, here)
