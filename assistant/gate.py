@@ -203,9 +203,9 @@ class Gate:
             # Its first word says whose it is ("血友病患者看病拿药": 血友病), with 的 or without: no plan writing
             # it, the rest ("拿药", "看病") is said of others.
             whose_words = content_words(whose) if whose else []
-            lead = next(iter(w for w in (whose_words or self.qa.topic_named or self.qa.topic_words) if len(w) > 1), "")
+            lead = next(iter(w for w in (whose_words or self.qa.topic_named) if len(w) > 1), "")
             # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
-            word = unmentioned(self.qa.topic_named or self.qa.topic_words, in_scope, known, live.idf()) or (
+            word = unmentioned(self.qa.topic_named, in_scope, known, live.idf()) or (
                 unmentioned(whose_words, in_scope, known, live.idf()) if whose else "") or (
                 lead if lead and not in_scope(lead) and not known(lead) else "") or absent_concept(
                 topic, live.synonyms, in_scope)

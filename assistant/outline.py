@@ -17,7 +17,6 @@ from vectorstore.sections import core as heading_core
 from vectorstore.types import Hit
 
 _SENT = re.compile(r"(?<=[。；！？])")
-_BOX = re.compile(r"(专栏)\s*(\d+)")  # "专栏1 公共卫生防控救治能力建设工程"
 
 
 def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: int = 200, told: str = "") -> Composed:
@@ -32,8 +31,9 @@ def outline(hits: Sequence[Hit], named: SectionMatch, picked: int, max_chars: in
         return Composed("", ())
     name = re.sub(r"[“”]", "", title(named.heading))  # it is quoted as a whole
     # A box is named by its number too, as the plan and its readers name it ("专栏1“…”").
-    box = _BOX.match(named.heading)
-    said = f"{box.group(1)}{box.group(2)}“{name}”" if box else f"“{name}”"
+    m = match_heading(named.heading)
+    box = re.sub(r"\s", "", m.number) if m and m.kind == "box" else ""
+    said = f"{box}“{name}”" if box[2:].isdigit() else f"“{name}”"
     if named.ordinal is not None:
         subs = _sub_items(hits, used, named)
         if subs:

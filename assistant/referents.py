@@ -16,8 +16,6 @@ from vectorstore.query import QueryAnalyzer
 # The words a follow-up opens with ("那么…", "还有…"), no part of what it names.
 LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|然后|请问)[，,\s]*")
 
-# "这家医院", "该中心": a demonstrative before a facility's head noun points at a facility just named.
-THIS_FACILITY = re.compile(r"(?:这家|这所|这个|那家|那个|该|此)(分院|院区|医院|卫生院|中心|工程|项目|基地)")
 
 
 def named_before(head: str, history: Sequence[Mapping[str, str]], longest: bool = False) -> str:
@@ -61,6 +59,8 @@ def named_in_situation(ask: str, situation: str) -> str:
 
 
 FACILITY_HEADS = ("医院", "卫生院", "中心")
+# "这家医院", "这个分院", "该中心": a demonstrative before a facility's or project's head noun points at one just named.
+THIS_FACILITY = re.compile(f"(?:这家|这所|这个|那家|那个|该|此)({'|'.join(('分院', '院区', *FACILITY_HEADS, '工程', '项目', '基地'))})")
 # A noun run ending in one of these names a facility a follow-up may continue ("振安区医院分院").
 _HEADS = re.compile(f"(?:{'|'.join((*FACILITY_HEADS, '分院', '院区', '站', '室', '基地'))})$")
 
