@@ -27,7 +27,7 @@ CUES_FILE = "indicator_cues.txt"
 # synonyms); a row retrieval ranked first needs less, since the passage search already agrees.
 NAME_MATCH = 0.7
 NAME_MATCH_RANKED = 0.45
-_INTENTS = ("list", "count", "change", "rank", "high", "baseline", "per_capita", "table")
+_INTENTS = ("list", "count", "change", "rank", "high", "baseline", "per_capita", "table", "prose")
 SURE = 0.9  # a name written (nearly) as a plan or the lexicon writes it
 _PER_CAPITA = re.compile(r"^每[百千万]")
 
@@ -163,6 +163,8 @@ def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions:
     if (listing or counting) and attribute and not keys and not tables and doc_ids:
         # The plans named have no indicator table, so nothing in them is marked 约束性 or 预期性.
         return replace(base, intent=Intent.ATTRIBUTE_LIST, attribute=attribute)
+    if (listing or counting) and cues.has("prose", q) and "指标" not in q:
+        return None  # "讲服务体系建设的那个专栏安排了哪几块": the box's items, not a table category
     if (listing or counting) and tables:
         category = _category(q, tables)
         if attribute and not keys:

@@ -69,6 +69,7 @@ class DemandKind(enum.StrEnum):
     BEDS = "beds"
     DAYS = "days"
     DISTANCE = "distance"
+    AREA = "area"  # of a building or a site ("建筑面积多大")
     AGE = "age"
     MINUTES = "minutes"
     PHONE = "phone"
@@ -103,6 +104,7 @@ _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
     DemandKind.BEDS: re.compile(_NUM + r"张|[（(]张[）)][^。；]{0,12}\d"),
     DemandKind.DAYS: re.compile(_NUM + r"(?:天|日)(?!内完成)|住院日[^。；]{0,8}\d"),
     DemandKind.DISTANCE: re.compile(_NUM + r"(?:公里|千米|米|km)|[（(](?:公里|千米|米)[）)][^。；]{0,12}\d"),
+    DemandKind.AREA: re.compile(_NUM + r"(?:万)?(?:平方米|平方公里|平米|㎡|亩|公顷)"),
     DemandKind.AGE: re.compile(_NUM + r"(?:周)?岁|[（(]岁[）)][^。；]{0,40}\d"),
     DemandKind.MINUTES: re.compile(_NUM + r"分钟"),
     # Not a year: "2025年" dates, "3到5年" lasts.

@@ -26,7 +26,7 @@ FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.t
 INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems", "projects")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
-CUE_KINDS = ("money", "beds", "days", "distance", "age", "minutes", "phone", "address", "hours", "weekdays",
+CUE_KINDS = ("money", "beds", "days", "distance", "area", "age", "minutes", "phone", "address", "hours", "weekdays",
              "procedure", "total", "when", "level", "duration")
 _CUE = re.compile(r"^(?:[\u4e00-\u9fffA-Za-z0-9]+…)*[\u4e00-\u9fffA-Za-z0-9]+$")  # "资金…多少": … a short gap
 # The lexicon shipped with the project. Entry points pass Settings.lexicon_dir; code given no lists
@@ -38,8 +38,9 @@ class LexiconError(ConfigError):
     """A lexicon file that cannot be read, or a line in it that is not an entry."""
 
 
-def load_words(path: Path) -> tuple[str, ...]:
-    """The entries of one list, in file order, without duplicates."""
+def load_words(path: Path, gaps: bool = False) -> tuple[str, ...]:
+    """The entries of one list, in file order, without duplicates; ``gaps``: an entry may hold one
+    '…' ("有没有…的说法")."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -49,9 +50,9 @@ def load_words(path: Path) -> tuple[str, ...]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        if not _ENTRY.match(line):
+        if not _ENTRY.match(line.replace("…", "", 1) if gaps else line):
             raise LexiconError(f"{path.name}:{n}: {line!r} is not an entry: one word per line (Chinese, letters or "
-                               f"digits, at most 20 characters, no spaces); fix or delete the line")
+                               f"digits, at most 20 characters, no spaces{'; one …' if gaps else ''}); fix or delete the line")
         if line not in out:
             out.append(line)
     if not out:
@@ -191,7 +192,7 @@ class Lexicon:
         places = PlaceWords(load_words(folder / "other_places.txt"), load_words(folder / "place_suffixes.txt"),
                             load_words(folder / "not_place_prefixes.txt"),
                             load_words(folder / "not_place_followers.txt"), load_words(folder / "place_partners.txt"))
-        return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt"),
+        return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt", gaps=True),
                    load_intents(folder / "intent_cues.txt"), load_groups(folder / "measure_words.txt"),
                    load_groups(folder / "synonyms.txt", min_words=2), places,
                    load_words(folder / "facility_suffixes.txt"), load_words(folder / "follow_up_words.txt"),

@@ -70,8 +70,16 @@ def mention_topic(question: str, cues: Iterable[str], names: Iterable[str] = ())
     """What a "有没有提到…" question asks about, or '' when it does not ask that:
     '规划里有没有提到宠物医院？' → '宠物医院'; the cue may also follow its topic: '垃圾分类这事，规划里写了
     没？' → '垃圾分类', '有没有无人机送药？滨海计划里提没提？' → '无人机送药' (``names``: the plans'
-    names, taken off a topic that only says where to look)."""
+    names, taken off a topic that only says where to look); a cue '有没有…的说法' holds its topic:
+    '有没有给孕妇免费发叶酸的说法？' → '给孕妇免费发叶酸'."""
     for cue in sorted(cues, key=len, reverse=True):
+        if "…" in cue:
+            # "有没有…的说法": the topic is what the cue's two parts hold between them.
+            head, tail = cue.split("…", 1)
+            m = re.search(f"{re.escape(head)}([^，,。？?！!；;]{{2,30}}?){re.escape(tail)}", question)
+            if m:
+                return m.group(1)
+            continue
         i = question.find(cue)
         if i < 0 or (cue.endswith("提") and question[i + len(cue):i + len(cue) + 1] in _TI_VERBS):
             continue  # "有没有提高…" asks about a rise, not a mention

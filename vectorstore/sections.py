@@ -210,6 +210,22 @@ class SectionIndex:
                 return found if len({d for _, d, _ in found}) == len(found) else []
         return []
 
+    def _box_named(self, q: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
+        """The box of the named plans a question calls "专栏" and names in its own words: the one whose
+        heading's character pairs it holds the most of ('讲服务体系建设的那个专栏' → '专栏2 优质高效医疗卫生
+        服务体系建设工程'), by the shares of ``_weighted_named``."""
+        grams = {q[i : i + 2] for i in range(len(q) - 1)}
+        scored = []
+        for d, h in self._boxes.items():
+            if d[0] in doc_ids:
+                c = core(h)
+                pairs = {c[i : i + 2] for i in range(len(c) - 1)}
+                scored.append((sum(p in grams for p in pairs) / max(1, len(pairs)), d[0], h))
+        scored.sort(key=lambda t: -t[0])
+        if not scored or scored[0][0] < WEIGHTED_SHARE or len(scored) > 1 and scored[0][0] < MARGIN * scored[1][0]:
+            return []
+        return [(1, scored[0][1], scored[0][2])]
+
     def _weighted_named(self, grams: set[str], doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """The one heading of the named plans whose rarer character pairs the question holds (see
         WEIGHTED_SHARE), when no other comes close; [] otherwise."""
@@ -244,6 +260,8 @@ class SectionIndex:
                 h = self._boxes.get((d, f"专栏{m.group(1)}"))
                 if h:
                     named.append((len(core(h)) + 1, d, h))
+        if not named and doc_ids and "专栏" in q:
+            named = self._box_named(q, doc_ids)
         if not named and doc_ids and wants_list:
             named = self._role_named(question, doc_ids) or self._loosely_named(q, doc_ids)
         if not named:

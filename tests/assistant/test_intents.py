@@ -118,6 +118,8 @@ def test_the_last_item_of_a_listed_section_is_its_last(assistant):
     ("东丽区对居民签约率定了什么目标？", "签约率100%"),  # "率定" is no word here
     # "远" of the asking "多远" is no topic word: "远程会诊…" set the bar the answer fell under.
     ("我家在天津农村，老人走路慢。天津基层规划里村卫生室要隔多远就有一个？", "1.5公里"),
+    # Money asked as what will be spent, the plan's period as "五年里" (lexicon/synonyms.txt).
+    ("东丽区卫健委五年里要掏多少钱搞卫生？", "30亿元"),
 ])
 def test_a_figure_asked_in_everyday_shapes_is_quoted_first(assistant, question, figure):
     a = assistant.answer(question)
@@ -387,3 +389,14 @@ def test_which_projects_lists_the_plans_key_projects_section(assistant):
     # No heading says "具体项目"; the section of key projects is what is asked (lexicon/section_roles.txt).
     a = assistant.answer("天津的基层规划安排了哪些具体项目？")
     assert not a.refused and "基层数字健共体建设" in a.text and "示范性社区培训基地建设" in a.text, a.text
+
+
+def test_a_box_named_in_its_own_words_lists_every_item_of_the_box(assistant):
+    # "专栏" with some of the box's words, not its number: the box's items, each cited.
+    a = assistant.answer("振安区有关中医药发展的那个专栏包括哪几项？")
+    assert a.text.startswith("专栏3“中医药传承创新工程”包括："), a.text
+    assert "中医药服务能力提升行动" in a.text and "杏林人才培养行动" in a.text and _lines_cited(a.text)
+    # A box whose words hold a table's category ("医疗服务") is still the box, not that category's indicators.
+    a = assistant.answer("振安规划中写优质医疗服务体系的专栏列了哪几项？")
+    assert a.text.startswith("专栏2“优质高效医疗卫生服务体系建设工程”包括："), a.text
+    assert "农村基层服务能力提升" in a.text and "三级医院平均住院日" not in a.text, a.text

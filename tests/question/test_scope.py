@@ -43,6 +43,8 @@ def test_mention_topics_and_the_words_no_plan_uses() -> None:
     assert mention_topic("下雪天路滑，有没有上门送药的安排？东丽规划中提没提？", LEX.mention_cues,
                          ["东丽"]) == "上门送药的安排"
     assert mention_topic("规划里提没提？", LEX.mention_cues) == ""
+    # A cue in two parts holds its topic between them.
+    assert mention_topic("规划里有没有给中学生免费查视力的说法？", LEX.mention_cues) == "给中学生免费查视力"
     assert content_words("宠物医院的管理")[0].startswith("宠物") and "查看" not in content_words("让居民查看档案")
     plans = "加强医疗机构管理，推进电子健康档案向居民开放"
     assert unmentioned(content_words("宠物医院的管理"), plans.__contains__, lambda w: False).startswith("宠物")
@@ -70,6 +72,8 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     assert people.evidence.search("健康教育覆盖率达到90%以上") and people.evidence.search("培训300人")
     (staff,) = [d for d in demands("村里现在有几个人在当乡村医生？", lexicon=LEX) if d.kind == "count"]
     assert staff.evidence.search("在岗乡村医生85名")  # 几个人: people, whatever the plan counts them in
+    (area,) = [d for d in demands("新建的中心建筑面积有多大？", lexicon=LEX) if d.kind == "area"]
+    assert area.evidence.search("建筑面积1.2万平方米") and not area.evidence.search("距离不超过1.5公里")
     (homes,) = [d for d in demands("到2025年要建多少家养老院？", lexicon=LEX) if d.kind == "count"]
     assert not homes.evidence.search("入住率达到90%以上")
 
@@ -77,6 +81,9 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
 @pytest.mark.parametrize(("question", "why"), [
     ("振安区规划里，到2035年每千人口床位要达到多少？", "2035年"),
     ("东丽规划里有没有提到宠物医院的管理？", "宠物"),
+    ("规划里有没有给中学生免费查视力的说法？", "中学生"),
+    ("滨海新区东沽街的社区卫生服务中心哪年建成？", "东沽街"),  # a street no plan names
+    ("杭州道街社区卫生服务中心占地面积是多少？", "面积"),  # no plan gives an area
 ])
 def test_such_questions_are_declined_with_the_reason(full_index: Path, question: str, why: str) -> None:
     from assistant.pipeline import Assistant
