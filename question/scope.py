@@ -86,10 +86,23 @@ def mention_topic(question: str, cues: Iterable[str], names: Iterable[str] = ())
         after = _TRAILING.sub("", question[i + len(cue):]).strip("，, ：:")
         if len(after) == 1:
             continue  # "有没有说法" asks for a stipulation: the cue is part of a word, not a mention
+        if after and _object_left_out(after) and (before := _before(question[:i], names)):
+            # "被狗咬了要打狂犬疫苗，规划里有没有说社区能打？": a verb left bare at the end does what the
+            # clause before the cue names; that clause says what is asked about.
+            return f"{before}，{after}"
         if after:
             return after
         return _before(question[:i], names)
     return ""
+
+
+def _object_left_out(topic: str) -> bool:
+    """Whether a topic ends in a one-character verb with nothing after it ('社区能打' → True,
+    '社区能打疫苗' → False)."""
+    import jieba.posseg
+
+    words = list(jieba.posseg.cut(topic))
+    return bool(words) and len(words[-1].word) == 1 and words[-1].flag == "v"
 
 
 def _before(text: str, names: Iterable[str]) -> str:

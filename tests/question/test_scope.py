@@ -45,6 +45,9 @@ def test_mention_topics_and_the_words_no_plan_uses() -> None:
     assert mention_topic("规划里提没提？", LEX.mention_cues) == ""
     # A cue in two parts holds its topic between them.
     assert mention_topic("规划里有没有给中学生免费查视力的说法？", LEX.mention_cues) == "给中学生免费查视力"
+    # A verb left bare at the end does what the clause before the cue names.
+    assert mention_topic("老人想配助听器，规划里有没有提到社区能配？", LEX.mention_cues) == "老人想配助听器，社区能配"
+    assert mention_topic("老人想配助听器，规划里有没有提到社区能配助听器？", LEX.mention_cues) == "社区能配助听器"
     assert content_words("宠物医院的管理")[0].startswith("宠物") and "查看" not in content_words("让居民查看档案")
     plans = "加强医疗机构管理，推进电子健康档案向居民开放"
     assert unmentioned(content_words("宠物医院的管理"), plans.__contains__, lambda w: False).startswith("宠物")
