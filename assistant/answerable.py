@@ -81,6 +81,11 @@ def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequenc
     counted_in = () if demand.counted and plan_writes(demand.counted) else synonyms
     if demand.counted and term_match(demand.counted, text, counted_in) < min_term:
         return False  # "11家社区卫生服务中心" does not count 养老机构
+    if demand.counted and demand.kind is DemandKind.COUNT and counted_in:
+        # Counted in another word of its group, the count must be in a clause with that word:
+        # "…急救站点，…自动体外除颤仪40台" counts no 救护车 though both are about emergency care.
+        return any(demand.evidence.search(c) and term_match(demand.counted, c, counted_in) >= min_term
+                   for c in _CLAUSE.split(text))
     if demand.kind is DemandKind.WHEN:
         # A date is the sentence's own: a section's "“十四五”时期重点任务" dates no project under it.
         text = text.rsplit("\n", 1)[-1]
@@ -88,6 +93,7 @@ def meets(demand: Demand, text: str, min_term: float = 0.7, *, synonyms: Sequenc
     return bool(demand.evidence.search(text))
 
 
+_CLAUSE = re.compile(r"[，,；;。\n]")
 _INCLUDES = re.compile(r"(?:主要|其中)?(?:包括|包含|涵盖)")
 
 

@@ -353,3 +353,13 @@ def test_a_ratio_per_head_is_of_what_it_names():
     assert meets(demands("每千人口大夫要到多少？")[0], "每千常住人口执业（助理）医师数（人）：2025年 3.6", synonyms=syn)
     # Words about the ratio name nothing it counts.
     assert all(d.term != "大概" for d in demands("东丽每千人口大概要到多少？", ["东丽"]))
+
+
+def test_a_count_of_a_word_the_plan_writes_only_by_its_synonym_is_in_one_clause_with_it():
+    # 救护车 is in the lexicon's group of 急救; a plan writing no 救护车 counts its ambulances in a clause
+    # naming emergency care, not in a clause about another thing of the same sentence.
+    from question.demands import Demand, count_evidence
+
+    ask = Demand(DemandKind.COUNT, count_evidence("辆", shipped().measure_words), counted="救护车")
+    assert meets(ask, "配齐急救车辆，新增急救车12辆。", synonyms=shipped().synonyms)
+    assert not meets(ask, "新建成9个院前急救站点，安置了除颤仪40台。", synonyms=shipped().synonyms)
