@@ -164,7 +164,7 @@ def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions:
         # The plans named have no indicator table, so nothing in them is marked 约束性 or 预期性.
         return replace(base, intent=Intent.ATTRIBUTE_LIST, attribute=attribute)
     if (listing or counting) and cues.has("prose", q) and "指标" not in q:
-        return None  # "讲服务体系建设的那个专栏安排了哪几块": the box's items, not a table category
+        return None  # "写防控救治的专栏列了哪几项": the box's items, not a table category's indicators
     if (listing or counting) and tables:
         category = _category(q, tables)
         if attribute and not keys:

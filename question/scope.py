@@ -71,7 +71,7 @@ def mention_topic(question: str, cues: Iterable[str], names: Iterable[str] = ())
     '规划里有没有提到宠物医院？' → '宠物医院'; the cue may also follow its topic: '垃圾分类这事，规划里写了
     没？' → '垃圾分类', '有没有无人机送药？滨海计划里提没提？' → '无人机送药' (``names``: the plans'
     names, taken off a topic that only says where to look); a cue '有没有…的说法' holds its topic:
-    '有没有给孕妇免费发叶酸的说法？' → '给孕妇免费发叶酸'."""
+    '有没有给中学生免费查视力的说法？' → '给中学生免费查视力'."""
     for cue in sorted(cues, key=len, reverse=True):
         if "…" in cue:
             # "有没有…的说法": the topic is what the cue's two parts hold between them.
@@ -87,7 +87,7 @@ def mention_topic(question: str, cues: Iterable[str], names: Iterable[str] = ())
         if len(after) == 1:
             continue  # "有没有说法" asks for a stipulation: the cue is part of a word, not a mention
         if after and _object_left_out(after) and (before := _before(question[:i], names)):
-            # "被狗咬了要打狂犬疫苗，规划里有没有说社区能打？": a verb left bare at the end does what the
+            # "老人想配助听器，规划里有没有提到社区能配？": a verb left bare at the end does what the
             # clause before the cue names; that clause says what is asked about.
             return f"{before}，{after}"
         if after:

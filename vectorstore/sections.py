@@ -212,8 +212,7 @@ class SectionIndex:
 
     def _box_named(self, q: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """The box of the named plans a question calls "专栏" and names in its own words: the one whose
-        heading's character pairs it holds the most of ('讲服务体系建设的那个专栏' → '专栏2 优质高效医疗卫生
-        服务体系建设工程'), by the shares of ``_weighted_named``."""
+        heading's character pairs it holds the most of ('关于中医药发展的那个专栏' → '专栏3 中医药传承创新工程'), by the shares of ``_weighted_named``."""
         grams = {q[i : i + 2] for i in range(len(q) - 1)}
         scored = []
         for d, h in self._boxes.items():

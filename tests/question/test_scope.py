@@ -75,7 +75,7 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     assert people.evidence.search("健康教育覆盖率达到90%以上") and people.evidence.search("培训300人")
     (staff,) = [d for d in demands("村里现在有几个人在当乡村医生？", lexicon=LEX) if d.kind == "count"]
     assert staff.evidence.search("在岗乡村医生85名")  # 几个人: people, whatever the plan counts them in
-    (area,) = [d for d in demands("新建的中心建筑面积有多大？", lexicon=LEX) if d.kind == "area"]
+    (area,) = [d for d in demands("这栋楼建成后占地多少亩？", lexicon=LEX) if d.kind == "area"]
     assert area.evidence.search("建筑面积1.2万平方米") and not area.evidence.search("距离不超过1.5公里")
     (homes,) = [d for d in demands("到2025年要建多少家养老院？", lexicon=LEX) if d.kind == "count"]
     assert not homes.evidence.search("入住率达到90%以上")
