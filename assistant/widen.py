@@ -28,6 +28,10 @@ def widened(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, filters: Fi
     """The passages found, with the further ones that carry a figure the question asks for when
     none of the first did (see the module docstring), and the gate over the passages returned (the
     next stages read it rather than judge the same passages again)."""
+    if found.picked and found.section is not None and found.section.ordinal is not None:
+        # "保障措施第四条要花多少钱": the item named by its position answers, or nothing does; a figure
+        # elsewhere in the passages is another item's.
+        return found, Gate(live, qa, found.hits[:found.picked], params.gate)
     gate = Gate(live, qa, found.hits, params.gate)
     if not qa.demands or not found.hits or found.picked or found.plan_rows or gate.out_of_scope \
             or gate.verdict.answerable:
