@@ -34,6 +34,19 @@ ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项
 QUOTED = re.compile(r"“([^”]{2,16})”")  # a name a question quotes: "“九项能力”的第三项"
 LAST = -1  # "最后一项": the ordinal of a section's last item, whatever their number
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
+def _pairs(text: str) -> set[str]:
+    """The text's character pairs: '专栏二' → {'专栏', '栏二'}."""
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _clear_best(scored: Sequence[tuple[float, str, str]]) -> tuple[str, str] | None:
+    """The (plan, heading) of the best share when it reaches WEIGHTED_SHARE and MARGIN times the next."""
+    ranked = sorted(scored, key=lambda t: -t[0])
+    if not ranked or ranked[0][0] < WEIGHTED_SHARE or len(ranked) > 1 and ranked[0][0] < MARGIN * ranked[1][0]:
+        return None
+    return ranked[0][1], ranked[0][2]
+
+
 def _loose(text: str) -> str:
     """A heading or question without the particle 的, which readers add or drop when they name a
     heading ('十四五时期的发展目标' names '“十四五”时期发展目标')."""
@@ -146,7 +159,7 @@ class SectionIndex:
         self._order = {t: n for n, t in enumerate(self._cores)}
         df: dict[str, int] = {}
         for name, _, _ in self._cores:
-            for p in {name[i : i + 2] for i in range(len(name) - 1)}:
+            for p in _pairs(name):
                 df[p] = df.get(p, 0) + 1
         self._pair_weight = {p: math.log((len(self._cores) + 1) / n) for p, n in df.items()}
         self._of_doc: dict[str, list[tuple[str, str, str]]] = {}
@@ -177,7 +190,7 @@ class SectionIndex:
 
     def _candidates(self, q: str, tails: bool) -> list[tuple[str, str, str]]:
         """The headings whose first (or, with ``tails``, last) character pair stands in ``q``."""
-        grams = {q[i : i + 2] for i in range(len(q) - 1)}
+        grams = _pairs(q)
         out = {t for g in grams for t in self._by_first.get(g, ())}
         if tails:
             out |= {t for g in grams for t in self._by_last.get(g, ())}
@@ -193,7 +206,7 @@ class SectionIndex:
         """Headings of the named plans a list question names in its own words: most of the
         heading's character pairs in the question ('在卫生健康事业发展动力增强上有哪些任务' names
         '（五）增强卫生健康事业发展动力'); only headings with items of their own."""
-        grams = {q[i : i + 2] for i in range(len(q) - 1)}
+        grams = _pairs(q)
         out = []
         for c, d, h, pairs in self._long_headings(doc_ids):
             share = sum(p in grams for p in pairs) / len(pairs)
@@ -212,18 +225,16 @@ class SectionIndex:
 
     def _box_named(self, q: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """The box of the named plans a question calls "专栏" and names in its own words: the one whose
-        heading's character pairs it holds the most of ('关于中医药发展的那个专栏' → '专栏3 中医药传承创新工程'), by the shares of ``_weighted_named``."""
-        grams = {q[i : i + 2] for i in range(len(q) - 1)}
+        heading's character pairs it holds the most of, clearly ('关于中医药发展的那个专栏' → '专栏3 中医药
+        传承创新工程')."""
+        grams = _pairs(q)
         scored = []
-        for d, h in self._boxes.items():
-            if d[0] in doc_ids:
-                c = core(h)
-                pairs = {c[i : i + 2] for i in range(len(c) - 1)}
-                scored.append((sum(p in grams for p in pairs) / max(1, len(pairs)), d[0], h))
-        scored.sort(key=lambda t: -t[0])
-        if not scored or scored[0][0] < WEIGHTED_SHARE or len(scored) > 1 and scored[0][0] < MARGIN * scored[1][0]:
-            return []
-        return [(1, scored[0][1], scored[0][2])]
+        for (doc, _), h in self._boxes.items():
+            if doc in doc_ids:
+                pairs = _pairs(core(h))
+                scored.append((len(pairs & grams) / max(1, len(pairs)), doc, h))
+        best = _clear_best(scored)
+        return [(1, *best)] if best else []
 
     def _weighted_named(self, grams: set[str], doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """The one heading of the named plans whose rarer character pairs the question holds (see
@@ -233,13 +244,8 @@ class SectionIndex:
             total = sum(self._pair_weight[p] for p in pairs)
             if total > 0:
                 scored.append((sum(self._pair_weight[p] for p in pairs if p in grams) / total, d, h))
-        scored.sort(key=lambda t: -t[0])
-        if not scored or scored[0][0] < WEIGHTED_SHARE:
-            return []
-        if len(scored) > 1 and scored[0][0] < MARGIN * scored[1][0]:
-            return []
-        share, d, h = scored[0]
-        return [(1, d, h)] if len(self._match(d, h, None, True).items) >= 2 else []
+        best = _clear_best(scored)
+        return [(1, *best)] if best and len(self._match(*best, None, True).items) >= 2 else []
 
     def find(self, question: str, doc_ids: Sequence[str] = (), wants_list: bool = False,
              among: Collection[str] | None = None) -> SectionMatch | None:
