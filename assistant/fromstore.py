@@ -14,14 +14,15 @@ from pathlib import Path
 
 from assistant.cite import REFUSAL
 from assistant.types import Answer, Citation
-from indicators.ask import CUES_FILE, Cues, Intent, ask
+from indicators.ask import CUES_FILE, Cues, IndicatorAsk, Intent, ask
 from indicators.compose import Plan, compose
 from indicators.names import NAMES_FILE, IndicatorNames
-from indicators.types import Indicator
+from indicators.prose import in_prose
+from indicators.types import Indicator, Origin
 from indicators.values import period_years
 from vectorstore.query import QueryInfo
 from vectorstore.retrieve import Filters
-from vectorstore.types import Hit
+from vectorstore.types import Chunk, Hit
 
 GENERATOR = "indicators"
 
@@ -93,9 +94,35 @@ def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, word
                 if reply else f"{REFUSAL}：{got.note}")
         nearby = tuple(Citation(i + 1, chunks[c]) for i, c in enumerate(got.nearby) if c in chunks)
         return Answer(text, (), True, GENERATOR, (got.note,), q, nearby)
-    cites = tuple(Citation(i + 1, chunks[c]) for i, c in enumerate(got.cited))
-    text = got.text
+    cited, text = list(got.cited), got.text
+    if asked.intent is Intent.VALUE:
+        text += _in_prose(records, asked, cited, chunks, texts, plans)
+    cites = tuple(Citation(i + 1, chunks[c]) for i, c in enumerate(cited))
     if reply:
         text = (f"您好！感谢您对卫生健康工作的关注。经查阅规划文件中的主要指标，相关内容如下：\n{text}\n"
                 "以上为规划文件的原文数值，具体实施安排以主管部门后续公布的信息为准。")
     return Answer(text, cites, False, GENERATOR, (), q)
+
+
+def _in_prose(records: Sequence[Indicator], asked: IndicatorAsk, cited: list[str], chunks: Mapping[str, Chunk],
+              texts: Mapping[str, str], plans: Mapping[str, Plan]) -> str:
+    """The plans' sentences stating the cited rows' figures in their own words, each cited ('' when
+    none): '\n规划正文：2025年，居民健康素养水平达到25%以上[2]'. Appends their passages to ``cited``."""
+    rows = [r for r in records if r.origin == Origin.TABLE and r.key in asked.keys and r.chunk_id in cited]
+    lines: list[str] = []
+    several = len({r.doc_id for r in rows}) > 1
+    for r in rows:
+        v = r.baseline if asked.baseline else r.value(year=asked.years[-1]) if asked.years else r.target
+        plan = plans.get(r.doc_id)
+        for s in in_prose(texts.get(r.doc_id, ""), r, v, plan.start if plan else None):
+            at = next((c.id for c in chunks.values() if c.doc_id == r.doc_id and c.kind != "table_row"
+                       and s in c.text), None)
+            if at is None:
+                continue
+            if at not in cited:
+                cited.append(at)
+            label = f"{plans[r.doc_id].label}规划正文" if several and r.doc_id in plans else "规划正文"
+            line = f"{label}：{s}[{cited.index(at) + 1}]"
+            if line not in lines:
+                lines.append(line)
+    return "".join(f"\n{ln}" for ln in lines)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indicators.ask import IndicatorAsk, Intent
+from indicators.prose import states_year
 from indicators.types import Indicator, Op, Origin, Role, Value
 from indicators.values import with_unit
 
@@ -93,21 +94,6 @@ def _target_number(rs: Sequence[Indicator]) -> float | None:
     return t.comparison.number if t and t.comparison else None
 
 
-def _stated(plan: Plan | None, r: Indicator, year: int | None) -> bool:
-    """Whether the plan's prose names the indicator in a sentence with that year (and a figure):
-    then retrieval answers, the table's silence does not."""
-    if plan is None or year is None or not plan.text:
-        return False
-    core = re.sub(r"^每[百千万](?:常住)?人口", "", r.norm)
-    # A rate per thousand people is stated per thousand people: a total ("床位数450张") does not state it.
-    per_head = r.norm[:2] if core != r.norm else ""
-    for sent in re.split(r"[。；\n]", plan.text):
-        if str(year) in sent and (r.norm in sent or len(core) >= 2 and core in sent and per_head in sent) \
-                and _NUM.search(sent.replace(str(year), "")):
-            return True
-    return False
-
-
 def _asked_value(r: Indicator, ask: IndicatorAsk) -> tuple[Value | None, str]:
     """The value the question asks for and, when there is none, why: (None, '未列出2023年的数值')."""
     if ask.years:
@@ -160,7 +146,7 @@ def _value(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[st
                 # 'Now' asked of a table with targets only: the plan's review of the last period
                 # ("十三五…成就") reports such figures in prose, often without a year.
                 return None
-            if why and _stated(plans.get(d), r, year):
+            if why and year is not None and (p := plans.get(d)) is not None and states_year(p.text, r, year):
                 return None  # the prose states, for that year, what the table leaves open
             if why:
                 declines.append(f"{_label(plans, d)}规划中“{r.name}”{why}")

@@ -18,6 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_CLAUSE = re.compile(r"[^，,]+[，,]*")
+# A clause saying who or where the writer is ("我是…的护士", "我在…上班", "我家住…"), not what troubles them
+# ("我家老人…" names what is asked about).
+_SELF = re.compile(r"(?:我|俺)们?(?:是|在|住|家住)")
 _QUESTION_MARK = re.compile(r"[？?]")
 # Words that ask what, how much, who, when…; "吗", "是否", "有没有" ask only whether.
 ASKS_WHAT = re.compile(r"多少|什么|啥|咋|哪|谁|怎么|如何|几")
@@ -55,9 +59,24 @@ def without_yes_no(text: str) -> str:
     return _YES_NO.sub(" ", text)
 
 
+def _told_first(text: str, cues: Sequence[str]) -> list[str]:
+    """A one-sentence message opening with clauses saying who the writer is, as those clauses and the rest ('我是甲医院
+    的护士，科里要组一支队伍，这支队伍要多少人？' → ['我是甲医院的护士，', '科里要组…多少人？']), else whole."""
+    clauses = [c for c in (m.group(0).strip() for m in _CLAUSE.finditer(text.strip())) if c]
+    told = 0
+    while told < len(clauses) - 1 and _SELF.match(clauses[told]) and not ASKS_WHAT.search(clauses[told]) \
+            and not any(c in clauses[told] for c in cues):
+        told += 1
+    if not told:
+        return [text.strip()]
+    return ["".join(clauses[:told]), "".join(clauses[told:])]
+
+
 def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointing: Sequence[str] = ()) -> Ask:
     """The message's asking sentences and its situation (see the module docstring)."""
     sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
+    if len(sentences) < 2:
+        sentences = _told_first(text, cues)
     if len(sentences) < 2:
         return Ask(text.strip())
     # A sentence ending in a question mark asks; when one does, the others tell the situation even

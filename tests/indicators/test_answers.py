@@ -101,3 +101,21 @@ def test_a_plans_indicators_are_its_table_unless_a_topic_the_table_lacks_is_name
     # 中医 targets are in the plan's prose; no row of its table is about 中医药服务.
     topic = assistant.answer("东丽区中医药服务能力提升定了哪几条指标？")
     assert topic.generator != "indicators" and "医护比" not in topic.text, topic.text
+
+
+def test_a_target_the_plan_also_writes_in_its_prose_quotes_that_sentence_too(assistant: Assistant) -> None:
+    # The table writes "＞25"; the plan's own sentence "…达到25%以上" is what a reader may want to quote.
+    a = assistant.answer("宿州埇桥那份规划，居民健康素养水平在2025年定到多少？")
+    assert a.generator == "indicators" and "＞25%" in a.text
+    prose = [ln for ln in a.text.splitlines() if ln.startswith("规划正文：")]
+    assert prose and "居民健康素养水平达到25%以上" in prose[0], a.text
+    n = int(prose[0].rsplit("[", 1)[1].rstrip("]"))
+    cited = a.citations[n - 1].chunk
+    assert cited.kind != "table_row" and "达到25%以上" in cited.text
+
+
+def test_a_sentence_of_the_last_periods_review_does_not_stand_for_the_target(assistant: Assistant) -> None:
+    # "婴儿死亡率保持在3.03‰以下" reviews the years before the plan; the target "<3.03" is the table's alone.
+    a = assistant.answer("东丽区的婴儿死亡率，规划期末目标设的是多少？")
+    assert a.generator == "indicators" and "<3.03" in a.text
+    assert "规划正文" not in a.text, a.text

@@ -77,3 +77,11 @@ def test_names_lose_their_unit_and_qualifiers(name: str, norm: str, unit: str) -
 ])
 def test_a_bare_figure_is_shown_with_its_columns_unit_and_words_as_written(cell: str, unit: str, shown: str) -> None:
     assert with_unit(cell, unit) == shown
+
+
+def test_a_period_is_named_as_plans_name_it() -> None:
+    from indicators.values import five_year_name
+
+    assert five_year_name(2021) == "十四五" and five_year_name(2016) == "十三五" and five_year_name(2011) == "十二五"
+    assert five_year_name(2026) == "十五五"
+    assert five_year_name(2022) == ""  # no period begins then

@@ -51,6 +51,16 @@ def test_an_ask_pointing_back_keeps_the_sentence_it_points_at() -> None:
     assert plain.pointed == "" and plain.situation == "我妈得糖尿病十年了。"
 
 
+def test_a_one_sentence_message_opening_with_who_the_writer_is_sets_that_aside() -> None:
+    msg = "我是埇桥区人民医院的护工，院里说要建一个护理站，规划里这个站要配几个人？"
+    got = split_ask(msg, CUES, NAMES)
+    assert got.situation == "我是埇桥区人民医院的护工，"
+    assert got.ask == "埇桥区 院里说要建一个护理站，规划里这个站要配几个人？"
+    # An opening clause about someone else is what the question is about: the message stays whole.
+    whole = "我家老人住埇桥那边，那边卫生院有没有上门服务？"
+    assert split_ask(whole, CUES, NAMES).ask == whole
+
+
 def test_a_citizen_pointing_back_at_their_situation_is_answered_about_it(full_index: Path) -> None:
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
