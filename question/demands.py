@@ -125,7 +125,9 @@ _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
                                 r"今年|明年|“?十[三四五]五”?(?:期间|末|时期)|期间|以前|之前|前完成|截至|届时"),
 }
 _GAP = r"[^，。？！；,.?!;\s]{0,4}"
-_NOT_ASKING = r"(?<![哪好十这那])"  # "哪几个" asks which; "好几个", "十几个", "这几个" say many
+# "哪几个" asks which; "好几个", "十几个", "这几个" say many; "其余几个", "其他几项", "另外几家", "剩下几个"
+# point at the rest of what was named.
+_NOT_ASKING = r"(?<![哪好十这那余他它外下])"
 
 
 def cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:

@@ -120,6 +120,7 @@ def test_the_last_item_of_a_listed_section_is_its_last(assistant):
     ("我家在天津农村，老人走路慢。天津基层规划里村卫生室要隔多远就有一个？", "1.5公里"),
     # Money asked as what will be spent, the plan's period as "五年里" (lexicon/synonyms.txt).
     ("东丽区卫健委五年里要掏多少钱搞卫生？", "30亿元"),
+    ("东丽区在卫生上打算砸多少钱？", "30亿元"),  # money "thrown at" something
 ])
 def test_a_figure_asked_in_everyday_shapes_is_quoted_first(assistant, question, figure):
     a = assistant.answer(question)

@@ -81,6 +81,19 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     assert not homes.evidence.search("入住率达到90%以上")
 
 
+def test_words_that_only_look_like_a_count_or_spell_money_apart() -> None:
+    kinds = lambda q: [d.kind for d in demands(q, lexicon=LEX)]  # noqa: E731
+    # "其余几个" points at the rest of a list just given; it asks no count.
+    assert "count" not in kinds("其余几个街道是怎么安排的？") and "count" not in kinds("另外几项呢？")
+    assert "count" in kinds("一共有几个街道？")
+    # "多少家长": parents, not a count in 家 (an institution's measure word).
+    parents = demands("到2025年要让多少家长学会带孩子？", lexicon=LEX)
+    assert all(d.evidence.search("家长接受指导率达到90%以上") for d in parents)
+    assert all(d.evidence.search("家长接受指导率达到90%以上") for d in demands("有多少家医院？", lexicon=LEX)) is False
+    # Money asked with words between "多少" and "钱", or as what is thrown at something.
+    assert "money" in kinds("区里准备拿多少财政的钱出来？") and "money" in kinds("这几年往医院砸多少？")
+
+
 @pytest.mark.parametrize(("question", "why"), [
     ("振安区规划里，到2035年每千人口床位要达到多少？", "2035年"),
     ("东丽规划里有没有提到宠物医院的管理？", "宠物"),
