@@ -36,7 +36,8 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[S
     for n, c in enumerate(sentence_candidates(hits)):
         if qa.plans and hits[c.hit_index].chunk.doc_id not in qa.plans:
             continue
-        held = sum(any(holds(c.text, x) for x in ways[w]) for w in words)
+        # One character ("人" of "给人看病") sits in many unrelated words ("用人单位"): it counts half.
+        held = sum((1.0 if len(w) > 1 else 0.5) * any(holds(c.text, x) for x in ways[w]) for w in words)
         if held:
             scored.append((-held, c.hit_index, n, c))
     if not scored:

@@ -242,6 +242,21 @@ def test_a_mention_quotes_another_passage_only_for_a_topic_word_the_first_lacks(
     assert both is not None and both.used == (0, 1), both
 
 
+def test_a_mention_is_not_quoted_for_a_one_character_word_inside_another_word():
+    from assistant.mention import mentioned_in
+    from question.analysis import Intent, QuestionAnalysis
+    from vectorstore.query import QueryInfo
+
+    # "人" of "给人看病" sits in "用人单位"; the sentence naming the topic's other word comes first.
+    loose = "全面推进用人单位职业卫生标准化建设。"
+    named = "加大打击非法行医力度。"
+    info = QueryInfo("规划管没管给人非法行医的", (), (), False, ())
+    qa = QuestionAnalysis(message="", ask="", standalone="", info=info, intent=Intent.MENTION,
+                          topic="给人非法行医", topic_words=("人", "非法行医"))
+    got = mentioned_in(qa, [_hit("binhai", loose), _hit("binhai", named)])
+    assert got is not None and got.used == (1,), got
+
+
 def test_more_sentences_of_the_best_passage_join_it_but_no_third_passage():
     from dataclasses import replace
 

@@ -70,6 +70,21 @@ def test_a_mention_question_is_answered_yes_first_or_declined_naming_the_topic(a
     assert assistant.answer("振安规划里有没有提到长期护理保险？").text.startswith(MENTIONED)
 
 
+@pytest.mark.parametrize("question", [
+    "这几份规划里，哪份说过要给宠物看病？",  # "说过" asks whether a plan said it
+    "东丽规划有没有专门针对宠物医院的安排？",  # "有没有专门针对…" too
+])
+def test_mentions_asked_in_more_words_are_declined_naming_the_topic(assistant, question):
+    a = assistant.answer(question)
+    assert a.refused and any("宠物" in n for n in a.notes), a.text
+
+
+def test_an_everyday_word_for_bad_conduct_is_the_plans_word(assistant):
+    # "歪风" is the writer's word for the plans' "不正之风" (lexicon/synonyms.txt).
+    a = assistant.answer("振安规划有没有提到歪风？")
+    assert not a.refused and "不正之风" in a.text.splitlines()[0], a.text
+
+
 def test_a_decline_says_what_was_searched_and_shows_the_closest_passages(assistant):
     a = assistant.answer("东丽区医院食堂的菜谱有哪些？")
     assert a.refused and a.nearby
