@@ -31,6 +31,14 @@ _YEAR = re.compile(r"20\d\d年?")
 _AT_THE_TIME = re.compile(r"(?<=年)(?:的时候|那时候|那时|那会儿|的时)")
 # A five-year plan's period, or a time in it, as the plans name them: "“十三五”末期", "十四五期间".
 _PERIOD = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:末期|末|期间|时期|初期|初|以来)?")
+
+
+def _own_time(core: str) -> bool:
+    """Whether a follow-up names its own time, now or a period ('那十三五末呢'): the year the question
+    before named is not carried into it."""
+    return bool(_NOW.search(core) or _PERIOD.search(core))
+
+
 _IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
@@ -290,7 +298,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "它由哪个部门牵头？": the question is about what the previous one was about; "振安有这个要求吗？"
         # asks it of the plan named instead.
         base = _replace_spans(prev, prev_spans, q_names) if q_names and prev_spans else prev
-        base = _YEAR.sub("", base) if _NOW.search(core) else base
+        base = _YEAR.sub("", base) if _own_time(core) else base
         return f"{base.rstrip('？?。')}，{core}"
     if not q_names and (_MORE.search(rest) or any(c in (core or q) for c in more_cues)) \
             and (not rest or _names_nothing(_HOW_MANY.sub("", rest), (*follow_up_words, *more_cues))):
@@ -322,7 +330,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # "有没有给出具体数字？" after "…对社区医院建设有什么打算？", "谁负责？" after "…一期工程什么时候
         # 完成？": that subject, then what this one asks; asked as of now ("现在是多少"), without the
         # target year it named.
-        if _NOW.search(core):
+        if _own_time(core):
             subject = _YEAR.sub("", subject)
         return f"{subject}{core}" if subject else f"{prev.rstrip('？?。')}，{core}"
     subject = LEAD.sub("", subject)
@@ -339,7 +347,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
             and not any(cue in core for cue in more_cues):
         # "平均每年增长多少？", "分别是哪几种？": only what is asked, no thing of its own, so it asks
         # about what the previous question was about; asked as of now, without the year it named.
-        base = _YEAR.sub("", prev) if _NOW.search(core) else prev
+        base = _YEAR.sub("", prev) if _own_time(core) else prev
         return f"{base.rstrip('？?。')}，{core}"
     if not q_names:
         # "护士呢？" / "村卫生室怎么建？": new topic, same plan as before.

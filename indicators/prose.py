@@ -37,15 +37,19 @@ def _sentences(text: str) -> Iterator[str]:
             yield s
 
 
+_NUMERALS = str.maketrans("一二三四五六七八九", "123456789")
+
+
 def names(sentence: str, r: Indicator) -> bool:
     """Whether a sentence names the indicator: its name, its name less 'per thousand people' with the
-    per-head words nearby, or most of its character pairs."""
-    core = _PER_HEAD.sub("", r.norm)
-    if r.norm in sentence:
+    per-head words nearby, or most of its character pairs; numerals read alike ('三岁以下', '3岁以下')."""
+    norm, sentence = r.norm.translate(_NUMERALS), sentence.translate(_NUMERALS)
+    core = _PER_HEAD.sub("", norm)
+    if norm in sentence:
         return True
-    if core != r.norm:  # a rate per thousand people is stated per thousand people, not as a total
-        return len(core) >= 2 and core in sentence and r.norm[:2] in sentence
-    pairs = _pairs(r.norm)
+    if core != norm:  # a rate per thousand people is stated per thousand people, not as a total
+        return len(core) >= 2 and core in sentence and norm[1] in sentence
+    pairs = _pairs(norm)
     return len(pairs) >= 3 and len(pairs & _pairs(sentence)) >= _PAIR_SHARE * len(pairs)
 
 

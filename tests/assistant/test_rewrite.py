@@ -108,6 +108,8 @@ def test_an_ask_pointing_at_a_facility_its_situation_named_names_it():
     ("埇桥区孕产妇系统管理率的目标是多少？", "原来的基线是几？", "埇桥区孕产妇系统管理率原来的基线是几"),
     # Asked as of now, the target year is dropped.
     ("振安区2025年孕产妇死亡率目标是多少？", "现在是多少？", "振安区孕产妇死亡率现在是多少"),
+    # So is it asked of the period before ("十三五末").
+    ("振安区2025年孕产妇死亡率目标是多少？", "十三五末是多少？", "振安区孕产妇死亡率十三五末是多少"),
     # More of the same: the previous question, then this one.
     ("东丽区对社区医院建设有什么打算？", "还有别的吗？", "东丽区对社区医院建设有什么打算，别的"),
     # Another plan asked "how does it say": the previous question of that plan.

@@ -119,3 +119,10 @@ def test_a_sentence_of_the_last_periods_review_does_not_stand_for_the_target(ass
     a = assistant.answer("东丽区的婴儿死亡率，规划期末目标设的是多少？")
     assert a.generator == "indicators" and "<3.03" in a.text
     assert "规划正文" not in a.text, a.text
+
+
+def test_the_prose_sentence_is_found_with_its_numerals_written_in_characters(assistant: Assistant) -> None:
+    # The table names "3岁以下"; the plan's sentence writes "三岁以下".
+    a = assistant.answer("宿州埇桥规划里每千人口3岁以下婴幼儿托位数，2025年的目标定了多少？")
+    assert a.generator == "indicators"
+    assert any(ln.startswith("规划正文：") and "三岁以下婴幼儿托位数达到千人口3.4个" in ln for ln in a.text.splitlines()), a.text
