@@ -59,7 +59,10 @@ class Gate:
         # of 远程 is no answer, and no plan writes "别的".
         if live.asking is not None:
             info = replace(info, text=live.asking.sub(" ", info.text))
-        tok, names, plain_idf = live.tokens(), live.names(), live.idf()
+        tok, plain_idf = live.tokens(), live.idf()
+        # The names the question calls its plans by: "基层" of the alias "天津基层" is a topic word of a
+        # question that does not say "天津基层" ("…有多大比例是在基层看的").
+        names = [a for a in live.names() if a in self.qa.info.text]
         expanded = replace(info, text=with_plan_words(info.text, info.expansions, live.corpus.used_words))
         absent, plans, single = self.params.absent_weight, live.plan_text, self.params.single_char_weight
 

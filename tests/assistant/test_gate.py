@@ -53,3 +53,18 @@ def test_a_figure_asked_with_such_a_verb_is_answered(full_index):
     a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
     ans = a.answer("滨海这边今年能招进来几个人？")
     assert not ans.refused and "300名" in ans.text, (ans.text, ans.notes)
+
+
+def test_a_word_of_a_plans_alias_the_question_does_not_say_is_a_topic_word(full_index):
+    # "基层" is in the alias "天津基层"; a question calling the plan "天津全市" asks about 基层 itself.
+    from assistant.gate import Gate
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    live = a.live()
+    qa = a.analyze("天津全市在基层看病的人占到多大比例？", [], live)
+    covers = Gate(live, qa, [], a.params.gate).covers
+    assert covers("基层医疗卫生机构总诊疗人次占比") > covers("医疗卫生机构总诊疗人次占比")
+    # The name it does say is no topic word: every passage of that plan would hold it.
+    assert covers("天津全市总诊疗人次占比") == covers("总诊疗人次占比")
