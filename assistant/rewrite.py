@@ -115,6 +115,8 @@ def _starts_with_predicate(core: str) -> bool:
 
 
 _SIDE = re.compile(r"([东西南北])(?:部|边|面|侧|片)")
+_SUBDIVISIONS = "街镇乡村"  # the endings of a district's streets and towns
+_THERE = re.compile(r"(?:那边|这边|那块|那里|那儿)(?=[呢吗？?]*$)")  # "万新街那边呢": the place itself
 
 
 def parallel(rest: str, prev: str) -> str:
@@ -135,6 +137,13 @@ def parallel(rest: str, prev: str) -> str:
         if at >= len(lead) and re.fullmatch(r"[\u4e00-\u9fff\d]+", prev[at - len(lead): at]) and \
                 prev[at - len(lead): at] != lead:
             return prev[: at - len(lead)] + part + prev[at + k:]
+    part = _FILLER.sub("", re.sub(r"^(?:那么|那|还有)", "", _THERE.sub("", rest)))
+    if len(part) >= 3 and part[-1] in _SUBDIVISIONS:
+        # "那万新街呢？" after "…金钟街的…": one character ends the name of a street or town.
+        m = next((x for x in re.finditer(rf"[\u4e00-\u9fff]{{{len(part) - 1}}}{part[-1]}", prev) if x.group(0) != part),
+                 None)
+        if m:
+            return prev[: m.start()] + part + prev[m.end():]
     return ""
 
 
@@ -250,7 +259,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     prev_spans = _alias_spans(analyzer, prev)
     prev_names = "".join(prev[s:e] for s, e in prev_spans[:1])
 
-    same_plan = not q_names or q_names in prev
+    # "东丽区 那万新街呢" after "东丽金钟街…": the same plan, called by another of its names.
+    same_plan = not q_names or q_names in prev or bool(q_docs := analyzer.doc_mentions(q_names)) and \
+        set(q_docs) <= set(analyzer.doc_mentions(prev))
     if same_plan and len(rest) <= 8 and not _QUESTION.search(rest) and (swapped := parallel(rest, prev)):
         # "那南边呢？" after "…西部的卫生院由谁帮扶？": the same question of the part it contrasts.
         return swapped

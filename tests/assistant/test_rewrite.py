@@ -103,6 +103,17 @@ def test_an_ask_pointing_at_a_facility_its_situation_named_names_it():
     assert named_in_situation("社区医院要扩建吗？", situation) == "社区医院要扩建吗？"
 
 
+def test_another_street_is_asked_the_previous_question(analyzer):
+    from question.lexicon import shipped
+
+    words = shipped().follow_up_words
+    got = rewrite("那华明街那边呢？", _hist("东丽新立街有哪几个社区卫生服务站？"), analyzer, words)
+    assert got == "东丽华明街有哪几个社区卫生服务站？"
+    # Called by another of its names, the plan is still the one asked about.
+    got = rewrite("东丽区那华明街呢？", _hist("东丽新立街有哪几个社区卫生服务站？"), analyzer, words)
+    assert got == "东丽华明街有哪几个社区卫生服务站？"
+
+
 @pytest.mark.parametrize(("first", "follow", "expect"), [
     ("东丽区对社区医院建设有什么打算？", "有没有给出具体数字？", "东丽区对社区医院建设有没有给出具体数字"),
     ("埇桥区孕产妇系统管理率的目标是多少？", "原来的基线是几？", "埇桥区孕产妇系统管理率原来的基线是几"),
