@@ -92,14 +92,15 @@ class IndicatorAsk:
             max(self.scores.values(), default=0.0) >= SURE
 
 
-def _pairs(text: str) -> set[str]:
+def char_pairs(text: str) -> set[str]:
+    """The text's character pairs: '床位数' → {'床位', '位数'}."""
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 @lru_cache(maxsize=8192)
 def _name_pairs(variant: str) -> frozenset[str]:
     """A name's character pairs, once per name: every question compares against every record."""
-    return frozenset(_pairs(bare(variant)))
+    return frozenset(char_pairs(bare(variant)))
 
 
 def name_score(variant: str, question_pairs: set[str]) -> float:
@@ -115,9 +116,9 @@ def match_keys(question: str, expansions: Sequence[str], records: Sequence[Indic
     is named only by a question that names a population base ('每千人', '千人口'), not by one
     asking a total ('多少张床位')."""
     q = normalise(question)
-    qpairs = _pairs(q)
+    qpairs = char_pairs(q)
     for e in expansions:
-        qpairs |= _pairs(normalise(e))
+        qpairs |= char_pairs(normalise(e))
     top = set(ranked[:1])
     scores: dict[str, float] = {}
     per_capita = cues.has("per_capita", q)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from indicators.ask import char_pairs
 from indicators.types import Indicator, Role, Value
 from indicators.values import five_year_name
 
@@ -22,12 +23,8 @@ _PER_HEAD = re.compile(r"^每[百千万](?:常住)?人口")
 # A sentence longer than this is a paragraph the splitter could not cut: quoting it would bury the figure.
 _MAX_CHARS = 160
 # The share of the indicator name's character pairs a sentence must hold when it words the name its
-# own way ("严重精神疾病患者规范管理率" for the table's "严重精神障碍患者规范管理率").
+# own way ("适龄儿童疫苗接种率" for a table's "适龄儿童免疫规划疫苗接种率").
 _PAIR_SHARE = 0.7
-
-
-def _pairs(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _sentences(text: str) -> Iterator[str]:
@@ -49,8 +46,8 @@ def names(sentence: str, r: Indicator) -> bool:
         return True
     if core != norm:  # a rate per thousand people is stated per thousand people, not as a total
         return len(core) >= 2 and core in sentence and norm[1] in sentence
-    pairs = _pairs(norm)
-    return len(pairs) >= 3 and len(pairs & _pairs(sentence)) >= _PAIR_SHARE * len(pairs)
+    pairs = char_pairs(norm)
+    return len(pairs) >= 3 and len(pairs & char_pairs(sentence)) >= _PAIR_SHARE * len(pairs)
 
 
 def _of_time(s: str, v: Value, start: int | None) -> bool:
