@@ -61,7 +61,7 @@ class Gate:
             info = replace(info, text=live.asking.sub(" ", info.text))
         tok, plain_idf = live.tokens(), live.idf()
         # The names the question calls its plans by: "基层" of the alias "天津基层" is a topic word of a
-        # question that does not say "天津基层" ("…有多大比例是在基层看的").
+        # question that does not say "天津基层" ("…基层的诊疗量占全市的多少").
         names = [a for a in live.names() if a in self.qa.info.text]
         expanded = replace(info, text=with_plan_words(info.text, info.expansions, live.corpus.used_words))
         absent, plans, single = self.params.absent_weight, live.plan_text, self.params.single_char_weight

@@ -105,9 +105,9 @@ def test_an_ask_pointing_at_a_facility_its_situation_named_names_it():
 
 def test_how_long_it_takes_is_asked_of_the_previous_subject(analyzer):
     plans = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "docs_src").glob("*.txt"))
-    got = rewrite("计划用多长时间做到？", _hist("东丽区社区医院建设有什么目标？"), analyzer, shipped().follow_up_words,
+    got = rewrite("计划用多长时间完成？", _hist("东丽区社区医院建设有什么目标？"), analyzer, shipped().follow_up_words,
                   plan_uses=plans.__contains__)
-    assert got == "东丽区社区医院建设计划用多长时间做到", got
+    assert got == "东丽区社区医院建设计划用多长时间完成", got
 
 
 def test_another_street_is_asked_the_previous_question(analyzer):
