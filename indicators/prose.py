@@ -78,7 +78,6 @@ def in_prose(text: str, r: Indicator, v: Value | None, start: int | None = None,
     return out
 
 
-
 def states_year(text: str, r: Indicator, year: int) -> bool:
     """Whether the prose names the indicator (its name, or its name less 'per thousand people' with
     the per-head words) in a sentence with that year and a figure: then retrieval answers, and the
