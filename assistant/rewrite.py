@@ -32,13 +32,6 @@ _AT_THE_TIME = re.compile(r"(?<=年)(?:的时候|那时候|那时|那会儿|的�
 # A five-year plan's period, or a time in it, as the plans name them: "“十三五”末期", "十四五期间".
 _PERIOD = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:末期|末|期间|时期|初期|初|以来)?")
 
-
-def _own_time(core: str) -> bool:
-    """Whether a follow-up names its own time, now or a period ('那十三五末呢'): the year the question
-    before named is not carried into it."""
-    return bool(_NOW.search(core) or _PERIOD.search(core))
-
-
 _IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
@@ -92,6 +85,13 @@ _SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为
 
 
 _NOW = re.compile(r"现在|目前|当前|现状|眼下|原来|过去")
+
+
+def _own_time(core: str) -> bool:
+    """Whether a follow-up names its own time, now or a period ('那十三五末呢'): the year the question
+    before named is not carried into it."""
+    return bool(_NOW.search(core) or _PERIOD.search(core))
+
 _COMPARED = re.compile(r"比|更|高还是低|多还是少|哪个高|哪个低|哪个多|哪个少|一样|差不多|相比")
 
 
@@ -137,13 +137,13 @@ def parallel(rest: str, prev: str) -> str:
         if at >= len(lead) and re.fullmatch(r"[\u4e00-\u9fff\d]+", prev[at - len(lead): at]) and \
                 prev[at - len(lead): at] != lead:
             return prev[: at - len(lead)] + part + prev[at + k:]
-    part = _FILLER.sub("", re.sub(r"^(?:那么|那|还有)", "", _THERE.sub("", rest)))
-    if len(part) >= 3 and part[-1] in _SUBDIVISIONS:
+    place = _FILLER.sub("", re.sub(r"^(?:那么|那|还有)", "", _THERE.sub("", rest)))
+    if len(place) >= 3 and place[-1] in _SUBDIVISIONS:
         # "那万新街呢？" after "…金钟街的…": one character ends the name of a street or town.
-        m = next((x for x in re.finditer(rf"[\u4e00-\u9fff]{{{len(part) - 1}}}{part[-1]}", prev) if x.group(0) != part),
-                 None)
+        m = next((x for x in re.finditer(rf"[\u4e00-\u9fff]{{{len(place) - 1}}}{place[-1]}", prev)
+                  if x.group(0) != place), None)
         if m:
-            return prev[: m.start()] + part + prev[m.end():]
+            return prev[: m.start()] + place + prev[m.end():]
     return ""
 
 

@@ -21,6 +21,7 @@ from indicators.names import IndicatorNames, bare
 from indicators.types import Attribute, Indicator, Origin
 from indicators.values import normalise
 from question.lexicon import LexiconError
+from vectorstore.sections import char_pairs
 
 CUES_FILE = "indicator_cues.txt"
 # A name counts as asked when this share of its character pairs is in the question (with its
@@ -90,11 +91,6 @@ class IndicatorAsk:
         """Whether the question names its indicator as the plans do (else retrieval must agree)."""
         return self.intent in (Intent.CATEGORY_LIST, Intent.ATTRIBUTE_LIST, Intent.COUNT) or \
             max(self.scores.values(), default=0.0) >= SURE
-
-
-def char_pairs(text: str) -> set[str]:
-    """The text's character pairs: '床位数' → {'床位', '位数'}."""
-    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 @lru_cache(maxsize=8192)

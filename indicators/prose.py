@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from indicators.ask import char_pairs
 from indicators.types import Indicator, Role, Value
 from indicators.values import five_year_name
+from vectorstore.sections import char_pairs
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _SENTENCE = re.compile(r"[。；;\n]")
@@ -69,9 +69,12 @@ def in_prose(text: str, r: Indicator, v: Value | None, start: int | None = None,
     if v is None or m is None:
         return []
     out: list[str] = []
+    figure = m.group(0)
     for s in _sentences(text):
+        if figure not in s:  # most sentences: no regex run on them
+            continue
         held = {n.group(0) for n in _NUM.finditer(s)}
-        if m.group(0) in held and names(s, r) and _of_time(s, v, start) and s not in out:
+        if figure in held and names(s, r) and _of_time(s, v, start) and s not in out:
             out.append(s)
             if len(out) == limit:
                 break
@@ -84,7 +87,7 @@ def states_year(text: str, r: Indicator, year: int) -> bool:
     table's silence about the year does not settle the question."""
     core = _PER_HEAD.sub("", r.norm)
     per_head = r.norm[:2] if core != r.norm else ""
-    for sent in re.split(r"[。；\n]", text):
+    for sent in _SENTENCE.split(text):
         if str(year) in sent and (r.norm in sent or len(core) >= 2 and core in sent and per_head in sent) \
                 and _NUM.search(sent.replace(str(year), "")):
             return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from indicators.types import Comparison, Op, Role
+from vectorstore.points import chinese_numeral
 
 _WIDTH = str.maketrans({"％": "%", "＞": ">", "＜": "<", "＝": "=", "．": ".", "：": ":", "（": "(", "）": ")"})
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -99,17 +100,11 @@ def period_years(period: str) -> tuple[int, int] | None:
     return years[0], years[-1]
 
 
-_DIGITS = "零一二三四五六七八九"
-
-
 def five_year_name(start: int) -> str:
     """The five-year plan period a year begins, as plans name it: 2021 → '十四五', 2016 → '十三五'; ''
     for a year that begins none (the periods run 1966–1970, 1971–1975, … as the third, fourth, …)."""
     n, off = divmod(start - 1966, 5)
-    n += 3
-    if off or not 3 <= n <= 19:
-        return ""
-    return ("十" + (_DIGITS[n - 10] if n > 10 else "") if n >= 10 else _DIGITS[n]) + "五"
+    return "" if off or not 0 <= n <= 16 else f"{chinese_numeral(n + 3)}五"
 
 
 _BARE = re.compile(r"[<>≤≥＜＞≦≧]?\s*\d+(?:\.\d+)?")

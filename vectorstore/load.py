@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from vectorstore.errors import EmptyDocumentError, LoadError, NoTextLayerError, UnsupportedFormatError
+from vectorstore.points import chinese_numeral
 from vectorstore.types import LoadedText
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
@@ -109,26 +110,11 @@ def _val(element: Any, tag: str) -> str | None:
     return None if child is None else child.get(qn("w:val"))
 
 
-def _chinese(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (Word's chineseCounting)."""
-    if not 0 < n < 10000:
-        return str(n)
-    out, gap = "", False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = n // value % 10
-        if digit:
-            out += ("零" if gap else "") + "零一二三四五六七八九"[digit] + unit
-            gap = False
-        elif out:
-            gap = True
-    return out[1:] if out.startswith("一十") else out
-
-
 _NUM_FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str,
     "decimalZero": lambda n: f"{n:02d}",
-    "chineseCounting": _chinese,
-    "chineseCountingThousand": _chinese,
+    "chineseCounting": chinese_numeral,
+    "chineseCountingThousand": chinese_numeral,
     "ideographDigital": lambda n: "".join("〇一二三四五六七八九"[int(d)] for d in str(n)),
     "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],  # OOXML: the heavenly stems
     "lowerLetter": lambda n: chr(97 + (n - 1) % 26) * ((n - 1) // 26 + 1),

@@ -12,6 +12,21 @@ from collections.abc import Sequence
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (Word's chineseCounting)."""
+    if not 0 < n < 10000:
+        return str(n)
+    out, gap = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            out += ("零" if gap else "") + "零一二三四五六七八九"[digit] + unit
+            gap = False
+        elif out:
+            gap = True
+    return out[1:] if out.startswith("一十") else out
+
+
 def chinese_number(s: str) -> int | None:
     """'三' → 3, '十二' → 12, '二十' → 20; None when it is no numeral."""
     if "十" in s:

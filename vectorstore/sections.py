@@ -34,7 +34,9 @@ ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项
 QUOTED = re.compile(r"“([^”]{2,16})”")  # a name a question quotes: "“九项能力”的第三项"
 LAST = -1  # "最后一项": the ordinal of a section's last item, whatever their number
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")
-def _pairs(text: str) -> set[str]:
+
+
+def char_pairs(text: str) -> set[str]:
     """The text's character pairs: '专栏二' → {'专栏', '栏二'}."""
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
@@ -159,7 +161,7 @@ class SectionIndex:
         self._order = {t: n for n, t in enumerate(self._cores)}
         df: dict[str, int] = {}
         for name, _, _ in self._cores:
-            for p in _pairs(name):
+            for p in char_pairs(name):
                 df[p] = df.get(p, 0) + 1
         self._pair_weight = {p: math.log((len(self._cores) + 1) / n) for p, n in df.items()}
         self._of_doc: dict[str, list[tuple[str, str, str]]] = {}
@@ -190,7 +192,7 @@ class SectionIndex:
 
     def _candidates(self, q: str, tails: bool) -> list[tuple[str, str, str]]:
         """The headings whose first (or, with ``tails``, last) character pair stands in ``q``."""
-        grams = _pairs(q)
+        grams = char_pairs(q)
         out = {t for g in grams for t in self._by_first.get(g, ())}
         if tails:
             out |= {t for g in grams for t in self._by_last.get(g, ())}
@@ -206,7 +208,7 @@ class SectionIndex:
         """Headings of the named plans a list question names in its own words: most of the
         heading's character pairs in the question ('在卫生健康事业发展动力增强上有哪些任务' names
         '（五）增强卫生健康事业发展动力'); only headings with items of their own."""
-        grams = _pairs(q)
+        grams = char_pairs(q)
         out = []
         for c, d, h, pairs in self._long_headings(doc_ids):
             share = sum(p in grams for p in pairs) / len(pairs)
@@ -227,11 +229,11 @@ class SectionIndex:
         """The box of the named plans a question calls "专栏" and names in its own words: the one whose
         heading's character pairs it holds the most of, clearly ('关于中医药发展的那个专栏' → '专栏3 中医药
         传承创新工程')."""
-        grams = _pairs(q)
+        grams = char_pairs(q)
         scored = []
         for (doc, _), h in self._boxes.items():
             if doc in doc_ids:
-                pairs = _pairs(core(h))
+                pairs = char_pairs(core(h))
                 scored.append((len(pairs & grams) / max(1, len(pairs)), doc, h))
         best = _clear_best(scored)
         return [(1, *best)] if best else []
