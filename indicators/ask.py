@@ -28,7 +28,7 @@ CUES_FILE = "indicator_cues.txt"
 # synonyms); a row retrieval ranked first needs less, since the passage search already agrees.
 NAME_MATCH = 0.7
 NAME_MATCH_RANKED = 0.45
-_INTENTS = ("list", "count", "change", "rank", "high", "baseline", "per_capita", "table", "prose")
+_INTENTS = ("list", "count", "change", "versus", "rank", "high", "baseline", "per_capita", "table", "prose")
 SURE = 0.9  # a name written (nearly) as a plan or the lexicon writes it
 _PER_CAPITA = re.compile(r"^每[百千万]")
 
@@ -181,6 +181,8 @@ def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions:
     chosen = (next(iter(keys)),)  # the best-scoring key
     if cues.has("rank", q) and len({r.doc_id for r in scope if r.key in chosen}) > 1:
         return replace(base, intent=Intent.RANK, keys=chosen, high=cues.has("high", q))
-    if cues.has("change", q):
+    # "埇桥和振安比一比": set against each other, two plans named are what is compared; one plan's figure
+    # is set against its own baseline.
+    if cues.has("change", q) or (cues.has("versus", q) and len(doc_ids) < 2):
         return None if past else replace(base, intent=Intent.CHANGE, keys=chosen)
     return replace(base, keys=chosen, attribute=attribute, baseline=cues.has("baseline", q))

@@ -35,6 +35,14 @@ def test_baseline_against_target_says_up_or_down_and_by_how_much(assistant: Assi
     assert "<3.03" in b.text and "低于基数" in b.text and "上限" in b.text  # a bound, not a figure
 
 
+def test_two_plans_set_against_each_other_give_each_plans_figure(assistant: Assistant) -> None:
+    a = assistant.answer("东丽和埇桥对比一下，每千常住人口注册护士数2025年各定了多少？")
+    assert sorted(_rows(a)) == ["dongli", "yongqiao"] and "2.5" in a.text and "3.1" in a.text
+    assert "基数" not in a.text  # the plans are compared, not each target with its baseline
+    b = assistant.answer("东丽每千常住人口注册护士数，2025年的目标跟2020年对比一下怎么样？")
+    assert "提高0.91人" in b.text and _rows(b) == ["dongli"]
+
+
 def test_a_category_is_listed_whole_each_row_cited(assistant: Assistant) -> None:
     a = assistant.answer("振安主要指标表中“妇幼健康”这一类列了哪几项？")
     lines = [ln for ln in a.text.splitlines() if ln.startswith("- ")]
