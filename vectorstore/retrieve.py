@@ -218,22 +218,6 @@ class HybridParams:
     # answer --split dev` (2026-12-03) at 0 / 0.15 / 0.3 / 0.5 / 0.8: realistic follow-up key recall
     # 0.878 / 0.878 / 0.888 / 0.888 / 0.888, nothing else changed.
     w_carried: float = 0.3
-    # Word search's best passage is always among the k, last if the sum ranks it lower: a question whose
-    # words point at table rows ("…定了个啥指标") outranks, in meaning, the one paragraph holding its rare
-    # word (through a synonym: 蛀牙 → 龋齿). `planqa eval --suite answer --split dev` (2026-12-05, 1905
-    # realistic items): answer-key recall 0.915 → 0.916, one wrongly declined question answered, no answer
-    # lost; gold dev unchanged.
-    keep_word_best: bool = True
-
-
-def with_word_best(order: Sequence[int], word_scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
-    """The first k of ``order`` with word search's best allowed passage last among them when it is not
-    there: ([5, 3, 8], scores best at 9, k=3) → [5, 3, 9]."""
-    scores = np.where(mask, word_scores, -np.inf)
-    best = int(np.argmax(scores))
-    if scores[best] <= 0 or best in order[:k]:
-        return list(order)
-    return [i for i in order[:k - 1]] + [best] + [i for i in order[k - 1:] if i != best]
 
 
 Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
@@ -337,8 +321,6 @@ class HybridRetriever:
             top = float(fused[order[0]])
             want = list(info.doc_ids) or [d for d, s in best.items() if s >= p.cover_ratio * top]
             order = diversify(order, c.doc_of, k, want)
-        if p.keep_word_best:
-            order = with_word_best(order, parts["bm25"], mask, k)
         return Found(tuple(self._hits(info, fused, parts, mask, order, k)), named, 0)
 
     def _hits(self, info: QueryInfo, fused: np.ndarray, parts: dict[str, np.ndarray], mask: np.ndarray,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from vectorstore.retrieve import Corpus, Filters, HybridRetriever, with_word_best
+from vectorstore.retrieve import Corpus, Filters, HybridRetriever
 
 
 @pytest.fixture(scope="module", params=["embedded", "chroma server"])
@@ -88,19 +87,3 @@ def test_a_follow_up_is_searched_with_the_question_it_continues(retriever):
     carried = retriever.find("滨海新区具体由谁来建？", 3, context=before, carried=before)
     assert "智慧住院" in carried.hits[0].chunk.text
     assert "智慧住院" not in alone.hits[0].chunk.text
-
-
-def test_word_search_best_passage_is_always_among_the_hits(retriever):
-    # "指标" draws meaning search to the table's rows of children; the one paragraph writing 龋齿
-    # (for "牙齿" via the synonyms) is word search's best, so it stays among the five.
-    hits = retriever.search("振安对孩子牙齿的指标是多少？", 5)
-    assert any("龋齿率控制在25%以下" in h.chunk.text for h in hits)
-
-
-def test_word_best_takes_the_last_place_only_when_missing():
-    scores = np.array([0.0, 2.0, 1.0, 5.0])
-    allowed = np.array([True, True, True, True])
-    assert with_word_best([1, 2, 0], scores, allowed, 2) == [1, 3, 2, 0]
-    assert with_word_best([3, 1, 2], scores, allowed, 2) == [3, 1, 2]
-    # a passage the filters leave out never comes back
-    assert with_word_best([1, 2], scores, np.array([True, True, True, False]), 2) == [1, 2]
