@@ -52,13 +52,15 @@ def last_user_turn(history: Sequence[Mapping[str, str]]) -> str:
 
 
 def _alias_spans(analyzer: QueryAnalyzer, text: str) -> list[tuple[int, int]]:
+    """Where the text names a plan; overlapping names are one ("丹东振安" and "振安区" in "丹东振安区")."""
+    found = sorted(m.span() for alias, _ in analyzer.aliases for m in re.finditer(re.escape(alias), text))
     spans: list[tuple[int, int]] = []
-    for alias, _ in analyzer.aliases:
-        for m in re.finditer(re.escape(alias), text):
-            s, e = m.span()
-            if not any(s < te and ts < e for ts, te in spans):
-                spans.append((s, e))
-    return sorted(spans)
+    for s, e in found:
+        if spans and s < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
+        else:
+            spans.append((s, e))
+    return spans
 
 
 def _replace_spans(text: str, spans: list[tuple[int, int]], new: str) -> str:

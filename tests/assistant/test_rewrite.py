@@ -267,3 +267,11 @@ def test_a_follow_up_asking_with_sha_names_no_indicator_of_its_own(analyzer):
     """"啥" asks as "什么" does: the follow-up is read with the previous subject, not as '…是多少'."""
     got = rewrite("建完能派啥用场？", _hist("东丽区的急救站点能建起来吗？"), analyzer)
     assert "是多少" not in got and got.startswith("东丽区急救站")
+
+
+def test_another_plan_asked_in_this_respect_is_the_previous_question_of_it(analyzer):
+    words = shipped().follow_up_words
+    first = "东丽区在控烟方面定了什么目标？"
+    assert rewrite("那埇桥区在这方面定的是多少？", _hist(first), analyzer, words) == "埇桥区在控烟方面定了什么目标？"
+    # a plan called by its city and its district at once ("丹东振安区") is one name
+    assert rewrite("那丹东振安区这方面定的是多少？", _hist(first), analyzer, words) == "丹东振安区在控烟方面定了什么目标？"
