@@ -212,10 +212,14 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
         if not in_plans(quoted) and not known(quoted):
             out.append(quoted)
     text = question
+    # A plan's name goes with the place word after it ("宿州市第三人民医院": 宿州 and 市).
+    after = f"(?:{alternation(place_suffixes)})?" if place_suffixes else ""
     for n in sorted(names, key=len, reverse=True):
-        text = text.replace(n, "，")
+        text = re.sub(re.escape(n) + after, "，", text)
     for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{ending})", text):
         name = m.group(0)
+        # "新建的那家儿童医院": the name is what follows the words pointing at it.
+        name = _POINTED.split(name)[-1]
         while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]
         core, kind = name, ""
@@ -234,6 +238,7 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
 
 
 _ORDINAL = re.compile(r"第?[一二三四五六七八九十\d]+")
+_POINTED = re.compile(r"[这那][家所座处间]")
 _COUNT = re.compile(r"[一二两三四五六七八九十百\d]+[家个所座处间]")
 
 

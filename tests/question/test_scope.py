@@ -130,6 +130,11 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
     numbered = "加强人民医院建设，第一医院扩建".__contains__
     assert unnamed_facilities("第四人民医院哪年扩建？", suffixes, [], numbered, lambda t: False) == ["第四人民医院"]
     assert unnamed_facilities("第一医院哪年扩建？", suffixes, [], numbered, lambda t: False) == []
+    # ... also after a plan's name with its place word ("丹东市" of the city 丹东).
+    assert unnamed_facilities("丹东市第九人民医院的门诊楼哪年完工？", suffixes, ["丹东"], numbered, lambda t: False,
+                              LEX.places.suffixes) == ["第九人民医院"]
+    # "那家" points at the facility it names: the words before it are the sentence's.
+    assert unnamed_facilities("规划里要新建的那家口腔医院哪年开业？", suffixes, [], plans, lambda t: False) == ["口腔医院"]
 
 
 def test_a_project_named_in_quotes_that_no_plan_writes_is_unnamed() -> None:
