@@ -18,11 +18,11 @@ from assistant.answerable import Verdict, judge, unknown_places
 from assistant.cite import REFUSAL
 from assistant.extract import candidates as sentence_candidates
 from assistant.extract import coverage, question_terms
-from assistant.listing import counts_of_asked
 from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import Intent, QuestionAnalysis
+from question.demands import counts_of_asked
 from question.scope import (
     beyond_period,
     content_words,

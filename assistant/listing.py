@@ -95,17 +95,6 @@ def counted(n: int) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.])(?:{n}|{spoken})(?:个|项|条|点|件|大|种|类|块|方面|部分)")
 
 
-def counted_of(head: str) -> re.Pattern[str]:
-    """A sentence naming a group of any number of ``head``: '能力' → '7大能力', '九项能力'."""
-    return re.compile(rf"(?<![\d.])(?:\d{{1,2}}|[{_DIGITS[1:]}两]{{1,3}})(?:个|项|条|点|件|大|种|类){re.escape(head)}")
-
-
-def counts_of_asked(words: Sequence[str]) -> list[re.Pattern[str]]:
-    """For a list question's words, the patterns of a sentence counting one of them ('…转变' → '“六个转变”：');
-    the word ends the counted noun ('5种中医康复适宜技术' counts techniques, not 中医)."""
-    return [re.compile(counted_of(w).pattern + r"(?![\u4e00-\u9fff])") for w in words]
-
-
 def members_named(head: str) -> re.Pattern[str]:
     """A sentence naming three or more members ending in ``head``: '区' → '预约分诊区、健康之家区和全科诊疗区'."""
     h = re.escape(head)

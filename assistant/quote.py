@@ -26,7 +26,7 @@ from assistant.extract import (
 )
 from assistant.extract import candidates as sentence_candidates
 from assistant.gate import decline
-from assistant.listing import counted, counted_of, counts_of_asked, members_named
+from assistant.listing import counted, members_named
 from assistant.live import LiveIndex
 from assistant.outline import outline
 from assistant.params import QuoteParams
@@ -34,7 +34,14 @@ from assistant.retrieval import Retrieved
 from assistant.types import Answer, Citation
 from question.analysis import Intent, QuestionAnalysis
 from question.ask import without_yes_no
-from question.demands import HOW_MANY_ITEMS, MEMBERS_COUNTED, MEMBERS_NAMED, WHICH_MEMBERS
+from question.demands import (
+    HOW_MANY_ITEMS,
+    MEMBERS_COUNTED,
+    MEMBERS_NAMED,
+    WHICH_MEMBERS,
+    counted_of,
+    counts_of_asked,
+)
 from vectorstore.sections import QUOTED
 from vectorstore.types import Hit
 

@@ -1,7 +1,8 @@
 """Stage 2 — retrieval: the passages for one analysed question.
 
 Hybrid search over the live build (plans named route it, a section named by its heading puts its
-items first); when a figure is compared across plans, each plan's own indicator row joins them.
+items first); a list question's counted list ("五个作用") comes first when the search missed it; when a
+figure is compared across plans, each plan's own indicator row joins them.
 
     retrieve(corpus, qa, None, params) → Retrieved(hits=[东丽 row …], section=None, picked=0, plan_rows=0)
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.params import RetrieveParams
 from question.analysis import Intent, QuestionAnalysis
+from question.demands import NO_HEAD, counts_of_asked
 from vectorstore.retrieve import Corpus, Filters, HybridRetriever
 from vectorstore.sections import SectionMatch
 from vectorstore.types import Hit
@@ -37,6 +39,18 @@ def situation_searched(qa: QuestionAnalysis) -> str:
     return "" if qa.intent is Intent.MENTION else qa.context
 
 
+def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Filters | None,
+                  hits: list[Hit]) -> Hit | None:
+    """For a list question, the best passage counting a group of one of its words ('东丽…在哪几方面起
+    作用' → '积极发挥“五个作用”：（1）…') when no passage found does: a plan names the lists it gives by
+    their count, and that name is what a question in the writer's words shares with them."""
+    counts = counts_of_asked([w for w in qa.list_words if w not in NO_HEAD])
+    if not counts or any(c.search(h.chunk.text) for h in hits for c in counts):
+        return None
+    return retriever.best_matching(qa.standalone, lambda text: any(c.search(text) for c in counts), filters,
+                                   situation_searched(qa), qa.carried)
+
+
 def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams,
              k: int = TOP_K) -> Retrieved:
     """The ``k`` passages for the question (see the module docstring)."""
@@ -44,6 +58,8 @@ def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, para
     situation = situation_searched(qa)
     found = retriever.find(qa.standalone, k, filters, qa.info, situation, qa.carried)
     hits = list(found.hits)
+    if qa.intent is Intent.LIST and not found.picked and (counted := _counted_list(retriever, qa, filters, hits)):
+        hits = [counted, *hits[:k - 1]]
     rows: list[Hit] = []
     info = qa.info
     if info.indicator and qa.several_plans and len({h.chunk.doc_id for h in hits}) > 1:

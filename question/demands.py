@@ -30,7 +30,8 @@ _COUNTED_ITEMS = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})
 
 # "几项能力分别是什么": a list counted in the plan's words ("7大能力（…）") whose count the asker does not know.
 _UNCOUNTED = re.compile(r"(?<!哪)几(?:个|项|条|点|件|大|种|类)([\u4e00-\u9fff]{2})")
-_NO_HEAD = ("方面", "部分", "板块")
+# Words a count names no group by ("几个方面"): any text is parted into them.
+NO_HEAD = ("方面", "部分", "板块")
 
 
 _WHICH_HEAD = re.compile(r"哪(?:几|些)(?:个|家|所|项|条|类|种|座|处|块)?([\u4e00-\u9fff]{1,2})")
@@ -42,19 +43,30 @@ def member_heads(ask: str) -> tuple[str, ...]:
     out: list[str] = []
     for m in _WHICH_HEAD.finditer(ask):
         head = m.group(1)
-        if head not in _NO_HEAD:
+        if head not in NO_HEAD:
             out += [head, head[0]] if len(head) == 2 else [head]
     return tuple(dict.fromkeys(out))
 
 
 def counted_heads(ask: str) -> tuple[str, ...]:
     """What a list question counts without a number: '重点提升的几项能力分别是什么' → ('能力',)."""
-    return tuple(dict.fromkeys(m.group(1) for m in _UNCOUNTED.finditer(ask) if m.group(1) not in _NO_HEAD))
+    return tuple(dict.fromkeys(m.group(1) for m in _UNCOUNTED.finditer(ask) if m.group(1) not in NO_HEAD))
 
 
 def list_lengths(ask: str) -> set[int]:
     """The lengths a question gives a list: '哪七项', '一共九条' → {7, 9}."""
     return {n for m in _COUNTED_ITEMS.finditer(ask) if (n := ordinal(f"第{m.group(1)}条"))}
+
+
+def counted_of(head: str) -> re.Pattern[str]:
+    """A sentence naming a group of any number of ``head``: '能力' → '7大能力', '九项能力'."""
+    return re.compile(rf"(?<![\d.])(?:\d{{1,2}}|[一二三四五六七八九十两]{{1,3}})(?:个|项|条|点|件|大|种|类){re.escape(head)}")
+
+
+def counts_of_asked(words: Sequence[str]) -> list[re.Pattern[str]]:
+    """For a list question's words, the patterns of a sentence counting one of them ('…转变' → '“六个转变”：');
+    the word ends the counted noun ('5种中医康复适宜技术' counts techniques, not 中医)."""
+    return [re.compile(counted_of(w).pattern + r"(?![\u4e00-\u9fff])") for w in words]
 
 
 # Words that mark the end of the part of a question before an indicator ("东丽到2025年孕产妇系统管理率").

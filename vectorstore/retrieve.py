@@ -6,7 +6,7 @@ The hybrid's choices were made on the gold set (`planqa eval --compare`), see Hy
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -336,6 +336,16 @@ class HybridRetriever:
             for i in order[:k]
         ]
 
+
+    def best_matching(self, query: str, holds: Callable[[str], bool], filters: Filters | None = None,
+                      context: str = "", carried: str = "") -> Hit | None:
+        """The best-scored passage for the question whose text ``holds`` something, or None."""
+        c = self.corpus
+        _, fused, _, mask = self.scores(query, filters, context=context, carried=carried)
+        for i in top_allowed(fused, mask, len(c.chunks)):
+            if holds(c.chunks[i].text):
+                return Hit(c.chunks[i], float(fused[i]), "counted")
+        return None
 
     def best_rows(self, query: str, filters: Filters | None = None, min_ratio: float = 0.3,
                   context: str = "", carried: str = "") -> list[Hit]:

@@ -417,3 +417,10 @@ def test_a_box_named_in_its_own_words_lists_every_item_of_the_box(assistant):
     a = assistant.answer("振安规划中写优质医疗服务体系的专栏列了哪几项？")
     assert a.text.startswith("专栏2“优质高效医疗卫生服务体系建设工程”包括："), a.text
     assert "农村基层服务能力提升" in a.text and "三级医院平均住院日" not in a.text, a.text
+
+
+def test_a_list_the_plan_names_by_its_count_is_found_for_a_list_question_in_other_words(assistant):
+    # "五个作用" is how the plan names the list; the question shares only its head word with it.
+    a = assistant.answer("东丽要求卫生系统担起哪些作用？")
+    assert "网底作用" in a.text and "保驾护航作用" in a.text, a.text
+    assert all(c.chunk.doc_id == "dongli" for c in a.citations)
