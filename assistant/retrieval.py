@@ -44,7 +44,9 @@ def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Fil
     """For a list question, the best passage counting a group of one of its words ('东丽…在哪几方面起
     作用' → '积极发挥“五个作用”：（1）…') when no passage found does: a plan names the lists it gives by
     their count, and that name is what a question in the writer's words shares with them."""
-    counts = counts_of_asked([w for w in qa.list_words if w not in NO_HEAD])
+    # ... or one of their synonyms ("本事" → the plan's "九项能力").
+    words = (*qa.list_words, *(w for w in qa.info.expansions if len(w) >= 2))
+    counts = counts_of_asked([w for w in dict.fromkeys(words) if w not in NO_HEAD])
     if not counts or any(c.search(h.chunk.text) for h in hits for c in counts):
         return None
     return retriever.best_matching(qa.standalone, lambda text: any(c.search(text) for c in counts), filters,

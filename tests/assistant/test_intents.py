@@ -424,3 +424,6 @@ def test_a_list_the_plan_names_by_its_count_is_found_for_a_list_question_in_othe
     a = assistant.answer("东丽要求卫生系统担起哪些作用？")
     assert "网底作用" in a.text and "保驾护航作用" in a.text, a.text
     assert all(c.chunk.doc_id == "dongli" for c in a.citations)
+    # ... also when the question has a synonym of its head word ("本领" for the plan's "九项能力")
+    b = assistant.answer("东丽区要重点练好医务人员哪些本领？")
+    assert "公共卫生应急反应能力" in b.text and "社区护理能力" in b.text, b.text
