@@ -154,6 +154,7 @@ class SectionIndex:
         # of the plan's section of that role ("二、重点问题"), whatever the section calls it. Each
         # heading's role is read once here, not per question.
         self._asks_role = [(role, _role_asked(words)) for role, words in roles if words]
+        self._role_words = {role: tuple(words) for role, words in roles if words}
         self._of_role: dict[tuple[str, str], list[str]] = {}  # (doc_id, role) → its headings
         for d, h in self._under:
             if role := section_role(roles, (h,)):
@@ -220,10 +221,20 @@ class SectionIndex:
         """The one section of a role the question asks the items of, in each plan it names."""
         for role, asked in self._asks_role:
             if asked.search(question):
-                found = [(1, d, h) for d in doc_ids for h in self._of_role.get((d, role), ())
-                         if len(self._match(d, h, None, True).items) >= 2]
-                return found if len({d for _, d, _ in found}) == len(found) else []
+                found = []
+                for d in doc_ids:
+                    heads = [h for h in self._of_role.get((d, role), ()) if len(self._match(d, h, None, True).items) >= 2]
+                    # Of several sections of the role in one plan ("面临的形势", "面临的挑战"), the one its
+                    # surer word marks (the role's words come surest first), then the innermost.
+                    if heads:
+                        h = min(heads, key=lambda h: (self._role_rank(role, h), len(self._under[(d, h)])))
+                        found.append((1, d, h))
+                return found
         return []
+
+    def _role_rank(self, role: str, heading: str) -> int:
+        words = self._role_words[role]
+        return next((i for i, w in enumerate(words) if w in heading), len(words))
 
     def _box_named(self, q: str, doc_ids: Sequence[str]) -> list[tuple[int, str, str]]:
         """The box of the named plans a question calls "专栏" and names in its own words: the one whose

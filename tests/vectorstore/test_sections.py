@@ -167,3 +167,6 @@ def test_a_list_asked_of_a_sections_role_picks_that_section(corpus):
     assert m is not None and m.heading == "二、重点问题"
     # A list of measures about a problem is no list of the problems.
     assert corpus.sections.find("滨海对看病难的问题有哪些措施？", ("binhai",), wants_list=True) is None
+    # Two sections of the role in one plan ("…面临的形势", "…面临的挑战"): the surer word decides.
+    m = corpus.sections.find("东丽卫生事业的拦路虎主要有哪几个？", ("dongli",), wants_list=True)
+    assert m is not None and m.heading.endswith("面临的挑战") and len(m.items) == 4
