@@ -115,13 +115,13 @@ class SectionMatch:
 
 
 def _role_asked(words: Sequence[str]) -> re.Pattern[str]:
-    """Which ones of a role's word a question asks: "有哪几个突出问题", "短板主要有哪几条？" (the word,
+    """Which ones of a role's word a question asks: "有哪几个突出问题", "短板主要有哪几条？", "不足一共几条" (the word,
     then "which ones" ending the clause); not "问题有哪些措施"."""
     from question.lexicon import alternation
 
     w = alternation(words)
     return re.compile(rf"[哪几][^，,。？?！!、]{{0,8}}?(?:{w})(?=$|[^\u4e00-\u9fff]|都|是|有|呢|上)|"
-                      rf"(?:{w})[^，,。？?！!、]{{0,6}}?哪(?:些|几[条个项点块]?)(?:地方|方面)?(?=$|[^\u4e00-\u9fff]|呢|啊)")
+                      rf"(?:{w})[^，,。？?！!、]{{0,6}}?(?:哪(?:些|几[条个项点块]?)|几[条个项点块])(?:地方|方面)?(?=$|[^\u4e00-\u9fff]|呢|啊)")
 
 
 class SectionIndex:

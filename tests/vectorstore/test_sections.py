@@ -165,6 +165,9 @@ def test_a_list_asked_of_a_sections_role_picks_that_section(corpus):
     assert m is not None and m.heading == "二、重点问题" and len(m.items) >= 5
     m = corpus.sections.find("滨海这份计划里的问题主要有哪些？", ("binhai",), wants_list=True)
     assert m is not None and m.heading == "二、重点问题"
+    # ... or how many there are ("不足之处一共几条？")
+    m = corpus.sections.find("滨海计划说的不足一共几条？", ("binhai",), wants_list=True)
+    assert m is not None and m.heading == "二、重点问题"
     # A list of measures about a problem is no list of the problems.
     assert corpus.sections.find("滨海对看病难的问题有哪些措施？", ("binhai",), wants_list=True) is None
     # Two sections of the role in one plan ("…面临的形势", "…面临的挑战"): the surer word decides.
