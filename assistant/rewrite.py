@@ -149,6 +149,11 @@ def parallel(rest: str, prev: str) -> str:
     return ""
 
 
+def _without_position(question: str) -> str:
+    """A question without its clauses asking for an item by position: '…有哪些行动？先说第一个' → '…有哪些行动？'."""
+    return "".join(c for c in re.split(r"(?<=[？?。！!，,])", question) if not ORDINAL.search(c)) or question
+
+
 def _names_nothing(rest: str, words: Sequence[str]) -> bool:
     """Whether a follow-up is made only of ``words`` (lexicon/follow_up_words.txt) and question
     words: '有没有给出具体数字' → True; '村卫生室怎么建' → False."""
@@ -312,12 +317,15 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         # asks it of the plan named instead.
         base = _replace_spans(prev, prev_spans, q_names) if q_names and prev_spans else prev
         base = _YEAR.sub("", base) if _own_time(core) else base
+        # "剩下那个…": the rest of the list, not the item the previous question asked for by position.
+        base = _without_position(base) if any(c in core for c in more_cues) else base
         return f"{base.rstrip('？?。')}，{core}"
     if not q_names and (_MORE.search(rest) or any(c in (core or q) for c in more_cues)) \
             and (not rest or _names_nothing(_HOW_MANY.sub("", rest), (*follow_up_words, *more_cues))):
         # "还有别的吗？", "其他的呢？", "还有呢？": more of what the previous question asked about
-        # ("剩下的几项呢？" asks for the rest, not how many they are).
-        return f"{prev.rstrip('？?。')}，{_HOW_MANY.sub('', core) or core or q}"
+        # ("剩下的几项呢？" asks for the rest, not how many they are), not of the item it asked for by
+        # position ("…有哪些行动？先说第一个").
+        return f"{_without_position(prev).rstrip('？?。，,')}，{_HOW_MANY.sub('', core) or core or q}"
     if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(FACILITY_HEADS) and \
             (subject := subject_facility(LEAD.sub("", prev), analyzer)) and subject != rest:
         # "那区中医医院呢？" after a question about 东丽医院: the same question of the other facility

@@ -275,3 +275,10 @@ def test_another_plan_asked_in_this_respect_is_the_previous_question_of_it(analy
     assert rewrite("那埇桥区在这方面定的是多少？", _hist(first), analyzer, words) == "埇桥区在控烟方面定了什么目标？"
     # a plan called by its city and its district at once ("丹东振安区") is one name
     assert rewrite("那丹东振安区这方面定的是多少？", _hist(first), analyzer, words) == "丹东振安区在控烟方面定了什么目标？"
+
+
+def test_the_rest_of_a_list_is_asked_without_the_item_asked_for_by_position(analyzer):
+    lex = shipped()
+    first = "振安专栏2里有哪些建设内容？先讲第一项"
+    assert rewrite("剩下那几项都是什么？", _hist(first), analyzer, lex.follow_up_words, 0, None, lex.more_cues) == \
+        "振安专栏2里有哪些建设内容，剩下那几项都是什么"
