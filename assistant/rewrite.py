@@ -150,7 +150,7 @@ def parallel(rest: str, prev: str) -> str:
 
 
 def _without_position(question: str) -> str:
-    """A question without its clauses asking for an item by position: '…有哪些行动？先说第一个' → '…有哪些行动？'."""
+    """A question without its clauses asking for an item by position: '…有哪些项目？先讲第一个' → '…有哪些项目？'."""
     return "".join(c for c in re.split(r"(?<=[？?。！!，,])", question) if not ORDINAL.search(c)) or question
 
 
@@ -324,7 +324,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
             and (not rest or _names_nothing(_HOW_MANY.sub("", rest), (*follow_up_words, *more_cues))):
         # "还有别的吗？", "其他的呢？", "还有呢？": more of what the previous question asked about
         # ("剩下的几项呢？" asks for the rest, not how many they are), not of the item it asked for by
-        # position ("…有哪些行动？先说第一个").
+        # position ("…有哪些项目？先讲第一个").
         return f"{_without_position(prev).rstrip('？?。，,')}，{_HOW_MANY.sub('', core) or core or q}"
     if len(rest) <= 8 and not _QUESTION.search(rest) and rest.endswith(FACILITY_HEADS) and \
             (subject := subject_facility(LEAD.sub("", prev), analyzer)) and subject != rest:

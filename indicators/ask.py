@@ -181,7 +181,7 @@ def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions:
     chosen = (next(iter(keys)),)  # the best-scoring key
     if cues.has("rank", q) and len({r.doc_id for r in scope if r.key in chosen}) > 1:
         return replace(base, intent=Intent.RANK, keys=chosen, high=cues.has("high", q))
-    # "埇桥和振安比一比": set against each other, two plans named are what is compared; one plan's figure
+    # "两个区比一比": set against each other, two plans named are what is compared; one plan's figure
     # is set against its own baseline.
     if cues.has("change", q) or (cues.has("versus", q) and len(doc_ids) < 2):
         return None if past else replace(base, intent=Intent.CHANGE, keys=chosen)

@@ -212,13 +212,13 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
         if not in_plans(quoted) and not known(quoted):
             out.append(quoted)
     text = question
-    # A plan's name goes with the place word after it ("宿州市第三人民医院": 宿州 and 市).
+    # A plan's name goes with the place word after it ("丹东市第九人民医院": 丹东 and 市).
     after = f"(?:{alternation(place_suffixes)})?" if place_suffixes else ""
     for n in sorted(names, key=len, reverse=True):
         text = re.sub(re.escape(n) + after, "，", text)
     for m in re.finditer(rf"[\u4e00-\u9fff]{{2,8}}?(?:{ending})", text):
         name = m.group(0)
-        # "新建的那家儿童医院": the name is what follows the words pointing at it.
+        # "要建的那所口腔医院": the name is what follows the words pointing at it.
         name = _POINTED.split(name)[-1]
         while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]

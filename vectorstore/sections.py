@@ -115,7 +115,7 @@ class SectionMatch:
 
 
 def _role_asked(words: Sequence[str]) -> re.Pattern[str]:
-    """Which ones of a role's word a question asks: "有哪几个突出问题", "短板主要有哪几条？", "不足一共几条" (the word,
+    """Which ones of a role's word a question asks: "有哪几个主要问题", "短处一共有哪几条？", "不足一共几条" (the word,
     then "which ones" ending the clause); not "问题有哪些措施"."""
     from question.lexicon import alternation
 
@@ -150,7 +150,7 @@ class SectionIndex:
         self._boxes = {(d, re.sub(r"\s", "", m.group(0))): h for d, h in self._under
                        if (m := re.match(r"专栏\s*\d+", h))}
         self._index = {c.id: i for i, c in enumerate(chunks)}
-        # "有哪几个突出问题": a list asked of a role's word (lexicon/section_roles.txt) asks for the items
+        # "有哪几个主要问题": a list asked of a role's word (lexicon/section_roles.txt) asks for the items
         # of the plan's section of that role ("二、重点问题"), whatever the section calls it. Each
         # heading's role is read once here, not per question.
         self._asks_role = [(role, _role_asked(words)) for role, words in roles if words]

@@ -271,10 +271,10 @@ def test_a_follow_up_asking_with_sha_names_no_indicator_of_its_own(analyzer):
 
 def test_another_plan_asked_in_this_respect_is_the_previous_question_of_it(analyzer):
     words = shipped().follow_up_words
-    first = "东丽区在控烟方面定了什么目标？"
-    assert rewrite("那埇桥区在这方面定的是多少？", _hist(first), analyzer, words) == "埇桥区在控烟方面定了什么目标？"
+    first = "东丽区在控烟方面提了什么要求？"
+    assert rewrite("那埇桥区在这方面定的是多少？", _hist(first), analyzer, words) == "埇桥区在控烟方面提了什么要求？"
     # a plan called by its city and its district at once ("丹东振安区") is one name
-    assert rewrite("那丹东振安区这方面定的是多少？", _hist(first), analyzer, words) == "丹东振安区在控烟方面定了什么目标？"
+    assert rewrite("那丹东振安区这方面定的是多少？", _hist(first), analyzer, words) == "丹东振安区在控烟方面提了什么要求？"
 
 
 def test_the_rest_of_a_list_is_asked_without_the_item_asked_for_by_position(analyzer):

@@ -36,11 +36,11 @@ def test_baseline_against_target_says_up_or_down_and_by_how_much(assistant: Assi
 
 
 def test_two_plans_set_against_each_other_give_each_plans_figure(assistant: Assistant) -> None:
-    a = assistant.answer("东丽和埇桥对比一下，每千常住人口注册护士数2025年各定了多少？")
-    assert sorted(_rows(a)) == ["dongli", "yongqiao"] and "2.5" in a.text and "3.1" in a.text
+    a = assistant.answer("埇桥和东丽对比一下：人均预期寿命各要到多少岁？")
+    assert sorted(_rows(a)) == ["dongli", "yongqiao"] and "82岁" in a.text and "78.2" in a.text
     assert "基数" not in a.text  # the plans are compared, not each target with its baseline
-    b = assistant.answer("东丽每千常住人口注册护士数，2025年的目标跟2020年对比一下怎么样？")
-    assert "提高0.91人" in b.text and _rows(b) == ["dongli"]
+    b = assistant.answer("东丽区人均预期寿命，目标跟基数对比一下呢？")
+    assert "提高0.85岁" in b.text and _rows(b) == ["dongli"]
 
 
 def test_a_category_is_listed_whole_each_row_cited(assistant: Assistant) -> None:
