@@ -336,7 +336,6 @@ class HybridRetriever:
             for i in order[:k]
         ]
 
-
     def best_matching(self, query: str, holds: Callable[[str], bool], filters: Filters | None = None,
                       context: str = "", carried: str = "") -> Hit | None:
         """The best-scored passage for the question whose text ``holds`` something, or None."""
