@@ -166,8 +166,8 @@ def test_another_plan_then_a_question_of_its_own_asks_it_of_that_plan(analyzer):
 
 
 def test_this_matter_points_back_at_the_previous_question(analyzer):
-    out = rewrite("这件事由哪些单位负责？", _hist("滨海新区中医医院一期工程计划几月份完成？"), analyzer)
-    assert out.startswith("滨海新区中医医院一期工程计划几月份完成") and out.endswith("这件事由哪些单位负责")
+    out = rewrite("这件事情该找哪个单位？", _hist("滨海新区中医医院一期工程计划几月份完成？"), analyzer)
+    assert out.startswith("滨海新区中医医院一期工程计划几月份完成") and out.endswith("这件事情该找哪个单位")
 
 
 def test_another_plan_with_this_indicator_is_the_same_question_for_it(analyzer):
