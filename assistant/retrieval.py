@@ -9,6 +9,7 @@ figure is compared across plans, each plan's own indicator row joins them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.params import RetrieveParams
@@ -47,9 +48,13 @@ def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Fil
     # ... or one of their synonyms ("本事" → the plan's "九项能力").
     words = (*qa.list_words, *(w for w in qa.info.expansions if len(w) >= 2))
     counts = counts_of_asked([w for w in dict.fromkeys(words) if w not in NO_HEAD])
-    if not counts or any(c.search(h.chunk.text) for h in hits for c in counts):
+    if not counts:
         return None
-    return retriever.best_matching(qa.standalone, lambda text: any(c.search(text) for c in counts), filters,
+    # One pattern for all the words: each passage is read once, not once per word.
+    counting = re.compile("|".join(f"(?:{c.pattern})" for c in counts))
+    if any(counting.search(h.chunk.text) for h in hits):
+        return None
+    return retriever.best_matching(qa.standalone, lambda text: bool(counting.search(text)), filters,
                                    situation_searched(qa), qa.carried)
 
 

@@ -94,6 +94,7 @@ def _own_time(core: str) -> bool:
     before named is not carried into it."""
     return bool(_NOW.search(core) or _PERIOD.search(core))
 
+
 _COMPARED = re.compile(r"比|更|高还是低|多还是少|哪个高|哪个低|哪个多|哪个少|一样|差不多|相比")
 
 
