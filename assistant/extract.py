@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.params import QuoteParams
@@ -105,6 +105,7 @@ def score_candidates(
     situation: str = "",
     facilities: Sequence[str] = (),
     pointed: str = "",
+    agreed: Collection[int] = (),
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
@@ -116,7 +117,7 @@ def score_candidates(
     hit's text; asked who is responsible, an item's closing '（责任单位：…）' answers for the whole
     item, so that sentence shares the words of its whole passage. ``facilities``: those named after
     a plan's place ('东丽医院', QuestionAnalysis.facilities), words of the question though they hold
-    a plan's name."""
+    a plan's name. ``agreed``: the passages every retriever ranked first, whose prior counts more."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
     if pointed and p.pointed_weight != 1.0:
         asked = set(tokens(info.text.replace(pointed, " ")))
@@ -158,6 +159,10 @@ def score_candidates(
             factor *= p.lead_in  # "…具体表现为：" announces the answer; the lines after it give it
         # Comparing plans, retrieval's ranking is across plans: each plan's own best sentence is wanted.
         prior = (p.rank_prior_compared if compared else p.rank_prior) / (1 + c.hit_index)
+        if c.hit_index in agreed and not compared:
+            # Word search and meaning search agreeing on a passage is surer than either ranking it first
+            # alone: a message's everyday words can make another passage's sentence share more of them.
+            prior *= p.agreed_prior
         length = max(1.0, len(c.text) / 60) ** 0.3
         scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior),
                                 matched=frozenset(held) & own - named))

@@ -44,6 +44,7 @@ class FollowUpParams:
 class QuoteParams:
     rank_prior: float
     rank_prior_compared: float
+    agreed_prior: float
     no_figure: float
     lead_in: float
     per_doc_ratio: float

@@ -82,7 +82,8 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     out = score_candidates(sentence_candidates(hits), words, live.tokens(), live.idf(), p, compared=multi,
                            stand_ins=stand_ins, amount_asked=qa.amount_asked,
                            names=live.names(), passages=[h.chunk.text for h in hits],
-                           situation=qa.context, facilities=qa.facilities, pointed=qa.pointed)
+                           situation=qa.context, facilities=qa.facilities, pointed=qa.pointed,
+                           agreed=agreed_first(hits))
     out = [replace(c, role=lex.role(hits[c.hit_index].chunk.section_path[:2])) for c in out]
     if verdict is not None and verdict.supporting and not multi:
         # Sentences carrying the figure of the kind asked for beat ones that only share words
@@ -149,6 +150,11 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         out = [replace(c, score=c.score * p.row_preference) if hits[c.hit_index].chunk.kind == "table_row"
                else c for c in out]
     return out
+
+
+def agreed_first(hits: Sequence[Hit]) -> set[int]:
+    """The passages that every retriever of a hybrid ranked first (none for a single retriever)."""
+    return {i for i, h in enumerate(hits) if len(h.ranks) > 1 and all(r == 1 for r in h.ranks.values())}
 
 
 TOLD_SHARE = 0.5  # of a sentence's character pairs in the previous answer: it was told already

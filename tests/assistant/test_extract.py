@@ -272,3 +272,27 @@ def test_more_sentences_of_the_best_passage_join_it_but_no_third_passage():
     assert first in three.text and second in three.text and third in three.text and three.used == (0,)
     two = compose(cands, hits, False, replace(p, same_passage_sentences=1))
     assert third not in two.text and two.used == (0,)
+
+
+def test_the_passage_both_searches_rank_first_outweighs_a_sentence_sharing_more_everyday_words():
+    from assistant.extract import score_candidates
+    from assistant.quote import agreed_first
+    from vectorstore.query import QueryInfo
+
+    # The message's everyday words (手机, 网上, 预约) fill a sentence of the second passage; word and
+    # meaning search both put the first passage first.
+    helped = "重点解决老年人运用智能技术就医的困难。"
+    signing = "居民可通过手机客户端网上预约签约家庭医生。"
+    hits = [Hit(_hit("dongli", helped).chunk, 1.0, "hybrid", ranks={"bm25": 1, "dense": 1}),
+            Hit(_hit("dongli", signing).chunk, 0.9, "hybrid", ranks={"bm25": 2, "dense": 3})]
+    info = QueryInfo("我们老年人不会用手机网上预约，居民就医有什么打算", ("dongli",), (), False, ())
+    words = ["老年人", "就医", "手机", "网上", "预约", "居民"]
+    args = (info, lambda t: [w for w in words if w in t], lambda t: 1.0, load_params().quote)
+    cands = [Candidate(0, helped), Candidate(1, signing)]
+    assert agreed_first(hits) == {0}
+    agreed = score_candidates(cands, *args, agreed=agreed_first(hits))
+    assert max(agreed, key=lambda c: c.score).text == helped
+    assert max(score_candidates(cands, *args), key=lambda c: c.score).text == signing
+    # First by one search only is no agreement.
+    alone = [Hit(hits[0].chunk, 1.0, "hybrid", ranks={"bm25": 1, "dense": 4}), hits[1]]
+    assert agreed_first(alone) == set()
