@@ -26,6 +26,7 @@ from question.demands import counts_of_asked
 from question.scope import (
     beyond_period,
     content_words,
+    described,
     holds,
     shortened,
     unmentioned,
@@ -198,7 +199,7 @@ class Gate:
         if unnamed:
             return f"{where}未提及“{unnamed[0]}”。"
         topic = self.qa.topic
-        if topic:
+        if topic and not described(topic, live.lexicon.example_words, self.params.description_chars):
             # Only the plans asked about: "振安规划里有没有提…" is not answered by another plan's words.
             # "罕见病患者的诊疗或者用药保障": what comes before 的 is the thing asked about; the plans
             # naming 诊疗 or 用药 for others does not mention it.

@@ -25,6 +25,7 @@ class GateParams:
     agree_rank: int
     single_char_weight: float
     about_share: float
+    description_chars: int
     trust_llm_refusal_below: float
     nearby: int
 

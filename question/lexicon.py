@@ -22,7 +22,7 @@ FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.t
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
          "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
          "section_roles.txt", "pointing_words.txt", "place_partners.txt", "more_cues.txt",
-         "empty_nouns.txt", "verb_complements.txt")
+         "empty_nouns.txt", "verb_complements.txt", "example_words.txt")
 INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems", "projects")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
@@ -177,6 +177,7 @@ class Lexicon:
     more_cues: tuple[str, ...] = ()  # "还有别的", "其他": a follow-up asking for what was not told yet
     empty_nouns: tuple[str, ...] = ()  # "地方" of "能让老人歇脚的地方": a head that names no thing of its own
     verb_complements: tuple[str, ...] = ()  # "进来" of "招进来": a verb's ending, its verb the word that counts
+    example_words: tuple[str, ...] = ()  # "比如": what follows illustrates a topic, it is not part of it
 
     def role(self, path: Sequence[str]) -> str:
         """A section's role from its headings ('review', 'problems', '' for a plan's tasks):
@@ -199,7 +200,8 @@ class Lexicon:
                    load_demand_cues(folder / "demand_cues.txt"), load_words(folder / "not_measures.txt"),
                    load_intents(folder / "section_roles.txt", ROLES, "a section role"),
                    load_words(folder / "pointing_words.txt"), load_words(folder / "more_cues.txt"),
-                   load_words(folder / "empty_nouns.txt"), load_words(folder / "verb_complements.txt"))
+                   load_words(folder / "empty_nouns.txt"), load_words(folder / "verb_complements.txt"),
+                   load_words(folder / "example_words.txt"))
 
 
 @functools.cache

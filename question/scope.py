@@ -149,6 +149,18 @@ def holds(text: str, word: str) -> bool:
     return re.search(re.escape(word[:-1]) + r"[^，。；;！？!?、\n]{0,4}" + re.escape(word[-1]), text) is not None
 
 
+def described(topic: str, examples: Sequence[str], min_chars: int) -> bool:
+    """Whether a mention question's topic is a description in the writer's words rather than a thing's
+    name: its first sentence, up to an example it gives (``examples``: "比如"), holds at least
+    ``min_chars`` characters. '在工地上扛了多年水泥、腰腿落下毛病的师傅们盖个调养身体的去处' → True;
+    '宠物医院？比如给猫狗看病的那种' → False. A name no plan writes is unmentioned; a description's
+    words are the writer's own, and the plans may name the thing in theirs."""
+    first = re.split(r"[？?！!。]", topic, maxsplit=1)[0]
+    for w in examples:
+        first = first.split(w, 1)[0]
+    return len(re.sub(r"[，,、；;：:\s]", "", first)) >= min_chars
+
+
 def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Callable[[str], bool],
                 weight: Callable[[str], float] = lambda w: 1.0) -> str:
     """The first of a topic's content ``words`` that no plan contains (and that no synonym stands

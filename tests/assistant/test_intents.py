@@ -427,3 +427,14 @@ def test_a_list_the_plan_names_by_its_count_is_found_for_a_list_question_in_othe
     # ... also when the question has a synonym of its head word ("本领" for the plan's "九项能力")
     b = assistant.answer("东丽区要重点练好医务人员哪些本领？")
     assert "公共卫生应急反应能力" in b.text and "社区护理能力" in b.text, b.text
+
+
+def test_a_thing_described_in_the_writers_words_is_quoted_with_the_words_the_plan_does_not_write(assistant):
+    # A description's words are the writer's own: one no plan writes does not make the thing unmentioned.
+    a = assistant.answer("振安规划里有没有说，让大家坐在家里就能挂号、问诊、开药还把药送上门的那种医院？")
+    assert not a.refused and "互联网医院" in a.text, (a.text, a.notes)
+    # It is no "有。": the note names the words the quote lacks, for staff to judge.
+    assert not a.text.startswith(MENTIONED) and any("没有写到" in n and "“家里”" in n for n in a.notes), a.notes
+    # A thing's name, followed by an example of it, is still judged by its name.
+    b = assistant.answer("振安规划里有没有提到宠物医院？比如带猫狗去打针、看病的那种地方")
+    assert b.refused and any("宠物医院" in n for n in b.notes), b.text

@@ -13,6 +13,7 @@ from question.lexicon import Lexicon
 from question.scope import (
     beyond_period,
     content_words,
+    described,
     holds,
     mention_topic,
     named_facilities,
@@ -52,6 +53,17 @@ def test_mention_topics_and_the_words_no_plan_uses() -> None:
     plans = "加强医疗机构管理，推进电子健康档案向居民开放"
     assert unmentioned(content_words("宠物医院的管理"), plans.__contains__, lambda w: False).startswith("宠物")
     assert unmentioned(content_words("居民能查看电子健康档案"), plans.__contains__, lambda w: False) == ""
+
+
+def test_a_description_in_the_writers_words_is_told_from_a_things_name() -> None:
+    # A description's words are the writer's own: a word of it no plan writes says nothing of the thing.
+    assert described("在工地上扛了多年水泥、腰腿落下毛病的师傅们盖个调养身体的去处", LEX.example_words, 20)
+    assert not described("师傅们的调养去处", LEX.example_words, 20)
+    # A name followed by an example, in another sentence or after 比如, is still a name.
+    assert not described("宠物医院？去外地带着猫狗看病能不能直接在那边打疫苗的那种", LEX.example_words, 20)
+    assert not described("宠物医院，比如去外地带着猫狗看病能不能直接在那边打疫苗的那种", LEX.example_words, 20)
+    # Punctuation is no part of its length.
+    assert not described("甲、乙、丙、丁、戊、己、庚、辛、壬、癸", LEX.example_words, 20)
 
 
 def test_a_blank_cell_does_not_answer_its_year() -> None:
