@@ -86,7 +86,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         # "…我们中心去年刚评上先进。像我们这样的中心今后往哪个方向建？": the situation's time is not what the ask asks about.
         info = replace(info, tense=tense(standalone.replace(split.pointed, " ")))
     facilities = named_facilities(standalone, lexicon.facility_suffixes, live.names(), live.plan_text.__contains__)
-    if len(info.doc_ids) > 1 and facilities:
+    if info.doc_ids and facilities:
         info = replace(info, doc_ids=_named_outside_facilities(standalone, info.doc_ids, facilities, live))
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
     if _ONLY_POINTING.fullmatch(topic):
@@ -237,18 +237,19 @@ def _without(answer: str, cities: Sequence[str]) -> str:
 
 def _named_outside_facilities(question: str, plans: Sequence[str], facilities: Sequence[str],
                               live: LiveIndex) -> tuple[str, ...]:
-    """The plans a question names, less those named only inside a facility another of them writes:
-    '滨海新区中医医院跟天津中医药大学…' names 滨海新区, whose plan writes 天津中医药大学, not the 天津 plan."""
+    """The plans a question names, less those named only inside a facility another plan writes:
+    '滨海新区中医医院跟天津中医药大学…' names 滨海新区, whose plan writes 天津中医药大学, not the 天津 plan;
+    '天津中医药大学…' alone names none (the plan writing it is found by search, or the conversation's)."""
     analyzer = live.corpus.analyzer
     keep = []
     for d in plans:
         blanked = question
         for f in facilities:
-            if d in analyzer.doc_mentions(f) and any(f in live.doc_texts[o] for o in plans if o != d):
+            if d in analyzer.doc_mentions(f) and any(f in text for o, text in live.doc_texts.items() if o != d):
                 blanked = blanked.replace(f, "，")
         if d in analyzer.doc_mentions(blanked):
             keep.append(d)
-    return tuple(keep) or tuple(plans)
+    return tuple(keep) or (tuple(plans) if len(plans) > 1 else ())
 
 
 def _within(named: Sequence[str], local: str, live: LiveIndex) -> bool:

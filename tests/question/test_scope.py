@@ -179,6 +179,12 @@ def test_a_place_inside_a_facility_another_named_plan_writes_names_no_plan(full_
     qa = a.analyze("滨海新区中医医院和天津中医药大学是什么合作关系？", [], live)
     assert qa.plans == ("binhai",) and "滨海新区中医医院" in qa.facilities
     assert a.analyze("滨海新区和天津的基层规划都提到中医药大学吗？", [], live).several_plans
+    # Named alone, it names no plan either: the plan that writes it is searched, or the conversation's.
+    alone = a.analyze("天津中医药大学附属医院的共建，计划哪个月份完成？", [], live)
+    assert alone.plans == () and "天津中医药大学" in alone.facilities
+    after = a.answer("天津中医药大学附属医院的共建，计划哪个月份完成？",
+                     [{"role": "user", "content": "滨海那边的中医院在评哪一级？"}, {"role": "assistant", "content": "…"}])
+    assert not after.refused and after.citations[0].chunk.doc_id == "binhai", (after.text, after.notes)
 
 
 def test_a_minor_word_of_the_writers_own_does_not_make_a_topic_unmentioned() -> None:
