@@ -193,3 +193,13 @@ def test_a_figure_question_whose_best_sentences_carry_no_such_figure_is_declined
     # "剩下的几个呢？" after a list asks for the rest of it, not for a count.
     turns = _turns(("东丽“九项能力”包括哪些？", "（1）提升公共卫生应急反应能力；（2）提升重大传染病监测预警能力；"))
     assert not asks_figure(assistant.analyze("剩下的几个呢？", turns))
+
+
+def test_a_follow_up_asking_what_was_achieved_is_not_the_target_asked_before(assistant):
+    # The year and the target the question before asked for are carried over; the follow-up's own
+    # words ask what was achieved, which the plan's review states (its table gives only the target).
+    turns = _turns(("振安孕产妇系统管理这一项，2025年该到啥水平？", "振安区规划：孕产妇系统管理率：2025年目标 ≥90%，预期性[1]"))
+    qa = assistant.analyze("那前几年已经做到多少了？", turns)
+    assert qa.info.tense == "past" and qa.info.years == (), (qa.standalone, qa.info)
+    a = assistant.answer("那前几年已经做到多少了？", turns)
+    assert "90.03%" in a.text and "2025年目标" not in a.text, a.text
