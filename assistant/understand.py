@@ -243,7 +243,7 @@ def _without(answer: str, cities: Sequence[str]) -> str:
 def _named_outside_facilities(question: str, plans: Sequence[str], facilities: Sequence[str],
                               live: LiveIndex) -> tuple[str, ...]:
     """The plans a question names, less those named only inside a facility another plan writes:
-    '滨海新区中医医院跟天津中医药大学…' names 滨海新区, whose plan writes 天津中医药大学, not the 天津 plan;
+    '滨海新区的中医院与天津中医药大学…' names 滨海新区, whose plan writes 天津中医药大学, not the 天津 plan;
     '天津中医药大学…' alone names none (the plan writing it is found by search, or the conversation's)."""
     analyzer = live.corpus.analyzer
     keep = []
