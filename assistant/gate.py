@@ -28,6 +28,7 @@ from question.scope import (
     content_words,
     described,
     holds,
+    named_part,
     shortened,
     unmentioned,
     unnamed_facilities,
@@ -214,7 +215,7 @@ class Gate:
                 lead if lead and not in_scope(lead) and not known(lead) else "") or absent_concept(
                 topic, live.synonyms, in_scope)
             if word:
-                return f"{where}未提及“{topic}”（未出现“{word}”一词）。"
+                return f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"
         return ""
 
     def decline(self, reply: bool, generator: str) -> Answer:

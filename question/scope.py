@@ -155,10 +155,15 @@ def described(topic: str, examples: Sequence[str], min_chars: int) -> bool:
     ``min_chars`` characters. '在工地上扛了多年水泥、腰腿落下毛病的师傅们盖个调养身体的去处' → True;
     '宠物医院？比如给猫狗看病的那种' → False. A name no plan writes is unmentioned; a description's
     words are the writer's own, and the plans may name the thing in theirs."""
+    return len(re.sub(r"[，,、；;：:\s]", "", named_part(topic, examples))) >= min_chars
+
+
+def named_part(topic: str, examples: Sequence[str]) -> str:
+    """What a mention topic names, without the example it gives: '宠物医院？比如给猫狗看病的那种' → '宠物医院'."""
     first = re.split(r"[？?！!。]", topic, maxsplit=1)[0]
     for w in examples:
         first = first.split(w, 1)[0]
-    return len(re.sub(r"[，,、；;：:\s]", "", first)) >= min_chars
+    return first.strip("，,、；;：: ") or topic
 
 
 def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Callable[[str], bool],
