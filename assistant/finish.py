@@ -20,21 +20,20 @@ MENTIONED = "有。规划原文："
 def finish(qa: QuestionAnalysis, ans: Answer) -> Answer:
     """The answer with the mention confirmed (see the module docstring) and the reading notes."""
     if qa.intent == Intent.MENTION and not ans.refused and ans.citations:
-        if mentioned(qa.topic_words, ans):
+        cited = "".join(c.chunk.text for c in ans.citations)
+        if mentioned(qa.topic_words, cited):
             ans = replace(ans, text=f"{MENTIONED}\n{ans.text}")
-        elif words := unwritten(qa.topic_named or qa.topic_words, ans):
+        elif words := unwritten(qa.topic_named or qa.topic_words, cited):
             said = "、".join(f"“{w}”" for w in words)
             ans = replace(ans, notes=(*ans.notes, f"引用的原文没有写到{said}：它是与所问最接近的段落，请核对说的是否同一件事。"))
     return replace(ans, notes=(*ans.notes, *qa.notes)) if qa.notes else ans
 
 
-def mentioned(words: Sequence[str], ans: Answer) -> bool:
-    """Whether the cited passages hold every content word of the topic (QuestionAnalysis.topic_words)."""
-    cited = "".join(c.chunk.text for c in ans.citations)
+def mentioned(words: Sequence[str], cited: str) -> bool:
+    """Whether the cited passages' text holds every content word of the topic (QuestionAnalysis.topic_words)."""
     return bool(words) and all(holds(cited, w) for w in words)
 
 
-def unwritten(words: Sequence[str], ans: Answer, most: int = 3) -> list[str]:
-    """The (first ``most``) topic words of two or more characters the cited passages do not write."""
-    cited = "".join(c.chunk.text for c in ans.citations)
+def unwritten(words: Sequence[str], cited: str, most: int = 3) -> list[str]:
+    """The (first ``most``) topic words of two or more characters the cited passages' text does not write."""
     return [w for w in dict.fromkeys(words) if len(w) > 1 and not holds(cited, w)][:most]

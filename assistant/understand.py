@@ -75,14 +75,15 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         standalone = _rest_of_section(standalone, told, live)
     carried = "" if alone else _continued(ask, standalone, turns, pointed_in_answer=standalone == whole)
     info = live.corpus.analyzer.analyze(standalone)
-    if not alone and standalone != ask.strip() and ASKS_WHAT.search(ask):
-        # "它的床位有多少张？" after "…由哪家医院牵头…？": what this message asks, not what the one before did.
-        info = replace(info, asks=live.corpus.analyzer.analyze(ask).asks)
-    if not alone and standalone != ask.strip() and (own := tense(ask)):
-        # "那前几年已经做到多少了？" after "…2025年要求是多少？": what was achieved, not the target the
-        # question before asked for and the rewrite carried over.
-        # Nor is a year only the question before named the year asked about.
-        info = replace(info, tense=own, years=tuple(y for y in info.years if y in ask) if own == "past" else info.years)
+    if not alone and standalone != ask.strip():
+        if ASKS_WHAT.search(ask):
+            # "它的床位有多少张？" after "…由哪家医院牵头…？": what this message asks, not what the one before did.
+            info = replace(info, asks=live.corpus.analyzer.analyze(ask).asks)
+        if own := tense(ask):
+            # "那前几年已经做到多少了？" after "…2025年要求是多少？": what was achieved, not the target the
+            # question before asked for, nor the year it named, which the rewrite carried over.
+            years = tuple(y for y in info.years if y in ask) if own == "past" else info.years
+            info = replace(info, tense=own, years=years)
     if local and local in info.doc_ids and _within(tuple(d for d in info.doc_ids if d != local), local, live):
         info = replace(info, doc_ids=(local,))  # "家在天津杭州道街…": the street's district, not the whole city
     if split.pointed and (asked := live.corpus.analyzer.doc_mentions(standalone.replace(split.pointed, " "))):
