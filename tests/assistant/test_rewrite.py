@@ -237,10 +237,10 @@ def test_a_question_naming_enough_of_its_own_stands_alone_in_a_conversation(anal
 def test_a_whole_question_is_not_rewritten_with_an_unrelated_previous_one(analyzer):
     q = "综合医院里开设老年医学科的要占到几成？"
     words = shipped().follow_up_words
-    assert rewrite(q, _hist("东丽医院改建后床位有多少张？"), analyzer, words, alone_chars=8) == q
+    assert rewrite(q, _hist("东丽医院扩建以后病床能有多少张？"), analyzer, words, alone_chars=8) == q
     # A follow-up is still read with the question it follows.
-    assert rewrite("那振安呢？", _hist("东丽医院改建后床位有多少张？"), analyzer, words, alone_chars=8) \
-        == "振安医院改建后床位有多少张？"
+    assert rewrite("那振安呢？", _hist("东丽医院扩建以后病床能有多少张？"), analyzer, words, alone_chars=8) \
+        == "振安医院扩建以后病床能有多少张？"
 
 
 def test_a_pointing_follow_up_naming_another_plan_asks_it_of_that_plan(analyzer):
