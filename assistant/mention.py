@@ -31,7 +31,10 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[S
     words = qa.topic_named or qa.topic_words
     if qa.intent != Intent.MENTION or not words:
         return None
-    ways = {w: (w, *(x for g in synonyms if w in g for x in g if x != w)) for w in words}
+    # A word inside a lexicon phrase the topic writes ("资质" of "没资质") is also held by that phrase's
+    # group ("非法行医").
+    ways = {w: (w, *(x for g in synonyms if w in g or any(w in p and p in qa.topic for p in g)
+                     for x in g if x != w)) for w in words}
     scored = []
     for n, c in enumerate(sentence_candidates(hits)):
         if qa.plans and hits[c.hit_index].chunk.doc_id not in qa.plans:

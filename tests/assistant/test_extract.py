@@ -257,6 +257,22 @@ def test_a_mention_is_not_quoted_for_a_one_character_word_inside_another_word():
     assert got is not None and got.used == (1,), got
 
 
+def test_a_mention_word_inside_a_lexicon_phrase_is_held_by_that_phrases_group():
+    from assistant.mention import mentioned_in
+    from question.analysis import Intent, QuestionAnalysis
+    from vectorstore.query import QueryInfo
+
+    # "资质" is a word of the topic's "没资质", which the lexicon puts beside the plans' "非法行医".
+    loose = "全面推进用人单位职业卫生标准化建设。"
+    named = "加大打击非法行医力度。"
+    info = QueryInfo("计划里管不管没资质却给人开药的", (), (), False, ())
+    qa = QuestionAnalysis(message="", ask="", standalone="", info=info, intent=Intent.MENTION,
+                          topic="没资质却给人开药的", topic_words=("资质", "人", "开药"))
+    group = [("非法行医", "黑诊所", "没资质")]
+    got = mentioned_in(qa, [_hit("binhai", loose), _hit("binhai", named)], group)
+    assert got is not None and got.used == (1,), got
+
+
 def test_more_sentences_of_the_best_passage_join_it_but_no_third_passage():
     from dataclasses import replace
 

@@ -74,6 +74,8 @@ def test_a_mention_question_is_answered_yes_first_or_declined_naming_the_topic(a
     "这几份规划里，哪份说过要给宠物看病？",  # "说过" asks whether a plan said it
     "东丽的规划里是否有专门针对宠物医院的安排？",  # "有专门针对…" too
     "五份规划里有没有哪份说要给宠物打疫苗？",  # "有没有哪份说…": which plan says it
+    "振安规划说没说要管管宠物看病的事？",  # "说没说", the everyday "提没提"
+    "东丽那份卫生规划管不管给宠物看病？",  # "管不管": does it deal with it at all
 ])
 def test_mentions_asked_in_more_words_are_declined_naming_the_topic(assistant, question):
     a = assistant.answer(question)
