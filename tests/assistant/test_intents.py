@@ -76,6 +76,7 @@ def test_a_mention_question_is_answered_yes_first_or_declined_naming_the_topic(a
     "五份规划里有没有哪份说要给宠物打疫苗？",  # "有没有哪份说…": which plan says it
     "振安规划说没说要管管宠物看病的事？",  # "说没说", the everyday "提没提"
     "东丽那份卫生规划管不管给宠物看病？",  # "管不管": does it deal with it at all
+    "滨海补短板那份有没有安排给宠物猫免费绝育？",  # "有没有安排": whether a plan provides for it
 ])
 def test_mentions_asked_in_more_words_are_declined_naming_the_topic(assistant, question):
     a = assistant.answer(question)
@@ -243,6 +244,10 @@ def test_a_mention_question_asking_about_this_is_about_the_sentence_before(assis
     assert "流感疫苗" in qa.pointed and qa.topic == ""
     a = assistant.answer(q)
     assert not a.refused and "流感疫苗" in a.text, a.text
+    # Also when the plan comes between the cue and what it points at ("…规划对这个…").
+    q2 = "我爸今年六十五了，住在东丽，想去打个免费的流感疫苗。东丽那边的规划对这个有没有安排？"
+    assert "流感疫苗" in assistant.analyze(q2).pointed and assistant.analyze(q2).topic == ""
+    assert "流感疫苗" in assistant.answer(q2).text
 
 
 def test_asked_how_after_a_target_the_answer_is_the_prose_not_the_row_again(assistant):
