@@ -66,7 +66,7 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
     for hit in found.hits[:NTH_HITS]:
         if qa.plans and hit.chunk.doc_id not in qa.plans:
             continue
-        for run in sections.runs_at(hit.chunk.id):
+        for run in [*sections.runs_at(hit.chunk.id), *sections.runs_through(hit.chunk.id)]:
             intro = _intro(run, chunks)
             named = any(q in intro for q in quoted) if quoted else _shared(intro, grams) >= MIN_SHARED_PAIRS
             # "第二条讲的什么？" counts the points the previous answer gave: the run it retold.

@@ -124,6 +124,9 @@ def _role_asked(words: Sequence[str]) -> re.Pattern[str]:
                       rf"(?:{w})[^，,。？?！!、]{{0,6}}?(?:哪(?:些|几[条个项点块]?)|几[条个项点块])(?:地方|方面)?(?=$|[^\u4e00-\u9fff]|呢|啊)")
 
 
+_POINT_HEADING = re.compile(r"\d{1,2}[.．、]")
+
+
 class SectionIndex:
     """Which chunks stand under each heading of each plan, built once per corpus."""
 
@@ -190,6 +193,22 @@ class SectionIndex:
         # A passage ending in its run's lead-in ("…达到以下水平：") has the points in the next one.
         starts = {i, after[1]} if len(after) > 1 and c.text.rstrip().endswith(("：", ":")) else {i}
         return [r for r in runs([(j, self._chunks[j].text) for j in after]) if r[0][0] in starts]
+
+    def runs_through(self, chunk_id: str) -> list[list[tuple[int, str]]]:
+        """The runs of numbered points that start in an earlier passage of the section and go on in
+        this one ('4.正高级…' of a list whose lead-in and first points are passages before it)."""
+        i = self._index.get(chunk_id)
+        if i is None or not self._chunks[i].section_path:
+            return []
+        c = self._chunks[i]
+        # A numbered point the chunker read as a heading is a point of its parent section's run.
+        base = c.section_path[:-1] if _POINT_HEADING.match(c.section_path[-1]) else c.section_path
+        j = i
+        while j > 0 and self._chunks[j - 1].doc_id == c.doc_id and \
+                self._chunks[j - 1].section_path[:len(base)] == base:
+            j -= 1
+        return [r for k in range(j, i) for r in self.runs_at(self._chunks[k].id)
+                if r[0][0] < i and any(at == i for at, _ in r)]
 
     def _candidates(self, q: str, tails: bool) -> list[tuple[str, str, str]]:
         """The headings whose first (or, with ``tails``, last) character pair stands in ``q``."""

@@ -445,3 +445,13 @@ def test_a_thing_described_in_the_writers_words_is_quoted_with_the_words_the_pla
     # A thing's name, followed by an example of it, is still judged by its name.
     b = assistant.answer("振安规划里有没有提到宠物医院？比如带猫狗去打针、看病的那种地方")
     assert b.refused and any("未提及“宠物医院”" in n for n in b.notes), b.notes  # named without its example
+
+
+def test_the_nth_point_of_a_list_an_answer_numbered_inline_is_the_plans_nth(assistant):
+    # The answer numbered its points in one line ("有5项：1.…；2.…"); the plan's fourth point is a
+    # passage of its own after the list's lead-in and first points.
+    history = [{"role": "user", "content": "东丽的人才建设，五年后该有个什么水平，分几项？"},
+               {"role": "assistant", "content": "有5项：1.每千人口执业医师数提高到2.8；2.卫生专业技术人员研究生以上学历的比例；"
+                                                "3.45岁以下临床医疗等专业人员的学历；4.正高级专业技术人员占比；5.打造市级名医、区级名医。"}]
+    a = assistant.answer("其中第四项具体定的数是多少？", history)
+    assert "4%以上" in a.text and "12%以上" in a.text and a.citations, a.text
