@@ -18,7 +18,7 @@ from dataclasses import replace
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
 from assistant.referents import named_in_situation
-from assistant.rewrite import POINTING, last_user_turn, own_chars, rewrite, stands_alone
+from assistant.rewrite import POINTING, last_user_turn, own_chars, points_back, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import ASKS_WHAT, asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
@@ -68,7 +68,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     # The whole message: a pointing word of a citizen's ask points at the situation told before it.
     alone = stands_alone(text, live.corpus.analyzer, lexicon.follow_up_words, alone_chars)
     whole = "" if alone else whole_question(ask, turns, live, model_rewrite, alone_chars)
-    standalone = _same_plan(ask.strip(), turns, live, shared_idf) if alone else inherit_section(whole, turns, live)
+    standalone = _same_plan(ask.strip(), turns, live, shared_idf, points_back(
+        ask, live.corpus.analyzer, lexicon.follow_up_words, alone_chars)) if alone else inherit_section(whole, turns, live)
     told = _told(ask, turns, lexicon.more_cues)
     # "这事/它…": what the previous answer named is what the message points at (unless the rewrite
     # put the name it points at in its place: "建它…" → "建甲医院…", searched by that name).
@@ -210,10 +211,10 @@ def _last_answer(turns: Sequence[Message]) -> str:
     return next((t["content"] for t in reversed(turns) if t.get("role") == "assistant"), "")
 
 
-def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: float) -> str:
+def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: float, pointing: bool = False) -> str:
     """A whole question naming no plan, asked after a question about one plan whose topic it goes on
-    with (a word of at least ``shared_idf`` in both), asked of that plan: ('签上以后，在网上能找家庭医生办
-    哪些事？', [user: '东丽区…家庭医生签约…']) → '东丽区 签上以后，…'."""
+    with (a word of at least ``shared_idf`` in both, or ``pointing`` back at it: '它…'), asked of that
+    plan: ('签约以后网上能办些什么？', [user: '东丽区…家庭医生签约…']) → '东丽区 签约以后网上能办些什么？'."""
     prev = last_user_turn(turns)
     analyzer = live.corpus.analyzer
     if not prev or not shared_idf or analyzer.analyze(ask).doc_ids:
@@ -221,6 +222,8 @@ def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: 
     docs = analyzer.analyze(prev).doc_ids
     if len(docs) != 1:
         return ask
+    if pointing:
+        return f"{_label(live, docs[0])} {ask}"
     tokens, idf = live.tokens(), live.idf()
     # Of the question before, its ask: a word its situation told ("老人带不动…") is no topic of it.
     lex = live.lexicon

@@ -455,3 +455,13 @@ def test_the_nth_point_of_a_list_an_answer_numbered_inline_is_the_plans_nth(assi
                                                 "3.45岁以下临床医疗等专业人员的学历；4.正高级专业技术人员占比；5.打造市级名医、区级名医。"}]
     a = assistant.answer("其中第四项具体定的数是多少？", history)
     assert "4%以上" in a.text and "12%以上" in a.text and a.citations, a.text
+
+
+def test_a_question_opening_with_it_is_asked_of_the_plan_before_it(assistant):
+    # Long enough to be a question of its own, but "它" is the thing just asked about in 埇桥's plan:
+    # no other plan's passage is put beside it.
+    history = [{"role": "user", "content": "埇桥区要不要建一个治未病方面的指导中心？"},
+               {"role": "assistant", "content": "是的，支持区级公立中医医院建设中医治未病服务指导中心。"}]
+    a = assistant.answer("它今后负责带着乡镇和村里哪几类机构开展中医药健康管理？", history)
+    assert a.citations and {c.chunk.doc_id for c in a.citations} == {"yongqiao"}, a.text
+    assert "村卫生室" in a.text, a.text
