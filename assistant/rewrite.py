@@ -8,7 +8,7 @@ another district, another year, another indicator, and pronouns pointing back.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from assistant.referents import (
     FACILITY_HEADS,
@@ -226,13 +226,15 @@ def stands_alone(question: str, analyzer: QueryAnalyzer, follow_up_words: Sequen
     return n >= (2 * chars if points_back(q, analyzer, follow_up_words, chars) else chars)
 
 
-def names_topic(core: str, plan_uses: Callable[[str], bool]) -> bool:
+def names_topic(core: str, plan_uses: Callable[[str], bool], follow_up_words: Collection[str] = ()) -> bool:
     """Whether a follow-up names a thing of its own: a noun of two or more characters some plan
-    writes ('慢病那项目前是多少' → True; '平均每年增长多少', '分别是哪几种', '建好后做什么用' → False)."""
+    writes ('慢病那项目前是多少' → True; '平均每年增长多少', '分别是哪几种', '建好后做什么用' → False), other
+    than the ``follow_up_words`` that ask more of the same thing ('实际如何')."""
     import jieba.posseg
 
     return any(len(w.word) > 1 and (w.flag.startswith("n") or w.flag in ("j", "vn")) and plan_uses(w.word)
-               and not _ASK_WORDS.search(w.word) for w in jieba.posseg.cut(POINTING.sub(" ", core)))
+               and not _ASK_WORDS.search(w.word) and w.word not in follow_up_words
+               for w in jieba.posseg.cut(POINTING.sub(" ", core)))
 
 
 def asks_to_tell(rest: str, plan_uses: Callable[[str], bool]) -> bool:
@@ -365,7 +367,8 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if not q_names and quoted:
         # "第三个讲的什么？" after "…的“三个结合”分别是什么？": an item of what the previous question quoted.
         return f"{prev_names}{quoted}{core}"
-    if not q_names and plan_uses is not None and not names_topic(core, plan_uses) and not ORDINAL.search(core) \
+    if not q_names and plan_uses is not None and not names_topic(core, plan_uses, follow_up_words) \
+            and not ORDINAL.search(core) \
             and not any(cue in core for cue in more_cues):
         # "平均每年增长多少？", "分别是哪几种？": only what is asked, no thing of its own, so it asks
         # about what the previous question was about; asked as of now, without the year it named.

@@ -110,6 +110,14 @@ def test_how_long_it_takes_is_asked_of_the_previous_subject(analyzer):
     assert got == "东丽区社区医院建设计划用多长时间完成", got
 
 
+def test_a_follow_up_of_follow_up_words_the_plans_also_write_keeps_the_topic(analyzer):
+    # "实际" is written in the plans, but it asks more of the same thing: the indicator is kept.
+    plans = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "docs_src").glob("*.txt"))
+    got = rewrite("那前面那些年实际做到的是多少呢？", _hist("孕产妇死亡率埇桥2025年定的上限是多少？"), analyzer,
+                  shipped().follow_up_words, alone_chars=8, plan_uses=plans.__contains__)
+    assert "孕产妇死亡率" in got, got
+
+
 def test_another_street_is_asked_the_previous_question(analyzer):
     from question.lexicon import shipped
 
