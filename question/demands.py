@@ -111,7 +111,7 @@ class Demand:
 
 # What a sentence or row must hold to meet a demand of each kind read from the cue list.
 _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
-    DemandKind.MONEY: re.compile(_NUM + r"(?:万|亿)?元|" + _NUM + r"(?:万|亿)(?!人|名|户|例|次)|"
+    DemandKind.MONEY: re.compile(_NUM + r"(?:万|亿)?元|" + _NUM + r"(?:万|亿)(?!人|名|户|例|次|服务人口|常住|居民|平方|亩|台|剂|份|册|张)|"
                                  r"[（(](?:万|亿)?元[）)][^。；]{0,12}\d"),
     DemandKind.BEDS: re.compile(_NUM + r"张|[（(]张[）)][^。；]{0,12}\d"),
     DemandKind.DAYS: re.compile(_NUM + r"(?:天|日)(?!内完成)|住院日[^。；]{0,8}\d"),

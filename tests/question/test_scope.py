@@ -91,6 +91,10 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     assert area.evidence.search("建筑面积1.2万平方米") and not area.evidence.search("距离不超过1.5公里")
     (homes,) = [d for d in demands("到2025年要建多少家养老院？", lexicon=LEX) if d.kind == "count"]
     assert not homes.evidence.search("入住率达到90%以上")
+    # Ten thousand of people or things is no sum of money.
+    (fee,) = [d for d in demands("养老院住一个月要交多少钱？", lexicon=LEX) if d.kind == "money"]
+    assert fee.evidence.search("计划投入财政预算约30亿元") and fee.evidence.search("争取资金677万，")
+    assert not fee.evidence.search("每3-5万服务人口设置一所") and not fee.evidence.search("覆盖2万常住人口")
 
 
 def test_words_that_only_look_like_a_count_or_spell_money_apart() -> None:
