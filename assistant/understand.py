@@ -25,7 +25,7 @@ from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_length
 from question.places import local_place_plan
 from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
 from vectorstore.errors import GeneratorError
-from vectorstore.points import runs
+from vectorstore.points import as_lines, runs
 from vectorstore.query import tense
 from vectorstore.sections import ORDINAL, QUOTED, SectionIndex, SectionMatch, title
 
@@ -38,7 +38,6 @@ MIN_COUNTED = 3  # "两个方面" is said of too many things to pick a list by i
 # A topic that only points back, also after the plan it is asked of ("…街道的计划对此写了吗").
 _ONLY_POINTING = re.compile(r"(?:[\u4e00-\u9fff]{0,4}?(?:规划|计划|文件|方案)(?:里|中|里面|上)?)?(?:对于|对|关于|针对)?"
                             r"(?:这个|这些|这项|这事|这件事|此事|它|这方面|这回事|这个事)")
-_INLINE_POINT = re.compile(r"(?<=[：:；;。])\s*(?=\d{1,2}[.．、](?!\d))")
 _DURATIONS = ("minutes", "days", "duration")  # demands that ask how long, which a time cue ("多久") also marks
 _OF_A_FACILITY = ("money", "beds", "count", "when", "level")  # figures, dates and grades a named facility has
 
@@ -197,8 +196,8 @@ def _continued(ask: str, standalone: str, turns: Sequence[Message], pointed_in_a
     if ORDINAL.search(ask):
         # "第二条讲的什么？" after an answer that listed points, no section named: the points are the
         # previous answer's, and it is what the search reads besides the question.
-        # An answer may number its points inline ("共5条：1.…；2.…"), as a plan numbers its lines.
-        answer = _INLINE_POINT.sub("\n", _last_answer(turns))
+        # An answer may number its points inline ("共5条：1.…；2.…"), where a plan numbers its lines.
+        answer = as_lines(_last_answer(turns))
         return answer if pointed_in_answer and runs([(0, answer)]) else ""
     prev = last_user_turn(turns)
     if not prev or prev.rstrip("？?。") in standalone:

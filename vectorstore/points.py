@@ -46,6 +46,15 @@ _FAMILIES = (
 )
 
 
+_INLINE_POINT = re.compile(r"(?<=[：:；;。])\s*(?=\d{1,2}[.．、](?!\d))")
+
+
+def as_lines(text: str) -> str:
+    """Points numbered inline, as a chat answer writes them, put on lines of their own, as the plans
+    number them: '有2项：1.甲；2.乙。' → '有2项：\n1.甲；\n2.乙。' ("2.8" stays a number)."""
+    return _INLINE_POINT.sub("\n", text)
+
+
 def _number(marker: str) -> int | None:
     """'三' (of 三是) → 3, '（12）' → 12, '④' → 4."""
     if marker in _CIRCLED:

@@ -203,12 +203,18 @@ class SectionIndex:
         c = self._chunks[i]
         # A numbered point the chunker read as a heading is a point of its parent section's run.
         base = c.section_path[:-1] if _POINT_HEADING.match(c.section_path[-1]) else c.section_path
-        j = i
-        while j > 0 and self._chunks[j - 1].doc_id == c.doc_id and \
-                self._chunks[j - 1].section_path[:len(base)] == base:
-            j -= 1
-        return [r for k in range(j, i) for r in self.runs_at(self._chunks[k].id)
-                if r[0][0] < i and any(at == i for at, _ in r)]
+
+        def within(j: int) -> bool:
+            d = self._chunks[j]
+            return d.doc_id == c.doc_id and d.section_path[:len(base)] == base
+
+        start, end = i, i + 1
+        while start > 0 and within(start - 1):
+            start -= 1
+        while end < len(self._chunks) and within(end):
+            end += 1
+        passages = [(j, self._chunks[j].text) for j in range(start, end) if self._chunks[j].kind == "text"]
+        return [r for r in runs(passages) if r[0][0] < i and any(at == i for at, _ in r)]
 
     def _candidates(self, q: str, tails: bool) -> list[tuple[str, str, str]]:
         """The headings whose first (or, with ``tails``, last) character pair stands in ``q``."""
