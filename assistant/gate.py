@@ -28,6 +28,7 @@ from question.scope import (
     content_words,
     described,
     holds,
+    is_place_word,
     named_part,
     shortened,
     unmentioned,
@@ -210,9 +211,13 @@ class Gate:
             whose_words = content_words(whose) if whose else []
             lead = next(iter(w for w in (whose_words or self.qa.topic_named) if len(w) > 1), "")
             # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
-            word = unmentioned(self.qa.topic_named, in_scope, known, live.idf()) or (
-                unmentioned(whose_words, in_scope, known, live.idf()) if whose else "") or (
-                lead if lead and not in_scope(lead) and not known(lead) else "") or absent_concept(
+            # Where the writer is ("村里的老年人", "街上的老人") is no thing the plans leave out.
+            def own(term: str) -> bool:
+                return known(term) or is_place_word(term)
+
+            word = unmentioned(self.qa.topic_named, in_scope, own, live.idf()) or (
+                unmentioned(whose_words, in_scope, own, live.idf()) if whose else "") or (
+                lead if lead and not in_scope(lead) and not own(lead) else "") or absent_concept(
                 topic, live.synonyms, in_scope)
             if word:
                 return f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"

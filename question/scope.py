@@ -187,6 +187,15 @@ def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Ca
     return missing[0] if 2 * sum(weight(w) for w in missing) >= total else ""
 
 
+def is_place_word(word: str) -> bool:
+    """Whether a word says where the writer is ('家里', '街上', '门口'), which jieba tags a place word,
+    rather than what is asked about: '家里' → True, '门诊' → False."""
+    import jieba.posseg
+
+    cut = list(jieba.posseg.cut(word))
+    return len(cut) == 1 and cut[0].flag == "s"
+
+
 # A character that makes a span a piece of a sentence, not a name ("想问问区里的医院", "我们这个县");
 # a facility's name also never holds a conjunction ("社区和医院").
 NOT_IN_NAME = "的我们这那个在问说想听看去到要对给了住是有里"

@@ -169,6 +169,12 @@ def test_a_mention_asked_with_a_verb_said_twice_is_judged_by_its_things(assistan
     assert not a.refused and "公共场所禁烟" in a.text, (a.text, a.notes)
 
 
+def test_where_the_writer_is_is_no_thing_a_mention_asks_about(assistant):
+    # "村里" (a place word) says where the old people live; the plan writes their family doctors.
+    a = assistant.answer("东丽规划里有没有说村里的老年人能签约家庭医生？")
+    assert not a.refused and "家庭医生" in a.text, (a.text, a.notes)
+
+
 def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named(assistant):
     # 治疗 and 药品供应 stand in the plans for other patients; 血友病 stands in none, and it is
     # what the question asks about (the words before 的).

@@ -15,6 +15,7 @@ from question.scope import (
     content_words,
     described,
     holds,
+    is_place_word,
     mention_topic,
     named_facilities,
     numbered_facilities,
@@ -257,3 +258,8 @@ def test_a_short_form_of_a_facility_the_plans_write_is_not_unnamed() -> None:
     assert unnamed_facilities("社区中心门诊要怎么改造？", suffixes, [], plans, lambda t: False, (), short) == []
     assert unnamed_facilities("社区中心门诊要怎么改造？", suffixes, [], plans, lambda t: False) == ["社区中心"]
     assert unnamed_facilities("儿童医院哪年建成？", suffixes, [], plans, lambda t: False, (), short) == ["儿童医院"]
+
+
+def test_a_place_word_says_where_the_writer_is() -> None:
+    assert is_place_word("村里") and is_place_word("家里") and is_place_word("街上")
+    assert not is_place_word("门诊") and not is_place_word("老年人") and not is_place_word("社区卫生服务中心")
