@@ -29,6 +29,7 @@ from question.scope import (
     described,
     holds,
     is_place_word,
+    listed_examples,
     named_part,
     shortened,
     unmentioned,
@@ -215,6 +216,10 @@ class Gate:
             def own(term: str) -> bool:
                 return known(term) or is_place_word(term)
 
+            # "打太极、练八段锦这类老法子": the plans writing one of the things listed write of the kind.
+            examples = [[w for w in content_words(x) if len(w) > 1] for x in listed_examples(topic)]
+            if any(ws and all(in_scope(w) or own(w) for w in ws) for ws in examples):
+                return ""
             word = unmentioned(self.qa.topic_named, in_scope, own, live.idf()) or (
                 unmentioned(whose_words, in_scope, own, live.idf()) if whose else "") or (
                 lead if lead and not in_scope(lead) and not own(lead) else "") or absent_concept(

@@ -187,6 +187,17 @@ def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Ca
     return missing[0] if 2 * sum(weight(w) for w in missing) >= total else ""
 
 
+# "打太极、练八段锦这类老法子": things listed with 、, then a word saying they are examples of a kind.
+_EXAMPLES = re.compile(r"((?:[^，,。？?！!；;、]{1,12}、)+[^，,。？?！!；;、]{1,12}?)(?:这类|这些|这种|之类|那些|那种|等等|等)")
+
+
+def listed_examples(topic: str) -> list[str]:
+    """The things a topic lists as examples of a kind it names in the writer's word:
+    '教居民打太极、练八段锦这类老法子' → ['教居民打太极', '练八段锦']; '宠物医院' → []."""
+    m = _EXAMPLES.search(topic)
+    return [x.strip() for x in m.group(1).split("、") if x.strip()] if m else []
+
+
 def is_place_word(word: str) -> bool:
     """Whether a word says where the writer is ('家里', '街上', '门口'), which jieba tags a place word,
     rather than what is asked about: '家里' → True, '门诊' → False."""

@@ -175,6 +175,12 @@ def test_where_the_writer_is_is_no_thing_a_mention_asks_about(assistant):
     assert not a.refused and "家庭医生" in a.text, (a.text, a.notes)
 
 
+def test_a_mention_listing_examples_of_a_kind_is_answered_when_one_example_is_written(assistant):
+    # "…这类老功夫" is the writer's word for the kind; the plan writes 八段锦, one of the things listed.
+    a = assistant.answer("东丽规划里提没提带着大家练八段锦、打五禽戏这类老功夫？")
+    assert not a.refused and "八段锦" in a.text, (a.text, a.notes)
+
+
 def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named(assistant):
     # 治疗 and 药品供应 stand in the plans for other patients; 血友病 stands in none, and it is
     # what the question asks about (the words before 的).

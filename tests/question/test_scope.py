@@ -16,6 +16,7 @@ from question.scope import (
     described,
     holds,
     is_place_word,
+    listed_examples,
     mention_topic,
     named_facilities,
     numbered_facilities,
@@ -263,3 +264,9 @@ def test_a_short_form_of_a_facility_the_plans_write_is_not_unnamed() -> None:
 def test_a_place_word_says_where_the_writer_is() -> None:
     assert is_place_word("村里") and is_place_word("家里") and is_place_word("街上")
     assert not is_place_word("门诊") and not is_place_word("老年人") and not is_place_word("社区卫生服务中心")
+
+
+def test_the_things_a_topic_lists_as_examples_of_a_kind() -> None:
+    assert listed_examples("练八段锦、打五禽戏这类老功夫") == ["练八段锦", "打五禽戏"]
+    assert listed_examples("灭蚊子、灭老鼠这些事") == ["灭蚊子", "灭老鼠"]
+    assert listed_examples("宠物医院") == [] and listed_examples("社区、医院") == []
