@@ -208,13 +208,16 @@ def _names_thing(text: str) -> bool:
     return all(w.flag.startswith("n") for w in jieba.posseg.cut(text))
 
 
-def _counted(q: str, end: int, plan_uses: Callable[[str], bool]) -> str:
+def _counted(q: str, end: int, plan_uses: Callable[[str], bool], empty: Sequence[str] = ()) -> str:
     """What a count counts, when the plans write it (or a word interchangeable with it): '多少家养老机构' →
     '养老机构' if a plan uses it, else '' (a writer's own word for a thing imposes nothing)."""
     tail = q[end:]
     stop = _COUNTED_END.search(tail)
     noun = tail[: stop.start() if stop else len(tail)]
-    return noun if 2 <= len(noun) <= 10 and plan_uses(noun) else ""
+    # A thing no plan writes ("多少名助产士", "几辆负压救护车") is counted nowhere in them; a writer's word
+    # about the thing ("能有", "大概") names none.
+    return noun if 2 <= len(noun) <= 10 and (plan_uses(noun) or _names_thing(noun) and not any(
+        e in noun for e in empty)) else ""
 
 
 def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = None,
@@ -236,7 +239,7 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
         out.append(Demand(DemandKind.COUNT, _ANY_COUNT))
     elif counted and (counted.group(1) != "张" or not any(d.kind == DemandKind.BEDS for d in out)):
         # "多少家" needs a figure in 家 (or 所, 个…), not any digit
-        noun = _counted(q, counted.end(), plan_uses) if plan_uses else ""
+        noun = _counted(q, counted.end(), plan_uses, lex.empty_nouns) if plan_uses else ""
         measure = counted.group(1)
         if q[counted.end():counted.end() + 1] == "人" and measure != "人":
             measure = "人"  # "有几个人": people, counted in 名 or 位 as much as in 个

@@ -88,6 +88,12 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     (people,) = [d for d in demands("到2025年要让多少人接受健康教育？", lexicon=LEX) if d.kind == "count"]
     assert people.evidence.search("健康教育覆盖率达到90%以上") and people.evidence.search("培训300人")
     (staff,) = [d for d in demands("村里现在有几个人在当乡村医生？", lexicon=LEX) if d.kind == "count"]
+    # "医务方面的人员": 方面 (lexicon/empty_nouns.txt) names no thing a count could be of.
+    (medical,) = [d for d in demands("今年要招多少名医务方面的人员？", lexicon=LEX, plan_uses=lambda w: False)
+                  if d.kind == "count"]
+    (therapists,) = [d for d in demands("一共有多少名康复治疗师？", lexicon=LEX, plan_uses=lambda w: False)
+                     if d.kind == "count"]
+    assert medical.counted == "" and therapists.counted == "康复治疗师"
     assert staff.evidence.search("在岗乡村医生85名")  # 几个人: people, whatever the plan counts them in
     (area,) = [d for d in demands("这栋楼建成后占地多少亩？", lexicon=LEX) if d.kind == "area"]
     assert area.evidence.search("建筑面积1.2万平方米") and not area.evidence.search("距离不超过1.5公里")
@@ -117,6 +123,9 @@ def test_words_that_only_look_like_a_count_or_spell_money_apart() -> None:
     ("东丽规划里有没有提到宠物医院的管理？", "宠物"),
     ("规划里有没有给中学生免费查视力的说法？", "中学生"),
     ("杭州道街社区卫生服务中心占地面积是多少？", "面积"),  # no plan gives an area
+    # A count of a thing no plan writes is not any count in the measure word asked ("自动体外除颤仪40台").
+    ("东丽区一共安置了多少台心电监护仪？", "心电监护仪"),
+    ("振安区现在一共有多少名康复治疗师？", "康复治疗师"),
 ])
 def test_such_questions_are_declined_with_the_reason(full_index: Path, question: str, why: str) -> None:
     from assistant.pipeline import Assistant
