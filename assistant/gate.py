@@ -107,6 +107,10 @@ class Gate:
             return Verdict(False)
         every = sentence_candidates(hits)
         pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
+        if self._asks_target_year():
+            # "到2025年…准备扩到多少": what the last plan achieved is no figure of what this one sets out to do.
+            role = self.live.lexicon.role
+            pos = [i for i in pos if role(hits[every[i].hit_index].chunk.section_path[:2]) != "review"]
         sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
                   hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
         # What a sentence is about is read with the sentence before it in its passage: a plan names
@@ -124,6 +128,15 @@ class Gate:
                   writes=writes, agreed=agreed)
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
+
+    def _asks_target_year(self) -> bool:
+        """Whether a figure is asked of a year the message writes that ends a plan's period in scope
+        ('到2025年要扩到多少张？'), as something still to be done."""
+        qa = self.qa
+        if not qa.amount_asked or qa.info.tense != "future":
+            return False
+        ends = {m.period.split("-")[-1] for m in self._scope[0] if m.period}
+        return any(y in ends and y in qa.message for y in qa.info.years)
 
     @functools.cached_property
     def unwritten(self) -> str:
