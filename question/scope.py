@@ -257,6 +257,8 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
         name = m.group(0)
         # "要建的那所口腔医院": the name is what follows the words pointing at it.
         name = _POINTED.split(name)[-1]
+        # "那两家区医院": a count of facilities is no part of their name.
+        name = _COUNT.split(name)[-1]
         while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]
         core, kind = name, ""

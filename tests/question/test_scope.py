@@ -149,6 +149,7 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
     # A count of facilities names none of them.
     assert unnamed_facilities("东丽有两家医院要扩建，是哪两家？", suffixes, ["东丽"], plans, lambda t: False) == []
     assert unnamed_facilities("区里新建3个中心都在哪？", suffixes, [], plans, lambda t: False) == []
+    assert unnamed_facilities("那两家区医院能做检测吗？", suffixes, [], plans, lambda t: False) == []
     assert unnamed_facilities("东丽区口腔医院哪年开业？", suffixes, ["东丽区"], plans, lambda t: True) == []
     # A place's own facility ("市立医院") is a name; a level ("区级医院") is not.
     assert unnamed_facilities("宿州市立医院要扩建吗？", suffixes, ["宿州"], plans, lambda t: False,
