@@ -83,7 +83,8 @@ def mention_topic(question: str, cues: Iterable[str], names: Iterable[str] = ())
         i = question.find(cue)
         if i < 0 or (cue.endswith("提") and question[i + len(cue):i + len(cue) + 1] in _TI_VERBS):
             continue  # "有没有提高…" asks about a rise, not a mention
-        after = _TRAILING.sub("", question[i + len(cue):]).strip("，, ：:")
+        # "提没提过，…": 过 says whether it ever was, and is no word of the topic.
+        after = re.sub(r"^过(?=[，,：:\s])", "", _TRAILING.sub("", question[i + len(cue):])).strip("，, ：:")
         if len(after) == 1:
             continue  # "有没有说法" asks for a stipulation: the cue is part of a word, not a mention
         if after and _object_left_out(after) and (before := _before(question[:i], names)):

@@ -46,6 +46,9 @@ def test_mention_topics_and_the_words_no_plan_uses() -> None:
     assert mention_topic("下雪天路滑，有没有上门送药的安排？东丽规划中提没提？", LEX.mention_cues,
                          ["东丽"]) == "上门送药的安排"
     assert mention_topic("规划里提没提？", LEX.mention_cues) == ""
+    # "提没提过，…" asks whether it ever was: 过 is no word of the topic (过敏 is).
+    assert mention_topic("振安规划提没提过，给村医涨补贴？", LEX.mention_cues) == "给村医涨补贴"
+    assert mention_topic("规划里有没有提到过敏性鼻炎？", LEX.mention_cues) == "过敏性鼻炎"
     # A cue in two parts holds its topic between them.
     assert mention_topic("规划里有没有给中学生免费查视力的说法？", LEX.mention_cues) == "给中学生免费查视力"
     # A verb left bare at the end does what the clause before the cue names.
