@@ -108,7 +108,7 @@ class Gate:
         every = sentence_candidates(hits)
         pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
         if self._asks_target_year():
-            # "到2025年…准备扩到多少": what the last plan achieved is no figure of what this one sets out to do.
+            # "2025年计划新增几处": what the last plan achieved is no figure of what this one sets out to do.
             role = self.live.lexicon.role
             pos = [i for i in pos if role(hits[every[i].hit_index].chunk.section_path[:2]) != "review"]
         sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
@@ -131,7 +131,7 @@ class Gate:
 
     def _asks_target_year(self) -> bool:
         """Whether a figure is asked of a year the message writes that ends a plan's period in scope
-        ('到2025年要扩到多少张？'), as something still to be done."""
+        ('2025年计划新增几处？'), as something still to be done."""
         qa = self.qa
         if not qa.amount_asked or qa.info.tense != "future":
             return False
@@ -229,7 +229,7 @@ class Gate:
             def own(term: str) -> bool:
                 return known(term) or is_place_word(term)
 
-            # "打太极、练八段锦这类老法子": the plans writing one of the things listed write of the kind.
+            # "练八段锦、打五禽戏这类老功夫": the plans writing one of the things listed write of the kind.
             examples = [[w for w in content_words(x) if len(w) > 1] for x in listed_examples(topic)]
             if any(ws and all(in_scope(w) or own(w) for w in ws) for ws in examples):
                 return ""

@@ -57,6 +57,7 @@ class QuoteParams:
     row_preference: float
     tense_match: float
     tense_mismatch: float
+    row_without_past: float
     situation_weight: float
     pointed_weight: float
     plan_name_weight: float

@@ -138,6 +138,10 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # same indicator appears in both with different figures.
         factor = p.tense_match if info.tense == "past" else p.tense_mismatch
         out = [replace(c, score=c.score * factor) if c.role == "review" else c for c in out]
+    if info.tense == "past" and qa.amount_asked and not multi:
+        out = [replace(c, score=c.score * p.row_without_past, complete=False)
+               if hits[c.hit_index].chunk.kind == "table_row" and not _has_past_column(live, hits[c.hit_index])
+               else c for c in out]
     if info.tense != "past":
         # A statement of a shortfall is not what the plan will do about it.
         out = [replace(c, score=c.score * p.tense_mismatch) if c.role == "problems" else c for c in out]
@@ -150,6 +154,12 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         out = [replace(c, score=c.score * p.row_preference) if hits[c.hit_index].chunk.kind == "table_row"
                else c for c in out]
     return out
+
+
+def _has_past_column(live: LiveIndex, hit: Hit) -> bool:
+    """Whether an indicator row gives a figure for a year before its plan's period ('2020年：2.98')."""
+    start = live.corpus.build.docs[hit.chunk.doc_id].meta.period[:4]
+    return start.isdigit() and any(f"{y}年" in hit.chunk.text for y in range(int(start) - 5, int(start)))
 
 
 def agreed_first(hits: Sequence[Hit]) -> set[int]:

@@ -214,7 +214,7 @@ def _counted(q: str, end: int, plan_uses: Callable[[str], bool], empty: Sequence
     tail = q[end:]
     stop = _COUNTED_END.search(tail)
     noun = tail[: stop.start() if stop else len(tail)]
-    # A thing no plan writes ("多少名助产士", "几辆负压救护车") is counted nowhere in them; a writer's word
+    # A thing no plan writes ("几名康复治疗师", "几台心电监护仪") is counted nowhere in them; a writer's word
     # about the thing ("能有", "大概") names none.
     return noun if 2 <= len(noun) <= 10 and (plan_uses(noun) or _names_thing(noun) and not any(
         e in noun for e in empty)) else ""

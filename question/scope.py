@@ -188,13 +188,13 @@ def unmentioned(words: Sequence[str], in_plans: Callable[[str], bool], known: Ca
     return missing[0] if 2 * sum(weight(w) for w in missing) >= total else ""
 
 
-# "打太极、练八段锦这类老法子": things listed with 、, then a word saying they are examples of a kind.
+# "练八段锦、打五禽戏这类老功夫": things listed with 、, then a word saying they are examples of a kind.
 _EXAMPLES = re.compile(r"((?:[^，,。？?！!；;、]{1,12}、)+[^，,。？?！!；;、]{1,12}?)(?:这类|这些|这种|之类|那些|那种|等等|等)")
 
 
 def listed_examples(topic: str) -> list[str]:
     """The things a topic lists as examples of a kind it names in the writer's word:
-    '教居民打太极、练八段锦这类老法子' → ['教居民打太极', '练八段锦']; '宠物医院' → []."""
+    '练八段锦、打五禽戏这类老功夫' → ['练八段锦', '打五禽戏']; '宠物医院' → []."""
     m = _EXAMPLES.search(topic)
     return [x.strip() for x in m.group(1).split("、") if x.strip()] if m else []
 
@@ -258,7 +258,7 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
         name = m.group(0)
         # "要建的那所口腔医院": the name is what follows the words pointing at it.
         name = _POINTED.split(name)[-1]
-        # "那两家区医院": a count of facilities is no part of their name.
+        # "那三所区医院": a count of facilities is no part of their name.
         name = _COUNT.split(name)[-1]
         while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]

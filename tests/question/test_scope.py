@@ -48,7 +48,7 @@ def test_mention_topics_and_the_words_no_plan_uses() -> None:
     assert mention_topic("规划里提没提？", LEX.mention_cues) == ""
     # "提没提过，…" asks whether it ever was: 过 is no word of the topic (过敏 is).
     assert mention_topic("振安规划提没提过，给村医涨补贴？", LEX.mention_cues) == "给村医涨补贴"
-    assert mention_topic("规划里有没有提到过敏性鼻炎？", LEX.mention_cues) == "过敏性鼻炎"
+    assert mention_topic("卫生规划写没写过敏性鼻炎？", LEX.mention_cues) == "过敏性鼻炎"
     # A cue in two parts holds its topic between them.
     assert mention_topic("规划里有没有给中学生免费查视力的说法？", LEX.mention_cues) == "给中学生免费查视力"
     # A verb left bare at the end does what the clause before the cue names.
@@ -92,7 +92,7 @@ def test_a_count_needs_its_measure_word_or_one_like_it() -> None:
     assert people.evidence.search("健康教育覆盖率达到90%以上") and people.evidence.search("培训300人")
     (staff,) = [d for d in demands("村里现在有几个人在当乡村医生？", lexicon=LEX) if d.kind == "count"]
     # "医务方面的人员": 方面 (lexicon/empty_nouns.txt) names no thing a count could be of.
-    (medical,) = [d for d in demands("今年要招多少名医务方面的人员？", lexicon=LEX, plan_uses=lambda w: False)
+    (medical,) = [d for d in demands("今年打算招几位医务方面的人员？", lexicon=LEX, plan_uses=lambda w: False)
                   if d.kind == "count"]
     (therapists,) = [d for d in demands("一共有多少名康复治疗师？", lexicon=LEX, plan_uses=lambda w: False)
                      if d.kind == "count"]
@@ -128,7 +128,7 @@ def test_words_that_only_look_like_a_count_or_spell_money_apart() -> None:
     ("杭州道街社区卫生服务中心占地面积是多少？", "面积"),  # no plan gives an area
     # A count of a thing no plan writes is not any count in the measure word asked ("自动体外除颤仪40台").
     ("东丽区一共安置了多少台心电监护仪？", "心电监护仪"),
-    ("振安区现在一共有多少名康复治疗师？", "康复治疗师"),
+    ("振安区眼下总共配了几名康复治疗师？", "康复治疗师"),
     # The last plan's achievement ("新建成9个120院前急救站点") is no target of the year the period ends.
     ("到2025年东丽区准备建成多少个120院前急救站点？", "急救站点"),
 ])
@@ -152,7 +152,7 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
     # A count of facilities names none of them.
     assert unnamed_facilities("东丽有两家医院要扩建，是哪两家？", suffixes, ["东丽"], plans, lambda t: False) == []
     assert unnamed_facilities("区里新建3个中心都在哪？", suffixes, [], plans, lambda t: False) == []
-    assert unnamed_facilities("那两家区医院能做检测吗？", suffixes, [], plans, lambda t: False) == []
+    assert unnamed_facilities("那三所区医院能做检测吗？", suffixes, [], plans, lambda t: False) == []
     assert unnamed_facilities("东丽区口腔医院哪年开业？", suffixes, ["东丽区"], plans, lambda t: True) == []
     # A place's own facility ("市立医院") is a name; a level ("区级医院") is not.
     assert unnamed_facilities("宿州市立医院要扩建吗？", suffixes, ["宿州"], plans, lambda t: False,
@@ -278,7 +278,7 @@ def test_a_short_form_of_a_facility_the_plans_write_is_not_unnamed() -> None:
 
 def test_a_place_word_says_where_the_writer_is() -> None:
     assert is_place_word("村里") and is_place_word("家里") and is_place_word("街上")
-    assert not is_place_word("门诊") and not is_place_word("老年人") and not is_place_word("社区卫生服务中心")
+    assert not is_place_word("门诊") and not is_place_word("老年人") and not is_place_word("卫生院")
 
 
 def test_the_things_a_topic_lists_as_examples_of_a_kind() -> None:
