@@ -157,9 +157,10 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
 
 
 def _has_past_column(live: LiveIndex, hit: Hit) -> bool:
-    """Whether an indicator row gives a figure for a year before its plan's period ('2020年：2.98')."""
+    """Whether an indicator row gives a figure for a year before its plan's period ('2020年：2.98'); a
+    plan whose manifest gives no period is taken to have one."""
     start = live.corpus.build.docs[hit.chunk.doc_id].meta.period[:4]
-    return start.isdigit() and any(f"{y}年" in hit.chunk.text for y in range(int(start) - 5, int(start)))
+    return not start.isdigit() or any(f"{y}年" in hit.chunk.text for y in range(int(start) - 5, int(start)))
 
 
 def agreed_first(hits: Sequence[Hit]) -> set[int]:
