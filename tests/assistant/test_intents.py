@@ -174,7 +174,7 @@ def test_a_mention_is_judged_by_its_things_not_by_the_writers_other_words(assist
 
 def test_a_figure_of_the_past_is_not_quoted_from_a_row_giving_only_targets(assistant):
     # 振安's table gives 2025 targets only; its review of the last period states the figure then.
-    a = assistant.answer("振安区2型糖尿病患者基层规范管理服务率，十三五末做到了多少？")
+    a = assistant.answer("振安区2型糖尿病的基层规范管理服务率，十三五末做到了多少？")
     assert not a.refused and "74.74%" in a.text, a.text
 
 
