@@ -248,7 +248,10 @@ def test_a_count_names_what_it_counts_only_when_the_plans_use_that_word() -> Non
     (count,) = demands("全区要新建多少家养老机构？", plan_uses=uses)
     assert count.kind == "count" and count.counted == "养老机构"
     assert not meets(count, "建成11家社区卫生服务中心。", synonyms=()) and meets(count, "新建2所养老机构。", synonyms=())
-    (loose,) = demands("全区要新建多少家老年公寓？", plan_uses=uses)  # the writer's own word imposes nothing
+    # A thing no plan writes is counted nowhere in them: another thing's count is no answer.
+    (unwritten,) = demands("全区要新建多少家老年公寓？", plan_uses=uses)
+    assert unwritten.counted == "老年公寓" and not meets(unwritten, "建成11家社区卫生服务中心。", synonyms=())
+    (loose,) = demands("全区要新建多少家才够用？", plan_uses=uses)  # the writer's words about it impose nothing
     assert loose.counted == "" and meets(loose, "建成11家社区卫生服务中心。", synonyms=())
     assert not [d for d in demands("东丽区现在有多少人口？", plan_uses=uses) if d.kind == "count"]
 
