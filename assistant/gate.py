@@ -31,6 +31,7 @@ from question.scope import (
     is_place_word,
     listed_examples,
     named_part,
+    period_end,
     shortened,
     unmentioned,
     unnamed_facilities,
@@ -135,8 +136,8 @@ class Gate:
         qa = self.qa
         if not qa.amount_asked or qa.info.tense != "future":
             return False
-        ends = {m.period.split("-")[-1] for m in self._scope[0] if m.period}
-        return any(y in ends and y in qa.message for y in qa.info.years)
+        ends = {period_end(m.period) for m in self._scope[0]}
+        return any(int(y) in ends and y in qa.message for y in qa.info.years)
 
     @functools.cached_property
     def unwritten(self) -> str:

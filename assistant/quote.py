@@ -42,6 +42,7 @@ from question.demands import (
     counted_of,
     counts_of_asked,
 )
+from question.scope import period_start
 from vectorstore.sections import QUOTED
 from vectorstore.types import Hit
 
@@ -139,9 +140,10 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         factor = p.tense_match if info.tense == "past" else p.tense_mismatch
         out = [replace(c, score=c.score * factor) if c.role == "review" else c for c in out]
     if info.tense == "past" and qa.amount_asked and not multi:
-        out = [replace(c, score=c.score * p.row_without_past, complete=False)
-               if hits[c.hit_index].chunk.kind == "table_row" and not _has_past_column(live, hits[c.hit_index])
-               else c for c in out]
+        # A row of targets only (振安's table) holds no figure of the past asked about.
+        no_past = {i for i, h in enumerate(hits) if h.chunk.kind == "table_row" and not _has_past_column(live, h)}
+        out = [replace(c, score=c.score * p.row_without_past, complete=False) if c.hit_index in no_past else c
+               for c in out]
     if info.tense != "past":
         # A statement of a shortfall is not what the plan will do about it.
         out = [replace(c, score=c.score * p.tense_mismatch) if c.role == "problems" else c for c in out]
@@ -159,8 +161,8 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
 def _has_past_column(live: LiveIndex, hit: Hit) -> bool:
     """Whether an indicator row gives a figure for a year before its plan's period ('2020年：2.98'); a
     plan whose manifest gives no period is taken to have one."""
-    start = live.corpus.build.docs[hit.chunk.doc_id].meta.period[:4]
-    return not start.isdigit() or any(f"{y}年" in hit.chunk.text for y in range(int(start) - 5, int(start)))
+    start = period_start(live.corpus.build.docs[hit.chunk.doc_id].meta.period)
+    return start is None or any(f"{y}年" in hit.chunk.text for y in range(start - 5, start))
 
 
 def agreed_first(hits: Sequence[Hit]) -> set[int]:

@@ -7,6 +7,7 @@ or a topic ("有没有提到罕见病？") that no plan uses a word of.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -16,6 +17,12 @@ from question.lexicon import alternation
 _PERIOD = re.compile(r"(20\d\d)(?:\s*[-—–~～至]\s*(20\d\d))?")
 _TRAILING = re.compile(r"(?:的事|(?:的)?(?:内容|方面|这块|这一块|这方面|相关|事情|问题|情况|工作))?"
                        r"[吗呢吧？?。！!\s]*$")
+
+
+def period_start(period: str) -> int | None:
+    """'2021-2025' → 2021; '2021' → 2021; '' → None."""
+    m = _PERIOD.search(period or "")
+    return int(m.group(1)) if m else None
 
 
 def period_end(period: str) -> int | None:
@@ -199,6 +206,7 @@ def listed_examples(topic: str) -> list[str]:
     return [x.strip() for x in m.group(1).split("、") if x.strip()] if m else []
 
 
+@functools.lru_cache(maxsize=4096)
 def is_place_word(word: str) -> bool:
     """Whether a word says where the writer is ('家里', '街上', '门口'), which jieba tags a place word,
     rather than what is asked about: '家里' → True, '门诊' → False."""
