@@ -32,6 +32,8 @@ _AT_THE_TIME = re.compile(r"(?<=年)(?:的时候|那时候|那时|那会儿|的�
 # A five-year plan's period, or a time in it, as the plans name them: "“十三五”末期", "十四五期间".
 _PERIOD = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:末期|末|期间|时期|初期|初|以来)?")
 
+# "这一项", "那块", "这方面" after two characters of a noun (not after 在/对/从…: "在这一块" points back).
+_ITEM_AFTER_NOUN = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?<![在对从把于就和与])(?:这一|那一|这|那)(?:项指标|个指标|项|块|方面)")
 _IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
@@ -262,7 +264,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return q
     # "还有吗？村卫生室那块呢？": the second clause says what more is asked about.
     q = _MORE_FIRST.sub("", q) or q
-    core = _TAIL.sub("", LEAD.sub("", q))
+    # "注册护士这一项呢？", "乡镇卫生院这块要达到什么档次？": the item word after a noun of the follow-up's own
+    # is that noun again, not a pointer at the previous question's thing.
+    core = _ITEM_AFTER_NOUN.sub("", _TAIL.sub("", LEAD.sub("", q)))
     q_spans = _alias_spans(analyzer, core)
     q_names = "和".join(core[s:e] for s, e in q_spans)
     rest = re.sub(r"^[和与、及的\s]+|[和与、及的\s]+$", "", _cut(core, q_spans))

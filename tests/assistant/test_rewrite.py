@@ -34,6 +34,9 @@ def _hist(q: str) -> list[dict[str, str]]:
         # A year said as a time ("…年的时候", "…年那会儿") is that year.
         ("东丽区每千常住人口注册护士数2025年定了多少？", "那2019年那会儿呢？", "东丽区每千常住人口注册护士数2019年定了多少？"),
         ("振安区每千人口医生数2025年的目标是多少？", "护士呢？", "振安区2025年护士的目标是多少？"),
+        # An item word after the follow-up's own noun ("…这一项", "…那块") is that noun, not the last question's.
+        ("振安区每千人口医生数2025年的目标是多少？", "护士这一项呢？", "振安区2025年护士的目标是多少？"),
+        ("振安区每千人口医生数2025年的目标是多少？", "那护士那块呢？", "振安区2025年护士的目标是多少？"),
         ("振安2025年糖尿病患者基层规范管理率的目标是多少？", "那埇桥的目标定为多少？",
          "埇桥2025年糖尿病患者基层规范管理率的目标是多少？"),
         # A measure of the topic just asked about keeps the topic; a new topic only the plan.
