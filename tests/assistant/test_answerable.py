@@ -149,6 +149,9 @@ def test_a_figure_given_in_the_sentence_after_its_topic_answers():
     ("新楼建好后病房要隔成哪几块区域？", []),  # a question word inside is no name's
     ("要建的病区是哪个片区？", []),
     ("振安和东丽俩区的床位目标谁高？", []),  # the places named before it, counted
+    # "咱区", "我们区": the writer's own district, after a period's name or not.
+    ("想问问十三五末咱区的床位有多少张？", []),
+    ("我们区的护士够不够？", []),
 ])
 def test_places_no_plan_mentions(question, unknown):
     corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区 到北京上海等地进修学习 杭州道街"
