@@ -46,13 +46,15 @@ def test_mention_topics_and_the_words_no_plan_uses() -> None:
     # The cue may follow its topic, in the same sentence or after a sentence asking about it.
     assert mention_topic("东丽无障碍坡道这件事，规划里写了没？", LEX.mention_cues, ["东丽"]) == "无障碍坡道"
     assert mention_topic("下雪天路滑，有没有上门送药的安排？东丽规划中提没提？", LEX.mention_cues,
-                         ["东丽"]) == "上门送药的安排"
+                         ["东丽"]) == "上门送药"
     assert mention_topic("规划里提没提？", LEX.mention_cues) == ""
     # "提没提过，…" asks whether it ever was: 过 is no word of the topic (过敏 is).
     assert mention_topic("振安规划提没提过，给村医涨补贴？", LEX.mention_cues) == "给村医涨补贴"
     assert mention_topic("卫生规划写没写过敏性鼻炎？", LEX.mention_cues) == "过敏性鼻炎"
     # A cue in two parts holds its topic between them.
     assert mention_topic("规划里有没有给中学生免费查视力的说法？", LEX.mention_cues) == "给中学生免费查视力"
+    # "有没有…的安排" asks whether there is one: the thing arranged is the topic.
+    assert mention_topic("规划里有没有给村卫生室配除颤仪的安排？", LEX.mention_cues) == "给村卫生室配除颤仪"
     # A verb left bare at the end does what the clause before the cue names.
     assert mention_topic("老人想配助听器，规划里有没有提到社区能配？", LEX.mention_cues) == "老人想配助听器，社区能配"
     assert mention_topic("老人想配助听器，规划里有没有提到社区能配助听器？", LEX.mention_cues) == "社区能配助听器"
