@@ -33,7 +33,10 @@ _AT_THE_TIME = re.compile(r"(?<=年)(?:的时候|那时候|那时|那会儿|的�
 _PERIOD = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:末期|末|期间|时期|初期|初|以来)?")
 
 # "这一项", "那块", "这方面" after two characters of a noun (not after 在/对/从…: "在这一块" points back).
-_ITEM_AFTER_NOUN = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?<![在对从把于就和与])(?:这一|那一|这|那)(?:项指标|个指标|项|块|方面)")
+_AFTER_NOUN = r"(?<=[\u4e00-\u9fff]{2})(?<![在对从把于就和与])(?:这一|那一|这|那)"
+_ITEM_AFTER_NOUN = re.compile(_AFTER_NOUN + r"(?:项指标|个指标|项|块|方面)")
+# "全科医生那项…": one item of a list the conversation went through (a plan's table, its projects).
+ITEM_OF_LIST = re.compile(_AFTER_NOUN + "项")
 _IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")

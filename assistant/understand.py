@@ -18,7 +18,7 @@ from dataclasses import replace
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
 from assistant.referents import named_in_situation
-from assistant.rewrite import POINTING, last_user_turn, own_chars, points_back, rewrite, stands_alone
+from assistant.rewrite import ITEM_OF_LIST, POINTING, last_user_turn, own_chars, points_back, rewrite, stands_alone
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import ASKS_WHAT, asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
@@ -67,8 +67,10 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     # The whole message: a pointing word of a citizen's ask points at the situation told before it.
     alone = stands_alone(text, live.corpus.analyzer, lexicon.follow_up_words, alone_chars)
     whole = "" if alone else whole_question(ask, turns, live, model_rewrite, alone_chars)
+    # "全科医生那项是约束性的吗？" names its own thing, yet as an item of a list the conversation went through.
     standalone = _same_plan(ask.strip(), turns, live, shared_idf, points_back(
-        ask, live.corpus.analyzer, lexicon.follow_up_words, alone_chars)) if alone else inherit_section(whole, turns, live)
+        ask, live.corpus.analyzer, lexicon.follow_up_words, alone_chars) or bool(ITEM_OF_LIST.search(ask))
+    ) if alone else inherit_section(whole, turns, live)
     told = _told(ask, turns, lexicon.more_cues)
     # "这事/它…": what the previous answer named is what the message points at (unless the rewrite
     # put the name it points at in its place: "建它…" → "建甲医院…", searched by that name).

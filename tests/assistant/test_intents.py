@@ -279,6 +279,11 @@ def test_a_whole_question_going_on_with_the_last_topic_keeps_its_plan(assistant)
             {"role": "assistant", "content": "埇桥区到2025年底，三岁以下婴幼儿托位数达到千人口3.4个。[1]"}]
     other = assistant.analyze("规划里对老人的健康管理率定了多少？", told)
     assert other.info.doc_ids == (), other.standalone
+    # "…那项" names its own thing as an item of the list the conversation went through: that plan's.
+    rows = [{"role": "user", "content": "振安区每千常住人口注册护士数2025年定了多少？"},
+            {"role": "assistant", "content": "振安区目标为每千常住人口注册护士数≥3.8（预期性）。[1]"}]
+    item = assistant.analyze("孕产妇死亡率那项属于约束性还是预期性，目标定了多少？", rows)
+    assert item.info.doc_ids == ("zhenan",), item.standalone
 
 
 def test_a_mention_quotes_no_second_passage_for_a_one_character_word(assistant):
