@@ -18,7 +18,15 @@ from dataclasses import replace
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
 from assistant.referents import named_in_situation
-from assistant.rewrite import ITEM_OF_LIST, POINTING, last_user_turn, own_chars, points_back, rewrite, stands_alone
+from assistant.rewrite import (
+    ITEM_OF_LIST,
+    POINTING,
+    last_user_turn,
+    own_chars,
+    points_back,
+    rewrite,
+    stands_alone,
+)
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import ASKS_WHAT, asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
