@@ -348,7 +348,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if len(rest) <= 8 and not _QUESTION.search(rest) and (plan_uses is None or not asks_to_tell(rest, plan_uses)):
         # "护士呢？": same plan, year and question, another indicator.
         names = q_names or prev_names
-        years = "".join(dict.fromkeys(_YEAR.findall(prev)))
+        # The time asked about stays: its years, or the period it named ("“十三五”期间").
+        years = "".join(dict.fromkeys(_YEAR.findall(prev))) or "".join(
+            dict.fromkeys(m.group(0) for m in _PERIOD.finditer(prev)))
         m = _PREV_TAIL.search(prev)
         # "最后一个呢？" after a list asks what that item is, not how much.
         tail = "是什么？" if ORDINAL.search(rest) else m.group(0) if m else "是多少？"

@@ -212,7 +212,9 @@ def _continued(ask: str, standalone: str, turns: Sequence[Message], pointed_in_a
     prev = last_user_turn(turns)
     if not prev or prev.rstrip("？?。") in standalone:
         return ""
-    return prev
+    # "那十四五的目标呢？" after a question about the last period: its words are of the other time.
+    now, before = tense(ask), tense(prev)
+    return "" if now and before and now != before else prev
 
 
 def _last_answer(turns: Sequence[Message]) -> str:

@@ -286,6 +286,22 @@ def test_a_whole_question_going_on_with_the_last_topic_keeps_its_plan(assistant)
     assert item.info.doc_ids == ("zhenan",), item.standalone
 
 
+def test_a_follow_up_asking_of_another_time_does_not_carry_the_last_questions_words(assistant):
+    history = [{"role": "user", "content": "振安区高血压管得怎么样了？"},
+               {"role": "assistant", "content": "“十三五”末高血压患者规范管理率是75.7%。[1]"},
+               {"role": "user", "content": "那2025年要到多少？"},
+               {"role": "assistant", "content": "2025年高血压、糖尿病患者基层规范服务管理率都要达到80%以上。[1]"}]
+    # The question before asked of 2025, this one of now: the figure of now comes first.
+    a = assistant.answer("糖尿病那个现在多少？", history)
+    assert "74.74%" in a.text.splitlines()[0], a.text
+
+
+def test_a_follow_up_naming_another_indicator_keeps_the_period_asked_about(assistant):
+    history = [{"role": "user", "content": "振安区“十三五”期间注册护士一共有多少人？"},
+               {"role": "assistant", "content": "……[1]"}]
+    assert "十三五" in assistant.analyze("执业医师呢？", history).standalone
+
+
 def test_a_mention_quotes_no_second_passage_for_a_one_character_word(assistant):
     a = assistant.answer("埇桥规划有没有提修厕所的事？")
     assert a.text.startswith("有。") and "厕所革命" in a.text, a.text
