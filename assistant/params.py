@@ -67,6 +67,7 @@ class QuoteParams:
     told: float
     told_beside: float
     referent: float
+    referent_told: float
     quoted: float
 
 

@@ -267,7 +267,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return q
     # "还有吗？村卫生室那块呢？": the second clause says what more is asked about.
     q = _MORE_FIRST.sub("", q) or q
-    # "注册护士这一项呢？", "乡镇卫生院这块要达到什么档次？": the item word after a noun of the follow-up's own
+    # "护士这一项呢？", "卫生室那块怎么建？": the item word after a noun of the follow-up's own
     # is that noun again, not a pointer at the previous question's thing.
     core = _ITEM_AFTER_NOUN.sub("", _TAIL.sub("", LEAD.sub("", q)))
     q_spans = _alias_spans(analyzer, core)

@@ -10,6 +10,7 @@ import pytest
 from assistant.finish import MENTIONED
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
+from question.analysis import Intent
 
 
 @pytest.fixture(scope="module")
@@ -289,11 +290,22 @@ def test_a_whole_question_going_on_with_the_last_topic_keeps_its_plan(assistant)
 def test_a_follow_up_asking_of_another_time_does_not_carry_the_last_questions_words(assistant):
     history = [{"role": "user", "content": "振安区高血压管得怎么样了？"},
                {"role": "assistant", "content": "“十三五”末高血压患者规范管理率是75.7%。[1]"},
-               {"role": "user", "content": "那2025年要到多少？"},
+               {"role": "user", "content": "2025年的目标呢？"},
                {"role": "assistant", "content": "2025年高血压、糖尿病患者基层规范服务管理率都要达到80%以上。[1]"}]
     # The question before asked of 2025, this one of now: the figure of now comes first.
-    a = assistant.answer("糖尿病那个现在多少？", history)
+    a = assistant.answer("糖尿病那个现在有多少？", history)
     assert "74.74%" in a.text.splitlines()[0], a.text
+
+
+def test_a_follow_up_pointing_at_the_last_answer_is_answered_by_what_is_beside_it(assistant):
+    history = [{"role": "user", "content": "埇桥区级医院在公共卫生防控救治方面要建哪几项能力？"},
+               {"role": "assistant", "content": "完成区级医疗机构公共卫生防控救治7大能力（发热门诊、可转换病区、"
+                                                "可转换ICU、生物安全实验室、传染病检测、医疗废弃物处理、急诊急救）建设。[1]"}]
+    a = assistant.answer("它说的实验室按什么标准建？", history)
+    assert "生物安全二级标准" in a.text.splitlines()[0], a.text  # not the sentence it points at, again
+    # Asked which departments, the sentence pointed at may end with them: a question of who.
+    for who in ("具体是哪几个部门？", "这个归谁管？"):
+        assert assistant.analyze(who, history).intent is Intent.RESPONSIBILITY, who
 
 
 def test_a_follow_up_naming_another_indicator_keeps_the_period_asked_about(assistant):
