@@ -124,11 +124,11 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # The sentence it gave is what is pointed at, not the answer ("这批钱都花在哪儿了？"): the rest
         # of its passage says more of it. Asked who or when, the sentence may end with the answer
         # ("…（责任单位：区卫健委）"), so it keeps its place.
-        said = [pair_share(c.text, qa.referent) >= TOLD_SHARE for c in out]
-        given = {c.hit_index for c, s in zip(out, said, strict=True) if s}
+        gave = [pair_share(c.text, qa.referent) >= TOLD_SHARE for c in out]
+        given = {c.hit_index for c, g in zip(out, gave, strict=True) if g}
         again = 1.0 if info.asks in ("responsibility", "time") else p.referent_told
-        out = [replace(c, score=c.score * p.referent * (again if s else 1.0)) if c.hit_index in given else c
-               for c, s in zip(out, said, strict=True)]
+        out = [replace(c, score=c.score * p.referent * (again if g else 1.0)) if c.hit_index in given else c
+               for c, g in zip(out, gave, strict=True)]
     quoted = [m.group(1) for m in QUOTED.finditer(qa.ask) if len(m.group(1)) >= 3]
     if quoted:
         # "…“智医助理”要做啥": a name the writer quotes is the plan's own; its sentence is about it.
