@@ -49,6 +49,9 @@ class LiveIndex:
     asking: re.Pattern[str] | None = None
     # The indicator tables' own words (captions, categories, attributes, column labels: "约束性", "目标").
     table_words: str = ""
+    # The passages of indicator rows that give targets only, no figure from before their plan's period
+    # (振安's table): the store's table records with a target and no baseline column.
+    targets_only: frozenset[str] = frozenset()
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
@@ -59,6 +62,7 @@ class LiveIndex:
                              lexicon.intent_cues, lexicon.section_roles)
         build = corpus.build
         texts = {d: build.doc_text(d) for d in build.docs}
+        rows = [r for r in build.indicators.all() if r.origin is Origin.TABLE]
         plan_text = "\n".join([*texts.values()] + [str(d.meta.title) for d in build.docs.values()])
         return cls(
             build_id=corpus.build.folder.name,  # the build actually opened, whatever CURRENT says now
@@ -73,7 +77,8 @@ class LiveIndex:
             scope=default_scope.resolve(default_scope.parse(settings.default_scope), build.docs),
             asking=_asking_words(lexicon, plan_text),
             table_words=" ".join(f"{r.caption} {r.category} {r.attribute.value} {' '.join(v.label for v in r.values)}"
-                                 for r in build.indicators.all() if r.origin is Origin.TABLE),
+                                 for r in rows),
+            targets_only=frozenset(r.chunk_id for r in rows if r.target is not None and r.baseline is None),
         )
 
     @property

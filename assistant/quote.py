@@ -42,7 +42,6 @@ from question.demands import (
     counted_of,
     counts_of_asked,
 )
-from question.scope import period_start
 from vectorstore.sections import QUOTED
 from vectorstore.types import Hit
 
@@ -147,7 +146,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         out = [replace(c, score=c.score * factor) if c.role == "review" else c for c in out]
     if info.tense == "past" and qa.amount_asked and not multi:
         # A row of targets only (振安's table) holds no figure of the past asked about.
-        no_past = {i for i, h in enumerate(hits) if h.chunk.kind == "table_row" and not _has_past_column(live, h)}
+        no_past = {i for i, h in enumerate(hits) if h.chunk.id in live.targets_only}
         out = [replace(c, score=c.score * p.row_without_past, complete=False) if c.hit_index in no_past else c
                for c in out]
     if info.tense != "past":
@@ -162,13 +161,6 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         out = [replace(c, score=c.score * p.row_preference) if hits[c.hit_index].chunk.kind == "table_row"
                else c for c in out]
     return out
-
-
-def _has_past_column(live: LiveIndex, hit: Hit) -> bool:
-    """Whether an indicator row gives a figure for a year before its plan's period ('2020年：2.98'); a
-    plan whose manifest gives no period is taken to have one."""
-    start = period_start(live.corpus.build.docs[hit.chunk.doc_id].meta.period)
-    return start is None or any(f"{y}年" in hit.chunk.text for y in range(start - 5, start))
 
 
 def agreed_first(hits: Sequence[Hit]) -> set[int]:

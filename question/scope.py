@@ -19,12 +19,6 @@ _TRAILING = re.compile(r"(?:的事|(?:的)?(?:内容|方面|这块|这一块|这
                        r"[吗呢吧？?。！!\s]*$")
 
 
-def period_start(period: str) -> int | None:
-    """'2021-2025' → 2021; '2021' → 2021; '' → None."""
-    m = _PERIOD.search(period or "")
-    return int(m.group(1)) if m else None
-
-
 def period_end(period: str) -> int | None:
     """'2021-2025' → 2025; '2021' → 2021; '' → None."""
     m = _PERIOD.search(period or "")

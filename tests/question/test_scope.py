@@ -21,7 +21,6 @@ from question.scope import (
     named_facilities,
     numbered_facilities,
     period_end,
-    period_start,
     unmentioned,
     unnamed_facilities,
     unwritten_year,
@@ -33,7 +32,6 @@ LEX = Lexicon.load(REPO / "lexicon")
 
 def test_periods_and_years_past_them() -> None:
     assert period_end("2021-2025") == 2025 and period_end("2021") == 2021 and period_end("") is None
-    assert period_start("2021-2025") == 2021 and period_start("2021") == 2021 and period_start("") is None
     periods = {"a": "2021-2025", "b": "2021"}
     assert beyond_period(("2035",), periods, ["到2025年达到"]) == "2035年（规划期为2021、2021—2025年）"
     assert beyond_period(("2025",), periods, []) == ""
