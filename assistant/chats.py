@@ -43,6 +43,11 @@ class ChatPicker:
             return "extractive"
         return "local" if str(getattr(chat, "name", "")).startswith("local") else "remote"
 
+    def judge(self) -> Any:
+        """The current model if it is trusted to judge a mention (OpenAIChatModel.judges), else None."""
+        chat = self.current()
+        return chat if getattr(chat, "judges", False) else None
+
     def failed(self) -> None:
         """The model failed an answer: with 'auto', drop it and look again shortly."""
         if self._auto:

@@ -186,14 +186,20 @@ class Gate:
         n, h = self.params.agree_rank, self.hits[i]
         return i < n and bool(h.ranks) and max(h.ranks.values()) <= n
 
+    @functools.cached_property
+    def beyond(self) -> str:
+        """A year after every plan's period in scope: '所查规划未设定2035年的目标或数值。', else ''."""
+        scope, texts = self._scope
+        year = beyond_period(self.qa.info.years, {m.doc_id: m.period for m in scope}, texts)
+        return f"所查规划未设定{year}的目标或数值。" if year else ""
+
     def _outside(self) -> str:
         """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year
         after every plan's period, or a "有没有提到…" topic no plan has a word of."""
-        live, info = self.live, self.qa.info
+        live = self.live
         scope, texts = self._scope
-        year = beyond_period(info.years, {m.doc_id: m.period for m in scope}, texts)
-        if year:
-            return f"所查规划未设定{year}的目标或数值。"
+        if self.beyond:
+            return self.beyond
 
         def in_scope(term: str) -> bool:
             return any(holds(t, term) for t in texts)
@@ -209,7 +215,7 @@ class Gate:
             return any(any(term == w or (term in w and w in joined) for w in g) and any(in_scope(w) for w in g)
                        for g in live.synonyms)
 
-        where = "、".join(f"《{m.title}》" for m in scope) if info.doc_ids else "现有规划文件均"
+        where = "、".join(f"《{m.title}》" for m in scope) if self.qa.info.doc_ids else "现有规划文件均"
         unnamed = unnamed_facilities(self.qa.ask, live.lexicon.facility_suffixes, live.names(),
                                      in_scope, known, live.lexicon.places.suffixes,
                                      lambda core, kind: any(shortened(core, kind, t) for t in texts))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -65,7 +66,7 @@ class OpenAIChatModel:
 
     def __init__(self, base_url: str, *, model: str, api_key: str = "", timeout: float = 60.0,
                  max_retries: int = 2, name: str | None = None,
-                 extra_body: Mapping[str, Any] | None = None) -> None:
+                 extra_body: Mapping[str, Any] | None = None, judges: bool = False) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(f"PLANQA_LLM_BASE_URL={base_url!r} is not an http(s) URL: use e.g. "
                               f"https://api.deepseek.com/v1")
@@ -82,6 +83,9 @@ class OpenAIChatModel:
         self.max_retries = max_retries
         self.extra_body = dict(extra_body or {})
         self.name = name or f"{model}@{self.base_url}"
+        # Trusted to judge with ``odds`` (assistant/mentioncheck.py): its endpoint serves the first
+        # token's logprobs and its readings were measured on the eval set (the embedded model's are).
+        self.judges = judges
         self._client = openai.OpenAI(base_url=self.base_url, api_key=api_key or "not-needed",
                                      timeout=timeout, max_retries=max_retries)
 
@@ -109,6 +113,26 @@ class OpenAIChatModel:
                stop: Sequence[str] | None = None) -> Iterator[str]:
         kwargs = self._request(messages, max_tokens, temperature, stop)
         return self._stream(kwargs)
+
+    def odds(self, messages: Sequence[Message], options: Sequence[str]) -> dict[str, float]:
+        """How likely the reply's first token is each of the one-token ``options``, among them:
+        ([…这段原文是否提到了“献血点”…], ("是", "否")) → {"是": 0.97, "否": 0.03}. GeneratorError when the
+        endpoint gives no logprobs or none of the options is among its twenty likeliest first tokens."""
+        kwargs = {**self._request(messages, 1, 0.0, None), "logprobs": True, "top_logprobs": 20}
+        try:
+            reply = self._client.chat.completions.create(**kwargs)
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        try:
+            tops = reply.choices[0].logprobs.content[0].top_logprobs  # type: ignore[union-attr,index]
+        except (AttributeError, IndexError, TypeError) as exc:
+            raise self._malformed("it has no logprobs of the first token") from exc
+        mass = {o: sum(math.exp(t.logprob) for t in tops if t.token.strip() == o) for o in options}
+        total = sum(mass.values())
+        if total <= 0:
+            raise GeneratorError(f"the LLM endpoint {self.base_url} gave none of {'/'.join(options)} among its "
+                                 f"likeliest first tokens: check that PLANQA_LLM_MODEL ({self.model!r}) is a chat model")
+        return {o: m / total for o, m in mass.items()}
 
     def close(self) -> None:
         self._client.close()
@@ -301,7 +325,7 @@ def probe_local(settings: Settings, timeout: float = 1.0) -> str | None:
 
 def local_chat_model(settings: Settings, model_id: str) -> OpenAIChatModel:
     return OpenAIChatModel(f"{_local_root(settings)}/v1", model=model_id, timeout=settings.llm_local_timeout,
-                           max_retries=settings.llm_max_retries, name=f"local:{model_id}")
+                           max_retries=settings.llm_max_retries, name=f"local:{model_id}", judges=True)
 
 
 def chat_model_from_settings(settings: Settings) -> ChatModel | None:

@@ -8,9 +8,10 @@ Its own server needs extras we do not otherwise use, and we need only three endp
 
 - ``GET /health``: 200 once the model is loaded (the port opens only then);
 - ``GET /v1/models``: the model's alias;
-- ``POST /v1/chat/completions``: OpenAI's request and response, streaming as SSE (no logprobs:
-  the model is loaded without ``logits_all``, which would cost memory on every token; a request
-  asking for them gets a 400 saying so, and xllamacpp's server has them);
+- ``POST /v1/chat/completions``: OpenAI's request and response, streaming as SSE. Logprobs only of
+  a one-token reply (a judge's "是"/"否", assistant/mentioncheck.py): the model is loaded without
+  ``logits_all``, which would keep every position's logits, so only the last position's are there
+  to read; a longer reply asking for them gets a 400 saying so (xllamacpp's server has them all);
 - ``POST /tokenize``: llama.cpp's own, for the benchmarks' token counts.
 
 One request runs at a time (one model context); the next waits. llama-cpp-python keeps the KV
@@ -112,21 +113,66 @@ def create_app(llm: Any, alias: str, fault: str = "") -> FastAPI:
         stop = body.get("stop") or None
         kwargs = {"messages": msgs, "max_tokens": max(1, min(max_tokens, 2048)), "temperature": temperature,
                   "stop": stop, "seed": body.get("seed")}
-        if body.get("logprobs"):
-            return _error(400, "logprobs are not served by the embedded llama-cpp-python server (the model is "
-                               "loaded without logits_all); omit 'logprobs', or use PLANQA_LLM_RUNTIME=xllamacpp")
+        want_logprobs = bool(body.get("logprobs"))
+        if want_logprobs and (kwargs["max_tokens"] != 1 or body.get("stream")):
+            return _error(400, "logprobs are served only for a one-token reply without streaming (the model is "
+                               "loaded without logits_all); set max_tokens to 1, or use PLANQA_LLM_RUNTIME=xllamacpp")
+        try:
+            top = int(body.get("top_logprobs") or 0)
+        except (TypeError, ValueError):
+            return _error(400, "'top_logprobs' must be an integer from 0 to 20")
+        if not 0 <= top <= 20:
+            return _error(400, f"'top_logprobs' must be an integer from 0 to 20, got {top}")
         if body.get("stream"):
             return StreamingResponse(_sse(llm, lock, kwargs, alias, request), media_type="text/event-stream")
 
         def run() -> Any:
             with lock:  # in a worker thread: the event loop keeps answering /health meanwhile
-                return llm.create_chat_completion(**kwargs)
+                out = llm.create_chat_completion(**kwargs)
+                if want_logprobs:
+                    out["choices"][0]["logprobs"] = _first_token_logprobs(llm, out, top, temperature == 0)
+                return out
 
-        out = await anyio.to_thread.run_sync(run)
+        try:
+            out = await anyio.to_thread.run_sync(run)
+        except LogprobsUnavailable as exc:
+            return _error(500, str(exc))
         out["model"] = alias
         return out
 
     return app
+
+
+def _first_token_logprobs(llm: Any, out: dict[str, Any], top: int, greedy: bool) -> dict[str, Any]:
+    """OpenAI's ``logprobs`` of a one-token reply, from the logits llama.cpp keeps of the last position
+    it read: those the reply's token was drawn from (a one-token reply is not read back in)."""
+    import llama_cpp
+    import numpy as np
+
+    logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits(llm.ctx), shape=(llm.n_vocab(),)).astype(np.float64)
+    logp = logits - logits.max()
+    logp -= np.log(np.exp(logp).sum())
+
+    def entry(token: int) -> dict[str, Any]:
+        raw = llm.detokenize([token])
+        return {"token": raw.decode("utf-8", "replace"), "logprob": float(logp[token]), "bytes": list(raw)}
+
+    said = out["choices"][0]["message"]["content"] or ""
+    said_ids = llm.tokenize(said.encode("utf-8"), add_bos=False, special=True) if said else []
+    token = int(said_ids[0]) if said_ids else int(logp.argmax())
+    if greedy and token != int(logp.argmax()):
+        # The logits read are not the ones the reply came from (a llama-cpp-python that reads the reply
+        # back in): better no figures than wrong ones.
+        raise LogprobsUnavailable(f"cannot serve logprobs with this llama-cpp-python: the last logits pick "
+                                  f"{entry(int(logp.argmax()))['token']!r}, the reply is {said!r}; use "
+                                  f"PLANQA_LLM_RUNTIME=xllamacpp")
+    chosen = entry(token)
+    chosen["top_logprobs"] = [entry(int(t)) for t in np.argsort(-logp)[:top]]
+    return {"content": [chosen], "refusal": None}
+
+
+class LogprobsUnavailable(RuntimeError):
+    """The runtime's logits cannot be tied to the reply."""
 
 
 _END = object()

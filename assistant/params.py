@@ -83,16 +83,26 @@ class LLMParams:
 
 
 @dataclass(frozen=True)
+class JudgeParams:
+    decline_below: float
+    answer_above: float
+    passages: int
+    sentences: int
+    chars: int
+
+
+@dataclass(frozen=True)
 class AnswerParams:
     gate: GateParams
     retrieve: RetrieveParams
     quote: QuoteParams
     llm: LLMParams
     follow_up: FollowUpParams
+    judge: JudgeParams
 
 
 T = TypeVar("T")
-TABLES = ("gate", "retrieve", "follow_up", "quote", "llm")
+TABLES = ("gate", "retrieve", "follow_up", "quote", "llm", "judge")
 
 
 def _section(cls: type[T], raw: dict[str, Any], name: str, path: Path) -> T:
@@ -128,4 +138,4 @@ def load_params(path: Path = PARAMS_FILE) -> AnswerParams:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     return AnswerParams(_section(GateParams, raw, "gate", path), _section(RetrieveParams, raw, "retrieve", path),
                         _section(QuoteParams, raw, "quote", path), _section(LLMParams, raw, "llm", path),
-                        _section(FollowUpParams, raw, "follow_up", path))
+                        _section(FollowUpParams, raw, "follow_up", path), _section(JudgeParams, raw, "judge", path))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import socket
 import threading
 import time
@@ -43,6 +44,9 @@ class Script:
     malformed: bool = False  # 200 with a body that is not JSON (or, streaming, a broken chunk)
     no_choices: bool = False  # 200 with valid JSON but an empty "choices" list
     break_after: int | None = None  # streaming: drop the connection after this many pieces
+    # With "logprobs": true, the first token's likeliest tokens and their probabilities
+    # (choices[0].logprobs.content[0].top_logprobs), e.g. {"是": 0.9, "否": 0.1}; None: no logprobs.
+    first_token: dict[str, float] | None = None
 
 
 @dataclass
@@ -102,6 +106,12 @@ def build_app(state: FakeState) -> FastAPI:
             return PlainTextResponse("<html>definitely not json", media_type="application/json")
         choices = [] if s.no_choices else [{
             "index": 0, "message": {"role": "assistant", "content": s.reply}, "finish_reason": "stop"}]
+        if choices and body.get("logprobs") and s.first_token is not None:
+            tops = sorted(s.first_token.items(), key=lambda kv: -kv[1])[: int(body.get("top_logprobs") or 0)]
+            entry = lambda tok, p: {"token": tok, "logprob": math.log(p), "bytes": list(tok.encode())}  # noqa: E731
+            choices[0]["message"]["content"] = tops[0][0] if tops else s.reply
+            choices[0]["logprobs"] = {"content": [{**entry(*tops[0]), "top_logprobs": [entry(*t) for t in tops]}]
+                                      if tops else [], "refusal": None}
         return JSONResponse({
             "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
             "model": body.get("model", MODEL_ID), "choices": choices,

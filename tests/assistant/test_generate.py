@@ -194,6 +194,8 @@ def test_factory_picks_remote_local_or_none(fake_openai: FakeOpenAI) -> None:
     # No remote URL: the "local" server is whatever answers /health + /v1/models on the local port.
     local = chat_model_from_settings(Settings(llm_local_port=fake_openai.port))
     assert isinstance(local, OpenAIChatModel) and local.model == MODEL_ID
+    # The embedded model's server serves a one-token reply's logprobs: it may judge; a remote one is not trusted to.
+    assert local.judges and not remote.judges
     assert local.complete(MESSAGES, max_tokens=5) == fake_openai.script.reply
     assert chat_model_from_settings(Settings(llm_mode="local", llm_local_port=free_port())) is None
     assert chat_model_from_settings(Settings(llm_local_port=free_port())) is None
@@ -212,3 +214,20 @@ def test_health_reports_generator_and_reachability(fake_openai: FakeOpenAI) -> N
     h = health(Settings(llm_mode="local", llm_local_port=free_port()))
     assert h["generator"] == "local" and h["ok"] is False
     assert health(Settings(llm_mode="extractive"))["generator"] == "extractive"
+
+
+def test_odds_of_one_token_replies_come_from_the_first_tokens_logprobs(fake_openai: FakeOpenAI) -> None:
+    fake_openai.script.first_token = {"是": 0.6, "否": 0.2, "不": 0.1, "Yes": 0.05}
+    odds = make_model(fake_openai).odds(MESSAGES, ("是", "否"))
+    assert odds == pytest.approx({"是": 0.75, "否": 0.25})  # among the options asked, summing to 1
+    sent = fake_openai.state.requests[0]
+    assert sent["max_tokens"] == 1 and sent["logprobs"] is True and sent["top_logprobs"] == 20
+
+
+def test_odds_from_an_endpoint_without_logprobs_is_a_generator_error(fake_openai: FakeOpenAI) -> None:
+    with pytest.raises(GeneratorError, match="no logprobs"):
+        make_model(fake_openai).odds(MESSAGES, ("是", "否"))
+    fake_openai.reset()
+    fake_openai.script.first_token = {"好": 0.9, "行": 0.1}
+    with pytest.raises(GeneratorError, match="none of 是/否"):
+        make_model(fake_openai).odds(MESSAGES, ("是", "否"))

@@ -39,8 +39,10 @@ def test_health_and_models_name_the_alias(url):
     ({"messages": [{"role": "robot", "content": "你好"}]}, "messages[0] must be"),
     ({"messages": [{"role": "user", "content": ["你好"]}]}, "messages[0] must be"),
     ({"messages": [{"role": "user", "content": "你好"}], "max_tokens": "很多"}, "'max_tokens' must be an integer"),
-    # the model runs without logits_all: asked for logprobs, a 400 that says so (it was a bare 500)
-    ({"messages": [{"role": "user", "content": "你好"}], "logprobs": True}, "PLANQA_LLM_RUNTIME=xllamacpp"),
+    # the model runs without logits_all: logprobs of a longer reply get a 400 that says so (it was a bare 500)
+    ({"messages": [{"role": "user", "content": "你好"}], "logprobs": True}, "set max_tokens to 1"),
+    ({"messages": [{"role": "user", "content": "你好"}], "logprobs": True, "max_tokens": 1, "top_logprobs": 50},
+     "'top_logprobs' must be an integer from 0 to 20"),
 ])
 def test_bad_requests_get_a_400_saying_what_to_fix(url, body, fix):
     r = httpx.post(f"{url}/v1/chat/completions", json=body)

@@ -103,4 +103,10 @@ def test_real_model_answers_in_chinese(runtime: str) -> None:
         assert "6.5" in answer, answer
         streamed = "".join(model.stream([{"role": "user", "content": "用中文说“你好”。"}], max_tokens=8))
         assert streamed.strip()
+        # The judge's reading (assistant/mentioncheck.py), on each runtime: odds from the first token's logprobs.
+        from assistant.mentioncheck import mention_odds
+
+        about = mention_odds(model, "孩子出生后的几样手续一次办好", "推动出生医学证明、儿童预防接种、户口登记、医保参保等“出生一件事”联办。")
+        other = mention_odds(model, "孩子出生后的几样手续一次办好", "强化严重精神障碍登记报告和服务管理。")
+        assert about > 0.8 > other, (about, other)
     assert not srv.running()

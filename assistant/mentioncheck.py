@@ -1,0 +1,113 @@
+"""Stage 4d — a mention checked by the model: "是否提到X？" is answered only when a model that can
+judge reads X in the plan's sentences, and a decline is answered after all when it reads X, nearly
+surely, in the closest sentences.
+
+Word overlap cannot tell an everyday description from the plan's own name for it (a place "能让人撸
+袖子去捐血" is the plan's 献血点), nor a near topic from the one a plan names (a vaccine it does not
+name beside one it does): the question's words decide both ways. A model asked "这段原文是否提到了X"
+reads the meaning. The embedded 1.5B model judges loosely, so its word overrules the word checks only
+at the odds in params.toml [judge]: an answer whose sentences it reads as not about X is declined,
+a decline whose closest sentences it reads as about X, at high odds, is answered with them and a note
+saying the model judged it.
+
+    checked(judge, embedder, qa, found, g, Answer("有。规划原文：…", …), p) → Answer("规划文件中未找到相关内容。", …)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+import numpy as np
+
+from assistant.extract import Candidate, Composed, candidates
+from assistant.gate import Gate, decline
+from assistant.params import JudgeParams
+from assistant.quote import quoted
+from assistant.retrieval import Retrieved
+from assistant.types import Answer
+from question.analysis import Intent, Message, QuestionAnalysis
+from vectorstore.embed import Embedder
+from vectorstore.errors import GeneratorError
+from vectorstore.types import Hit
+
+log = logging.getLogger(__name__)
+
+JUDGED_YES = "规划原文的说法与所问不同：经模型判断，以下原文说的是所问之事，请核对。"
+YES, NO = "是", "否"
+
+
+class Judge(Protocol):
+    """A model asked to choose among one-token replies (OpenAIChatModel.odds)."""
+
+    def odds(self, messages: Sequence[Message], options: Sequence[str]) -> dict[str, float]: ...
+
+
+def judge_messages(topic: str, text: str) -> list[Message]:
+    """The yes/no question put to the model about one excerpt."""
+    return [{"role": "system", "content": f"你判断规划原文是否提到了某件事。只回答“{YES}”或“{NO}”。"},
+            {"role": "user", "content": f"规划原文：{text}\n\n问题：这段原文是否提到了“{topic}”（意思相同、说法不同也算）？"
+                                        f"只回答{YES}或{NO}。"}]
+
+
+def mention_odds(judge: Judge, topic: str, text: str) -> float:
+    """The model's odds that ``text`` mentions ``topic``: ('献血点', '…完善采供血机构与献血点布局…') → 0.97."""
+    return judge.odds(judge_messages(topic, text), (YES, NO))[YES]
+
+
+def closest(embedder: Embedder, topic: str, hits: Sequence[Hit], p: JudgeParams) -> list[Candidate]:
+    """The ``p.sentences`` sentences of the passages nearest in meaning to the topic, in the passages' order."""
+    cands = [c for c in candidates(hits) if c.text.strip()]
+    if not cands:
+        return []
+    sims = embedder.passages([c.text for c in cands]) @ embedder.query(topic)
+    return [cands[int(i)] for i in sorted(np.argsort(-sims)[: p.sentences])]
+
+
+def excerpt(chosen: Sequence[Candidate], p: JudgeParams) -> str:
+    """The sentences as the model reads them: joined, cut at ``p.chars``."""
+    return "".join(c.text.strip() for c in chosen)[: p.chars]
+
+
+def judged(judge: Judge | None, qa: QuestionAnalysis, found: Retrieved, g: Gate, ans: Answer, p: JudgeParams, *,
+           reply: bool, threads: int) -> Answer:
+    """``checked`` by the model that can judge, if there is one; the answer as it is when there is none
+    or it fails (the word checks stand)."""
+    if judge is None or qa.intent is not Intent.MENTION:
+        return ans
+    from vectorstore.embed import shared_embedder
+
+    try:
+        return checked(judge, shared_embedder(threads), qa, found, g, ans, p, reply=reply, generator=ans.generator)
+    except GeneratorError as exc:
+        log.warning("the model could not judge the mention; answered by the word checks alone: %s", exc)
+        return ans
+
+
+def checked(judge: Judge, embedder: Embedder, qa: QuestionAnalysis, found: Retrieved, g: Gate, ans: Answer,
+            p: JudgeParams, *, reply: bool, generator: str) -> Answer:
+    """The answer to a mention question as the model's reading confirms or overrules it (see the module
+    docstring); any other answer as it is."""
+    topic = qa.topic
+    if qa.intent is not Intent.MENTION or not topic or not found.hits:
+        return ans
+    if not ans.refused:
+        cited = [Hit(c.chunk, 0.0, "cited") for c in ans.citations]
+        chosen = closest(embedder, topic, cited, p)
+        if not chosen or mention_odds(judge, topic, excerpt(chosen, p)) >= p.decline_below:
+            return ans
+        return decline(qa.standalone, reply, generator, g.params.nearby, hits=found.hits,
+                       outside=f"经模型核对，引用的规划原文未提及“{topic}”。")
+    if g.places or g.beyond or g.unwritten:
+        return ans  # a place no plan covers, a year past the plans: no reading of a sentence changes that
+    hits = [h for h in found.hits[: p.passages] if not qa.plans or h.chunk.doc_id in qa.plans]
+    chosen = closest(embedder, topic, hits, p)
+    if not chosen or mention_odds(judge, topic, excerpt(chosen, p)) < p.answer_above:
+        return ans
+    used = tuple(dict.fromkeys(c.hit_index for c in chosen))
+    lines = "\n".join(f"{c.text.strip()}[{used.index(c.hit_index) + 1}]" for c in chosen)
+    out = quoted(qa.standalone, Composed(lines, used), hits, reply=reply, note="", generator=generator,
+                 nearby=g.params.nearby)
+    return replace(out, notes=(*out.notes, JUDGED_YES))
