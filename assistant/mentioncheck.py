@@ -2,9 +2,9 @@
 judge reads X in the plan's sentences, and a decline is answered after all when it reads X, nearly
 surely, in the closest sentences.
 
-Word overlap cannot tell an everyday description from the plan's own name for it (a place "能让人撸
-袖子去捐血" is the plan's 献血点), nor a near topic from the one a plan names (a vaccine it does not
-name beside one it does): the question's words decide both ways. A model asked "这段原文是否提到了X"
+Word overlap cannot tell an everyday description from the plan's own name for it ("抽血献爱心的小
+站" is the plan's 献血点), nor a near topic from the one a plan names (a vaccine it does not name
+beside one it does): the question's words decide both ways. A model asked "这段原文是否提到了X"
 reads the meaning. The embedded 1.5B model judges loosely, so its word overrules the word checks only
 at the odds in params.toml [judge]: an answer whose sentences it reads as not about X is declined,
 a decline whose closest sentences it reads as about X, at high odds, is answered with them and a note
