@@ -37,11 +37,11 @@ class ChatPicker:
 
     @property
     def generator_name(self) -> str:
-        """'extractive', 'local' or 'remote' (what the current model is, from its own name)."""
+        """'extractive', 'local' or 'remote' (what the current model is: OpenAIChatModel.embedded)."""
         chat = self.current()
         if chat is None:
             return "extractive"
-        return "local" if str(getattr(chat, "name", "")).startswith("local") else "remote"
+        return "local" if getattr(chat, "embedded", False) else "remote"
 
     def judge(self) -> Any:
         """The current model if it is trusted to judge a mention (OpenAIChatModel.judges), else None."""

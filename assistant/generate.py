@@ -66,7 +66,7 @@ class OpenAIChatModel:
 
     def __init__(self, base_url: str, *, model: str, api_key: str = "", timeout: float = 60.0,
                  max_retries: int = 2, name: str | None = None,
-                 extra_body: Mapping[str, Any] | None = None, judges: bool = False) -> None:
+                 extra_body: Mapping[str, Any] | None = None, embedded: bool = False, judges: bool = False) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(f"PLANQA_LLM_BASE_URL={base_url!r} is not an http(s) URL: use e.g. "
                               f"https://api.deepseek.com/v1")
@@ -83,8 +83,11 @@ class OpenAIChatModel:
         self.max_retries = max_retries
         self.extra_body = dict(extra_body or {})
         self.name = name or f"{model}@{self.base_url}"
-        # Trusted to judge with ``odds`` (assistant/mentioncheck.py): its endpoint serves the first
-        # token's logprobs and its readings were measured on the eval set (the embedded model's are).
+        # What the model is, not what it is called: the small embedded model gets the few best sentences
+        # and has its answer checked against them (assistant/llmanswer.py); a model trusted to judge with
+        # ``odds`` (assistant/mentioncheck.py) serves the first token's logprobs and had its readings
+        # measured on the eval set (the embedded model's were).
+        self.embedded = embedded
         self.judges = judges
         self._client = openai.OpenAI(base_url=self.base_url, api_key=api_key or "not-needed",
                                      timeout=timeout, max_retries=max_retries)
@@ -325,7 +328,8 @@ def probe_local(settings: Settings, timeout: float = 1.0) -> str | None:
 
 def local_chat_model(settings: Settings, model_id: str) -> OpenAIChatModel:
     return OpenAIChatModel(f"{_local_root(settings)}/v1", model=model_id, timeout=settings.llm_local_timeout,
-                           max_retries=settings.llm_max_retries, name=f"local:{model_id}", judges=True)
+                           max_retries=settings.llm_max_retries, name=f"local:{model_id}",
+                           embedded=True, judges=True)
 
 
 def chat_model_from_settings(settings: Settings) -> ChatModel | None:

@@ -194,8 +194,14 @@ def test_factory_picks_remote_local_or_none(fake_openai: FakeOpenAI) -> None:
     # No remote URL: the "local" server is whatever answers /health + /v1/models on the local port.
     local = chat_model_from_settings(Settings(llm_local_port=fake_openai.port))
     assert isinstance(local, OpenAIChatModel) and local.model == MODEL_ID
-    # The embedded model's server serves a one-token reply's logprobs: it may judge; a remote one is not trusted to.
-    assert local.judges and not remote.judges
+    # What a model is, not its name: the embedded one (checked against the plan's sentences, trusted to judge with
+    # the logprobs its server serves) and a remote one.
+    assert local.embedded and local.judges and not remote.embedded and not remote.judges
+    from assistant.chats import ChatPicker
+
+    assert ChatPicker(Settings(), local).generator_name == "local"
+    named_local = make_model(fake_openai, name="local:but-remote")
+    assert ChatPicker(Settings(), named_local).generator_name == "remote"
     assert local.complete(MESSAGES, max_tokens=5) == fake_openai.script.reply
     assert chat_model_from_settings(Settings(llm_mode="local", llm_local_port=free_port())) is None
     assert chat_model_from_settings(Settings(llm_local_port=free_port())) is None

@@ -272,7 +272,8 @@ def test_embedded_model_is_not_asked_when_several_plans_answer(full_index, fake_
     from assistant.settings import Settings
 
     s = Settings(data_dir=full_index, llm_mode="local")
-    small = OpenAIChatModel(fake_openai.base_url, model="fake-model", timeout=5, max_retries=0, name="local:fake")
+    small = OpenAIChatModel(fake_openai.base_url, model="fake-model", timeout=5, max_retries=0, name="local:fake",
+                            embedded=True)
     a = Assistant(s, chat=small).answer("到2025年人均预期寿命要达到多少岁？")
     assert fake_openai.calls == 0  # the indicator store answers, each plan's row cited
     assert len({c.chunk.doc_id for c in a.citations}) >= 2 and a.generator == "indicators"
@@ -305,7 +306,7 @@ def _local(full_index, fake_openai) -> Assistant:
     s = Settings(data_dir=full_index, llm_mode="remote", llm_base_url=fake_openai.base_url, llm_model="m",
                  llm_timeout=5, llm_max_retries=1)
     return Assistant(s, chat=OpenAIChatModel(fake_openai.base_url, model="m", timeout=5, max_retries=1,
-                                             name="local:m"))
+                                             name="local:m", embedded=True))
 
 
 def test_embedded_model_is_not_asked_figures_the_indicator_store_holds(full_index, fake_openai):
