@@ -15,9 +15,11 @@ saying the model judged it.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -27,6 +29,7 @@ from assistant.gate import Gate, decline
 from assistant.params import JudgeParams
 from assistant.quote import quoted
 from assistant.retrieval import Retrieved
+from assistant.settings import Settings
 from assistant.types import Answer
 from question.analysis import Intent, Message, QuestionAnalysis
 from vectorstore.embed import Embedder
@@ -71,16 +74,26 @@ def excerpt(chosen: Sequence[Candidate], p: JudgeParams) -> str:
     return "".join(c.text.strip() for c in chosen)[: p.chars]
 
 
+@functools.lru_cache(maxsize=4)
+def sentence_vectors(threads: int, cache: Path) -> Embedder:
+    """The e5 embedder behind the ingest's vector cache: a plan's sentence is embedded once per machine,
+    not at every mention question that cites its passage."""
+    from vectorstore.embed import CachedEmbedder, shared_embedder
+
+    return CachedEmbedder(shared_embedder(threads), cache)
+
+
 def judged(judge: Judge | None, qa: QuestionAnalysis, found: Retrieved, g: Gate, ans: Answer, p: JudgeParams, *,
-           reply: bool, threads: int) -> Answer:
-    """``checked`` by the model that can judge, if there is one; the answer as it is when there is none
-    or it fails (the word checks stand)."""
+           reply: bool, settings: Settings) -> Answer:
+    """``checked`` by the model that can judge, if there is one; the answer as it is when there is none,
+    the question is no mention question, or the model fails (the word checks stand)."""
     if judge is None or qa.intent is not Intent.MENTION:
         return ans
-    from vectorstore.embed import shared_embedder
+    from vectorstore.ingest import default_embed_cache
 
+    vectors = sentence_vectors(settings.embed_threads, default_embed_cache(settings.index_dir))
     try:
-        return checked(judge, shared_embedder(threads), qa, found, g, ans, p, reply=reply, generator=ans.generator)
+        return checked(judge, vectors, qa, found, g, ans, p, reply=reply, generator=ans.generator)
     except GeneratorError as exc:
         log.warning("the model could not judge the mention; answered by the word checks alone: %s", exc)
         return ans
@@ -89,9 +102,9 @@ def judged(judge: Judge | None, qa: QuestionAnalysis, found: Retrieved, g: Gate,
 def checked(judge: Judge, embedder: Embedder, qa: QuestionAnalysis, found: Retrieved, g: Gate, ans: Answer,
             p: JudgeParams, *, reply: bool, generator: str) -> Answer:
     """The answer to a mention question as the model's reading confirms or overrules it (see the module
-    docstring); any other answer as it is."""
+    docstring); one without a topic or passages as it is."""
     topic = qa.topic
-    if qa.intent is not Intent.MENTION or not topic or not found.hits:
+    if not topic or not found.hits:
         return ans
     if not ans.refused:
         cited = [Hit(c.chunk, 0.0, "cited") for c in ans.citations]

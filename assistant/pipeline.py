@@ -102,10 +102,10 @@ class Assistant:
         t1, tr.standalone = time.perf_counter(), qa.standalone
         found, g = widened(live, qa, retrieve(live.corpus, qa, filters, self.params.retrieve), filters, self.params)
         tr.stages["retrieve"], tr.hits = time.perf_counter() - t1, list(found.hits)
-        judge, threads = self.chats.judge(), self.settings.embed_threads
+        judge = self.chats.judge()
         for ev in self._compose(live, qa, found, g, filters, reply, tr, t0):
             yield {**ev, "answer": finish(qa, mentioncheck.judged(judge, qa, found, g, ev["answer"], self.params.judge,
-                                                                 reply=reply, threads=threads))} if ev["type"] == "final" else ev
+                                                                 reply=reply, settings=self.settings))} if ev["type"] == "final" else ev
 
     def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: gate.Gate,
                  filters: Filters | None, reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
