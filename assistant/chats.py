@@ -44,7 +44,7 @@ class ChatPicker:
         return "local" if getattr(chat, "embedded", False) else "remote"
 
     def judge(self) -> Any:
-        """The current model if it is trusted to judge a mention (OpenAIChatModel.judges), else None."""
+        """The current model if it is trusted to check answers (OpenAIChatModel.judges), else None."""
         chat = self.current()
         return chat if getattr(chat, "judges", False) else None
 

@@ -9,7 +9,7 @@ Its own server needs extras we do not otherwise use, and we need only three endp
 - ``GET /health``: 200 once the model is loaded (the port opens only then);
 - ``GET /v1/models``: the model's alias;
 - ``POST /v1/chat/completions``: OpenAI's request and response, streaming as SSE. Logprobs only of
-  a one-token reply (a judge's "是"/"否", assistant/mentioncheck.py): the model is loaded without
+  a one-token reply (a judge's "是"/"否", assistant/judging.py): the model is loaded without
   ``logits_all``, which would keep every position's logits, so only the last position's are there
   to read; a longer reply asking for them gets a 400 saying so (xllamacpp's server has them all);
 - ``POST /tokenize``: llama.cpp's own, for the benchmarks' token counts.

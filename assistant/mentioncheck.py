@@ -1,6 +1,6 @@
-"""Stage 4d — a mention checked by the model: "是否提到X？" is answered only when a model that can
-judge reads X in the plan's sentences, and a decline is answered after all when it reads X, nearly
-surely, in the closest sentences.
+"""Stage 4d — a mention checked by the model (wired in modelcheck.py): "是否提到X？" is answered only when
+a model that can judge reads X in the plan's sentences, and a decline is answered after all when it
+reads X, nearly surely, in the closest sentences.
 
 Word overlap cannot tell an everyday description from the plan's own name for it ("抽血献爱心的小
 站" is the plan's 献血点), nor a near topic from the one a plan names (a vaccine it does not name
@@ -15,37 +15,20 @@ saying the model judged it.
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
-from typing import Protocol
 
-import numpy as np
-
-from assistant.extract import Candidate, Composed, candidates
+from assistant.extract import Composed
 from assistant.gate import Gate, decline
+from assistant.judging import NO, YES, Judge, closest, excerpt, yes_odds
 from assistant.params import JudgeParams
 from assistant.quote import quoted
 from assistant.retrieval import Retrieved
-from assistant.settings import Settings
 from assistant.types import Answer
-from question.analysis import Intent, Message, QuestionAnalysis
+from question.analysis import Message, QuestionAnalysis
 from vectorstore.embed import Embedder
-from vectorstore.errors import GeneratorError
 from vectorstore.types import Hit
 
-log = logging.getLogger(__name__)
-
 JUDGED_YES = "规划原文的说法与所问不同：经模型判断，以下原文说的是所问之事，请核对。"
-YES, NO = "是", "否"
-
-
-class Judge(Protocol):
-    """A model asked to choose among one-token replies (OpenAIChatModel.odds)."""
-
-    def odds(self, messages: Sequence[Message], options: Sequence[str]) -> dict[str, float]: ...
 
 
 def judge_messages(topic: str, text: str) -> list[Message]:
@@ -57,46 +40,7 @@ def judge_messages(topic: str, text: str) -> list[Message]:
 
 def mention_odds(judge: Judge, topic: str, text: str) -> float:
     """The model's odds that ``text`` mentions ``topic``: ('献血点', '…完善采供血机构与献血点布局…') → 0.97."""
-    return judge.odds(judge_messages(topic, text), (YES, NO))[YES]
-
-
-def closest(embedder: Embedder, topic: str, hits: Sequence[Hit], p: JudgeParams) -> list[Candidate]:
-    """The ``p.sentences`` sentences of the passages nearest in meaning to the topic, in the passages' order."""
-    cands = [c for c in candidates(hits) if c.text.strip()]
-    if not cands:
-        return []
-    sims = embedder.passages([c.text for c in cands]) @ embedder.query(topic)
-    return [cands[int(i)] for i in sorted(np.argsort(-sims)[: p.sentences])]
-
-
-def excerpt(chosen: Sequence[Candidate], p: JudgeParams) -> str:
-    """The sentences as the model reads them: joined, cut at ``p.chars``."""
-    return "".join(c.text.strip() for c in chosen)[: p.chars]
-
-
-@functools.lru_cache(maxsize=4)
-def sentence_vectors(threads: int, cache: Path) -> Embedder:
-    """The e5 embedder behind the ingest's vector cache: a plan's sentence is embedded once per machine,
-    not at every mention question that cites its passage."""
-    from vectorstore.embed import CachedEmbedder, shared_embedder
-
-    return CachedEmbedder(shared_embedder(threads), cache)
-
-
-def judged(judge: Judge | None, qa: QuestionAnalysis, found: Retrieved, g: Gate, ans: Answer, p: JudgeParams, *,
-           reply: bool, settings: Settings) -> Answer:
-    """``checked`` by the model that can judge, if there is one; the answer as it is when there is none,
-    the question is no mention question, or the model fails (the word checks stand)."""
-    if judge is None or qa.intent is not Intent.MENTION:
-        return ans
-    from vectorstore.ingest import default_embed_cache
-
-    vectors = sentence_vectors(settings.embed_threads, default_embed_cache(settings.index_dir))
-    try:
-        return checked(judge, vectors, qa, found, g, ans, p, reply=reply, generator=ans.generator)
-    except GeneratorError as exc:
-        log.warning("the model could not judge the mention; answered by the word checks alone: %s", exc)
-        return ans
+    return yes_odds(judge, judge_messages(topic, text))
 
 
 def checked(judge: Judge, embedder: Embedder, qa: QuestionAnalysis, found: Retrieved, g: Gate, ans: Answer,

@@ -86,6 +86,8 @@ class LLMParams:
 class JudgeParams:
     decline_below: float
     answer_above: float
+    answered_below: float
+    answered_coverage: float
     passages: int
     sentences: int
     chars: int

@@ -1,6 +1,6 @@
 """The answering pipeline, wired from its stages: question (understand.py) → retrieve
 (retrieval.py) → gate (gate.py) → compose (the indicator store, the plan's outline, quote.py, or
-the model in llmanswer.py) → a mention checked (mentioncheck.py) → an Answer whose every claim cites a passage.
+the model in llmanswer.py) → checked by the model (modelcheck.py) → an Answer whose every claim cites a passage.
 One `Assistant` per process (CLI command, API app, eval run), built from Settings and passed down."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from assistant import default_scope, gate, llmanswer, mentioncheck, quote
+from assistant import default_scope, gate, llmanswer, modelcheck, quote
 from assistant.chats import ChatPicker
 from assistant.finish import finish
 from assistant.fromstore import StoreWords
@@ -104,8 +104,8 @@ class Assistant:
         tr.stages["retrieve"], tr.hits = time.perf_counter() - t1, list(found.hits)
         judge = self.chats.judge()
         for ev in self._compose(live, qa, found, g, filters, reply, tr, t0):
-            yield {**ev, "answer": finish(qa, mentioncheck.judged(judge, qa, found, g, ev["answer"], self.params.judge,
-                                                                 reply=reply, settings=self.settings))} if ev["type"] == "final" else ev
+            yield {**ev, "answer": finish(qa, modelcheck.judged(judge, qa, found, g, ev["answer"], self.params.judge,
+                                                               reply=reply, settings=self.settings))} if ev["type"] == "final" else ev
 
     def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: gate.Gate,
                  filters: Filters | None, reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
