@@ -16,7 +16,7 @@ from assistant.settings import Settings
 from assistant.types import Trace
 
 LOOSE = "东丽区给环卫工人发什么福利？"  # one word of the plans' in it: passages that share it and answer nothing
-COVERED = "东丽区2025年人均期望寿命目标是多少？"  # every word in the indicator's row
+COVERED = "东丽规划的人均期望寿命（岁）一栏2025年填的是多少？"  # the indicator's row holds most of its words
 
 
 def _with_model(data_dir, server: FakeOpenAI, judges: bool) -> Assistant:
@@ -68,7 +68,7 @@ def test_an_answer_the_model_reads_as_answering_stands(judged, unjudged, fake_op
 def test_a_question_the_words_cover_well_is_not_put_to_the_model(judged, fake_openai):
     _odds(fake_openai, 0.01)
     a = judged.answer(COVERED)
-    assert not a.refused and "82" in a.text, a.text
+    assert not a.refused and "82岁" in a.text, a.text
     assert not _judge_requests(fake_openai)
 
 
