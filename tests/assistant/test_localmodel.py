@@ -109,4 +109,12 @@ def test_real_model_answers_in_chinese(runtime: str) -> None:
         about = mention_odds(model, "孩子出生后的几样手续一次办好", "推动出生医学证明、儿童预防接种、户口登记、医保参保等“出生一件事”联办。")
         other = mention_odds(model, "孩子出生后的几样手续一次办好", "强化严重精神障碍登记报告和服务管理。")
         assert about > 0.8 > other, (about, other)
+        # The answer check's reading (assistant/answercheck.py): a sentence giving what is asked against one
+        # sharing only a word with it.
+        from assistant.answercheck import answer_odds
+
+        asked = "到2025年每千人口床位数要达到多少？"
+        answers = answer_odds(model, asked, "到2025年，每千人口医疗卫生机构床位数达到6.5张。")
+        shares = answer_odds(model, asked, "推进医疗卫生机构食堂服务规范化管理。")
+        assert answers > 0.5 > shares, (answers, shares)
     assert not srv.running()
