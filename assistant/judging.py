@@ -54,3 +54,16 @@ def sentence_vectors(threads: int, cache: Path) -> Embedder:
     from vectorstore.embed import CachedEmbedder, shared_embedder
 
     return CachedEmbedder(shared_embedder(threads), cache)
+
+
+class NotingJudge:
+    """A judge that notes the odds of the first option each time it is asked (the sweeps of scripts/)."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+        self.noted: list[float] = []
+
+    def odds(self, messages: Sequence[Message], options: Sequence[str]) -> dict[str, float]:
+        out = self.judge.odds(messages, options)
+        self.noted.append(out[options[0]])
+        return out

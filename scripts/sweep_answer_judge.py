@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant import answercheck
 from assistant.finish import finish
+from assistant.judging import NotingJudge
 from assistant.params import load_params
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
@@ -36,17 +37,10 @@ def main(lows: list[float], coverages: list[float]) -> None:
     checked = answercheck.checked
 
     def recording(judge: Any, embedder: Any, qa: Any, found: Any, g: Any, ans: Answer, p: Any, **kw: Any) -> Answer:
-        odds: list[float] = []
-
-        class Noting:
-            def odds(self, messages: Any, options: Any) -> dict[str, float]:
-                out = judge.odds(messages, options)
-                odds.append(out[options[0]])
-                return out
-
-        out = checked(Noting(), embedder, qa, found, g, ans, p, **kw)
-        if odds:
-            seen[current[0]] = (odds[0], g.coverage, finish(qa, out))
+        noting = NotingJudge(judge)
+        out = checked(noting, embedder, qa, found, g, ans, p, **kw)
+        if noting.noted:
+            seen[current[0]] = (noting.noted[0], g.coverage, finish(qa, out))
         return ans
 
     answercheck.checked = recording  # type: ignore[assignment]

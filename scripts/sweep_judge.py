@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant import mentioncheck
 from assistant.finish import finish
+from assistant.judging import NotingJudge
 from assistant.params import load_params
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
@@ -35,17 +36,10 @@ def main(lows: list[float], highs: list[float]) -> None:
     checked = mentioncheck.checked
 
     def recording(judge: Any, embedder: Any, qa: Any, found: Any, g: Any, ans: Answer, p: Any, **kw: Any) -> Answer:
-        odds: list[float] = []
-
-        class Noting:
-            def odds(self, messages: Any, options: Any) -> dict[str, float]:
-                out = judge.odds(messages, options)
-                odds.append(out[options[0]])
-                return out
-
-        out = checked(Noting(), embedder, qa, found, g, ans, p, **kw)
-        if odds:
-            seen[current[0]] = (finish(qa, ans), odds[0], finish(qa, out))
+        noting = NotingJudge(judge)
+        out = checked(noting, embedder, qa, found, g, ans, p, **kw)
+        if noting.noted:
+            seen[current[0]] = (finish(qa, ans), noting.noted[0], finish(qa, out))
         return out
 
     mentioncheck.checked = recording  # type: ignore[assignment]

@@ -35,3 +35,27 @@ def fake_openai(_fake_server: FakeOpenAI) -> Iterator[FakeOpenAI]:
     _fake_server.reset()
     yield _fake_server
     _fake_server.reset()
+
+
+def _with_model(data_dir: Path, server: FakeOpenAI, judges: bool) -> object:
+    from fake_openai import MODEL_ID
+
+    from assistant.generate import OpenAIChatModel
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    model = OpenAIChatModel(server.base_url, model=MODEL_ID, timeout=5.0, max_retries=0, judges=judges)
+    return Assistant(Settings(data_dir=data_dir, llm_mode="extractive"), chat=model)
+
+
+@pytest.fixture
+def judged(full_index: Path, fake_openai: FakeOpenAI) -> object:
+    """An assistant whose model (the fake server) is trusted to check answers (OpenAIChatModel.judges)."""
+    return _with_model(full_index, fake_openai, judges=True)
+
+
+@pytest.fixture
+def unjudged(full_index: Path, fake_openai: FakeOpenAI) -> object:
+    """The same model, not trusted to judge."""
+    return _with_model(full_index, fake_openai, judges=False)
+

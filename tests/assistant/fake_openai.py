@@ -188,3 +188,8 @@ class FakeOpenAI:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def set_odds(server: FakeOpenAI, yes: float) -> None:
+    """The fake model's first-token odds of "是" (and of "否", the rest) for the next judge requests."""
+    server.script.first_token = {"是": yes, "否": 1 - yes}

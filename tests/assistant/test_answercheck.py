@@ -6,37 +6,13 @@ server speaking OpenAI's logprobs wire format. Our own sentences."""
 
 from __future__ import annotations
 
-import pytest
-from fake_openai import MODEL_ID, FakeOpenAI
+from fake_openai import FakeOpenAI, set_odds
 
 from assistant.answercheck import NOT_ANSWERED
-from assistant.generate import OpenAIChatModel
-from assistant.pipeline import Assistant
-from assistant.settings import Settings
 from assistant.types import Trace
 
 LOOSE = "东丽区给环卫工人发什么福利？"  # one word of the plans' in it: passages that share it and answer nothing
 COVERED = "东丽规划的人均期望寿命（岁）一栏2025年填的是多少？"  # the indicator's row holds most of its words
-
-
-def _with_model(data_dir, server: FakeOpenAI, judges: bool) -> Assistant:
-    model = OpenAIChatModel(server.base_url, model=MODEL_ID, timeout=5.0, max_retries=0, judges=judges)
-    return Assistant(Settings(data_dir=data_dir, llm_mode="extractive"), chat=model)
-
-
-@pytest.fixture
-def judged(full_index, fake_openai: FakeOpenAI):
-    return _with_model(full_index, fake_openai, judges=True)
-
-
-@pytest.fixture
-def unjudged(full_index, fake_openai: FakeOpenAI):
-    """The same model, not trusted to judge."""
-    return _with_model(full_index, fake_openai, judges=False)
-
-
-def _odds(server: FakeOpenAI, yes: float) -> None:
-    server.script.first_token = {"是": yes, "否": 1 - yes}
 
 
 def _judge_requests(server: FakeOpenAI) -> list[dict]:
@@ -51,7 +27,7 @@ def test_the_words_alone_answer_a_question_they_cover_little_of(unjudged, fake_o
 
 
 def test_an_answer_the_model_reads_as_not_answering_is_declined_with_the_closest_passages(judged, fake_openai):
-    _odds(fake_openai, 0.1)
+    set_odds(fake_openai, 0.1)
     a = judged.answer(LOOSE)
     assert a.refused and a.nearby, a.text
     assert NOT_ANSWERED in a.notes, a.notes
@@ -60,13 +36,13 @@ def test_an_answer_the_model_reads_as_not_answering_is_declined_with_the_closest
 
 
 def test_an_answer_the_model_reads_as_answering_stands(judged, unjudged, fake_openai):
-    _odds(fake_openai, 0.6)
+    set_odds(fake_openai, 0.6)
     a = judged.answer(LOOSE)
     assert not a.refused and a.text == unjudged.answer(LOOSE).text
 
 
 def test_a_question_the_words_cover_well_is_not_put_to_the_model(judged, fake_openai):
-    _odds(fake_openai, 0.01)
+    set_odds(fake_openai, 0.01)
     a = judged.answer(COVERED)
     assert not a.refused and "82岁" in a.text, a.text
     assert not _judge_requests(fake_openai)

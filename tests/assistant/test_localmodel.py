@@ -113,7 +113,7 @@ def test_real_model_answers_in_chinese(runtime: str) -> None:
         # sharing only a word with it.
         from assistant.answercheck import answer_odds
 
-        asked = "到2025年每千人口床位数要达到多少？"
+        asked = "规划打算把床位数提到每千人几张？"
         answers = answer_odds(model, asked, "到2025年，每千人口医疗卫生机构床位数达到6.5张。")
         shares = answer_odds(model, asked, "推进医疗卫生机构食堂服务规范化管理。")
         assert answers > 0.5 > shares, (answers, shares)

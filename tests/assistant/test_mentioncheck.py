@@ -6,9 +6,8 @@ it. Real index and embedding model; the model is the fake OpenAI server. Our own
 from __future__ import annotations
 
 import pytest
-from fake_openai import MODEL_ID, FakeOpenAI
+from fake_openai import set_odds
 
-from assistant.generate import OpenAIChatModel
 from assistant.mentioncheck import JUDGED_YES
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
@@ -23,33 +22,13 @@ def words_only(full_index):
     return Assistant(Settings(data_dir=full_index, llm_mode="extractive"), chat=None)
 
 
-def _with_model(data_dir, server: FakeOpenAI, judges: bool) -> Assistant:
-    model = OpenAIChatModel(server.base_url, model=MODEL_ID, timeout=5.0, max_retries=0, judges=judges)
-    return Assistant(Settings(data_dir=data_dir, llm_mode="extractive"), chat=model)
-
-
-@pytest.fixture
-def judged(full_index, fake_openai: FakeOpenAI):
-    return _with_model(full_index, fake_openai, judges=True)
-
-
-@pytest.fixture
-def unjudged(full_index, fake_openai: FakeOpenAI):
-    """The same model, not trusted to judge."""
-    return _with_model(full_index, fake_openai, judges=False)
-
-
-def _odds(server: FakeOpenAI, yes: float) -> None:
-    server.script.first_token = {"是": yes, "否": 1 - yes}
-
-
 def test_the_word_checks_alone_answer_the_plans_word_and_decline_an_unwritten_one(words_only):
     assert not words_only.answer(NAMED).refused
     assert words_only.answer(UNWRITTEN).refused
 
 
 def test_an_answer_the_model_reads_as_not_about_the_topic_is_declined_saying_so(judged, fake_openai):
-    _odds(fake_openai, 0.2)
+    set_odds(fake_openai, 0.2)
     a = judged.answer(NAMED)
     assert a.refused and a.nearby, a.text
     assert any("经模型核对" in n and "献血点" in n for n in a.notes), a.notes
@@ -58,13 +37,13 @@ def test_an_answer_the_model_reads_as_not_about_the_topic_is_declined_saying_so(
 
 
 def test_an_answer_the_model_confirms_stands(judged, unjudged, fake_openai):
-    _odds(fake_openai, 0.7)
+    set_odds(fake_openai, 0.7)
     a = judged.answer(NAMED)
     assert not a.refused and a.text == unjudged.answer(NAMED).text
 
 
 def test_a_decline_the_model_reads_as_mentioned_is_answered_with_the_sentences_it_read(judged, fake_openai):
-    _odds(fake_openai, 0.95)
+    set_odds(fake_openai, 0.95)
     a = judged.answer(UNWRITTEN)
     assert not a.refused and a.citations, a.text
     assert JUDGED_YES in a.notes
@@ -74,12 +53,12 @@ def test_a_decline_the_model_reads_as_mentioned_is_answered_with_the_sentences_i
 
 
 def test_a_decline_the_model_is_unsure_of_stays_declined(judged, fake_openai):
-    _odds(fake_openai, 0.6)
+    set_odds(fake_openai, 0.6)
     assert judged.answer(UNWRITTEN).refused
 
 
 def test_a_district_no_plan_covers_stays_declined_whatever_the_model_reads(judged, fake_openai):
-    _odds(fake_openai, 0.99)
+    set_odds(fake_openai, 0.99)
     assert judged.answer(ELSEWHERE).refused
 
 
