@@ -15,22 +15,19 @@ params.toml [judge]; the decline shows the closest passages, as every decline do
 from __future__ import annotations
 
 from assistant.gate import Gate, decline
-from assistant.judging import NO, YES, Judge, closest, excerpt, yes_odds
+from assistant.judging import Judge, cited, closest, excerpt, yes_no, yes_odds
 from assistant.params import JudgeParams
 from assistant.retrieval import Retrieved
 from assistant.types import Answer
 from question.analysis import Intent, Message, QuestionAnalysis
 from vectorstore.embed import Embedder
-from vectorstore.types import Hit
 
 NOT_ANSWERED = "经模型核对，找到的规划原文没有回答所问；以下为最接近的原文，请核对。"
 
 
 def answer_messages(question: str, text: str) -> list[Message]:
     """The yes/no question put to the model about one excerpt and the user's question."""
-    return [{"role": "system", "content": f"你判断规划原文能否回答用户的问题。只回答“{YES}”或“{NO}”。"},
-            {"role": "user", "content": f"规划原文：{text}\n\n用户的问题：{question}\n\n这段原文是否回答了这个问题？"
-                                        f"只回答{YES}或{NO}。"}]
+    return yes_no("你判断规划原文能否回答用户的问题。", f"规划原文：{text}\n\n用户的问题：{question}\n\n这段原文是否回答了这个问题？")
 
 
 def answer_odds(judge: Judge, question: str, text: str) -> float:
@@ -44,7 +41,7 @@ def checked(judge: Judge, embedder: Embedder, qa: QuestionAnalysis, found: Retri
     question and the model's odds that their sentence nearest it answers it are below ``p.answered_below``."""
     if ans.refused or not ans.citations or qa.intent is Intent.MENTION or g.coverage >= p.answered_coverage:
         return ans
-    chosen = closest(embedder, qa.standalone, [Hit(c.chunk, 0.0, "cited") for c in ans.citations], p)
+    chosen = closest(embedder, qa.standalone, cited(ans), p)
     if not chosen or answer_odds(judge, qa.standalone, excerpt(chosen, p)) >= p.answered_below:
         return ans
     return decline(qa.standalone, reply, generator, g.params.nearby, hits=found.hits, outside=NOT_ANSWERED)

@@ -85,8 +85,8 @@ class OpenAIChatModel:
         self.name = name or f"{model}@{self.base_url}"
         # What the model is, not what it is called: the small embedded model gets the few best sentences
         # and has its answer checked against them (assistant/llmanswer.py); a model trusted to judge with
-        # ``odds`` (assistant/judging.py: mentions and answers checked) serves the first token's logprobs and had its readings
-        # measured on the eval set (the embedded model's were).
+        # ``odds`` (assistant/judging.py: mentions and answers checked) serves the first token's logprobs
+        # and had its readings measured on the eval set (the embedded model's were).
         self.embedded = embedded
         self.judges = judges
         self._client = openai.OpenAI(base_url=self.base_url, api_key=api_key or "not-needed",

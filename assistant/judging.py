@@ -15,6 +15,7 @@ import numpy as np
 
 from assistant.extract import Candidate, candidates
 from assistant.params import JudgeParams
+from assistant.types import Answer
 from question.analysis import Message
 from vectorstore.embed import Embedder
 from vectorstore.types import Hit
@@ -28,9 +29,20 @@ class Judge(Protocol):
     def odds(self, messages: Sequence[Message], options: Sequence[str]) -> dict[str, float]: ...
 
 
+def yes_no(task: str, question: str) -> list[Message]:
+    """The messages asking the model one yes/no ``question`` about an excerpt, its ``task`` as the system's."""
+    return [{"role": "system", "content": f"{task}只回答“{YES}”或“{NO}”。"},
+            {"role": "user", "content": f"{question}只回答{YES}或{NO}。"}]
+
+
 def yes_odds(judge: Judge, messages: Sequence[Message]) -> float:
     """The model's odds of "是" against "否" as its reply to ``messages``."""
     return judge.odds(messages, (YES, NO))[YES]
+
+
+def cited(ans: Answer) -> list[Hit]:
+    """The passages an answer cites, as the hits ``closest`` reads."""
+    return [Hit(c.chunk, 0.0, "cited") for c in ans.citations]
 
 
 def closest(embedder: Embedder, question: str, hits: Sequence[Hit], p: JudgeParams) -> list[Candidate]:

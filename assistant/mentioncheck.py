@@ -19,23 +19,21 @@ from dataclasses import replace
 
 from assistant.extract import Composed
 from assistant.gate import Gate, decline
-from assistant.judging import NO, YES, Judge, closest, excerpt, yes_odds
+from assistant.judging import Judge, cited, closest, excerpt, yes_no, yes_odds
 from assistant.params import JudgeParams
 from assistant.quote import quoted
 from assistant.retrieval import Retrieved
 from assistant.types import Answer
 from question.analysis import Message, QuestionAnalysis
 from vectorstore.embed import Embedder
-from vectorstore.types import Hit
 
 JUDGED_YES = "规划原文的说法与所问不同：经模型判断，以下原文说的是所问之事，请核对。"
 
 
 def judge_messages(topic: str, text: str) -> list[Message]:
     """The yes/no question put to the model about one excerpt."""
-    return [{"role": "system", "content": f"你判断规划原文是否提到了某件事。只回答“{YES}”或“{NO}”。"},
-            {"role": "user", "content": f"规划原文：{text}\n\n问题：这段原文是否提到了“{topic}”（意思相同、说法不同也算）？"
-                                        f"只回答{YES}或{NO}。"}]
+    return yes_no("你判断规划原文是否提到了某件事。",
+                  f"规划原文：{text}\n\n问题：这段原文是否提到了“{topic}”（意思相同、说法不同也算）？")
 
 
 def mention_odds(judge: Judge, topic: str, text: str) -> float:
@@ -51,8 +49,7 @@ def checked(judge: Judge, embedder: Embedder, qa: QuestionAnalysis, found: Retri
     if not topic or not found.hits:
         return ans
     if not ans.refused:
-        cited = [Hit(c.chunk, 0.0, "cited") for c in ans.citations]
-        chosen = closest(embedder, topic, cited, p)
+        chosen = closest(embedder, topic, cited(ans), p)
         if not chosen or mention_odds(judge, topic, excerpt(chosen, p)) >= p.decline_below:
             return ans
         return decline(qa.standalone, reply, generator, g.params.nearby, hits=found.hits,
