@@ -205,6 +205,13 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     return run_eval(settings, args)
 
 
+def cmd_eval_diff(settings: Settings, args: argparse.Namespace) -> int:
+    from eval.diff import load_report, render
+
+    print(render(load_report(args.old), load_report(args.new), list_items=args.items))
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.api import serve
 
@@ -304,7 +311,7 @@ def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest, "docs": cmd_docs, "show": cmd_show, "search": cmd_search, "ask": cmd_ask,
-    "eval": cmd_eval, "serve": cmd_serve, "ui": cmd_ui, "run": cmd_run, "feedback": cmd_feedback,
+    "eval": cmd_eval, "eval-diff": cmd_eval_diff, "serve": cmd_serve, "ui": cmd_ui, "run": cmd_run, "feedback": cmd_feedback,
     "model": cmd_model, "indicators": cmd_indicators, "audit": cmd_audit,
 }
 

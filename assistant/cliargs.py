@@ -24,6 +24,8 @@ EXAMPLES = {
             "planqa eval --set realistic --split dev     # tune on dev; the gate reads test\n"
             "planqa eval --compare naive,bm25,dense,rrf,hybrid\n"
             "planqa eval --suite answer --config llm --set realistic --split dev --style followup",
+    "eval-diff": "planqa eval-diff eval/reports/before-extractive.json eval/reports/after-extractive.json\n"
+                 "planqa eval-diff before.json after.json --items     # and the dev items that changed",
     "serve": "planqa serve                        # API on PLANQA_API_HOST:PLANQA_API_PORT",
     "ui": "planqa ui                           # Streamlit chat UI",
     "run": "planqa run                          # index (first run), API, UI and local model together",
@@ -98,6 +100,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--sample", type=int, default=0, help="N items spread evenly over the gold set (slow LLM runs)")
     c.add_argument("--style", default="", help="only items of these comma-separated styles, e.g. followup,citizen "
                                               "(a slow LLM run on the styles being worked on)")
+
+    c = cmd("eval-diff", "two eval reports side by side: each change with its 95% interval and the items scored better and worse")
+    c.add_argument("old", type=Path, help="the report before the change (eval/reports/*.json)")
+    c.add_argument("new", type=Path, help="the report after it")
+    c.add_argument("--items", action="store_true", help="list the dev items that changed (test items never are)")
 
     cmd("serve", "start the HTTP API")
     cmd("ui", "start the Streamlit chat UI")
