@@ -74,7 +74,7 @@ def by_model(chat: Any, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved,
     its fallback and the gate's decline when a remote model rightly refuses."""
     return (yield from model_answer(
         chat, qa, found, local=local, reply=reply,
-        scored=quote.scored(live, qa, found.hits, g.verdict, False, params.quote) if local else [],
+        scored=quote.scored(live, qa, found.hits, g.verdict, False, params.quote, found.preferred) if local else [],
         coverage=g.coverage, trust_refusal_below=params.gate.trust_llm_refusal_below, p=params.llm,
         quoting=params.quote,
         fallback=lambda note: quote.extractive(live, qa, found, g.verdict, params.quote, reply=reply, note=note,

@@ -68,6 +68,7 @@ class QuoteParams:
     told_beside: float
     referent: float
     referent_told: float
+    preferred_lead: float
     quoted: float
 
 
@@ -88,6 +89,9 @@ class JudgeParams:
     answer_above: float
     answered_below: float
     answered_coverage: float
+    choice_coverage: float
+    choice_sentences: int
+    choice_margin: float
     passages: int
     sentences: int
     chars: int

@@ -1,19 +1,22 @@
 """The answering pipeline, wired from its stages: question (understand.py) → retrieve
 (retrieval.py) → gate (gate.py) → compose (the indicator store, the plan's outline, quote.py, or
-the model in llmanswer.py) → checked by the model (modelcheck.py) → an Answer whose every claim cites a passage.
+the model in llmanswer.py, a judging model's pick leading: modelchoice.py) → checked by the model
+(modelcheck.py) → an Answer whose every claim cites a passage.
 One `Assistant` per process (CLI command, API app, eval run), built from Settings and passed down."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from assistant import default_scope, gate, llmanswer, modelcheck, quote
+from assistant import default_scope, gate, llmanswer, modelcheck, modelchoice, quote
 from assistant.chats import ChatPicker
 from assistant.finish import finish
 from assistant.fromstore import StoreWords
+from assistant.judging import Judge
 from assistant.live import LiveHolder, LiveIndex
 from assistant.params import AnswerParams, load_params
 from assistant.retrieval import Retrieved, retrieve
@@ -44,7 +47,6 @@ class Assistant:
         self.params = params or load_params()
         self.chats = ChatPicker(settings, chat)
         self._live = LiveHolder(settings)
-        self._store_words: StoreWords | None = None
 
     def live(self) -> LiveIndex:
         """The live index, reopened when an ingest switches CURRENT; one question uses one snapshot."""
@@ -54,12 +56,10 @@ class Assistant:
     def corpus(self) -> Corpus:
         return self.live().corpus
 
-    @property
+    @functools.cached_property
     def store_words(self) -> StoreWords:
         """The indicator store's word lists under PLANQA_LEXICON_DIR, read once."""
-        if self._store_words is None:
-            self._store_words = StoreWords.load(self.settings.lexicon_dir)
-        return self._store_words
+        return StoreWords.load(self.settings.lexicon_dir)
 
     @property
     def generator_name(self) -> str:
@@ -85,8 +85,7 @@ class Assistant:
     def answer(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
                reply: bool = False, trace: Trace | None = None, scope: Filters | None = None) -> Answer:
         """Answer with citations, or decline: '东丽区2025年人均期望寿命目标是多少？' → '…2025年：82[1]'."""
-        final = [ev["answer"] for ev in self.stream(question, history, filters, reply, trace, scope) if ev["type"] == "final"]
-        return final[-1]
+        return [ev["answer"] for ev in self.stream(question, history, filters, reply, trace, scope) if ev["type"] == "final"][-1]
 
     def stream(self, question: str, history: Sequence[Message] = (), filters: Filters | None = None,
                reply: bool = False, trace: Trace | None = None, scope: Filters | None = None) -> Iterator[dict[str, Any]]:
@@ -102,13 +101,13 @@ class Assistant:
         t1, tr.standalone = time.perf_counter(), qa.standalone
         found, g = widened(live, qa, retrieve(live.corpus, qa, filters, self.params.retrieve), filters, self.params)
         tr.stages["retrieve"], tr.hits = time.perf_counter() - t1, list(found.hits)
-        judge = self.chats.judge()
-        for ev in self._compose(live, qa, found, g, filters, reply, tr, t0):
+        judge = modelchoice.remembering(self.chats.judge())
+        for ev in self._compose(live, qa, found, g, filters, reply, tr, t0, judge):
             yield {**ev, "answer": finish(qa, modelcheck.judged(judge, qa, found, g, ev["answer"], self.params.judge,
                                                                reply=reply, settings=self.settings))} if ev["type"] == "final" else ev
 
-    def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: gate.Gate,
-                 filters: Filters | None, reply: bool, tr: Trace, t0: float) -> Iterator[dict[str, Any]]:
+    def _compose(self, live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: gate.Gate, filters: Filters | None,
+                 reply: bool, tr: Trace, t0: float, judge: Judge | None) -> Iterator[dict[str, Any]]:
         p = self.params
         tr.coverage = g.coverage
         # Which members of a group the plan only counts, or a figure the best sentences lack: declined
@@ -122,6 +121,7 @@ class Assistant:
         chat, local = self.chats.current(), self.generator_name == "local"
         if chat is not None and local and quote.compared(qa, found):
             chat = None  # the embedded 1.5B model names one plan and drops the others: each is quoted
+        found = modelchoice.chosen(judge if chat is None or local else None, live, qa, found, g, p)  # not when a remote model reads passages
         note = NOTE_LLM_DOWN if chat is None and self.chats.local_down() else ""
         if chat is not None:
             try:

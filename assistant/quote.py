@@ -66,8 +66,9 @@ def outlined(qa: QuestionAnalysis, found: Retrieved) -> Composed | None:
 
 
 def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: Verdict | None, multi: bool,
-           p: QuoteParams) -> list[Candidate]:
-    """The passages' sentences and rows, scored for how well each answers the question."""
+           p: QuoteParams, preferred: str = "") -> list[Candidate]:
+    """The passages' sentences and rows, scored for how well each answers the question; the ``preferred``
+    sentence (a judging model's pick, modelchoice.py) ``p.preferred_lead`` times the best other score."""
     info = qa.info
     lex = live.lexicon
     # "有没有…", "能不能…": the question form's 没有/不能 is no word of the topic, and it matched the
@@ -160,6 +161,9 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # form ("≥80%"), where the prose paraphrases it ("80%以上") or sums several targets.
         out = [replace(c, score=c.score * p.row_preference) if hits[c.hit_index].chunk.kind == "table_row"
                else c for c in out]
+    if preferred:
+        lead = p.preferred_lead * max((c.score for c in out if c.text != preferred), default=0.0)
+        out = [replace(c, score=max(c.score, lead)) if c.text == preferred else c for c in out]
     return out
 
 
@@ -213,7 +217,8 @@ def extractive(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, verdict:
                *, reply: bool, note: str, generator: str, nearby: int) -> Answer:
     """The best sentences, verbatim and cited (a decline when none is left)."""
     multi = compared(qa, found)
-    comp = compose(scored(live, qa, found.hits, verdict, multi, p), found.hits, multi, p, asks=qa.info.asks)
+    comp = compose(scored(live, qa, found.hits, verdict, multi, p, found.preferred), found.hits, multi, p,
+                   asks=qa.info.asks)
     return quoted(qa.standalone, comp, found.hits, reply=reply, note=note, generator=generator, nearby=nearby)
 
 

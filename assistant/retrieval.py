@@ -28,6 +28,7 @@ class Retrieved:
     section: SectionMatch | None = None  # the section the question names by its heading
     picked: int = 0  # the first `picked` hits are the items it names ("第三条", "包括哪几项")
     plan_rows: int = 0  # the last `plan_rows` hits are each plan's own indicator row (comparisons)
+    preferred: str = ""  # the sentence a judging model picked to lead the answer (modelchoice.py)
 
     @property
     def several_plans(self) -> bool:

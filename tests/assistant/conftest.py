@@ -37,14 +37,15 @@ def fake_openai(_fake_server: FakeOpenAI) -> Iterator[FakeOpenAI]:
     _fake_server.reset()
 
 
-def _with_model(data_dir: Path, server: FakeOpenAI, judges: bool) -> object:
+def _with_model(data_dir: Path, server: FakeOpenAI, judges: bool, embedded: bool = False) -> object:
     from fake_openai import MODEL_ID
 
     from assistant.generate import OpenAIChatModel
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
 
-    model = OpenAIChatModel(server.base_url, model=MODEL_ID, timeout=5.0, max_retries=0, judges=judges)
+    model = OpenAIChatModel(server.base_url, model=MODEL_ID, timeout=5.0, max_retries=0, judges=judges,
+                            embedded=embedded)
     return Assistant(Settings(data_dir=data_dir, llm_mode="extractive"), chat=model)
 
 
@@ -59,3 +60,9 @@ def unjudged(full_index: Path, fake_openai: FakeOpenAI) -> object:
     """The same model, not trusted to judge."""
     return _with_model(full_index, fake_openai, judges=False)
 
+
+
+@pytest.fixture
+def judged_embedded(full_index: Path, fake_openai: FakeOpenAI) -> object:
+    """An assistant whose model (the fake server) answers as the embedded one does and checks answers."""
+    return _with_model(full_index, fake_openai, judges=True, embedded=True)

@@ -47,6 +47,8 @@ class Script:
     # With "logprobs": true, the first token's likeliest tokens and their probabilities
     # (choices[0].logprobs.content[0].top_logprobs), e.g. {"是": 0.9, "否": 0.1}; None: no logprobs.
     first_token: dict[str, float] | None = None
+    # The same, for a request whose last message holds the text: the first that matches wins.
+    first_token_when: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
 
 @dataclass
@@ -106,8 +108,10 @@ def build_app(state: FakeState) -> FastAPI:
             return PlainTextResponse("<html>definitely not json", media_type="application/json")
         choices = [] if s.no_choices else [{
             "index": 0, "message": {"role": "assistant", "content": s.reply}, "finish_reason": "stop"}]
-        if choices and body.get("logprobs") and s.first_token is not None:
-            tops = sorted(s.first_token.items(), key=lambda kv: -kv[1])[: int(body.get("top_logprobs") or 0)]
+        last = str((body.get("messages") or [{}])[-1].get("content", ""))
+        first = next((odds for text, odds in s.first_token_when if text in last), s.first_token)
+        if choices and body.get("logprobs") and first is not None:
+            tops = sorted(first.items(), key=lambda kv: -kv[1])[: int(body.get("top_logprobs") or 0)]
             entry = lambda tok, p: {"token": tok, "logprob": math.log(p), "bytes": list(tok.encode())}  # noqa: E731
             choices[0]["message"]["content"] = tops[0][0] if tops else s.reply
             choices[0]["logprobs"] = {"content": [{**entry(*tops[0]), "top_logprobs": [entry(*t) for t in tops]}]
@@ -193,3 +197,8 @@ class FakeOpenAI:
 def set_odds(server: FakeOpenAI, yes: float) -> None:
     """The fake model's first-token odds of "是" (and of "否", the rest) for the next judge requests."""
     server.script.first_token = {"是": yes, "否": 1 - yes}
+
+
+def set_odds_when(server: FakeOpenAI, text: str, yes: float) -> None:
+    """The fake model's odds of "是" for the judge requests whose prompt holds ``text`` (others as set_odds)."""
+    server.script.first_token_when.append((text, {"是": yes, "否": 1 - yes}))
