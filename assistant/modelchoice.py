@@ -11,7 +11,7 @@ to loosely related sentences too, so its pick counts only by a margin of odds (p
 the sentence then leads the quotes or the embedded model's reading, and the others may still join it.
 A remote model composing reads whole passages: the pipeline does not ask for a pick then.
 
-    chosen(judge, live, qa, found, g, params) → Retrieved(hits=…, preferred="…以某医院带动某街社区卫生服务中心的发展…")
+    chosen(judge, live, qa, found, g, params) → Retrieved(hits=…, preferred="强化儿童视力的筛查和管理；")
 """
 
 from __future__ import annotations
