@@ -57,11 +57,13 @@ def chosen(judge: Judge | None, live: LiveIndex, qa: QuestionAnalysis, found: Re
     if len(top) < 2:
         return found
     try:
-        odds = [yes_odds(judge, answer_messages(qa.standalone, excerpt([c], p))) for c in top]
+        odds = [yes_odds(judge, answer_messages(qa.standalone, excerpt(top[:1], p)))]
+        if odds[0] < 1 - p.choice_margin:  # else no sentence can beat the first by the margin: not asked
+            odds += [yes_odds(judge, answer_messages(qa.standalone, excerpt([c], p))) for c in top[1:]]
     except GeneratorError as exc:
         log.warning("the model could not read the best sentences; the words' order stands: %s", exc)
         return found
-    best = max(range(len(top)), key=lambda i: (odds[i], -i))
+    best = max(range(len(odds)), key=lambda i: (odds[i], -i))
     if best == 0 or odds[best] - odds[0] <= p.choice_margin:
         return found
     return replace(found, preferred=top[best].text)

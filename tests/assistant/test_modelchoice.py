@@ -67,3 +67,12 @@ def test_each_prompt_is_put_to_the_model_once(judged_embedded, fake_openai):
     prompts = [r["messages"][-1]["content"] for r in fake_openai.state.requests if r.get("logprobs")]
     assert len(prompts) >= load_params().judge.choice_sentences
     assert len(prompts) == len(set(prompts)), prompts
+
+
+def test_the_other_sentences_are_not_read_when_the_first_surely_answers(judged_embedded, unjudged, fake_openai):
+    first, *others = _pick_sentences(judged_embedded, fake_openai)
+    set_odds(fake_openai, 0.3)
+    set_odds_when(fake_openai, first, 0.95)
+    a = judged_embedded.answer(LOOSE)
+    assert a.text == unjudged.answer(LOOSE).text
+    assert not any(o in asked for o in others for asked in _asked(fake_openai)), _asked(fake_openai)
