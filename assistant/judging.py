@@ -1,4 +1,4 @@
-"""What the model's checks of an answer share (mentioncheck.py, answercheck.py): a model asked "是或否",
+"""What the model's readings share (mentioncheck.py, answercheck.py, modelchoice.py): a model asked "是或否",
 the plan's sentence it reads (the one nearest the question in meaning), and those sentences' vectors.
 
     closest(embedder, "献血点", hits, p) → [Candidate(…"完善采供血机构与献血点布局"…)]
@@ -79,3 +79,28 @@ class NotingJudge:
         out = self.judge.odds(messages, options)
         self.noted.append(out[options[0]])
         return out
+
+
+class RememberingJudge:
+    """A judge that asks the model once per distinct prompt (the model's pick and the answer check may read the
+    same sentence for one question: modelchoice.py)."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+        self._seen: dict[tuple[str, ...], dict[str, float]] = {}
+
+    @property
+    def asked(self) -> int:
+        """How many distinct prompts the model was asked."""
+        return len(self._seen)
+
+    def odds(self, messages: Sequence[Message], options: Sequence[str]) -> dict[str, float]:
+        key = (*(m["content"] for m in messages), "|", *options)
+        if key not in self._seen:
+            self._seen[key] = self.judge.odds(messages, options)
+        return self._seen[key]
+
+
+def remembering(judge: Judge | None) -> Judge | None:
+    """One question's judge: ``judge`` asking each prompt once, or None without one."""
+    return None if judge is None else RememberingJudge(judge)

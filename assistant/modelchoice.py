@@ -21,14 +21,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant import quote
-from assistant.answercheck import answer_messages
+from assistant.answercheck import answer_odds
 from assistant.extract import Candidate
 from assistant.gate import Gate
-from assistant.judging import Judge, excerpt, yes_odds
+from assistant.judging import Judge, excerpt
 from assistant.live import LiveIndex
 from assistant.params import AnswerParams
 from assistant.retrieval import Retrieved
-from question.analysis import Intent, Message, QuestionAnalysis
+from question.analysis import Intent, QuestionAnalysis
 from vectorstore.errors import GeneratorError
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,9 @@ def chosen(judge: Judge | None, live: LiveIndex, qa: QuestionAnalysis, found: Re
     if len(top) < 2:
         return found
     try:
-        odds = [yes_odds(judge, answer_messages(qa.standalone, excerpt(top[:1], p)))]
+        odds = [answer_odds(judge, qa.standalone, excerpt(top[:1], p))]
         if odds[0] < 1 - p.choice_margin:  # else no sentence can beat the first by the margin: not asked
-            odds += [yes_odds(judge, answer_messages(qa.standalone, excerpt([c], p))) for c in top[1:]]
+            odds += [answer_odds(judge, qa.standalone, excerpt([c], p)) for c in top[1:]]
     except GeneratorError as exc:
         log.warning("the model could not read the best sentences; the words' order stands: %s", exc)
         return found
@@ -67,28 +67,3 @@ def chosen(judge: Judge | None, live: LiveIndex, qa: QuestionAnalysis, found: Re
     if best == 0 or odds[best] - odds[0] <= p.choice_margin:
         return found
     return replace(found, preferred=top[best].text)
-
-
-class RememberingJudge:
-    """A judge that asks the model once per distinct prompt (the pick and the answer check may read the same
-    sentence for one question)."""
-
-    def __init__(self, judge: Judge) -> None:
-        self.judge = judge
-        self._seen: dict[tuple[str, ...], dict[str, float]] = {}
-
-    @property
-    def asked(self) -> int:
-        """How many distinct prompts the model was asked."""
-        return len(self._seen)
-
-    def odds(self, messages: Sequence[Message], options: Sequence[str]) -> dict[str, float]:
-        key = (*(m["content"] for m in messages), "|", *options)
-        if key not in self._seen:
-            self._seen[key] = self.judge.odds(messages, options)
-        return self._seen[key]
-
-
-def remembering(judge: Judge | None) -> Judge | None:
-    """One question's judge: ``judge`` asking each prompt once, or None without one."""
-    return None if judge is None else RememberingJudge(judge)

@@ -16,7 +16,7 @@ from assistant import default_scope, gate, llmanswer, modelcheck, modelchoice, q
 from assistant.chats import ChatPicker
 from assistant.finish import finish
 from assistant.fromstore import StoreWords
-from assistant.judging import Judge
+from assistant.judging import Judge, remembering
 from assistant.live import LiveHolder, LiveIndex
 from assistant.params import AnswerParams, load_params
 from assistant.retrieval import Retrieved, retrieve
@@ -101,7 +101,7 @@ class Assistant:
         t1, tr.standalone = time.perf_counter(), qa.standalone
         found, g = widened(live, qa, retrieve(live.corpus, qa, filters, self.params.retrieve), filters, self.params)
         tr.stages["retrieve"], tr.hits = time.perf_counter() - t1, list(found.hits)
-        judge = modelchoice.remembering(self.chats.judge())
+        judge = remembering(self.chats.judge())
         for ev in self._compose(live, qa, found, g, filters, reply, tr, t0, judge):
             yield {**ev, "answer": finish(qa, modelcheck.judged(judge, qa, found, g, ev["answer"], self.params.judge,
                                                                reply=reply, settings=self.settings))} if ev["type"] == "final" else ev

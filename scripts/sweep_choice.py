@@ -16,7 +16,7 @@ import sys
 import time
 from dataclasses import replace
 
-from assistant.modelchoice import RememberingJudge
+from assistant.judging import RememberingJudge
 from assistant.params import AnswerParams, load_params
 from assistant.pipeline import Assistant
 from assistant.settings import Settings

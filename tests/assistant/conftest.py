@@ -61,7 +61,6 @@ def unjudged(full_index: Path, fake_openai: FakeOpenAI) -> object:
     return _with_model(full_index, fake_openai, judges=False)
 
 
-
 @pytest.fixture
 def judged_embedded(full_index: Path, fake_openai: FakeOpenAI) -> object:
     """An assistant whose model (the fake server) answers as the embedded one does and checks answers."""
