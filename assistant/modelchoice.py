@@ -57,13 +57,14 @@ def chosen(judge: Judge | None, live: LiveIndex, qa: QuestionAnalysis, found: Re
     if len(top) < 2:
         return found
     try:
-        odds = [answer_odds(judge, qa.standalone, excerpt(top[:1], p))]
-        if odds[0] < 1 - p.choice_margin:  # else no sentence can beat the first by the margin: not asked
-            odds += [answer_odds(judge, qa.standalone, excerpt([c], p)) for c in top[1:]]
+        first = answer_odds(judge, qa.standalone, excerpt(top[:1], p))
+        if first >= 1 - p.choice_margin:
+            return found  # no other sentence can beat it by the margin: they are not read
+        others = [answer_odds(judge, qa.standalone, excerpt([c], p)) for c in top[1:]]
     except GeneratorError as exc:
         log.warning("the model could not read the best sentences; the words' order stands: %s", exc)
         return found
-    best = max(range(len(odds)), key=lambda i: (odds[i], -i))
-    if best == 0 or odds[best] - odds[0] <= p.choice_margin:
+    best = max(range(len(others)), key=lambda i: (others[i], -i))
+    if others[best] - first <= p.choice_margin:
         return found
-    return replace(found, preferred=top[best].text)
+    return replace(found, preferred=top[best + 1].text)
