@@ -46,8 +46,11 @@ class Gate:
     def __init__(self, live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], params: GateParams) -> None:
         self.live, self.qa, self.hits, self.params = live, qa, hits, params
         info = qa.info
-        # A place the situation names ("我是天津河西区的残疾人") is where the writer lives, not what is asked.
+        # A place the situation names ("我住外区，…") is where the writer lives, not what is asked, unless
+        # the ask means it ("…我们区要建几所？").
         asked = qa.standalone.replace(qa.pointed, " ") if qa.pointed else qa.standalone
+        if any(w in qa.ask for w in live.lexicon.places.home):
+            asked = f"{qa.message} {asked}"
         self.places = tuple(unknown_places(asked, live.plan_text.__contains__, live.regions,
                                            plan_named=bool(info.doc_ids), places=live.lexicon.places))
         self.outside = "" if self.places else self._outside()

@@ -22,7 +22,7 @@ FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.t
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
          "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
          "section_roles.txt", "pointing_words.txt", "place_partners.txt", "more_cues.txt",
-         "empty_nouns.txt", "verb_complements.txt", "example_words.txt")
+         "empty_nouns.txt", "verb_complements.txt", "example_words.txt", "home_words.txt")
 INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems", "projects")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
@@ -156,6 +156,7 @@ class PlaceWords:
     not_place_prefixes: tuple[str, ...]  # "社" of "社区", "全" of "全市": not a place
     not_place_followers: tuple[str, ...] = ()  # "里" of "市里", "级" of "区级": the level, not a name
     partners: tuple[str, ...] = ()  # "跟" of "跟上海…合作": a partner or destination, not what is asked
+    home: tuple[str, ...] = ()  # "我们区", "本县": the ask means the place the writer's situation names
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,8 @@ class Lexicon:
                                f"{', '.join(FILES)}")
         places = PlaceWords(load_words(folder / "other_places.txt"), load_words(folder / "place_suffixes.txt"),
                             load_words(folder / "not_place_prefixes.txt"),
-                            load_words(folder / "not_place_followers.txt"), load_words(folder / "place_partners.txt"))
+                            load_words(folder / "not_place_followers.txt"), load_words(folder / "place_partners.txt"),
+                            load_words(folder / "home_words.txt"))
         return cls(load_words(folder / "ask_cues.txt"), load_words(folder / "mention_cues.txt", gaps=True),
                    load_intents(folder / "intent_cues.txt"), load_groups(folder / "measure_words.txt"),
                    load_groups(folder / "synonyms.txt", min_words=2), places,

@@ -190,6 +190,12 @@ def test_another_plan_with_this_indicator_is_the_same_question_for_it(analyzer):
     assert out == "东丽每千常住人口注册护士数2025年要达到多少？"
 
 
+def test_the_corresponding_indicator_of_another_plan_is_the_same_question_for_it(analyzer):
+    out = rewrite("滨海新区对应的数定的多少？", _hist("东丽区孕产妇死亡率规划压到什么数？"), analyzer,
+                  shipped().follow_up_words)
+    assert out == "滨海新区孕产妇死亡率规划压到什么数？"
+
+
 def test_an_ordinal_follow_up_counts_in_the_name_the_previous_question_quoted(analyzer):
     out = rewrite("第三个呢？", _hist("振安规划提出的“四个坚持”里第一个是什么？"), analyzer)
     assert out == "振安“四个坚持”第三个是什么？"

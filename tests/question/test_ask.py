@@ -70,6 +70,19 @@ def test_a_citizen_pointing_back_at_their_situation_is_answered_about_it(full_in
     assert not ans.refused and "糖尿病" in ans.text.splitlines()[0], ans.text
 
 
+def test_a_citizen_asking_of_their_own_district_no_plan_covers_is_declined(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    # "咱们区" is the district the writer names: the city plan's figures are not that district's.
+    ans = a.answer("我在天津南开区住了二十年，咱们区规划里全科医生按每万人配几名？")
+    assert ans.refused and "南开区" in " ".join(ans.notes), (ans.text, ans.notes)
+    # A district a plan covers, asked the same way, is answered from its plan.
+    ans = a.answer("我在天津东丽区住了二十年，咱们区规划的千人床位数目标定在多少？")
+    assert not ans.refused and "2.6" in ans.text, ans.text
+
+
 def test_a_blank_baseline_asked_against_its_target_is_declined(full_index: Path) -> None:
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
