@@ -60,7 +60,8 @@ def nothing_changed(old: Build, old_docs: dict[str, DocRecord], final: dict[str,
     return (info.get("pipeline_version") == PIPELINE_VERSION and info.get("dense") == dense.value
             and info.get("lexicon") == lexicon_hash
             and info.get("vectors", {}).get("store", "embedded") == chroma.url
-            and IndicatorStore(old.folder / STORE_NAME).version == EXTRACT_VERSION)
+            and IndicatorStore(old.folder / STORE_NAME).version == EXTRACT_VERSION
+            and old.sentences() is not None)  # a build from before sentence vectors gets them
 
 
 def report_kept(old: Build, report: IngestReport) -> None:

@@ -30,6 +30,8 @@ from vectorstore.chroma import (
 )
 from vectorstore.chroma import open_collection as _open_collection
 from vectorstore.errors import IndexDamagedError, IndexMissingError, NotFoundError, StoreUnavailableError
+from vectorstore.sentences import SentenceVectors
+from vectorstore.sentences import check as check_sentences
 from vectorstore.types import Chunk, DocMeta
 
 __all__ = ["COLLECTION", "Build", "IndexStore", "open_build", "open_collection"]
@@ -260,6 +262,7 @@ class Build:
         self._collection: Any = None
         self._bm25: Any = None
         self._vectors: np.ndarray | None = None
+        self._sentences: Any = False  # not read yet; None: a build written before sentence vectors
         self._indicators: Any = None
 
     @property
@@ -292,11 +295,19 @@ class Build:
             self._vectors = embeddings_for(self.collection, ids)
         return self._vectors
 
+    def sentences(self) -> SentenceVectors | None:
+        """The retrievable chunks' sentence vectors (vectorstore/sentences.py), loaded once; None for a
+        build written before them."""
+        if self._sentences is False:
+            self._sentences = SentenceVectors.load(self.folder, len(self.retrievable))
+        return self._sentences  # type: ignore[no-any-return]
+
     def check(self) -> None:
         """Every part there, nothing read in full: raises OSError/ValueError as a load would."""
         from vectorstore.bm25 import BM25Index
 
         BM25Index.check(self.folder / "bm25", len(self.retrievable))
+        check_sentences(self.folder, len(self.retrievable))
         held = self.collection.count()
         if held != len(self.retrievable):
             raise ValueError(f"Chroma holds {held} vectors for {len(self.retrievable)} passages")

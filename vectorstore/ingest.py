@@ -35,6 +35,7 @@ from vectorstore.errors import (
 from vectorstore.index import (
     EMBEDDER,
     RETRIEVABLE,
+    Build,
     DenseText,
     DocRecord,
     IndexStore,
@@ -45,6 +46,7 @@ from vectorstore.index import (
     open_collection,
     vectors_record,
 )
+from vectorstore.sentences import SentenceVectors
 from vectorstore.sources import PIPELINE_VERSION, Prepared, discover, prepare, twin_of
 from vectorstore.split import chunk_document
 from vectorstore.structure import parse
@@ -217,9 +219,7 @@ def ingest(
             for cid, v in ((cid, old_vectors[at[cid]]) for cid in reused_ids):
                 vectors[cid] = v
         if fresh:
-            from vectorstore.embed import CachedEmbedder, shared_embedder
-
-            emb = embedder or CachedEmbedder(shared_embedder(), embed_cache or default_embed_cache(index_dir))
+            emb = embedder or _cached(embed_cache, index_dir)
             batch = 32
             # Shortest first: a batch pads every text to its longest, so like lengths waste least.
             todo = sorted(fresh, key=lambda c: len(dense_text(c, dense)))
@@ -231,10 +231,12 @@ def ingest(
             note("embed", len(fresh), len(fresh))
         report.embedded = len(fresh)
         report.reused = len(reused_ids)
+        sentences = _sentence_vectors([c for c in chunks if c.kind in RETRIEVABLE], old, fresh_ids, note,
+                                      lambda: embedder or _cached(embed_cache, index_dir))
 
         try:
             build = _write_build(store, chunks, records, texts, vectors, note, dense, lexicon_hash, indicators,
-                                 report.unparsed)
+                                 report.unparsed, sentences)
         except OSError as exc:  # the disk full, a quota, a read-only volume
             raise StorageError(
                 f"the new index build could not be written ({exc.strerror or exc}); nothing changed: the index "
@@ -253,6 +255,30 @@ def ingest(
     return report
 
 
+def _cached(embed_cache: Path | None, index_dir: Path) -> object:
+    """The e5 embedder behind the machine's embedding cache."""
+    from vectorstore.embed import CachedEmbedder, shared_embedder
+
+    return CachedEmbedder(shared_embedder(), embed_cache or default_embed_cache(index_dir))
+
+
+def _sentence_vectors(retrievable: list[Chunk], old: Build | None, fresh: set[str], note: Progress,
+                      embedder: Callable[[], object]) -> SentenceVectors:
+    """The passages' sentence vectors: an unchanged passage's from the previous build, the others embedded."""
+    prev = old.sentences() if old is not None else None
+    known: dict[str, np.ndarray] = {}
+    if prev is not None and old is not None:
+        known = {c.id: prev.of_chunk(i) for i, c in enumerate(old.retrievable) if c.id not in fresh}
+    emb: list[object] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        if not emb:  # made only when some sentence is new: a second ingest of the same plans loads no model
+            emb.append(embedder())
+        return emb[0].passages(texts)  # type: ignore[attr-defined,no-any-return]
+
+    return SentenceVectors.of(retrievable, embed, known, lambda done, total: note("embed sentences", done, total))
+
+
 def _write_build(
     store: IndexStore,
     chunks: list[Chunk],
@@ -264,6 +290,7 @@ def _write_build(
     lexicon_hash: str,
     indicators: Sequence[Indicator] = (),
     unparsed: Sequence[Unparsed] = (),
+    sentences: SentenceVectors | None = None,
 ) -> Path:
     """Write a complete new build beside the live one and switch to it; a failure leaves no trace."""
     from vectorstore.bm25 import BM25Index, Tokenizer, corpus_terms
@@ -296,6 +323,8 @@ def _write_build(
         tokenizer = Tokenizer(corpus_terms((c.text for c in retrievable), aliases))
         BM25Index.build(tokenizer, [c.id for c in retrievable], [index_text(c) for c in retrievable]).save(folder / "bm25")
         write_store(folder / STORE_NAME, indicators, unparsed, EXTRACT_VERSION)
+        if sentences is not None:
+            sentences.save(folder)
         (folder / "build.json").write_text(
             json.dumps(
                 {

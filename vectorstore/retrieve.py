@@ -128,18 +128,27 @@ class Corpus:
                 out += [w for w in group if w in expansions and w in self.used_words and w not in out]
         return out
 
-    def dense_scores(self, text: str, mask: np.ndarray | None = None) -> np.ndarray:
-        """Cosine of the question with every passage; with ``mask``, only the passages it allows
-        are scored (the rest get the lowest of those): a search routed to one plan of hundreds
-        multiplies that plan's vectors, not the corpus's."""
+    def dense_scores(self, text: str, mask: np.ndarray | None = None, sentence_weight: float = 0.0,
+                     sentence_text: str = "") -> np.ndarray:
+        """Cosine of the question with every passage, blended at ``sentence_weight`` with the cosine of
+        ``sentence_text`` (else the question) with the passage's closest sentence (a build without
+        sentence vectors: the passage's alone); with ``mask``, only the passages it allows are scored
+        (the rest get the lowest of those): a search routed to one plan of hundreds multiplies that
+        plan's vectors, not the corpus's."""
         from vectorstore.embed import shared_embedder
 
-        q = shared_embedder(self._threads).query(text)
+        embedder = shared_embedder(self._threads)
+        q = embedder.query(text)
         vectors = self.build.vectors()
+        sentences = self.build.sentences() if sentence_weight else None
+        qs = embedder.query(sentence_text) if sentences is not None and sentence_text.strip() else q
         if mask is None or mask.all() or not mask.any():
-            return vectors @ q
+            whole = vectors @ q
+            return whole if sentences is None else (1 - sentence_weight) * whole + sentence_weight * sentences.best(qs)
         rows = np.flatnonzero(mask)
         part = vectors[rows] @ q
+        if sentences is not None:
+            part = (1 - sentence_weight) * part + sentence_weight * sentences.best(qs, rows)
         out = np.full(len(vectors), part.min(), dtype=part.dtype)
         out[rows] = part
         return out
@@ -218,6 +227,11 @@ class HybridParams:
     # answer --split dev` (2026-12-03) at 0 / 0.15 / 0.3 / 0.5 / 0.8: realistic follow-up key recall
     # 0.878 / 0.878 / 0.888 / 0.888 / 0.888, nothing else changed.
     w_carried: float = 0.3
+    # Meaning search scores a passage by the question's cosine with it and with its closest sentence
+    # (vectorstore/sentences.py), blended at this weight of the sentence: a question about one sentence of a
+    # 500-character passage sits closer to that sentence than to the passage's average. See README, Quality
+    # (the twenty-first session) for the sweep that set it.
+    w_sentence: float = 0.5
 
 
 Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
@@ -266,12 +280,15 @@ class HybridRetriever:
         if carried and p.w_carried:
             before = c.analyzer.without_names(carried, c.analyzer.doc_mentions(carried))
             sb = sb + p.w_carried * c.bm25_scores(before)
-        sd = c.dense_scores(query, mask)
+        # A short sentence naming the plan ("…滨海新区中医医院…") is no closer to a question about that plan:
+        # its sentences are compared with the question without the plan's names, as word search reads it.
+        sd = c.dense_scores(query, mask, p.w_sentence, words)
         if context and p.w_situation:
             # Meaning search also reads the whole message: the situation a citizen tells ("我爸前年
             # 脑梗，出院后在家练走路") says what a short ask ("社区能做康复吗？") is about. Word search
             # keeps to the ask, where the situation's words would outweigh it.
-            sd = (1 - p.w_situation) * sd + p.w_situation * c.dense_scores(context + query, mask)
+            sd = (1 - p.w_situation) * sd + p.w_situation * c.dense_scores(context + query, mask, p.w_sentence,
+                                                                              context + words)
         wd = p.w_dense if (p.dense_weight_named is None or not info.doc_ids) else p.dense_weight_named
         fused = p.w_bm25 * minmax(np.where(mask, sb, 0), p.norm_top) + wd * minmax(
             np.where(mask, sd, sd.min()), p.norm_top

@@ -105,8 +105,8 @@ def test_first_ingest_reports_documents_chunks_and_rows(base: Indexed) -> None:
 
 def test_progress_reports_each_stage_up_to_its_total(base: Indexed) -> None:
     stages = [s for s, _, _ in base.stages]
-    assert list(dict.fromkeys(stages)) == ["load", "embed", "store"]
-    for stage in ("load", "embed", "store"):
+    assert list(dict.fromkeys(stages)) == ["load", "embed", "embed sentences", "store"]
+    for stage in ("load", "embed", "embed sentences", "store"):
         steps = [(i, n) for s, i, n in base.stages if s == stage]
         assert steps[-1][0] == steps[-1][1]  # each stage ends with i == n
         assert all(0 <= i <= n for i, n in steps)
@@ -170,6 +170,36 @@ def test_a_vector_search_finds_the_right_plan(base: Indexed, question: str, doc_
 # --- incremental ingests ------------------------------------------------------------------------------
 
 
+def test_the_build_holds_the_vectors_of_each_passages_sentences(base: Indexed) -> None:
+    from vectorstore.sentences import sentences_of
+
+    build = base.build()
+    sv = build.sentences()
+    assert sv is not None and len(sv.starts) == len(build.retrievable)
+    i, task = next((i, c) for i, c in enumerate(build.retrievable) if c.text.startswith(TASK_1))
+    said = sentences_of(task.text)
+    assert len(said) >= 2 and len(sv.of_chunk(i)) == len(said)
+    again = shared_embedder_passages(said)
+    assert np.all(np.sum(sv.of_chunk(i) * again, axis=1) > 0.999)
+
+
+def test_a_build_from_before_sentence_vectors_still_answers_and_the_next_ingest_adds_them(
+        base: Indexed, tmp_path: Path) -> None:
+    from vectorstore.retrieve import Corpus, HybridRetriever
+    from vectorstore.sentences import STARTS, VECTORS
+
+    index = tmp_path / "index"
+    shutil.copytree(base.index, index)
+    old = IndexStore(index).current_dir()
+    (old / VECTORS).unlink()
+    (old / STARTS).unlink()
+    hits = HybridRetriever(Corpus.open(index)).search("滨海新区要新建几家社区卫生服务中心？", k=3)
+    assert any(TASK_1 in h.chunk.text for h in hits)
+    r = ingest(index, [base.corpus])
+    assert r.build != old.name and r.embedded == 0
+    assert Build(IndexStore(index).current_dir()).sentences() is not None
+
+
 def test_a_second_ingest_of_unchanged_plans_keeps_the_live_build(base: Indexed, tmp_path: Path) -> None:
     index = tmp_path / "index"
     shutil.copytree(base.index, index)
@@ -217,6 +247,11 @@ def test_changing_one_file_re_embeds_only_that_plan(base: Indexed, tmp_path: Pat
     assert r.reused == r.chunks - r.embedded
     for doc_id in ("dongli", "tianjin-primary"):
         assert _ids(new, doc_id) == _ids(old, doc_id)
+    # The unchanged plans' sentence vectors are the old build's, not embedded again.
+    at = {c.id: i for i, c in enumerate(old.retrievable)}
+    for i, c in enumerate(new.retrievable):
+        if c.doc_id != "binhai":
+            assert np.array_equal(new.sentences().of_chunk(i), old.sentences().of_chunk(at[c.id]))  # type: ignore[union-attr]
     assert _ids(new, "binhai") != _ids(old, "binhai")
     assert "1.新建3家社区卫生服务中心。" in new.doc_text("binhai")
     assert not [c for c in new.retrievable if "新建2家" in c.text]
@@ -233,6 +268,12 @@ def test_another_dense_text_re_embeds_every_passage_and_says_so(base: Indexed, t
     task = next(c for c in build.retrievable if c.text.startswith(TASK_1))
     again = shared_embedder_passage(dense_text(task, DenseText.TAG))
     assert float(embeddings_for(build.collection, [task.id])[0] @ again) > 0.999
+
+
+def shared_embedder_passages(texts: list[str]) -> np.ndarray:
+    from vectorstore.embed import shared_embedder
+
+    return shared_embedder().passages(texts)
 
 
 def shared_embedder_passage(text: str) -> np.ndarray:

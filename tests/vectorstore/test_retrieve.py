@@ -74,7 +74,8 @@ def test_a_question_about_the_past_brings_the_review_section_forward(retriever):
 
     flat = HybridRetriever(retriever.corpus, replace(retriever.p, tense_bonus=0.0))
     past = "振安区过去五年家庭医生签约服务做到了什么程度？"
-    assert _first_review(retriever, past) <= 3 < _first_review(flat, past)
+    # Brought among the five passages an answer reads (coverage_passages), from further down.
+    assert _first_review(retriever, past) <= 5 and _first_review(retriever, past) < _first_review(flat, past)
     # Asked what is planned, no review passage is brought forward.
     planned = "振安区到2025年要把家庭医生签约服务做到什么程度？"
     assert _first_review(retriever, planned) >= _first_review(flat, planned)
@@ -87,3 +88,22 @@ def test_a_follow_up_is_searched_with_the_question_it_continues(retriever):
     carried = retriever.find("滨海新区具体由谁来建？", 3, context=before, carried=before)
     assert "智慧住院" in carried.hits[0].chunk.text
     assert "智慧住院" not in alone.hits[0].chunk.text
+
+
+def test_meaning_search_finds_a_long_passage_by_one_of_its_sentences(retriever):
+    # One clause of a long passage about the plan's weaknesses: the passage's own vector averages all it
+    # says, its sentence's vector is the clause's (both stores: the sentences live in the build folder).
+    import numpy as np
+
+    c = retriever.corpus
+    ask = "中医药发展基础还比较薄弱，特色优势发挥还不充分"
+    at = next(i for i, ch in enumerate(c.chunks) if ask in ch.text)
+
+    def rank(scores: np.ndarray) -> int:
+        return int((scores > scores[at]).sum()) + 1
+
+    assert rank(c.dense_scores(ask, None, 0.5)) == 1
+    assert rank(c.dense_scores(ask)) > 1
+    # Routed to its plan, the same: the sentences of the allowed passages only are scored.
+    mask = c.of_docs(["yongqiao"])
+    assert rank(np.where(mask, c.dense_scores(ask, mask, 0.5), -1)) == 1
