@@ -280,7 +280,7 @@ class HybridRetriever:
         if carried and p.w_carried:
             before = c.analyzer.without_names(carried, c.analyzer.doc_mentions(carried))
             sb = sb + p.w_carried * c.bm25_scores(before)
-        # A short sentence naming the plan ("…滨海新区中医医院…") is no closer to a question about that plan:
+        # A short sentence naming the plan ("…本区中医医院二期…") is no closer to a question about that plan:
         # its sentences are compared with the question without the plan's names, as word search reads it.
         sd = c.dense_scores(query, mask, p.w_sentence, words)
         if context and p.w_situation:

@@ -2,7 +2,7 @@
 passage by its closest sentence as well as by the whole.
 
 A 500-character passage embeds as the average of what it says; a question about one of its
-sentences ("家庭医生签约要做到什么程度") sits closer to that sentence than to the passage. Written with
+sentences ("村医的养老怎么保障") sits closer to that sentence than to the passage. Written with
 each build (``sentences.npy``, ``sentence_starts.npy``); a build made before them searches by
 passages alone.
 
