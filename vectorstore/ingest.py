@@ -13,6 +13,7 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from question.lexicon import Lexicon
 from vectorstore.carry import lexicon_digest, nothing_changed, old_build, report_kept
 from vectorstore.chroma import ChromaTarget, drop_collection
 from vectorstore.duplicates import TwinIndex
+from vectorstore.embed import Embedder
 from vectorstore.errors import (
     NotFoundError,
     PlanQAError,
@@ -232,7 +234,7 @@ def ingest(
         report.embedded = len(fresh)
         report.reused = len(reused_ids)
         sentences = _sentence_vectors([c for c in chunks if c.kind in RETRIEVABLE], old, fresh_ids, note,
-                                      lambda: embedder or _cached(embed_cache, index_dir))
+                                      lambda: cast(Embedder, embedder) if embedder else _cached(embed_cache, index_dir))
 
         try:
             build = _write_build(store, chunks, records, texts, vectors, note, dense, lexicon_hash, indicators,
@@ -255,7 +257,7 @@ def ingest(
     return report
 
 
-def _cached(embed_cache: Path | None, index_dir: Path) -> object:
+def _cached(embed_cache: Path | None, index_dir: Path) -> Embedder:
     """The e5 embedder behind the machine's embedding cache."""
     from vectorstore.embed import CachedEmbedder, shared_embedder
 
@@ -263,18 +265,18 @@ def _cached(embed_cache: Path | None, index_dir: Path) -> object:
 
 
 def _sentence_vectors(retrievable: list[Chunk], old: Build | None, fresh: set[str], note: Progress,
-                      embedder: Callable[[], object]) -> SentenceVectors:
+                      embedder: Callable[[], Embedder]) -> SentenceVectors:
     """The passages' sentence vectors: an unchanged passage's from the previous build, the others embedded."""
     prev = old.sentences() if old is not None else None
     known: dict[str, np.ndarray] = {}
     if prev is not None and old is not None:
         known = {c.id: prev.of_chunk(i) for i, c in enumerate(old.retrievable) if c.id not in fresh}
-    emb: list[object] = []
+    emb: list[Embedder] = []
 
     def embed(texts: list[str]) -> np.ndarray:
         if not emb:  # made only when some sentence is new: a second ingest of the same plans loads no model
             emb.append(embedder())
-        return emb[0].passages(texts)  # type: ignore[attr-defined,no-any-return]
+        return emb[0].passages(texts)
 
     return SentenceVectors.of(retrievable, embed, known, lambda done, total: note("embed sentences", done, total))
 

@@ -3,7 +3,7 @@ passage by its closest sentence as well as by the whole.
 
 A 500-character passage embeds as the average of what it says; a question about one of its
 sentences ("村医的养老怎么保障") sits closer to that sentence than to the passage. Written with
-each build (``sentences.npy``, ``sentence_starts.npy``); a build made before them searches by
+each build (``sentences-v1.npy``, ``sentence-starts-v1.npy``); a build made before them searches by
 passages alone.
 
     sv = SentenceVectors.of(chunks, embed)        # at ingest
@@ -21,7 +21,9 @@ import numpy as np
 
 from vectorstore.types import Chunk
 
-VECTORS, STARTS = "sentences.npy", "sentence_starts.npy"
+# The split's version is in the names: a build whose sentences were cut another way is read as having none,
+# so the next ingest embeds them anew (through the embedding cache) instead of carrying rows that no longer fit.
+VECTORS, STARTS = "sentences-v1.npy", "sentence-starts-v1.npy"
 _SENTENCE = re.compile(r"[^。；！？!?\n]+")
 MIN_CHARS = 6  # shorter pieces ("（一）", "2020年：") say nothing on their own
 BATCH = 64
