@@ -141,7 +141,7 @@ class Corpus:
         q = embedder.query(text)
         vectors = self.build.vectors()
         sentences = self.build.sentences() if sentence_weight else None
-        qs = embedder.query(sentence_text) if sentences is not None and sentence_text.strip() else q
+        qs = embedder.query(sentence_text) if sentences is not None and sentence_text.strip() not in ("", text) else q
         if mask is None or mask.all() or not mask.any():
             whole = vectors @ q
             return whole if sentences is None else (1 - sentence_weight) * whole + sentence_weight * sentences.best(qs)
