@@ -230,8 +230,10 @@ class HybridParams:
     # Meaning search scores a passage by the question's cosine with it and with its closest sentence
     # (vectorstore/sentences.py), blended at this weight of the sentence: a question about one sentence of a
     # 500-character passage sits closer to that sentence than to the passage's average. See README, Quality
-    # (the twenty-first session) for the sweep that set it.
-    w_sentence: float = 0.5
+    # (the twenty-first session) for the sweep: 0.5 raised recall@1 on every split, but at 0.5 and at 0.3 it
+    # let an unanswerable list follow-up through the gate and, at 0.5, lost a list named by its count
+    # (tests/assistant/test_intents.py), so it ships off until those are mended; the build keeps the vectors.
+    w_sentence: float = 0.0
 
 
 Scores = tuple[QueryInfo, np.ndarray, dict[str, np.ndarray], np.ndarray]  # info, fused, parts, mask
