@@ -142,13 +142,12 @@ class Corpus:
         vectors = self.build.vectors()
         sentences = self.build.sentences() if sentence_weight else None
         qs = embedder.query(sentence_text) if sentences is not None and sentence_text.strip() not in ("", text) else q
-        if mask is None or mask.all() or not mask.any():
-            whole = vectors @ q
-            return whole if sentences is None else (1 - sentence_weight) * whole + sentence_weight * sentences.best(qs)
-        rows = np.flatnonzero(mask)
-        part = vectors[rows] @ q
+        rows = None if mask is None or mask.all() or not mask.any() else np.flatnonzero(mask)
+        part = vectors @ q if rows is None else vectors[rows] @ q
         if sentences is not None:
             part = (1 - sentence_weight) * part + sentence_weight * sentences.best(qs, rows)
+        if rows is None:
+            return part
         out = np.full(len(vectors), part.min(), dtype=part.dtype)
         out[rows] = part
         return out
