@@ -22,6 +22,7 @@ from assistant.live import LiveIndex
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import Intent, QuestionAnalysis
+from question.ask import ASKS_WHAT
 from question.demands import counts_of_asked
 from question.scope import (
     beyond_period,
@@ -94,6 +95,10 @@ class Gate:
         # count, so the situation's words cannot lower the share below what the ask alone covers.
         asked = question_terms(replace(info, text=info.text.replace(self.qa.pointed, " ")), tok, names) + facilities \
             if self.qa.pointed else own
+        if not any(len(t) > 1 and not ASKS_WHAT.search(t) for t in (*own, *widened)):
+            # "那乙区定的是哪几个？": asking words and single characters ("定") name no topic, and any
+            # passage holding them would cover "all" of it.
+            return lambda text: 0.0
         return lambda text: max(coverage(own, text, idf), coverage(widened, text, idf) * 0.9,
                                 coverage(asked, text, idf))
 

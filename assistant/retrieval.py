@@ -43,20 +43,29 @@ def situation_searched(qa: QuestionAnalysis) -> str:
 
 def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Filters | None,
                   hits: list[Hit]) -> Hit | None:
-    """For a list question, the best passage counting a group of one of its words ('东丽…在哪几方面起
-    作用' → '积极发挥“五个作用”：（1）…') when no passage found does: a plan names the lists it gives by
-    their count, and that name is what a question in the writer's words shares with them."""
-    # ... or one of their synonyms ("本事" → the plan's "九项能力").
-    words = (*qa.list_words, *(w for w in qa.info.expansions if len(w) >= 2))
-    counts = counts_of_asked([w for w in dict.fromkeys(words) if w not in NO_HEAD])
-    if not counts:
-        return None
-    # One pattern for all the words: each passage is read once, not once per word.
-    counting = re.compile("|".join(f"(?:{c.pattern})" for c in counts))
-    if any(counting.search(h.chunk.text) for h in hits):
-        return None
-    return retriever.best_matching(qa.standalone, lambda text: bool(counting.search(text)), filters,
-                                   situation_searched(qa), qa.carried)
+    """For a list question, the passage counting a group of one of its words ('东丽…在哪几方面起
+    作用' → '积极发挥“五个作用”：（1）…'), to put first: the one found, else the best in the plans; a plan
+    names the lists it gives by their count, and that name is what a question in the writer's words
+    shares with them. None when the first passage counts it or none does."""
+    # ... or one of their synonyms ("本事" → the plan's "九项能力"), only when no plan counts the writer's
+    # own word: a synonym's count found ("九项能力" for "作用") is another list than the one asked.
+    own = [w for w in dict.fromkeys(qa.list_words) if w not in NO_HEAD]
+    synonyms = [w for w in dict.fromkeys(qa.info.expansions) if len(w) >= 2 and w not in NO_HEAD and w not in own]
+    for words in (own, synonyms):
+        counts = counts_of_asked(words)
+        if not counts:
+            continue
+        # One pattern for all the words: each passage is read once, not once per word.
+        counting = re.compile("|".join(f"(?:{c.pattern})" for c in counts))
+        holding = next((h for h in hits if counting.search(h.chunk.text)), None)
+        if holding is not None:
+            # Found lower down, the plan's counted list still comes first.
+            return holding if holding is not hits[0] else None
+        found = retriever.best_matching(qa.standalone, lambda text: bool(counting.search(text)), filters,
+                                        situation_searched(qa), qa.carried)
+        if found is not None:
+            return found
+    return None
 
 
 def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams,
@@ -67,7 +76,7 @@ def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, para
     found = retriever.find(qa.standalone, k, filters, qa.info, situation, qa.carried)
     hits = list(found.hits)
     if qa.intent is Intent.LIST and not found.picked and (counted := _counted_list(retriever, qa, filters, hits)):
-        hits = [counted, *hits[:k - 1]]
+        hits = [counted, *[h for h in hits if h.chunk.id != counted.chunk.id][:k - 1]]
     rows: list[Hit] = []
     info = qa.info
     if info.indicator and qa.several_plans and len({h.chunk.doc_id for h in hits}) > 1:
