@@ -489,6 +489,15 @@ def test_a_thing_described_in_the_writers_words_is_quoted_with_the_words_the_pla
     assert b.refused and any("未提及“宠物医院”" in n for n in b.notes), b.notes  # named without its example
 
 
+def test_a_word_the_segmenter_joined_from_two_plan_words_does_not_make_a_topic_unmentioned(assistant):
+    # "街道社区" is one token to the segmenter, and no plan writes it; 东丽's plan writes 街道 and 社区.
+    a = assistant.answer("东丽规划里有没有提到街道社区的卫生服务？")
+    assert not a.refused and "街道" in a.text and "社区" in a.text and a.citations, (a.text, a.notes)
+    # A word of which only one piece is written still is unmentioned.
+    b = assistant.answer("东丽规划里有没有提到社区宠物门诊？")
+    assert b.refused, b.text
+
+
 def test_the_nth_point_of_a_list_an_answer_numbered_inline_is_the_plans_nth(assistant):
     # The answer numbered its points in one line ("有5项：1.…；2.…"); the plan's fourth point is a
     # passage of its own after the list's lead-in and first points.
