@@ -92,12 +92,14 @@ _SUBJECT_END = re.compile(r"(?:定的|定为|的目标|目标|要求|的|是|为
 
 
 _NOW = re.compile(r"现在|目前|当前|现状|眼下|原来|过去")
+# The plan's last year said without its number ("到规划末年…", "规划期末", "收官那年").
+_PLAN_END = re.compile(r"规划(?:末年|期末|末期|末|结束|到期)|收官|期末|末年")
 
 
 def _own_time(core: str) -> bool:
-    """Whether a follow-up names its own time, now or a period ('那十三五末呢'): the year the question
-    before named is not carried into it."""
-    return bool(_NOW.search(core) or _PERIOD.search(core))
+    """Whether a follow-up names its own time, now, a period ('那十三五末呢') or the plan's end ('到规划
+    末年呢'): the year the question before named is not carried into it."""
+    return bool(_NOW.search(core) or _PERIOD.search(core) or _PLAN_END.search(core))
 
 
 _COMPARED = re.compile(r"比|更|高还是低|多还是少|哪个高|哪个低|哪个多|哪个少|一样|差不多|相比")
@@ -376,7 +378,8 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     if not q_names and quoted:
         # "第三个讲的什么？" after "…的“三个结合”分别是什么？": an item of what the previous question quoted.
         return f"{prev_names}{quoted}{core}"
-    if not q_names and plan_uses is not None and not names_topic(core, plan_uses, follow_up_words) \
+    # "到规划末年…": the plan's end is a time, not a thing named.
+    if not q_names and plan_uses is not None and not names_topic(_PLAN_END.sub(" ", core), plan_uses, follow_up_words) \
             and not ORDINAL.search(core) \
             and not any(cue in core for cue in more_cues):
         # "平均每年增长多少？", "分别是哪几种？": only what is asked, no thing of its own, so it asks
