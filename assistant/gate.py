@@ -34,6 +34,7 @@ from question.scope import (
     named_part,
     period_end,
     shortened,
+    trailing_verb,
     unmentioned,
     unnamed_facilities,
     unwritten_year,
@@ -253,8 +254,10 @@ class Gate:
                 return ""
             word = unmentioned(self.qa.topic_named, in_scope, own, live.idf()) or (
                 unmentioned(whose_words, in_scope, own, live.idf()) if whose else "") or (
-                lead if lead and not in_scope(lead) and not own(lead) else "") or absent_concept(
-                topic, live.synonyms, in_scope)
+                lead if lead and not in_scope(lead) and not own(lead) else "") or (
+                # "…医院停车": what is to be done is the topic's head, though no noun.
+                verb if (verb := trailing_verb(named_part(topic, live.lexicon.example_words)))
+                and not in_scope(verb) and not own(verb) else "") or absent_concept(topic, live.synonyms, in_scope)
             if word:
                 return f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"
         return ""

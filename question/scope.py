@@ -141,6 +141,18 @@ def content_words(topic: str) -> list[str]:
             and not (len(w.word) == 2 and w.word[0] == w.word[1] and w.flag.startswith("v"))]
 
 
+def trailing_verb(topic: str) -> str:
+    """The verb a topic ends with, what it asks to be done: '解决医院停车' → '停车'; '过期药品回收' → '回收';
+    '医疗美容机构' → ''. content_words leaves verbs out (most say only that something is done)."""
+    import jieba.posseg
+
+    cut = [w for w in jieba.posseg.cut(topic) if w.word.strip()]
+    last = cut[-1] if cut else None
+    # A verb said twice ("看看") is the verb done a little: what is done is in the words before it.
+    return last.word if last and len(last.word) >= 2 and last.flag == "v" and not ASKS_WHAT.search(last.word) \
+        and last.word[0] != last.word[1] else ""
+
+
 def holds(text: str, word: str) -> bool:
     """Whether a text holds a topic word, also split by a few characters of one clause as plans list
     things ('碘缺乏病' in '碘缺乏等地方病'): all but its last character, then that character."""

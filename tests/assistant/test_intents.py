@@ -498,6 +498,13 @@ def test_a_word_the_segmenter_joined_from_two_plan_words_does_not_make_a_topic_u
     assert b.refused, b.text
 
 
+def test_a_topic_ending_in_a_deed_no_plan_writes_is_unmentioned(assistant):
+    # The plan writes 医院 and 病床, never 拍卖: what is to be done decides.
+    a = assistant.answer("埇桥规划有没有说要把医院的旧病床拍卖？")
+    assert a.refused and any("“拍卖”" in n for n in a.notes), (a.text, a.notes)
+    assert a.nearby  # the closest passages are still shown
+
+
 def test_the_nth_point_of_a_list_an_answer_numbered_inline_is_the_plans_nth(assistant):
     # The answer numbered its points in one line ("有5项：1.…；2.…"); the plan's fourth point is a
     # passage of its own after the list's lead-in and first points.
