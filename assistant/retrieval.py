@@ -9,6 +9,7 @@ figure is compared across plans, each plan's own indicator row joins them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,11 +62,15 @@ def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Fil
         if holding is not None:
             # Found lower down, the plan's counted list still comes first.
             return holding if holding is not hits[0] else None
-        found = retriever.best_matching(qa.standalone, lambda text: bool(counting.search(text)), filters,
+        found = retriever.best_matching(qa.standalone, functools.partial(_holds, counting), filters,
                                         situation_searched(qa), qa.carried)
         if found is not None:
             return found
     return None
+
+
+def _holds(pattern: re.Pattern[str], text: str) -> bool:
+    return pattern.search(text) is not None
 
 
 def retrieve(corpus: Corpus, qa: QuestionAnalysis, filters: Filters | None, params: RetrieveParams,
