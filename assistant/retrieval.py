@@ -70,6 +70,7 @@ def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Fil
 
 
 def _holds(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a passage's text holds the pattern (a counted list's name)."""
     return pattern.search(text) is not None
 
 
