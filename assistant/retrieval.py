@@ -45,7 +45,7 @@ def situation_searched(qa: QuestionAnalysis) -> str:
 def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Filters | None,
                   hits: list[Hit]) -> Hit | None:
     """For a list question, the passage counting a group of one of its words ('东丽…在哪几方面起
-    作用' → '积极发挥“五个作用”：（1）…'), to put first: the one found, else the best in the plans; a plan
+    作用' → '…“五个作用”：（1）…'), to put first: the one found, else the best in the plans; a plan
     names the lists it gives by their count, and that name is what a question in the writer's words
     shares with them. None when the first passage counts it or none does."""
     # ... or one of their synonyms ("本事" → the plan's "九项能力"), only when no plan counts the writer's

@@ -491,16 +491,16 @@ def test_a_thing_described_in_the_writers_words_is_quoted_with_the_words_the_pla
 
 def test_a_word_the_segmenter_joined_from_two_plan_words_does_not_make_a_topic_unmentioned(assistant):
     # "街道社区" is one token to the segmenter, and no plan writes it; 东丽's plan writes 街道 and 社区.
-    a = assistant.answer("东丽规划里有没有提到街道社区的卫生服务？")
+    a = assistant.answer("东丽区的规划提没提街道社区的卫生服务？")
     assert not a.refused and "街道" in a.text and "社区" in a.text and a.citations, (a.text, a.notes)
     # A word of which only one piece is written still is unmentioned.
-    b = assistant.answer("东丽规划里有没有提到社区宠物门诊？")
+    b = assistant.answer("东丽区的规划提没提社区宠物门诊？")
     assert b.refused, b.text
 
 
 def test_a_topic_ending_in_a_deed_no_plan_writes_is_unmentioned(assistant):
     # The plan writes 医院 and 病床, never 拍卖: what is to be done decides.
-    a = assistant.answer("埇桥规划有没有说要把医院的旧病床拍卖？")
+    a = assistant.answer("埇桥那份规划说没说把医院的旧病床拍卖？")
     assert a.refused and any("“拍卖”" in n for n in a.notes), (a.text, a.notes)
     assert a.nearby  # the closest passages are still shown
 
