@@ -220,21 +220,30 @@ def ingest(
             old_vectors = old.vectors()
             for cid, v in ((cid, old_vectors[at[cid]]) for cid in reused_ids):
                 vectors[cid] = v
+        made: list[Embedder] = []
+
+        def embedder_once() -> Embedder:
+            # One embedder for passages and sentences, made only when something is embedded: a second
+            # ingest of the same plans loads no model.
+            if not made:
+                made.append(cast(Embedder, embedder) if embedder else _cached(embed_cache, index_dir))
+            return made[0]
+
         if fresh:
-            emb = embedder or _cached(embed_cache, index_dir)
+            emb = embedder_once()
             batch = 32
             # Shortest first: a batch pads every text to its longest, so like lengths waste least.
             todo = sorted(fresh, key=lambda c: len(dense_text(c, dense)))
             for i in range(0, len(todo), batch):
                 note("embed", i, len(todo))
                 part = todo[i : i + batch]
-                for c, v in zip(part, emb.passages([dense_text(c, dense) for c in part]), strict=True):  # type: ignore[attr-defined]
+                for c, v in zip(part, emb.passages([dense_text(c, dense) for c in part]), strict=True):
                     vectors[c.id] = v
             note("embed", len(fresh), len(fresh))
         report.embedded = len(fresh)
         report.reused = len(reused_ids)
         sentences = _sentence_vectors([c for c in chunks if c.kind in RETRIEVABLE], old, fresh_ids, note,
-                                      lambda: cast(Embedder, embedder) if embedder else _cached(embed_cache, index_dir))
+                                      embedder_once)
 
         try:
             build = _write_build(store, chunks, records, texts, vectors, note, dense, lexicon_hash, indicators,
@@ -271,14 +280,8 @@ def _sentence_vectors(retrievable: list[Chunk], old: Build | None, fresh: set[st
     known: dict[str, np.ndarray] = {}
     if prev is not None and old is not None:
         known = {c.id: prev.of_chunk(i) for i, c in enumerate(old.retrievable) if c.id not in fresh}
-    emb: list[Embedder] = []
-
-    def embed(texts: list[str]) -> np.ndarray:
-        if not emb:  # made only when some sentence is new: a second ingest of the same plans loads no model
-            emb.append(embedder())
-        return emb[0].passages(texts)
-
-    return SentenceVectors.of(retrievable, embed, known, lambda done, total: note("embed sentences", done, total))
+    return SentenceVectors.of(retrievable, lambda texts: embedder().passages(texts), known,
+                              lambda done, total: note("embed sentences", done, total))
 
 
 def _write_build(
