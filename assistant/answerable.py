@@ -156,7 +156,7 @@ _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "distan
 def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],
           covers: Callable[[str], float], rel_cover: float = 0.6, *, synonyms: Sequence[Sequence[str]],
           context: Sequence[str] = (), writes: Sequence[Callable[[str], bool]] = (),
-          agreed: Sequence[bool] = ()) -> Verdict:
+          agreed: Sequence[bool] = (), best: float = 0.0) -> Verdict:
     """Whether the sentences (text, is_table_row) answer what the question asks for (its
     ``demanded`` figures, QuestionAnalysis.demands).
 
@@ -169,6 +169,8 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     ``writes``: for each sentence, whether its plan writes a word (see ``meets``). ``agreed``: for
     each sentence, whether word and meaning search both rank its passage near the top: its sentences
     need half the bar (an everyday question shares few words with the sentence that answers it).
+    ``best``: the coverage of a sentence set aside before judging (the last period's review for a
+    figure still to be done): it still sets the bar, so what is left is not judged among itself.
     """
     ds = list(demanded)
     if not ds or not sentences:
@@ -177,7 +179,7 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     own = list(writes) or [lambda w: False] * len(sentences)
     near = list(agreed) or [False] * len(sentences)
     cov = [covers(f"{c}\n{s}") for (s, _), c in zip(sentences, around, strict=True)]
-    bar = rel_cover * max(cov)
+    bar = rel_cover * max(*cov, best)
     unmet = []
     supporting: list[int] = []
     met: list[set[int]] = []

@@ -33,6 +33,7 @@ from question.scope import (
     listed_examples,
     named_part,
     period_end,
+    period_name,
     shortened,
     trailing_verb,
     unmentioned,
@@ -116,16 +117,26 @@ class Gate:
         if self.out_of_scope or not hits:
             return Verdict(False)
         every = sentence_candidates(hits)
+
+        def text(i: int) -> str:
+            return f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}"
+
+        def before(i: int) -> str:
+            # What a sentence is about is read with the sentence before it in its passage: a plan
+            # names the topic, then gives the figure ("…选送中青年业务骨干…。2021年，…培养40名…").
+            return every[i - 1].text if i and every[i - 1].hit_index == every[i].hit_index else ""
+
         pos = [i for i, c in enumerate(every) if not info.doc_ids or hits[c.hit_index].chunk.doc_id in info.doc_ids]
+        best = 0.0
         if self._asks_target_year():
             # "2025年计划新增几处": what the last plan achieved is no figure of what this one sets out to do.
+            # Its sentence most about the question still sets how near the rest must come.
             role = self.live.lexicon.role
-            pos = [i for i in pos if role(hits[every[i].hit_index].chunk.section_path[:2]) != "review"]
-        sents = [(f"{hits[every[i].hit_index].chunk.section}\n{every[i].text}",
-                  hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
-        # What a sentence is about is read with the sentence before it in its passage: a plan names
-        # the topic, then gives the figure ("…选送中青年业务骨干…。2021年，…培养40名…").
-        context = [every[i - 1].text if i and every[i - 1].hit_index == every[i].hit_index else "" for i in pos]
+            review = [i for i in pos if role(hits[every[i].hit_index].chunk.section_path[:2]) == "review"]
+            best = max((self.covers(f"{before(i)}\n{text(i)}") for i in review), default=0.0)
+            pos = [i for i in pos if i not in review]
+        sents = [(text(i), hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]
+        context = [before(i) for i in pos]
         # Which counted nouns each plan writes itself, looked up once per plan, not once per sentence.
         counted = {d.counted for d in self.qa.demands if d.counted}
         texts = self.live.doc_texts
@@ -135,18 +146,21 @@ class Gate:
         agreed = [self._agreed(every[i].hit_index) for i in pos]
         v = judge(self.qa.demands, sents, info.years, self.covers, self.params.about_share,
                   synonyms=self.live.synonyms, context=context,
-                  writes=writes, agreed=agreed)
+                  writes=writes, agreed=agreed, best=best)
         # Positions among the candidates of all hits, so the extractive answer can prefer them.
         return replace(v, supporting=tuple(pos[i] for i in v.supporting), complete=tuple(pos[i] for i in v.complete))
 
     def _asks_target_year(self) -> bool:
         """Whether a figure is asked of a year the message writes that ends a plan's period in scope
-        ('2025年计划新增几处？'), as something still to be done."""
+        ('2025年计划新增几处？'), or of the period by its name ('十四五还打算建几处？'), as something
+        still to be done."""
         qa = self.qa
         if not qa.amount_asked or qa.info.tense != "future":
             return False
-        ends = {period_end(m.period) for m in self._scope[0]}
-        return any(int(y) in ends and y in qa.message for y in qa.info.years)
+        metas = self._scope[0]
+        ends = {period_end(m.period) for m in metas}
+        named = {n for n in (period_name(m.period) for m in metas) if n}
+        return any(int(y) in ends and y in qa.message for y in qa.info.years) or any(n in qa.message for n in named)
 
     @functools.cached_property
     def unwritten(self) -> str:

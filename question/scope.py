@@ -27,6 +27,25 @@ def period_end(period: str) -> int | None:
     return int(m.group(2) or m.group(1))
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def period_name(period: str) -> str:
+    """The five-year plan a span is, as people name it: '2021-2025' → '十四五'; '2016-2020' → '十三五';
+    a single year or another span → ''. Counted from the third plan (1966–1970), the first after
+    the years of adjustment that broke the count's five-year step."""
+    m = _PERIOD.search(period or "")
+    if not m or not m.group(2):
+        return ""
+    start, end = int(m.group(1)), int(m.group(2))
+    if end - start != 4 or (start - 1966) % 5 or start < 1966:
+        return ""
+    n = (start - 1966) // 5 + 3
+    tens, ones = divmod(n, 10)
+    number = ("" if tens < 2 else _DIGITS[tens]) + ("十" if tens else "") + (_DIGITS[ones] if ones else "")
+    return f"{number}五"
+
+
 def beyond_period(years: Sequence[str], periods: Mapping[str, str], plan_texts: Sequence[str]) -> str:
     """The first year asked that lies after every plan's period and that no plan sets a target for
     ('到2030年'), told with the periods; '' when the plans cover the years asked."""

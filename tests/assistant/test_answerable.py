@@ -122,6 +122,21 @@ def test_a_figure_given_in_the_sentence_after_its_topic_answers():
     assert read.answerable and read.supporting == (1,)
 
 
+def test_a_sentence_set_aside_still_sets_how_near_the_rest_must_come():
+    # The sentence most about the question was set aside (the last period's review); a count sentence
+    # about something else must not be judged against the weak ones left.
+    about = "乡镇卫生院标准化建设达标率达到100%。"
+    other = "全区新建应急物资储备库3个。"
+
+    def covers(s: str) -> float:
+        return 0.9 if "乡镇卫生院" in s else 0.2
+
+    question = "乡镇卫生院还要新建几个？"
+    assert judge(demands(question), [(other, False)], [], covers, synonyms=shipped().synonyms).answerable
+    assert not judge(demands(question), [(other, False)], [], covers, synonyms=shipped().synonyms,
+                     best=covers(about)).answerable
+
+
 @pytest.mark.parametrize(("question", "unknown"), [
     ("天津河西区2025年每千人口床位数要达到多少？", ["天津河西区"]),
     ("和平区有什么卫生规划？", ["和平区"]),

@@ -179,6 +179,15 @@ def test_a_figure_of_the_past_is_not_quoted_from_a_row_giving_only_targets(assis
     assert not a.refused and "74.74%" in a.text, a.text
 
 
+def test_what_the_last_period_did_is_no_answer_when_the_plans_period_is_asked_by_name(assistant):
+    # 东丽's review of the last period counts the defibrillators placed; its plan sets no number for
+    # the years to come. Named by the period's name, the question asks the latter.
+    a = assistant.answer("东丽在十四五这五年里，公共场所要再放多少台自动除颤仪？")
+    assert a.refused, a.text
+    b = assistant.answer("东丽十三五那几年往公共场所配了多少台除颤仪？")
+    assert not b.refused and "40台" in b.text, (b.text, b.notes)
+
+
 def test_a_mention_of_a_thing_no_plan_names_is_declined_though_its_care_is_named(assistant):
     # 治疗 and 药品供应 stand in the plans for other patients; 血友病 stands in none, and it is
     # what the question asks about (the words before 的).

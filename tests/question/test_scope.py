@@ -21,6 +21,7 @@ from question.scope import (
     named_facilities,
     numbered_facilities,
     period_end,
+    period_name,
     unmentioned,
     unnamed_facilities,
     unwritten_year,
@@ -31,6 +32,8 @@ LEX = Lexicon.load(REPO / "lexicon")
 
 
 def test_periods_and_years_past_them() -> None:
+    assert [period_name(p) for p in ("2021-2025", "2016-2020", "2026-2030", "2021", "2020-2025", "")] == [
+        "十四五", "十三五", "十五五", "", "", ""]
     assert period_end("2021-2025") == 2025 and period_end("2021") == 2021 and period_end("") is None
     periods = {"a": "2021-2025", "b": "2021"}
     assert beyond_period(("2035",), periods, ["到2025年达到"]) == "2035年（规划期为2021、2021—2025年）"
