@@ -216,6 +216,14 @@ def _place_patterns(words: PlaceWords) -> tuple[re.Pattern[str], re.Pattern[str]
             partner)
 
 
+@functools.lru_cache(maxsize=256)
+def _word_ends(text: str) -> frozenset[int]:
+    """Where the segmenter's words of a text end: '想了解一下' → {1, 3, 5}."""
+    import jieba
+
+    return frozenset(end for _, _, end in jieba.tokenize(text))
+
+
 _COMPARED_AFTER = re.compile(r"(?:的[^，。？?！!]{0,8})?(?:比|相比|对比|差|高|低|强|弱)")
 
 
@@ -244,6 +252,8 @@ def unknown_places(question: str, mentioned: Callable[[str], bool], regions: Ite
         # word that no name holds ("到").
         inside = [c.end() for c in re.finditer(_NOT_IN_NAME, name[:-1])]
         if inside and len(name) - inside[-1] >= 3:
+            if m.start() + inside[-1] not in _word_ends(question):
+                continue  # "麻烦了解一下区卫生健康委…": 了 begins a word (了解), so no name follows it
             name = name[inside[-1]:]
             if ASKS_WHAT.match(name):
                 continue  # "都是哪些区": a question, no name

@@ -252,7 +252,8 @@ class Gate:
             whose = topic.split("的", 1)[0] if "的" in topic else ""
             # Its first word says whose it is ("血友病患者看病拿药": 血友病), with 的 or without: no plan writing
             # it, the rest ("拿药", "看病") is said of others.
-            whose_words = content_words(whose) if whose else []
+            empty = live.lexicon.empty_nouns
+            whose_words = [w for w in content_words(whose) if w not in empty] if whose else []
             lead = next(iter(w for w in (whose_words or self.qa.topic_named) if len(w) > 1), "")
             # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
             # Where the writer is ("村里的老年人", "街上的老人") is no thing the plans leave out.

@@ -179,6 +179,13 @@ def test_a_figure_of_the_past_is_not_quoted_from_a_row_giving_only_targets(assis
     assert not a.refused and "74.74%" in a.text, a.text
 
 
+def test_a_word_saying_how_is_no_thing_the_plans_leave_out(assistant):
+    # "专门" (which the segmenter tags a noun) says how the clinic would be run, not what it is; a decline
+    # naming it as the word no plan writes sends staff after the wrong word.
+    a = assistant.answer("请问滨海的计划写没写医院要专门设看发烧的门诊？")
+    assert not any("“专门”" in n for n in a.notes), a.notes
+
+
 def test_what_the_last_period_did_is_no_answer_when_the_plans_period_is_asked_by_name(assistant):
     # 东丽's review of the last period counts the defibrillators placed; its plan sets no number for
     # the years to come. Named by the period's name, the question asks the latter.
