@@ -134,6 +134,9 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         built = tuple(lexicon.facility_suffixes)
         wants = tuple(d for d in wants if d.kind != "count" or d.term or (
             d.counted.endswith(built) and not HOW_MANY_ITEMS.search(standalone)))
+    if intent is Intent.MENTION and topic:
+        # "有没有提到几家医院组成集团": a count the topic holds is the writer's "several", not a question.
+        wants = tuple(d for d in wants if d.kind != "count" or "几" not in topic)
     # "列了几个突出问题，都是哪些": the count was of the items a list names, which listing answers.
     items_counted = len(wants) < len(listed) and not wants
     return QuestionAnalysis(message=message, ask=ask, situation=split.situation, standalone=standalone, info=info,

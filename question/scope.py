@@ -86,12 +86,18 @@ _FILLER = re.compile(r"(?:这事|这件事|这个事|这一块|这块|这方面|
                      r"[，,、\s]*$")
 
 
+_POINTED_CUE = re.compile(r"(提到|提及|说到|写到|讲到|提|说|写|讲)(?:这个|这事|这件事|这些|这一块|这块|此事)(了吗|了没|没有)")
+
+
 def mention_topic(question: str, cues: Iterable[str], names: Iterable[str] = ()) -> str:
     """What a "有没有提到…" question asks about, or '' when it does not ask that:
     '规划里有没有提到宠物医院？' → '宠物医院'; the cue may also follow its topic: '垃圾分类这事，规划里写了
     没？' → '垃圾分类', '有没有无人机送药？滨海计划里提没提？' → '无人机送药' (``names``: the plans'
     names, taken off a topic that only says where to look); a cue '有没有…的说法' holds its topic:
     '有没有给中学生免费查视力的说法？' → '给中学生免费查视力'."""
+    # "…，方案里写到这事没有？": a pointing word between the verb and the question's end points back at
+    # the clause before, as "提到没有" does.
+    question = _POINTED_CUE.sub(r"\1\2", question)
     for cue in sorted(cues, key=len, reverse=True):
         if "…" in cue:
             # "有没有…的说法": the topic is what the cue's two parts hold between them.

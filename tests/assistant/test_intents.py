@@ -179,6 +179,12 @@ def test_a_figure_of_the_past_is_not_quoted_from_a_row_giving_only_targets(assis
     assert not a.refused and "74.74%" in a.text, a.text
 
 
+def test_a_count_inside_a_mentions_topic_is_the_writers_several_not_a_question(assistant):
+    # "几家医院" describes the thing asked about; the mention is answered without any count.
+    a = assistant.answer("请问振安区的卫生规划说没说过由几家医院一起组成医疗集团？")
+    assert not a.refused and "医疗集团" in a.text, (a.text, a.notes)
+
+
 def test_a_word_saying_how_is_no_thing_the_plans_leave_out(assistant):
     # "专门" (which the segmenter tags a noun) says how the clinic would be run, not what it is; a decline
     # naming it as the word no plan writes sends staff after the wrong word.
