@@ -150,7 +150,8 @@ class Verdict:
 _KIND_NAMES = {"money": "金额", "beds": "床位数", "days": "天数", "distance": "距离", "area": "面积", "age": "年龄", "minutes": "时长",
                "rate": "比率", "count": "数量", "figure": "数值", "phone": "联系电话", "address": "地址或乘车路线",
                "hours": "开放时间", "procedure": "办理地点、流程或所需材料", "total": "合计数",
-               "weekdays": "坐诊日期", "when": "时间", "level": "级别", "duration": "时长"}
+               "weekdays": "坐诊日期", "when": "时间", "level": "级别", "duration": "时长",
+               "frequency": "频次"}
 
 
 def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], years: Sequence[str],

@@ -46,7 +46,7 @@ MIN_COUNTED = 3  # "两个方面" is said of too many things to pick a list by i
 # A topic that only points back, also after the plan it is asked of ("…街道的计划对此写了吗").
 _ONLY_POINTING = re.compile(r"(?:[\u4e00-\u9fff]{0,4}?(?:规划|计划|文件|方案)(?:里|中|里面|上)?)?(?:对于|对|关于|针对)?"
                             r"(?:这个|这些|这项|这事|这件事|此事|它|这方面|这回事|这个事)")
-_DURATIONS = ("minutes", "days", "duration")  # demands that ask how long, which a time cue ("多久") also marks
+_DURATIONS = ("minutes", "days", "duration", "frequency")  # how long or how often, which a time cue ("多久") also marks
 _OF_A_FACILITY = ("money", "beds", "count", "when", "level")  # figures, dates and grades a named facility has
 
 # Rewrites a follow-up into a whole question with a model (None: rules only).

@@ -92,6 +92,7 @@ class DemandKind(enum.StrEnum):
     TOTAL = "total"  # a total over a span of years
     WHEN = "when"  # a date or deadline
     DURATION = "duration"  # a span of time in any unit ("15分钟", "3到5年")
+    FREQUENCY = "frequency"  # how often ("每年", "定期", "中期、末期")
     LEVEL = "level"  # a grade ("三级综合医院", "二级甲等")
     COUNT = "count"  # in a measure word (lexicon/measure_words.txt)
     RATE = "rate"
@@ -122,6 +123,9 @@ _EVIDENCE: dict[DemandKind, re.Pattern[str]] = {
     # Not a year: "2025年" dates, "3到5年" lasts.
     DemandKind.DURATION: re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:[-－—~～到至]\s*\d{1,3}\s*)?"
                                     r"(?:分钟|小时|天|周|个月|年)|[一二两三四五六七八九十半]+(?:个月|年|天|周)"),
+    # How often: every so long, a yearly or periodic round, or the rounds named ("年度评估", "中期检查").
+    DemandKind.FREQUENCY: re.compile(r"每(?:\d+|[一两二三四五六半])?(?:年|个?月|季度?|周|天|日)|年度|季度|定期|中期|"
+                                     r"(?:\d+|[一二两三四五六七八九十半])(?:年|个月|周|天)一次"),
     DemandKind.PHONE: re.compile(r"(?:电话|热线)[^。；]{0,8}\d{3,}|(?<!\d)\d{3,4}[-－]\d{7,8}(?!\d)"),
     DemandKind.ADDRESS: re.compile(r"\d+号|(?:公交|地铁)[^。；]{0,6}\d+(?:路|号线)|\d+路(?:车|公交)"),
     DemandKind.HOURS: re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}(?:点|时)(?:至|到|-|—)|24小时"),
@@ -231,6 +235,9 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
     for n in names:  # plan names end where an indicator's name begins ("埇桥产妇死亡率")
         q = q.replace(n, "的")
     out = [Demand(kind, _EVIDENCE[kind]) for kind, ask in _asks(lex.demand_cues) if ask.search(q)]
+    if any(d.kind == DemandKind.FREQUENCY for d in out):
+        # "多长时间评一次" asks how often, not how long one round lasts.
+        out = [d for d in out if d.kind not in (DemandKind.DURATION, DemandKind.MINUTES, DemandKind.DAYS)]
     counted = _count_word(lex.measure_words).search(q)
     if counted and any(q.startswith(w, counted.start(1)) for w in lex.not_measures):
         counted = None  # "多少人口": a population, not a count in 人

@@ -27,7 +27,7 @@ INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.t
 ROLES = ("review", "problems", "projects")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
 CUE_KINDS = ("money", "beds", "days", "distance", "area", "age", "minutes", "phone", "address", "hours", "weekdays",
-             "procedure", "total", "when", "level", "duration")
+             "procedure", "total", "when", "level", "duration", "frequency")
 _CUE = re.compile(r"^(?:[\u4e00-\u9fffA-Za-z0-9]+…)*[\u4e00-\u9fffA-Za-z0-9]+$")  # "资金…多少": … a short gap
 # The lexicon shipped with the project. Entry points pass Settings.lexicon_dir; code given no lists
 # (scripts, the LangChain retriever) reads this one.

@@ -364,6 +364,14 @@ def test_how_long_in_any_unit_is_met_by_a_span_not_a_year():
     assert not meets(d, "到2025年建成胸痛中心。", synonyms=())  # a year dates, it does not last
 
 
+def test_how_often_is_met_by_a_round_of_time_not_by_how_long():
+    (d,) = demands("东丽的慢病患者多长时间随访一次？", ["东丽"])
+    assert d.kind is DemandKind.FREQUENCY  # not also a duration the same words ask
+    assert meets(d, "对实施情况开展年度评估和中期检查。", synonyms=())
+    assert meets(d, "为签约居民每年提供一次免费体检。", synonyms=()) and meets(d, "每3个月随访一次。", synonyms=())
+    assert not meets(d, "力争用3到5年时间建成胸痛中心。", synonyms=())  # how long, not how often
+
+
 def test_a_ratio_per_head_is_of_what_it_names():
     # "每千人口X" without 数: the ratio of X, which another ratio of the plans does not answer.
     (d,) = demands("东丽每千人口营养师目标是多少？", ["东丽"])
