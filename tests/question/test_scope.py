@@ -51,6 +51,7 @@ def test_mention_topics_and_the_words_no_plan_uses() -> None:
     assert mention_topic("规划里提没提？", LEX.mention_cues) == ""
     # A pointing word after the verb points back at the clause before, as the bare cue does.
     assert mention_topic("听说社区要办老年食堂，东丽的规划提到这事没有？", LEX.mention_cues, ["东丽"]) == "听说社区要办老年食堂"
+    assert mention_topic("社区要办老年食堂，东丽的规划讲到没有？", LEX.mention_cues, ["东丽"]) == "社区要办老年食堂"
     # "提没提过，…" asks whether it ever was: 过 is no word of the topic (过敏 is).
     assert mention_topic("振安规划提没提过，给村医涨补贴？", LEX.mention_cues) == "给村医涨补贴"
     assert mention_topic("卫生规划写没写过敏性鼻炎？", LEX.mention_cues) == "过敏性鼻炎"
