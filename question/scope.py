@@ -297,7 +297,12 @@ def unnamed_facilities(question: str, suffixes: Sequence[str], names: Iterable[s
         name = m.group(0)
         # "要建的那所口腔医院": the name is what follows the words pointing at it.
         name = _POINTED.split(name)[-1]
-        # "那三所区医院": a count of facilities is no part of their name.
+        # "那三所区医院", "城东两家专科医院": after a count of several comes the kind of the facilities
+        # counted, which the writer describes in their own words, not a name; "一家区儿童医院" is one
+        # named, and the count is no part of its name.
+        counts = _COUNT.findall(name)
+        if counts and counts[-1][0] != "一":
+            continue
         name = _COUNT.split(name)[-1]
         while name and name[0] in _NOT_IN_FACILITY:
             name = name[1:]

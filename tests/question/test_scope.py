@@ -161,6 +161,9 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
     assert unnamed_facilities("东丽有两家医院要扩建，是哪两家？", suffixes, ["东丽"], plans, lambda t: False) == []
     assert unnamed_facilities("区里新建3个中心都在哪？", suffixes, [], plans, lambda t: False) == []
     assert unnamed_facilities("那三所区医院能做检测吗？", suffixes, [], plans, lambda t: False) == []
+    # After a count of several comes their kind in the writer's words; "一家…" introduces one by its name.
+    assert unnamed_facilities("城东两家专科医院的门诊改造哪年完成？", suffixes, [], plans, lambda t: False) == []
+    assert unnamed_facilities("东丽要新建一家区口腔医院吗？", suffixes, ["东丽"], plans, lambda t: False) == ["区口腔医院"]
     assert unnamed_facilities("东丽区口腔医院哪年开业？", suffixes, ["东丽区"], plans, lambda t: True) == []
     # A place's own facility ("市立医院") is a name; a level ("区级医院") is not.
     assert unnamed_facilities("宿州市立医院要扩建吗？", suffixes, ["宿州"], plans, lambda t: False,
