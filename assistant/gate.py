@@ -132,7 +132,7 @@ class Gate:
             # "2025年计划新增几处": what the last plan achieved is no figure of what this one sets out to do.
             # Its sentence most about the question still sets how near the rest must come.
             role = self.live.lexicon.role
-            review = [i for i in pos if role(hits[every[i].hit_index].chunk.section_path[:2]) == "review"]
+            review = {i for i in pos if role(hits[every[i].hit_index].chunk.section_path[:2]) == "review"}
             best = max((self.covers(f"{before(i)}\n{text(i)}") for i in review), default=0.0)
             pos = [i for i in pos if i not in review]
         sents = [(text(i), hits[every[i].hit_index].chunk.kind == "table_row") for i in pos]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from question.ask import ASKS_WHAT
 from question.lexicon import alternation
+from vectorstore.points import chinese_numeral
 
 _PERIOD = re.compile(r"(20\d\d)(?:\s*[-—–~～至]\s*(20\d\d))?")
 _TRAILING = re.compile(r"(?:的事|(?:的)?(?:内容|方面|这块|这一块|这方面|相关|事情|问题|情况|工作))?"
@@ -27,9 +28,6 @@ def period_end(period: str) -> int | None:
     return int(m.group(2) or m.group(1))
 
 
-_DIGITS = "零一二三四五六七八九"
-
-
 def period_name(period: str) -> str:
     """The five-year plan a span is, as people name it: '2021-2025' → '十四五'; '2016-2020' → '十三五';
     a single year or another span → ''. Counted from the third plan (1966–1970), the first after
@@ -40,10 +38,7 @@ def period_name(period: str) -> str:
     start, end = int(m.group(1)), int(m.group(2))
     if end - start != 4 or (start - 1966) % 5 or start < 1966:
         return ""
-    n = (start - 1966) // 5 + 3
-    tens, ones = divmod(n, 10)
-    number = ("" if tens < 2 else _DIGITS[tens]) + ("十" if tens else "") + (_DIGITS[ones] if ones else "")
-    return f"{number}五"
+    return f"{chinese_numeral((start - 1966) // 5 + 3)}五"
 
 
 def beyond_period(years: Sequence[str], periods: Mapping[str, str], plan_texts: Sequence[str]) -> str:
