@@ -50,7 +50,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def cmd(name: str, help_: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_, description=help_, epilog="example:\n  " + EXAMPLES[name].replace("\n", "\n  "),
+        # argparse %-formats a subcommand's help (not its description): "95%" must reach it as "95%%".
+        return sub.add_parser(name, help=help_.replace("%", "%%"), description=help_, epilog="example:\n  " + EXAMPLES[name].replace("\n", "\n  "),
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
     c = cmd("ingest", "build or update the index from plan files (.txt .md .docx .pdf)")

@@ -93,3 +93,18 @@ def test_ingest_reports_a_bad_file_and_still_ingests_the_rest(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "broken.docx" in captured.err
     assert "documents 1" in captured.out
+
+
+def test_top_level_help_lists_every_subcommand_with_its_example(capsys):
+    from assistant.cliargs import EXAMPLES
+
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "95% interval" in out  # eval-diff's help, written with a per-cent sign
+    for name in EXAMPLES:
+        assert name in out
+    with pytest.raises(SystemExit):
+        main(["eval-diff", "--help"])
+    assert "95% interval" in capsys.readouterr().out
