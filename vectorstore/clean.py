@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from vectorstore.headings import match_heading
+from vectorstore.points import chinese_number
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 # Characters that can end a complete line: sentence ends, closing brackets and quotes.
@@ -41,8 +42,9 @@ def _ends_sentence(text: str) -> bool:
     return bool(text) and text[-1] in _TERMINAL
 
 
-def _should_join(prev: str, nxt: str) -> bool:
-    """Whether `nxt` continues the sentence that Word broke at the end of `prev`."""
+def _should_join(prev: str, nxt: str, headings: dict[str, str] | None = None) -> bool:
+    """Whether `nxt` continues the sentence that Word broke at the end of `prev`; ``headings``: the
+    number of the last numbered line of each numbering style so far, when it was short (a heading)."""
     if not prev or not nxt or nxt.startswith("\t") or _ends_sentence(prev.rstrip()):
         return False
     if match_heading(nxt) is not None or nxt.startswith("#"):
@@ -52,9 +54,20 @@ def _should_join(prev: str, nxt: str) -> bool:
         return bool(cell) and (len(nxt) <= MAX_CELL_TAIL or len(cell) >= MIN_BROKEN_CELL)
     if prev.startswith("#"):
         return False
-    if match_heading(prev) is not None:
-        return len(prev) >= MIN_BROKEN_NUMBERED
+    if (m := match_heading(prev)) is not None:
+        # A long numbered line after a heading numbered just before it ('（一）落实…' then '（二）完善…，
+        # 建立健全…机制') is that heading's sibling, a heading too long for the rule, not a broken paragraph.
+        return len(prev) >= MIN_BROKEN_NUMBERED and not _numbers_on(m.kind, m.number, headings or {})
     return len(prev) >= MIN_BROKEN_LINE
+
+
+def _numbers_on(kind: str, number: str, headings: dict[str, str]) -> bool:
+    """Whether a number follows the last heading's of its numbering style: ('paren_cn', '二', {'paren_cn': '一'}) → True."""
+    before = headings.get(kind)
+    if before is None:
+        return False
+    a, b = (int(n) if n.isdigit() else chinese_number(n) for n in (before, number))
+    return a is not None and b == a + 1
 
 
 def clean_text(text: str) -> str:
@@ -65,12 +78,18 @@ def clean_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     out: list[str] = []
+    headings: dict[str, str] = {}
     for raw in text.split("\n"):
         line = strip_markers(raw)
-        if out and _should_join(out[-1], line):
+        if out and _should_join(out[-1], line, headings):
             out[-1] = out[-1] + line
-        else:
-            out.append(line)
+            continue
+        if out and (m := match_heading(out[-1])) is not None:
+            if len(out[-1]) < MIN_BROKEN_NUMBERED:
+                headings[m.kind] = m.number
+            else:
+                headings.pop(m.kind, None)
+        out.append(line)
     # Collapse runs of blank lines (keep one: a blank line ends a table row), trim the ends.
     collapsed: list[str] = []
     for line in out:

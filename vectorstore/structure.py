@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vectorstore.headings import is_heading, item_label, match_heading
+from vectorstore.headings import MAX_HEADING_CHARS, HeadingMatch, is_heading, item_label, match_heading
+from vectorstore.points import chinese_number
 from vectorstore.tables import Table, build_table
 from vectorstore.types import Section
 
@@ -69,6 +70,7 @@ def parse(text: str) -> Parsed:
     i = 0
     prev_text = ""
     lead: tuple[int, int] | None = None  # (offset, rank) of a heading still waiting for its first paragraph
+    numbers: dict[int, str] = {}  # the number of the last heading of each rank on the stack
     while i < len(lines):
         off, line = lines[i]
         if line.startswith("\t"):
@@ -108,13 +110,14 @@ def parse(text: str) -> Parsed:
         m = match_heading(stripped)
         if not title:
             title = m.body if m is not None and m.kind == "markdown" else stripped
-        is_head = m is not None and is_heading(stripped)
+        is_head = m is not None and (is_heading(stripped) or _next_sibling(m, stripped, stack, numbers))
         if m is not None and is_head:
             # A Markdown heading ('## 主要指标', from Word heading styles) is shown without its '#'.
             heading = m.body if m.kind == "markdown" else stripped
             while stack and stack[-1][0] >= m.rank:
                 stack.pop()
             stack.append((m.rank, heading))
+            numbers = {r: n for r, n in numbers.items() if r < m.rank} | {m.rank: m.number}
             sections.append(Section(heading, m.rank, off, tuple(h for _, h in stack)))
             stripped = heading  # a table right below takes it as its caption
             lead = (off, m.rank) if m.rank >= LEAD_MIN_RANK and m.kind != "box" else None
@@ -132,3 +135,19 @@ def parse(text: str) -> Parsed:
         prev_text = stripped
         i += 1
     return Parsed(title, tuple(blocks), tuple(sections))
+
+
+def _next_sibling(m: HeadingMatch, line: str, stack: list[tuple[int, str]], numbers: dict[int, str]) -> bool:
+    """Whether a numbered line too long for a heading is one all the same: it holds no sentence and
+    numbers on from the heading just before it of its rank ('（一）落实…' then '（二）完善监测预警系统，
+    发挥大数据优势，建立健全…机制', 38 characters), so it is that heading's sibling, not a list item."""
+    if m.rank not in numbers or all(r != m.rank for r, _ in stack) or len(line) > 2 * MAX_HEADING_CHARS:
+        return False
+    if "。" in line or "；" in line or line.endswith(("。", "；")):
+        return False
+
+    def value(n: str) -> int | None:
+        return int(n) if n.isdigit() else chinese_number(n)
+
+    before, this = value(numbers[m.rank]), value(m.number)
+    return before is not None and this == before + 1

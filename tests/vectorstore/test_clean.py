@@ -182,3 +182,21 @@ def test_cleaning_is_idempotent(plans: dict[str, Plan], doc_id: str) -> None:
 def test_line_ends_of_windows_and_old_mac_files_are_normalised() -> None:
     text = "一、总则\r\n加强饮用水、大气（雾霾）、土壤等环境健康影响监测\r与评价。\r\n"
     assert clean_text("\ufeff" + text) == "一、总则\n加强饮用水、大气（雾霾）、土壤等环境健康影响监测与评价。\n"
+
+
+def test_a_long_numbered_line_after_its_numbered_sibling_heading_is_not_glued_to_the_next() -> None:
+    """'（二）…' numbering on from a short heading '（一）…' stands as a line of its own, however long;
+    after a long '（一）…' paragraph a long '（二）…' line broken by Word is still joined."""
+    headed = "\n".join([
+        "（一）建设发热门诊",
+        "二级以上医院全部设置发热门诊。",
+        "（二）健全传染病监测网络，发挥信息平台作用，建立多部门协同的预警机制",
+        "完成流行病学调查队伍建设。",
+    ])
+    assert clean_text(headed).split("\n")[2] == "（二）健全传染病监测网络，发挥信息平台作用，建立多部门协同的预警机制"
+    listed = "\n".join([
+        "（一）通过报刊、网络等媒体广泛宣传卫生健康政策和全区卫生健康工作的新进展。",
+        "（二）积极宣传区内卫生健康主题实践活动、治庸问责、“三好一满意”等活",
+        "动，营造良好氛围。",
+    ])
+    assert clean_text(listed).split("\n")[1].endswith("等活动，营造良好氛围。")

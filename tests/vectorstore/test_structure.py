@@ -60,7 +60,7 @@ def test_each_numbering_style_is_a_heading_at_its_level(
 @pytest.mark.parametrize(
     ("doc_id", "n_sections", "levels"),
     [
-        ("dongli", 96, {0, 3, 4}),
+        ("dongli", 97, {0, 3, 4}),
         ("yongqiao", 40, {1, 2}),
         ("zhenan", 64, {3, 4, 5}),
         ("binhai", 8, {3, 4}),
@@ -310,3 +310,24 @@ def test_word_heading_styles_give_paths_without_markdown_marks(dongli_docx: Path
         "第四部分“十四五”东丽区卫生健康改革规划重点任务",
         "“十四五”东丽区卫生健康规划主要预期指标",
     )
+
+
+def test_a_long_numbered_line_between_sibling_headings_is_a_heading_too() -> None:
+    """A line longer than a heading usually is, with no sentence in it, that numbers on from the
+    heading before it of its rank, is that heading's sibling; a numbered line with a sentence is an item."""
+    text = "\n".join(
+        [
+            "三、强化疾病防控",
+            "（一）建设发热门诊",
+            "二级以上医院全部设置发热门诊。",
+            "（二）健全传染病监测网络，发挥信息平台作用，建立多部门协同、多渠道汇集的预警机制",
+            "完成流行病学调查队伍建设。",
+            "（三）做好疫苗接种",
+            "1.加强冷链建设。全面完成冷链设备更新，确保疫苗储运安全，提升预防接种门诊服务能力水平。",
+            "3.开展接种人员培训，提升全区预防接种门诊工作人员业务能力和服务水平，做到持证上岗",
+        ]
+    )
+    p = pipeline(DocMeta(doc_id="synthetic", title="编号续接", source="synthetic.txt"), text)
+    titles = [s.title for s in p.parsed.sections]
+    assert "（二）健全传染病监测网络，发挥信息平台作用，建立多部门协同、多渠道汇集的预警机制" in titles
+    assert titles.index("（三）做好疫苗接种") == len(titles) - 1  # "1.…。…" has a sentence; "3." skips 2
