@@ -132,6 +132,10 @@ def _item(text: str, named: SectionMatch, max_chars: int) -> str:
     if named.enumerated:
         start = max(0, text.find(label))
         nxt = text.find(named.items[named.ordinal][0], start + 1) if named.ordinal < len(named.items) else -1
+        if nxt <= start and label.startswith("——"):
+            # A "——" item is one paragraph: the last one ends with its line, not with the passage
+            # (a table's caption may follow it).
+            nxt = text.find("\n", start)
         body = text[start : nxt if nxt > start else len(text)]
     else:
         # An item with sub-items: its first passage starts at "1.…", so its own heading leads.

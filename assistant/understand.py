@@ -110,7 +110,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
     if _ONLY_POINTING.fullmatch(topic):
         topic = ""  # the situation's sentence it points at is searched with the ask instead
-    topic_words = tuple(content_words(topic)) if topic else ()
+    # "说过车多长时间能赶到吗": the words asking for a figure name no part of the topic.
+    topic_words = tuple(content_words(live.asking.sub(" ", topic) if live.asking else topic)) if topic else ()
     wants = tuple(demands(standalone, live.names(), lexicon, _plan_uses(live)))
     named = (*facilities, *numbered_facilities(standalone, lexicon.facility_suffixes, live.plan_text.__contains__))
     if len(set(named)) == 1:
@@ -142,7 +143,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     return QuestionAnalysis(message=message, ask=ask, situation=split.situation, standalone=standalone, info=info,
                             intent=intent, demands=wants,
                             topic_words=topic_words,
-                            topic_named=tuple(w for w in topic_words if w not in lexicon.empty_nouns) or topic_words,
+                            topic_named=tuple(w for w in topic_words if w not in lexicon.empty_nouns),
                             amount_asked=bool(wants) or (not items_counted and bool(_AMOUNT.search(
                                 HOW_MANY_ITEMS.sub(" ", standalone) if intent is Intent.LIST else standalone))),
                             topic=topic,

@@ -545,3 +545,28 @@ def test_a_question_opening_with_it_is_asked_of_the_plan_before_it(assistant):
     a = assistant.answer("它今后负责带着乡镇和村里哪几类机构开展中医药健康管理？", history)
     assert a.citations and {c.chunk.doc_id for c in a.citations} == {"yongqiao"}, a.text
     assert "村卫生室" in a.text, a.text
+
+
+def test_a_mention_asking_a_figure_quotes_the_sentence_holding_it(assistant):
+    # The passage names the training of young staff first and gives this year's number after it.
+    a = assistant.answer("滨海的补短板计划里写没写选送骨干去进修，今年准备培养多少人？")
+    assert not a.refused and "40名" in a.text, (a.text, a.notes)
+
+
+def test_a_topic_of_only_asking_words_is_judged_as_a_question_not_as_an_unmentioned_thing(assistant):
+    # "一般" and "多长时间" name nothing a plan could leave out; 埇桥 sets the ambulance's response time.
+    a = assistant.answer("宿州埇桥的规划说过没有，急救车一般多长时间可以到？")
+    assert not a.refused and "15分钟" in a.text, (a.text, a.notes)
+
+
+def test_a_purpose_after_the_topic_is_no_part_of_it(assistant):
+    # "，好让…" says why; the thing asked about is a housing scheme, which 滨海's plan never writes.
+    a = assistant.answer("滨海的计划有没有提到给社区里的医护人员盖宿舍楼或者廉租房，好让外地来的年轻人安心留下工作？")
+    assert a.refused and any("宿舍" in n for n in a.notes), (a.text, a.notes)
+
+
+def test_the_last_of_the_goals_listed_is_told_as_the_plan_writes_it(assistant):
+    first = "天津市基层卫生健康十四五规划定了哪些发展目标？"
+    turns = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.answer(first).text}]
+    a = assistant.answer("最后那条怎么写的？", turns)
+    assert "服务质量进一步提升" in a.text and "服务网络" not in a.text, a.text
