@@ -245,7 +245,7 @@ class Gate:
         if unnamed:
             return f"{where}未提及“{unnamed[0]}”。"
         topic = self.qa.topic
-        # A topic whose words are all asking or empty ones ("说过车一般多长时间能赶到吗") names no thing the
+        # A topic whose words are all asking or empty ones ("写没写救护车一般要多久") names no thing the
         # plans could leave out: what it asks is judged as any question's. One of no noun at all ("减负")
         # is judged by its verb.
         if topic and (self.qa.topic_named or not self.qa.topic_words) and not described(topic, live.lexicon.example_words,

@@ -56,8 +56,8 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[S
     chosen = [first, *[s for s in tied[1:] if s[1] == first[1] or any(holds(s[3].text, w) for w in lacks)]]
     chosen = chosen[:MAX_SENTENCES]
     if qa.demands and not any(d.evidence.search(s[3].text) for s in chosen for d in qa.demands):
-        # "有没有写…以后要扩到多少种": the figure asked stands in a sentence of its own ("…到2025年逐步扩大到
-        # 50种大病。"), which the mention answer quotes too.
+        # "提没提过…，今年打算培养多少人": the figure asked stands in a sentence of its own ("2021年，…培养
+        # 40名…"), which the mention answer quotes too.
         figure = next((s for s in sorted(scored) if any(d.evidence.search(s[3].text) for d in qa.demands)), None)
         if figure is not None:
             chosen.append(figure)

@@ -170,9 +170,10 @@ def _names_nothing(rest: str, words: Sequence[str]) -> bool:
     return len(_ASK_WORDS.sub("", rest)) == 0
 
 
-# Words that point back at the conversation when a clause opens with them ("这方面", "那边…").
+# Words that point back at the conversation when a clause opens with them ("这方面", "那边…", "同一年…":
+# the year just asked about).
 _MORE_FIRST = re.compile(r"^(?:那)?还有(?:别的|其他|其它)?(?:的)?(?:吗|呢|没有|没)[？?，,。！!\s]+(?=\S)")
-_BACK = re.compile(r"这方面|这块|这一块|那边|这边|那里|这里|换成|刚才|上面")
+_BACK = re.compile(r"这方面|这块|这一块|那边|这边|那里|这里|换成|刚才|上面|同一年|同年|同一时期")
 # "我住在镇上，那镇卫生院能不能做手术？": a clause opening with 那 (not "那些/那个…") goes on from before.
 _THEN = re.compile(r"^(?:那么|那|还有|另外|然后|换成)|呢(?:[？?，,。\s]|$)|[，,]\s*那么?(?![些个里边样家位种])")
 _CLAUSE = re.compile(r"[，,。？?！!；;]")

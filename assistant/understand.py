@@ -110,7 +110,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     topic = mention_topic(standalone, lexicon.mention_cues, live.names())
     if _ONLY_POINTING.fullmatch(topic):
         topic = ""  # the situation's sentence it points at is searched with the ask instead
-    # "说过车多长时间能赶到吗": the words asking for a figure name no part of the topic.
+    # "写没写医生多久上门一回": the words asking for a figure name no part of the topic.
     topic_words = tuple(content_words(live.asking.sub(" ", topic) if live.asking else topic)) if topic else ()
     wants = tuple(demands(standalone, live.names(), lexicon, _plan_uses(live)))
     named = (*facilities, *numbered_facilities(standalone, lexicon.facility_suffixes, live.plan_text.__contains__))

@@ -549,7 +549,7 @@ def test_a_question_opening_with_it_is_asked_of_the_plan_before_it(assistant):
 
 def test_a_mention_asking_a_figure_quotes_the_sentence_holding_it(assistant):
     # The passage names the training of young staff first and gives this year's number after it.
-    a = assistant.answer("滨海的补短板计划里写没写选送骨干去进修，今年准备培养多少人？")
+    a = assistant.answer("滨海新区补短板工作计划提没提过选送骨干去进修，今年打算培养多少人？")
     assert not a.refused and "40名" in a.text, (a.text, a.notes)
 
 
@@ -561,7 +561,7 @@ def test_a_topic_of_only_asking_words_is_judged_as_a_question_not_as_an_unmentio
 
 def test_a_purpose_after_the_topic_is_no_part_of_it(assistant):
     # "，好让…" says why; the thing asked about is a housing scheme, which 滨海's plan never writes.
-    a = assistant.answer("滨海的计划有没有提到给社区里的医护人员盖宿舍楼或者廉租房，好让外地来的年轻人安心留下工作？")
+    a = assistant.answer("请问滨海新区的计划提到过给社区里的医护人员盖宿舍楼或者廉租房，好让外地来的年轻人安心留下工作？")
     assert a.refused and any("宿舍" in n for n in a.notes), (a.text, a.notes)
 
 
@@ -570,3 +570,10 @@ def test_the_last_of_the_goals_listed_is_told_as_the_plan_writes_it(assistant):
     turns = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.answer(first).text}]
     a = assistant.answer("最后那条怎么写的？", turns)
     assert "服务质量进一步提升" in a.text and "服务网络" not in a.text, a.text
+
+
+def test_the_same_year_points_back_at_the_plan_just_asked_about(assistant):
+    history = [{"role": "user", "content": "请问天津市管基层卫生的那个规划里，高血压病人管理得规范的，2025年要占多大比例？"},
+               {"role": "assistant", "content": "到2025年，高血压患者规范管理率达到80%。[1]"}]
+    a = assistant.answer("同一年糖尿病人这个比例呢？", history)
+    assert not a.refused and {c.chunk.doc_id for c in a.citations} == {"tianjin-primary"}, a.text
