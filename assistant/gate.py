@@ -248,8 +248,8 @@ class Gate:
         # A topic whose words are all asking or empty ones ("写没写救护车一般要多久") names no thing the
         # plans could leave out: what it asks is judged as any question's. One of no noun at all ("减负")
         # is judged by its verb.
-        if topic and (self.qa.topic_named or not self.qa.topic_words) and not described(topic, live.lexicon.example_words,
-                                                            self.params.description_chars):
+        names_a_thing = bool(self.qa.topic_named) or not self.qa.topic_words
+        if topic and names_a_thing and not described(topic, live.lexicon.example_words, self.params.description_chars):
             # Only the plans asked about: "振安规划里有没有提…" is not answered by another plan's words.
             # "罕见病患者的诊疗或者用药保障": what comes before 的 is the thing asked about; the plans
             # naming 诊疗 or 用药 for others does not mention it.

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from vectorstore.headings import match_heading
-from vectorstore.points import chinese_number
+from vectorstore.headings import match_heading, numbers_on
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 # Characters that can end a complete line: sentence ends, closing brackets and quotes.
@@ -57,17 +56,8 @@ def _should_join(prev: str, nxt: str, headings: dict[str, str] | None = None) ->
     if (m := match_heading(prev)) is not None:
         # A long numbered line after a heading numbered just before it ('（一）落实…' then '（二）完善…，
         # 建立健全…机制') is that heading's sibling, a heading too long for the rule, not a broken paragraph.
-        return len(prev) >= MIN_BROKEN_NUMBERED and not _numbers_on(m.kind, m.number, headings or {})
+        return len(prev) >= MIN_BROKEN_NUMBERED and not numbers_on((headings or {}).get(m.kind), m.number)
     return len(prev) >= MIN_BROKEN_LINE
-
-
-def _numbers_on(kind: str, number: str, headings: dict[str, str]) -> bool:
-    """Whether a number follows the last heading's of its numbering style: ('paren_cn', '二', {'paren_cn': '一'}) → True."""
-    before = headings.get(kind)
-    if before is None:
-        return False
-    a, b = (int(n) if n.isdigit() else chinese_number(n) for n in (before, number))
-    return a is not None and b == a + 1
 
 
 def clean_text(text: str) -> str:

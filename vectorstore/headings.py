@@ -40,6 +40,19 @@ class HeadingMatch:
     body: str  # the text after the number
 
 
+def heading_number(number: str) -> int | None:
+    """A heading's number as an integer: '二' → 2, '12' → 12, '十一' → 11; None for a box's or a Markdown one."""
+    from vectorstore.points import chinese_number
+
+    return int(number) if number.isdigit() else chinese_number(number)
+
+
+def numbers_on(before: str | None, number: str) -> bool:
+    """Whether a heading's number follows the one before it of its style: ('一', '二') → True."""
+    a = heading_number(before) if before is not None else None
+    return a is not None and heading_number(number) == a + 1
+
+
 def match_heading(line: str) -> HeadingMatch | None:
     """Numbering at the start of a line: '（二）指导思想' → HeadingMatch('paren_cn', 4, '二', '指导思想')."""
     text = line.strip()

@@ -5,8 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vectorstore.headings import MAX_HEADING_CHARS, HeadingMatch, is_heading, item_label, match_heading
-from vectorstore.points import chinese_number
+from vectorstore.headings import (
+    MAX_HEADING_CHARS,
+    HeadingMatch,
+    is_heading,
+    item_label,
+    match_heading,
+    numbers_on,
+)
 from vectorstore.tables import Table, build_table
 from vectorstore.types import Section
 
@@ -141,13 +147,6 @@ def _next_sibling(m: HeadingMatch, line: str, stack: list[tuple[int, str]], numb
     """Whether a numbered line too long for a heading is one all the same: it holds no sentence and
     numbers on from the heading just before it of its rank ('（一）落实…' then '（二）完善监测预警系统，
     发挥大数据优势，建立健全…机制', 38 characters), so it is that heading's sibling, not a list item."""
-    if m.rank not in numbers or all(r != m.rank for r, _ in stack) or len(line) > 2 * MAX_HEADING_CHARS:
+    if all(r != m.rank for r, _ in stack) or len(line) > 2 * MAX_HEADING_CHARS or "。" in line or "；" in line:
         return False
-    if "。" in line or "；" in line or line.endswith(("。", "；")):
-        return False
-
-    def value(n: str) -> int | None:
-        return int(n) if n.isdigit() else chinese_number(n)
-
-    before, this = value(numbers[m.rank]), value(m.number)
-    return before is not None and this == before + 1
+    return numbers_on(numbers.get(m.rank), m.number)
