@@ -55,10 +55,13 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[S
     lacks = {w for w in words if len(w) > 1 and not holds(first[3].text, w)}
     chosen = [first, *[s for s in tied[1:] if s[1] == first[1] or any(holds(s[3].text, w) for w in lacks)]]
     chosen = chosen[:MAX_SENTENCES]
-    if qa.demands and not any(d.evidence.search(s[3].text) for s in chosen for d in qa.demands):
+    def has_figure(text: str) -> bool:
+        return any(d.evidence.search(text) for d in qa.demands)
+
+    if qa.demands and not any(has_figure(s[3].text) for s in chosen):
         # "提没提过…，今年打算培养多少人": the figure asked stands in a sentence of its own ("2021年，…培养
-        # 40名…"), which the mention answer quotes too.
-        figure = next((s for s in sorted(scored) if any(d.evidence.search(s[3].text) for d in qa.demands)), None)
+        # 40名…"), which the mention answer quotes too: the best-scoring one (no sort of every sentence).
+        figure = min((s for s in scored if has_figure(s[3].text)), key=lambda s: s[:3], default=None)
         if figure is not None:
             chosen.append(figure)
     used: list[int] = []
