@@ -19,6 +19,7 @@ from assistant.cite import REFUSAL
 from assistant.extract import candidates as sentence_candidates
 from assistant.extract import coverage, question_terms
 from assistant.live import LiveIndex
+from assistant.meaning import closeness
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import Intent, QuestionAnalysis
@@ -56,7 +57,8 @@ class Gate:
             asked = f"{qa.message} {asked}"
         self.places = tuple(unknown_places(asked, live.plan_text.__contains__, live.regions,
                                            plan_named=bool(info.doc_ids), places=live.lexicon.places))
-        self.outside = "" if self.places else self._outside()
+        # The sentence saying a mention's topic in the plan's own words (_standout), to answer with.
+        self.outside, self.said_as = ("", "") if self.places else self._outside()
         covers = self.covers
         self.coverage = max((covers(f"{h.chunk.section}\n{h.chunk.text}") for h in hits[:params.coverage_passages]),
                             default=0.0)
@@ -216,13 +218,14 @@ class Gate:
         year = beyond_period(self.qa.info.years, {m.doc_id: m.period for m in scope}, texts)
         return f"所查规划未设定{year}的目标或数值。" if year else ""
 
-    def _outside(self) -> str:
+    def _outside(self) -> tuple[str, str]:
         """Why the plans in scope cannot answer whatever passage is found ('' when they may): a year
-        after every plan's period, or a "有没有提到…" topic no plan has a word of."""
+        after every plan's period, or a "有没有提到…" topic no plan has a word of; and the sentence that
+        says such a topic in the plan's own words (_standout), when one does."""
         live = self.live
         scope, texts = self._scope
         if self.beyond:
-            return self.beyond
+            return self.beyond, ""
 
         def in_scope(term: str) -> bool:
             return any(holds(t, term) for t in texts)
@@ -243,7 +246,7 @@ class Gate:
                                      in_scope, known, live.lexicon.places.suffixes,
                                      lambda core, kind: any(shortened(core, kind, t) for t in texts))
         if unnamed:
-            return f"{where}未提及“{unnamed[0]}”。"
+            return f"{where}未提及“{unnamed[0]}”。", ""
         topic = self.qa.topic
         # A topic whose words are all asking or empty ones ("写没写救护车一般要多久") names no thing the
         # plans could leave out: what it asks is judged as any question's. One of no noun at all ("减负")
@@ -270,16 +273,30 @@ class Gate:
             # "练八段锦、打五禽戏这类老功夫": the plans writing one of the things listed write of the kind.
             examples = [[w for w in content_words(x) if len(w) > 1] for x in listed_examples(topic)]
             if any(ws and all(in_scope(w) or own(w) for w in ws) for ws in examples):
-                return ""
+                return "", ""
             word = unmentioned(self.qa.topic_named, in_scope, own, live.idf()) or (
                 unmentioned(whose_words, in_scope, own, live.idf()) if whose else "") or (
                 lead if lead and not in_scope(lead) and not own(lead) else "") or (
                 # "…医院停车": what is to be done is the topic's head, though no noun.
                 verb if (verb := trailing_verb(named_part(topic, live.lexicon.example_words)))
                 and not in_scope(verb) and not own(verb) else "") or absent_concept(topic, live.synonyms, in_scope)
+            said_as = self._standout() if word else ""
+            if said_as:
+                return "", said_as
             if word:
-                return f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"
-        return ""
+                return f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。", ""
+        return "", ""
+
+    def _standout(self) -> str:
+        """The sentence of the plans asked about whose meaning stands out as the mention's topic, the
+        plan saying the writer's words in its own ("…移动支付、诊间结算…" for "看完病拿手机交钱"):
+        ``params.meaning_standout`` spreads or more above the mean of the passages' sentences; '' when
+        none does."""
+        hits = [h for h in self.hits if not self.qa.plans or h.chunk.doc_id in self.qa.plans]
+        cands = sentence_candidates(hits)
+        near = closeness(self.live.corpus, self.qa.topic, cands, hits)
+        best = max(range(len(cands)), key=near.__getitem__, default=None)
+        return cands[best].text if best is not None and near[best] >= self.params.meaning_standout else ""
 
     def decline(self, reply: bool, generator: str) -> Answer:
         """The decline, saying what was looked for, with the closest passages to judge by."""

@@ -22,8 +22,8 @@ from vectorstore.types import Hit
 MAX_SENTENCES = 2
 
 
-def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[Sequence[str]] = ()
-                 ) -> Composed | None:
+def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[Sequence[str]] = (),
+                 said_as: str = "") -> Composed | None:
     """The (at most two) sentences of the plans asked about holding most of the topic's words (or
     a word of their ``synonyms`` group: '倾诉' is held by '心灵驿站'), in the passages' order of
     relevance; None when the question is no mention question or none holds any of its words. An
@@ -41,6 +41,8 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[S
             continue
         # One character ("人" of "给人看病") sits in many unrelated words ("用人单位"): it counts half.
         held = sum((1.0 if len(w) > 1 else 0.5) * any(holds(c.text, x) for x in ways[w]) for w in words)
+        if c.text == said_as:
+            held = float(len(words) + 1)  # the plan's own words for the topic (Gate._standout): quoted alone
         if held:
             scored.append((-held, c.hit_index, n, c))
     if not scored:

@@ -26,6 +26,7 @@ class GateParams:
     single_char_weight: float
     about_share: float
     description_chars: int
+    meaning_standout: float
     trust_llm_refusal_below: float
     nearby: int
 

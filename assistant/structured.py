@@ -54,7 +54,7 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
     if items is not None:
         comp, cited = items
         return quote.quoted(qa.standalone, comp, cited, reply=reply, note="", generator="extractive", nearby=nearby)
-    named = mentioned_in(qa, hits, live.synonyms)
+    named = mentioned_in(qa, hits, live.synonyms, g.said_as)
     if named is not None:
         return quote.quoted(qa.standalone, named, hits, reply=reply, note="", generator="extractive", nearby=nearby)
     return None

@@ -78,6 +78,7 @@ class Corpus:
         self.build = build
         self.chunks: list[Chunk] = build.retrievable
         self.doc_of = [c.doc_id for c in self.chunks]
+        self._position = {c.id: i for i, c in enumerate(self.chunks)}
         self._doc_no = {d: n for n, d in enumerate(dict.fromkeys(self.doc_of))}
         self._doc_names = list(self._doc_no)
         self._doc_of_no = np.asarray([self._doc_no[d] for d in self.doc_of], dtype=np.int32)
@@ -150,6 +151,26 @@ class Corpus:
             return part
         out = np.full(len(vectors), part.min(), dtype=part.dtype)
         out[rows] = part
+        return out
+
+    def sentence_cosines(self, text: str, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, float]]]:
+        """Each passage's sentences (as the build embedded them) with their cosine to ``text`` as a
+        query; a passage the build holds no sentence vectors for is left out:
+        ('献血点怎么布局', ['c1']) → {'c1': [('完善采供血机构与献血点布局', 0.91), …]}."""
+        from vectorstore.embed import shared_embedder
+        from vectorstore.sentences import sentences_of
+
+        sentences = self.build.sentences()
+        at = {cid: self._position[cid] for cid in dict.fromkeys(chunk_ids) if cid in self._position}
+        if sentences is None or not at:
+            return {}
+        q = shared_embedder(self._threads).query(text)
+        out: dict[str, list[tuple[str, float]]] = {}
+        for cid, i in at.items():
+            said = sentences_of(self.chunks[i].text)
+            cosines = sentences.of_chunk(i) @ q
+            if len(said) == len(cosines):
+                out[cid] = [(s, float(v)) for s, v in zip(said, cosines, strict=True)]
         return out
 
     def of_docs(self, doc_ids: Sequence[str]) -> np.ndarray:

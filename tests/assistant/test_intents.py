@@ -4,6 +4,7 @@ section the previous question named. Real index, extractive answers, our own sen
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -577,3 +578,17 @@ def test_the_same_year_points_back_at_the_plan_just_asked_about(assistant):
                {"role": "assistant", "content": "到2025年，高血压患者规范管理率达到80%。[1]"}]
     a = assistant.answer("同一年糖尿病人这个比例呢？", history)
     assert not a.refused and {c.chunk.doc_id for c in a.citations} == {"tianjin-primary"}, a.text
+
+
+def test_a_mention_in_words_no_plan_writes_is_answered_by_the_sentence_that_means_it(full_index):
+    # "眼睛", "小孩子": no plan of 埇桥 writes them; one sentence stands far out in meaning as the thing asked.
+    question = "埇桥规划里写没写把小孩子的眼睛近视管起来？"
+    on = Assistant(Settings(data_dir=full_index, llm_mode="extractive"), chat=None)
+    a = on.answer(question)
+    assert not a.refused and "儿童青少年近视综合防控" in a.text and len(a.citations) == 1, (a.text, a.notes)
+    assert not a.text.startswith(MENTIONED) and any("没有写到" in n and "“眼睛”" in n for n in a.notes), a.notes
+    # Without the meaning check the writer's word declines it, as a topic no plan names still is.
+    off = Assistant(Settings(data_dir=full_index, llm_mode="extractive"), chat=None,
+                    params=replace(on.params, gate=replace(on.params.gate, meaning_standout=1000.0)))
+    assert off.answer(question).refused
+    assert on.answer("埇桥那份规划说没说把医院的旧病床拍卖？").refused
