@@ -27,7 +27,8 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[S
     """The (at most two) sentences of the plans asked about holding most of the topic's words (or
     a word of their ``synonyms`` group: '倾诉' is held by '心灵驿站'), in the passages' order of
     relevance; None when the question is no mention question or none holds any of its words. An
-    empty head noun ('地方' of '能让老人歇脚的地方') is no word of the topic (QuestionAnalysis.topic_named)."""
+    empty head noun ('地方' of '能让老人歇脚的地方') is no word of the topic (QuestionAnalysis.topic_named).
+    ``said_as``: the sentence the gate found saying the topic in the plan's own words, quoted alone."""
     words = qa.topic_named or qa.topic_words
     if qa.intent != Intent.MENTION or not words:
         return None

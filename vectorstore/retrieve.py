@@ -156,7 +156,7 @@ class Corpus:
     def sentence_cosines(self, text: str, chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, float]]]:
         """Each passage's sentences (as the build embedded them) with their cosine to ``text`` as a
         query; a passage the build holds no sentence vectors for is left out:
-        ('献血点怎么布局', ['c1']) → {'c1': [('完善采供血机构与献血点布局', 0.91), …]}."""
+        ('看完病拿手机交钱', ['c1']) → {'c1': [('…开展智能预约挂号、…移动支付、诊间结算…等服务', 0.91), …]}."""
         from vectorstore.embed import shared_embedder
         from vectorstore.sentences import sentences_of
 
