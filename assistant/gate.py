@@ -280,11 +280,10 @@ class Gate:
                 # "…医院停车": what is to be done is the topic's head, though no noun.
                 verb if (verb := trailing_verb(named_part(topic, live.lexicon.example_words)))
                 and not in_scope(verb) and not own(verb) else "") or absent_concept(topic, live.synonyms, in_scope)
-            said_as = self._standout() if word else ""
-            if said_as:
-                return "", said_as
             if word:
-                return f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。", ""
+                said_as = self._standout()
+                why = f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"
+                return ("", said_as) if said_as else (why, "")
         return "", ""
 
     def _standout(self) -> str:
