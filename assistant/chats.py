@@ -29,7 +29,7 @@ class ChatPicker:
         """The chat model to use now, or None for extractive answers."""
         if self._auto and self._chat is None and time.monotonic() - self._resolved_at >= RERESOLVE_SECONDS and (
                 self._resolved_at == float("-inf") or self.settings.llm_mode in ("auto", "local")):
-            from assistant.generate import chat_model_from_settings
+            from assistant.selectmodel import chat_model_from_settings
 
             self._resolved_at = time.monotonic()
             self._chat = chat_model_from_settings(self.settings)

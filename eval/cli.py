@@ -97,7 +97,7 @@ def _llm_running(settings: Settings) -> Iterator[Any]:
     """The chat model the settings select, answering for the duration: a remote endpoint or a
     running local server as they are; otherwise the embedded model is started here and stopped
     afterwards."""
-    from assistant.generate import chat_model_from_settings
+    from assistant.selectmodel import chat_model_from_settings
 
     if settings.llm_mode == "extractive":
         raise ConfigError("PLANQA_LLM_MODE=extractive: unset it (or set auto/local/remote) to evaluate an LLM")

@@ -158,7 +158,7 @@ def main() -> int:
         print(f"measuring {args.url} over {len(qs)} questions", file=sys.stderr)
         results.append(run(args.url.rstrip("/"), qs, "running"))
     else:
-        from assistant.generate import probe_local
+        from assistant.selectmodel import probe_local
 
         base = Settings()
         for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:

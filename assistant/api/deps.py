@@ -68,7 +68,7 @@ class ApiState:
 
     def generator_health(self) -> dict[str, Any]:
         """assistant.generate.health, cached for HEALTH_TTL seconds (the UI polls /readyz)."""
-        from assistant.generate import health
+        from assistant.selectmodel import health
 
         with self._health_lock:
             now = time.monotonic()

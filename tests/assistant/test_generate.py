@@ -8,7 +8,8 @@ import time
 import pytest
 from fake_openai import MODEL_ID, FakeOpenAI
 
-from assistant.generate import ChatModel, OpenAIChatModel, chat_model_from_settings, health
+from assistant.generate import ChatModel, OpenAIChatModel
+from assistant.selectmodel import chat_model_from_settings, health
 from assistant.settings import Settings
 from vectorstore.errors import ConfigError, GeneratorError
 

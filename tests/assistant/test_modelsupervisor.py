@@ -60,7 +60,7 @@ def test_without_a_runtime_the_supervisor_says_what_to_install(tmp_path: Path, m
 
 
 def test_readyz_and_the_ui_say_why_the_model_is_away(tmp_path: Path) -> None:
-    from assistant.generate import health
+    from assistant.selectmodel import health
     from ui.render import generator_status
 
     settings = Settings(data_dir=tmp_path, llm_local_port=_free_port())
@@ -124,8 +124,8 @@ def _model_settings(data_dir: Path, **kw: object) -> Settings:
 @pytest.mark.slow
 @needs_model
 def test_a_runtime_dying_with_sigill_is_abandoned_for_the_next(full_index: Path) -> None:
-    from assistant.generate import health
     from assistant.pipeline import Assistant
+    from assistant.selectmodel import health
 
     settings = _model_settings(full_index, llm_fault_drill="sigill:llama-cpp-python")
     sup = ModelSupervisor(settings, backoff=(0.1,))

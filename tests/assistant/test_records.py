@@ -17,8 +17,9 @@ from fastapi.testclient import TestClient
 
 from assistant import audit
 from assistant.api import create_app
-from assistant.generate import OpenAIChatModel, health
+from assistant.generate import OpenAIChatModel
 from assistant.pipeline import Assistant
+from assistant.selectmodel import health
 from assistant.settings import Settings
 
 TOKEN = "records-admin"
