@@ -70,3 +70,11 @@ def top_allowed(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
         cand = np.arange(s.size)
     order = cand[np.argsort(-s[cand], kind="stable")]
     return [int(i) for i in order[:k] if np.isfinite(s[i])]
+
+
+def rank_of(masked: np.ndarray, i: int) -> int:
+    """Where item i stands by ``masked`` scores (disallowed ones at -inf; 1 = first; ties in index order).
+
+    rank_of(np.array([0.2, 0.9, 0.2]), 2) → 3
+    """
+    return int((masked > masked[i]).sum() + (masked[:i] == masked[i]).sum() + 1)

@@ -1,7 +1,5 @@
-"""The retrieval Protocol, the corpus every retriever reads, and the hybrid that PlanQA uses (the
-single-signal retrievers it was measured against are in baselines.py).
-
-The hybrid's choices were made on the gold set (`planqa eval --compare`), see HybridRetriever.
+"""The retrieval Protocol, the corpus every retriever reads, and the hybrid that PlanQA uses (its choices
+measured with `planqa eval --compare` against the single-signal retrievers of baselines.py).
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from vectorstore.chroma import ChromaTarget
-from vectorstore.fuse import diversify, minmax, top_allowed
+from vectorstore.fuse import diversify, minmax, rank_of, top_allowed
 from vectorstore.index import Build, IndexStore, open_build
 from vectorstore.query import QueryAnalyzer, QueryInfo
 from vectorstore.sections import SectionIndex, SectionMatch
@@ -200,11 +198,6 @@ class Corpus:
 
 
 
-def _rank(masked: np.ndarray, i: int) -> int:
-    """Where passage i stands by ``masked`` scores (disallowed ones at -inf; 1 = first; ties in index order)."""
-    return int((masked > masked[i]).sum() + (masked[:i] == masked[i]).sum() + 1)
-
-
 
 @dataclass(frozen=True)
 class HybridParams:
@@ -369,7 +362,7 @@ class HybridRetriever:
         masked = {name: np.where(mask, s, -np.inf) for name, s in parts.items()}
         return [
             Hit(chunk=c.chunks[i], score=float(fused[i]), source=self.name,
-                ranks={name: _rank(m, i) for name, m in masked.items()},
+                ranks={name: rank_of(m, i) for name, m in masked.items()},
                 matched=c.matched_terms(q_tokens, c.chunks[i]))
             for i in order[:k]
         ]
