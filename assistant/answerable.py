@@ -180,7 +180,9 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     own = list(writes) or [lambda w: False] * len(sentences)
     near = list(agreed) or [False] * len(sentences)
     cov = [covers(f"{c}\n{s}") for (s, _), c in zip(sentences, around, strict=True)]
-    bar = rel_cover * max(*cov, best)
+    # The bar is set by the best-covering sentence alone: read with the sentence before it, a sentence
+    # also counts that one's words, and a pair would set a bar no single sentence has to reach.
+    bar = rel_cover * max(*(covers(s) for s, _ in sentences), best)
     unmet = []
     supporting: list[int] = []
     met: list[set[int]] = []

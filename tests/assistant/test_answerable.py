@@ -122,6 +122,25 @@ def test_a_figure_given_in_the_sentence_after_its_topic_answers():
     assert read.answerable and read.supporting == (1,)
 
 
+def test_a_figure_sentence_is_not_held_to_itself_read_with_the_sentence_after_it():
+    # The figure opens its passage; the next sentence, read with it, counts its words too. That pair
+    # must not set the bar the figure's own sentence has to reach.
+    figure = "城市每3-4个居委会设1个卫生服务站，农村1.5公里范围内设1个标准化村卫生室。"
+    after = "社区医院与乡镇卫生院承担常见病和多发病的诊疗。"
+    words = ("农村", "村卫生室", "社区", "卫生院", "诊疗")
+
+    def covers(s: str) -> float:
+        return sum(w in s for w in words) / len(words)
+
+    question = "乡下人家出门走多远能到村卫生室？"
+    v = judge(demands(question), [(figure, False), (after, False)], [], covers, synonyms=shipped().synonyms,
+              context=["", figure])
+    assert v.answerable and v.supporting == (0,)
+    # A sentence that on its own covers far more of the question still sets the bar.
+    close = "农村村卫生室、社区医院和乡镇卫生院的诊疗服务全面覆盖。"
+    assert not judge(demands(question), [(figure, False), (close, False)], [], lambda s: 1.0 if s == close else 0.2,
+                     synonyms=shipped().synonyms).answerable
+
 def test_a_sentence_set_aside_still_sets_how_near_the_rest_must_come():
     # The sentence most about the question was set aside (the last period's review); a count sentence
     # about something else must not be judged against the weak ones left.
