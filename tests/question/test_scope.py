@@ -49,6 +49,9 @@ def test_mention_topics_and_the_words_no_plan_uses() -> None:
     assert mention_topic("下雪天路滑，有没有上门送药的安排？东丽规划中提没提？", LEX.mention_cues,
                          ["东丽"]) == "上门送药"
     assert mention_topic("规划里提没提？", LEX.mention_cues) == ""
+    # "…了没有" as well as "…了没": the 有 closes the cue, it is no one-character topic.
+    assert mention_topic("宠物美容店扎堆这事，埇桥规划里写了没有？", LEX.mention_cues, ["埇桥"]) == "宠物美容店扎堆"
+    assert mention_topic("小区快递柜消毒，振安规划提了没有？", LEX.mention_cues, ["振安"]) == "小区快递柜消毒"
     # A pointing word after the verb points back at the clause before, as the bare cue does.
     assert mention_topic("听说社区要办老年食堂，东丽的规划提到这事没有？", LEX.mention_cues, ["东丽"]) == "听说社区要办老年食堂"
     assert mention_topic("社区要办老年食堂，东丽的规划讲到没有？", LEX.mention_cues, ["东丽"]) == "社区要办老年食堂"
