@@ -66,6 +66,11 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         # "…想带孩子去打流感疫苗。规划有没有提到这个？": what is asked about is the sentence before.
         split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"))
     ask = named_in_situation(split.ask, split.situation)
+    analyzer = live.corpus.analyzer
+    if split.situation and not analyzer.doc_mentions(ask) and (named := analyzer.doc_mentions(split.situation)):
+        # "我在某生态城上班。…": a plan the situation names by a longer alias than the speller carries
+        # scopes the ask, named by its first alias (not by the place, which is no word of the topic).
+        ask = " ".join(live.corpus.build.docs[d].meta.aliases[0] for d in named) + " " + ask
     local = local_place_plan(text, live.doc_texts, lexicon.facility_suffixes)  # the ask is analysed again only then
     if local and _within(live.corpus.analyzer.analyze(ask).doc_ids, local, live):
         # "我住新河街…": a street names the district whose plan writes it.

@@ -82,3 +82,17 @@ def test_how_many_of_a_facility_stays_a_figure_asked_with_a_list(full_index: Pat
     # …and it is no figure asked: the answer lists them.
     ans = a.answer("滨海这份计划列了几个短板？分别是哪些？")
     assert not ans.refused and ans.text.count("[") >= 5 and "基层医疗卫生服务能力不足" in ans.text, ans.text
+
+
+def test_a_plan_the_situation_names_by_any_alias_scopes_the_ask(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    live = a.live()
+    # An area the manifest lists among a plan's aliases, told as where the writer works.
+    qa = a.analyze("我在东疆保税港区的码头上班，经常加夜班。规划里床位目标定的是多少？", [], live)
+    assert qa.plans == ("binhai",), qa.plans
+    # A plan the ask names itself still wins over the one the situation names.
+    other = a.analyze("我在东疆保税港区的码头上班，经常加夜班。东丽规划里床位目标定的是多少？", [], live)
+    assert other.plans == ("dongli",), other.plans
