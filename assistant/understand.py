@@ -70,7 +70,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if split.situation and not analyzer.doc_mentions(ask) and (named := analyzer.doc_mentions(split.situation)):
         # "我在某生态城上班。…": a plan the situation names by a longer alias than the speller carries
         # scopes the ask, named by its first alias (not by the place, which is no word of the topic).
-        ask = " ".join(live.corpus.build.docs[d].meta.aliases[0] for d in named) + " " + ask
+        ask = " ".join(_first_name(live, d) for d in named) + " " + ask
     local = local_place_plan(text, live.doc_texts, lexicon.facility_suffixes)  # the ask is analysed again only then
     if local and _within(live.corpus.analyzer.analyze(ask).doc_ids, local, live):
         # "我住新河街…": a street names the district whose plan writes it.
@@ -291,6 +291,12 @@ def _within(named: Sequence[str], local: str, live: LiveIndex) -> bool:
     docs = live.corpus.build.docs
     city = docs[local].meta.city
     return all(not docs[d].meta.district and docs[d].meta.city == city for d in named if d in docs)
+
+
+def _first_name(live: LiveIndex, doc_id: str) -> str:
+    """The first alias the manifest gives a plan, else its district, city or title."""
+    aliases = live.corpus.build.docs[doc_id].meta.aliases
+    return str(aliases[0]) if aliases else _label(live, doc_id)
 
 
 def _label(live: LiveIndex, doc_id: str) -> str:
