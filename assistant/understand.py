@@ -68,8 +68,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     ask = named_in_situation(split.ask, split.situation)
     analyzer = live.corpus.analyzer
     if split.situation and not analyzer.doc_mentions(ask) and (named := analyzer.doc_mentions(split.situation)):
-        # "我在某生态城上班。…": a plan the situation names by a longer alias than the speller carries
-        # scopes the ask, named by its first alias (not by the place, which is no word of the topic).
+        # "我在某生态城上班。…": a plan the situation names by any alias scopes the ask (not the place itself).
         ask = " ".join(_first_name(live, d) for d in named) + " " + ask
     local = local_place_plan(text, live.doc_texts, lexicon.facility_suffixes)  # the ask is analysed again only then
     if local and _within(live.corpus.analyzer.analyze(ask).doc_ids, local, live):
@@ -295,8 +294,7 @@ def _within(named: Sequence[str], local: str, live: LiveIndex) -> bool:
 
 def _first_name(live: LiveIndex, doc_id: str) -> str:
     """The first alias the manifest gives a plan, else its district, city or title."""
-    aliases = live.corpus.build.docs[doc_id].meta.aliases
-    return str(aliases[0]) if aliases else _label(live, doc_id)
+    return str(next(iter(live.corpus.build.docs[doc_id].meta.aliases), "") or _label(live, doc_id))
 
 
 def _label(live: LiveIndex, doc_id: str) -> str:
