@@ -105,20 +105,24 @@ def test_a_figure_about_something_else_does_not_answer():
     assert not v.answerable
 
 
+def _share_of(words: tuple[str, ...]):
+    """A stand-in for the gate's coverage: the share of the question's words a text holds."""
+    return lambda s: sum(w in s for w in words) / len(words)
+
+
+def _judged(question: str, sentences: list[str], covers, **kw):
+    return judge(demands(question), [(x, False) for x in sentences], [], covers, synonyms=shipped().synonyms, **kw)
+
+
 def test_a_figure_given_in_the_sentence_after_its_topic_answers():
     # The plan names who is trained in one sentence and how many in the next.
     topic = "有计划、有重点地选送中青年业务骨干到市直属医院、国内知名医疗机构或高等院校研修深造。"
     figure = "2021年，力争招聘引进300名各类专业技术人员，培养40名具有发展潜力的中青年业务骨干。"
-    words = ("选送", "骨干", "研修", "深造", "中青年")
-
-    def covers(s: str) -> float:
-        return sum(w in s for w in words) / len(words)
-
+    covers = _share_of(("选送", "骨干", "研修", "深造", "中青年"))
     question = "医院的中青年骨干选送出去研修深造，一年能有多少人？"
-    alone = judge(demands(question), [(topic, False), (figure, False)], [], covers, synonyms=shipped().synonyms)
-    assert not alone.answerable  # the figure's own sentence covers too little of the question
-    read = judge(demands(question), [(topic, False), (figure, False)], [], covers, synonyms=shipped().synonyms,
-                 context=["", topic])
+    # The figure's own sentence covers too little of the question; read with the one before, it answers.
+    assert not _judged(question, [topic, figure], covers).answerable
+    read = _judged(question, [topic, figure], covers, context=["", topic])
     assert read.answerable and read.supporting == (1,)
 
 
@@ -127,19 +131,14 @@ def test_a_figure_sentence_is_not_held_to_itself_read_with_the_sentence_after_it
     # must not set the bar the figure's own sentence has to reach.
     figure = "城市每3-4个居委会设1个卫生服务站，农村1.5公里范围内设1个标准化村卫生室。"
     after = "社区医院与乡镇卫生院承担常见病和多发病的诊疗。"
-    words = ("农村", "村卫生室", "社区", "卫生院", "诊疗")
-
-    def covers(s: str) -> float:
-        return sum(w in s for w in words) / len(words)
-
     question = "乡下人家出门走多远能到村卫生室？"
-    v = judge(demands(question), [(figure, False), (after, False)], [], covers, synonyms=shipped().synonyms,
-              context=["", figure])
+    v = _judged(question, [figure, after], _share_of(("农村", "村卫生室", "社区", "卫生院", "诊疗")),
+                context=["", figure])
     assert v.answerable and v.supporting == (0,)
     # A sentence that on its own covers far more of the question still sets the bar.
     close = "农村村卫生室、社区医院和乡镇卫生院的诊疗服务全面覆盖。"
-    assert not judge(demands(question), [(figure, False), (close, False)], [], lambda s: 1.0 if s == close else 0.2,
-                     synonyms=shipped().synonyms).answerable
+    assert not _judged(question, [figure, close], lambda s: 1.0 if s == close else 0.2).answerable
+
 
 def test_a_sentence_set_aside_still_sets_how_near_the_rest_must_come():
     # The sentence most about the question was set aside (the last period's review); a count sentence
