@@ -179,10 +179,11 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
     around = list(context) or [""] * len(sentences)
     own = list(writes) or [lambda w: False] * len(sentences)
     near = list(agreed) or [False] * len(sentences)
-    cov = [covers(f"{c}\n{s}") for (s, _), c in zip(sentences, around, strict=True)]
+    alone = [covers(s) for s, _ in sentences]
+    cov = [covers(f"{c}\n{s}") if c else a for (s, _), c, a in zip(sentences, around, alone, strict=True)]
     # The bar is set by the best-covering sentence alone: read with the sentence before it, a sentence
     # also counts that one's words, and a pair would set a bar no single sentence has to reach.
-    bar = rel_cover * max(*(covers(s) for s, _ in sentences), best)
+    bar = rel_cover * max(*alone, best)
     unmet = []
     supporting: list[int] = []
     met: list[set[int]] = []
