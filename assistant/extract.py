@@ -106,6 +106,7 @@ def score_candidates(
     facilities: Sequence[str] = (),
     pointed: str = "",
     agreed: Collection[int] = (),
+    far: Collection[int] = (),
 ) -> list[Candidate]:
     """Score = idf-weighted overlap with the question's words (synonyms count less), a bonus for
     figures when the question asks for one, for the year asked, and a prior for the
@@ -117,7 +118,8 @@ def score_candidates(
     hit's text; asked who is responsible, an item's closing '（责任单位：…）' answers for the whole
     item, so that sentence shares the words of its whole passage. ``facilities``: those named after
     a plan's place ('东丽医院', QuestionAnalysis.facilities), words of the question though they hold
-    a plan's name. ``agreed``: the passages every retriever ranked first, whose prior counts more."""
+    a plan's name. ``agreed``: the passages every retriever ranked first, whose prior counts more;
+    ``far``: those meaning search ranked far down (quote.meaning_far), whose sentences count less."""
     q_terms = {t: 1.0 for t in tokens(info.text)}
     if pointed and p.pointed_weight != 1.0:
         asked = set(tokens(info.text.replace(pointed, " ")))
@@ -163,6 +165,10 @@ def score_candidates(
             # Word search and meaning search agreeing on a passage is surer than either ranking it first
             # alone: a message's everyday words can make another passage's sentence share more of them.
             prior *= p.agreed_prior
+        if c.hit_index in far and not compared:
+            # Found for the message's words, not for what it is about: a sentence of such a passage beat
+            # the one answering in other words by overlap alone.
+            factor *= p.meaning_far
         length = max(1.0, len(c.text) / 60) ** 0.3
         scored.append(Candidate(c.hit_index, c.text, factor * (overlap / length + prior),
                                 matched=frozenset(held) & own - named))

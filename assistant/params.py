@@ -71,6 +71,8 @@ class QuoteParams:
     referent_told: float
     preferred_lead: float
     quoted: float
+    meaning_far_rank: int
+    meaning_far: float
 
 
 @dataclass(frozen=True)

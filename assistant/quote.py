@@ -84,7 +84,7 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
                            stand_ins=stand_ins, amount_asked=qa.amount_asked,
                            names=live.names(), passages=[h.chunk.text for h in hits],
                            situation=qa.context, facilities=qa.facilities, pointed=qa.pointed,
-                           agreed=agreed_first(hits))
+                           agreed=agreed_first(hits), far=meaning_far(hits, p.meaning_far_rank))
     out = [replace(c, role=lex.role(hits[c.hit_index].chunk.section_path[:2])) for c in out]
     if verdict is not None and verdict.supporting and not multi:
         # Sentences carrying the figure of the kind asked for beat ones that only share words
@@ -170,6 +170,14 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
 def agreed_first(hits: Sequence[Hit]) -> set[int]:
     """The passages that every retriever of a hybrid ranked first (none for a single retriever)."""
     return {i for i, h in enumerate(hits) if len(h.ranks) > 1 and all(r == 1 for r in h.ranks.values())}
+
+
+def meaning_far(hits: Sequence[Hit], rank: int) -> set[int]:
+    """The passages word search found that meaning search ranked below ``rank`` or not at all (none
+    when there is no meaning search)."""
+    if not any("dense" in h.ranks for h in hits):
+        return set()
+    return {i for i, h in enumerate(hits) if "bm25" in h.ranks and h.ranks.get("dense", rank + 1) > rank}
 
 
 TOLD_SHARE = 0.5  # of a sentence's character pairs in the previous answer: it was told already

@@ -312,3 +312,35 @@ def test_the_passage_both_searches_rank_first_outweighs_a_sentence_sharing_more_
     # First by one search only is no agreement.
     alone = [Hit(hits[0].chunk, 1.0, "hybrid", ranks={"bm25": 1, "dense": 4}), hits[1]]
     assert agreed_first(alone) == set()
+
+
+def test_a_passage_meaning_search_ranks_far_down_counts_less_than_its_shared_words():
+    from assistant.extract import score_candidates
+    from assistant.quote import meaning_far
+    from vectorstore.query import QueryInfo
+
+    # Word search ranks first a passage sharing as many of the message's words; meaning search puts it
+    # 40th and the passage that answers first.
+    booking = "居民可通过手机客户端网上预约签约家庭医生。"
+    helped = "重点解决老年人运用智能技术就医的困难。"
+    hits = [Hit(_hit("dongli", booking).chunk, 1.0, "hybrid", ranks={"bm25": 1, "dense": 40}),
+            Hit(_hit("dongli", helped).chunk, 0.9, "hybrid", ranks={"bm25": 2, "dense": 1}),
+            Hit(_hit("dongli", "推进老年友善医疗机构建设。").chunk, 0.8, "hybrid", ranks={"bm25": 3}),
+            Hit(_hit("dongli", "东丽区卫生健康指标。").chunk, 0.7, "hybrid", ranks={})]
+    # Far: ranked below the cut by meaning search, or found by word search alone; a passage with no
+    # ranks (joined by the plan's structure) is not judged, nor is any without meaning search.
+    assert meaning_far(hits, 10) == {0, 2}
+    assert meaning_far(hits, 50) == {2}
+    assert meaning_far([Hit(hits[0].chunk, 1.0, "bm25", ranks={"bm25": 1})], 10) == set()
+    info = QueryInfo("我不会用手机网上预约，老年人智能就医有什么打算", ("dongli",), (), False, ())
+    words = ["老年人", "就医", "智能", "手机", "网上", "预约"]
+    p = load_params().quote
+    args = (info, lambda t: [w for w in words if w in t], lambda t: 1.0)
+    cands = [Candidate(0, booking), Candidate(1, helped)]
+    best = max(score_candidates(cands, *args, replace(p, meaning_far=1.0)), key=lambda c: c.score)
+    assert best.text == booking
+    best = max(score_candidates(cands, *args, p, far=meaning_far(hits, p.meaning_far_rank)), key=lambda c: c.score)
+    assert best.text == helped
+    # Comparing plans, each plan's own best sentence is wanted whatever meaning search ranked first.
+    best = max(score_candidates(cands, *args, p, compared=True, far={0}), key=lambda c: c.score)
+    assert best.text == booking
