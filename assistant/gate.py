@@ -264,11 +264,14 @@ class Gate:
             lead = next(iter(w for w in (whose_words or self.qa.topic_named) if len(w) > 1), "")
             # "能让老人歇脚的地方": an empty head noun says nothing of what is asked; the words before it do.
             # Where the writer is ("村里的老年人", "街上的老人") is no thing the plans leave out.
-            # A compound of two words the plans write ("街道社区": 街道, 社区) is those words, which
-            # the segmenter joined.
+            # A compound of two words the plans write or the lexicon translates ("街道社区": 街道, 社区;
+            # "工资待遇": 工资 → 薪酬, 待遇) is those words, which the segmenter joined.
+            def part(w: str) -> bool:
+                return in_scope(w) or known(w)
+
             def own(term: str) -> bool:
                 return known(term) or is_place_word(term) or any(
-                    in_scope(term[:i]) and in_scope(term[i:]) for i in range(2, len(term) - 1))
+                    part(term[:i]) and part(term[i:]) for i in range(2, len(term) - 1))
 
             # "练八段锦、打五禽戏这类老功夫": the plans writing one of the things listed write of the kind.
             examples = [[w for w in content_words(x) if len(w) > 1] for x in listed_examples(topic)]

@@ -68,3 +68,23 @@ def test_a_word_of_a_plans_alias_the_question_does_not_say_is_a_topic_word(full_
     assert covers("基层医疗卫生机构总诊疗人次占比") > covers("医疗卫生机构总诊疗人次占比")
     # The name it does say is no topic word: every passage of that plan would hold it.
     assert covers("天津全市总诊疗人次占比") == covers("总诊疗人次占比")
+
+
+def test_a_compound_of_a_word_the_lexicon_translates_and_a_plan_word_is_no_unmentioned_word(full_index):
+    # "工资待遇" is one word to the segmenter; the primary-care plan writes 待遇, and 工资 is in a
+    # synonym group whose 薪酬 it writes: the topic is mentioned in the plan's words.
+    from assistant.gate import Gate
+    from assistant.pipeline import Assistant
+    from assistant.retrieval import retrieve
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    live = a.live()
+    qa = a.analyze("天津这份基层规划，写没写护士的工资待遇？", [], live)
+    assert "工资待遇" in qa.topic_named
+    found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
+    assert Gate(live, qa, found.hits, a.params.gate).outside == ""
+    # A compound neither of whose halves the plan writes or the lexicon knows stays unmentioned.
+    qa = a.analyze("天津这份基层规划，写没写护士的夜宵补助？", [], live)
+    found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
+    assert "夜宵" in Gate(live, qa, found.hits, a.params.gate).outside
