@@ -137,3 +137,20 @@ def test_no_eval_question_is_written_into_code_tests_or_prompts(items, realistic
         text = path.read_text(encoding="utf-8", errors="ignore")
         found += [f"{path.relative_to(REPO)}: {iid} ({q})" for q, iid in questions.items() if q in text]
     assert not found, "eval questions in code:\n" + "\n".join(found)
+
+
+def test_the_sweeps_two_halves_of_realistic_dev_are_fixed_and_about_even():
+    # A change kept only when both halves move cannot have been fitted to the items diagnosed.
+    import importlib.util
+
+    from eval.run import gold_items
+
+    spec = importlib.util.spec_from_file_location("sweep_params", REPO / "scripts/sweep_params.py")
+    assert spec and spec.loader
+    sweep = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sweep)
+    ids = [it.id for it in gold_items(dataset="realistic", split="dev")]
+    halves = [sweep.half(i) for i in ids]
+    assert set(halves) == {0, 1}
+    assert 0.45 < sum(halves) / len(ids) < 0.55
+    assert [sweep.half(i) for i in ids] == halves  # the same every run
