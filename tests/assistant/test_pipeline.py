@@ -300,13 +300,13 @@ def test_embedded_model_reads_only_the_best_sentences_and_its_answer_cites_them(
     assert "规划文件中未找到相关内容" in fake_openai.state.requests[-1]["messages"][0]["content"]
 
 
-def _local(full_index, fake_openai) -> Assistant:
+def _local(full_index, fake_openai, params=None) -> Assistant:
     from assistant.settings import Settings
 
     s = Settings(data_dir=full_index, llm_mode="remote", llm_base_url=fake_openai.base_url, llm_model="m",
                  llm_timeout=5, llm_max_retries=1)
     return Assistant(s, chat=OpenAIChatModel(fake_openai.base_url, model="m", timeout=5, max_retries=1,
-                                             name="local:m", embedded=True))
+                                             name="local:m", embedded=True), params=params)
 
 
 def test_embedded_model_is_not_asked_figures_the_indicator_store_holds(full_index, fake_openai):
@@ -385,7 +385,14 @@ def test_agreement_is_with_the_clause_the_question_asks_about():
 
 
 def test_embedded_model_copying_a_heading_and_citing_the_wrong_passage_is_repointed(full_index, fake_openai):
-    local, q = _local(full_index, fake_openai), "谁给健康振安行动提供专业技术支撑？"
+    from dataclasses import replace
+
+    from assistant.params import load_params
+
+    # Its best sentences from more than one passage (a passage meaning search ranks far down not
+    # discounted), so the model has another passage to cite.
+    p = load_params()
+    local, q = _local(full_index, fake_openai, replace(p, quote=replace(p.quote, meaning_far=1.0))), "谁给健康振安行动提供专业技术支撑？"
     local.answer(q)
     blocks = fake_openai.state.requests[-1]["messages"][-1]["content"].split("\n\n[")
     right = next(i for i, b in enumerate(blocks, 1) if "组建健康振安行动专家咨询委员会" in b)
