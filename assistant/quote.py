@@ -43,7 +43,7 @@ from question.demands import (
     counts_of_asked,
 )
 from vectorstore.sections import QUOTED
-from vectorstore.types import Hit
+from vectorstore.types import MEANING, WORDS, Hit
 
 
 def compared(qa: QuestionAnalysis, found: Retrieved) -> bool:
@@ -175,9 +175,9 @@ def agreed_first(hits: Sequence[Hit]) -> set[int]:
 def meaning_far(hits: Sequence[Hit], rank: int) -> set[int]:
     """The passages word search found that meaning search ranked below ``rank`` or not at all (none
     when there is no meaning search)."""
-    if not any("dense" in h.ranks for h in hits):
+    if not any(MEANING in h.ranks for h in hits):
         return set()
-    return {i for i, h in enumerate(hits) if "bm25" in h.ranks and h.ranks.get("dense", rank + 1) > rank}
+    return {i for i, h in enumerate(hits) if WORDS in h.ranks and h.ranks.get(MEANING, rank + 1) > rank}
 
 
 TOLD_SHARE = 0.5  # of a sentence's character pairs in the previous answer: it was told already

@@ -44,19 +44,20 @@ def main() -> None:
     section = getattr(params, table, None)
     if section is None or not hasattr(section, key):
         ap.error(f"{args.name}: no such number in assistant/params.toml (table.key, e.g. quote.second_ratio)")
-    sets = {name: gold_items(dataset=name, split="dev") for name in ("gold", "realistic")}
+    # label → (the set its items belong to, the items)
+    sets = {name: (name, gold_items(dataset=name, split="dev")) for name in ("gold", "realistic")}
     if args.halves:
-        real = sets.pop("realistic")
+        _, real = sets.pop("realistic")
         for h in (0, 1):
-            sets[f"realistic half {h}"] = [it for it in real if half(it.id) == h]
+            sets[f"realistic half {h}"] = ("realistic", [it for it in real if half(it.id) == h])
     print(f"| {args.name} | set | " + " | ".join(COLUMNS) + " |")
     print("|---|---|" + "---|" * len(COLUMNS))
     for raw in args.values.split(","):
         value = type(getattr(section, key))(float(raw))
         tuned = replace(params, **{table: replace(section, **{key: value})})
         assistant = Assistant(Settings(llm_mode="extractive"), chat=None, params=tuned)
-        for name, items in sets.items():
-            res = _answers(assistant, "extractive", items, name.split()[0], "dev")
+        for name, (dataset, items) in sets.items():
+            res = _answers(assistant, "extractive", items, dataset, "dev")
             cells = " | ".join(f"{res.overall.get(c):.3f}" if res.overall.get(c) is not None else "—"
                                for c in COLUMNS)
             print(f"| {value:g} | {name}/dev | {cells} |", flush=True)

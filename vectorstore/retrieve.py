@@ -16,7 +16,7 @@ from vectorstore.fuse import diversify, minmax, rank_of, top_allowed
 from vectorstore.index import Build, IndexStore, open_build
 from vectorstore.query import QueryAnalyzer, QueryInfo
 from vectorstore.sections import SectionIndex, SectionMatch
-from vectorstore.types import Chunk, Hit
+from vectorstore.types import MEANING, WORDS, Chunk, Hit
 
 
 @dataclass(frozen=True)
@@ -313,7 +313,7 @@ class HybridRetriever:
             fused = fused + (p.tense_bonus if info.tense == "past" else -p.tense_bonus) * c.is_review
         if p.tense_bonus and info.tense == "future":
             fused = fused - p.tense_bonus * c.is_problems
-        return info, fused, {"bm25": sb, "dense": sd}, mask
+        return info, fused, {WORDS: sb, MEANING: sd}, mask
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         return list(self.find(query, k, filters).hits)

@@ -108,6 +108,10 @@ class Chunk:
         return str(self.meta.get("title", ""))
 
 
+# The keys of a hybrid Hit.ranks: word search (jieba BM25) and meaning search (the embedder).
+WORDS, MEANING = "bm25", "dense"
+
+
 @dataclass(frozen=True)
 class Hit:
     """A chunk found for a query, with the score of the retriever that found it."""

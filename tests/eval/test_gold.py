@@ -153,4 +153,4 @@ def test_the_sweeps_two_halves_of_realistic_dev_are_fixed_and_about_even():
     halves = [sweep.half(i) for i in ids]
     assert set(halves) == {0, 1}
     assert 0.45 < sum(halves) / len(ids) < 0.55
-    assert [sweep.half(i) for i in ids] == halves  # the same every run
+    assert sweep.half("rl0-demo-001") == 1  # fixed across runs and machines, unlike Python's salted hash()
