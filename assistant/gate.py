@@ -269,8 +269,12 @@ class Gate:
             def part(w: str) -> bool:
                 return in_scope(w) or known(w)
 
+            glue = live.lexicon.glued_characters
+
             def own(term: str) -> bool:
-                return known(term) or is_place_word(term) or any(
+                # "药能" of "药能不能…": the segmenter joined a plan's character and a grammar one.
+                glued = len(term) == 2 and any(term[i] in glue and in_scope(term[1 - i]) for i in (0, 1))
+                return glued or known(term) or is_place_word(term) or any(
                     part(term[:i]) and part(term[i:]) for i in range(2, len(term) - 1))
 
             # "练八段锦、打五禽戏这类老功夫": the plans writing one of the things listed write of the kind.
@@ -281,8 +285,10 @@ class Gate:
                 unmentioned(whose_words, in_scope, own, live.idf()) if whose else "") or (
                 lead if lead and not in_scope(lead) and not own(lead) else "") or (
                 # "…医院停车": what is to be done is the topic's head, though no noun.
+                # "…救护车多久能赶到": a verb of a result ("赶到", "保住") the plans say in their own verbs.
                 verb if (verb := trailing_verb(named_part(topic, live.lexicon.example_words)))
-                and not in_scope(verb) and not own(verb) else "") or absent_concept(topic, live.synonyms, in_scope)
+                and not in_scope(verb) and not own(verb) and verb[-1] not in live.lexicon.result_complements
+                else "") or absent_concept(topic, live.synonyms, in_scope)
             if word:
                 said_as = self._standout()
                 why = f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"

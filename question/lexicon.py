@@ -22,7 +22,8 @@ FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.t
          "other_places.txt", "place_suffixes.txt", "not_place_prefixes.txt", "not_place_followers.txt",
          "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
          "section_roles.txt", "pointing_words.txt", "place_partners.txt", "more_cues.txt",
-         "empty_nouns.txt", "verb_complements.txt", "example_words.txt", "home_words.txt")
+         "empty_nouns.txt", "verb_complements.txt", "example_words.txt", "home_words.txt",
+         "glued_characters.txt", "result_complements.txt")
 INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems", "projects")  # the section roles section_roles.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
@@ -179,6 +180,8 @@ class Lexicon:
     empty_nouns: tuple[str, ...] = ()  # "地方" of "能让老人歇脚的地方": a head that names no thing of its own
     verb_complements: tuple[str, ...] = ()  # "进来" of "招进来": a verb's ending, its verb the word that counts
     example_words: tuple[str, ...] = ()  # "比如": what follows illustrates a topic, it is not part of it
+    glued_characters: tuple[str, ...] = ()  # "能" of "药能": grammar the segmenter glued to a word
+    result_complements: tuple[str, ...] = ()  # "到" of "赶到": a verb's result, said otherwise by the plans
 
     def role(self, path: Sequence[str]) -> str:
         """A section's role from its headings ('review', 'problems', '' for a plan's tasks):
@@ -203,7 +206,8 @@ class Lexicon:
                    load_intents(folder / "section_roles.txt", ROLES, "a section role"),
                    load_words(folder / "pointing_words.txt"), load_words(folder / "more_cues.txt"),
                    load_words(folder / "empty_nouns.txt"), load_words(folder / "verb_complements.txt"),
-                   load_words(folder / "example_words.txt"))
+                   load_words(folder / "example_words.txt"), load_words(folder / "glued_characters.txt"),
+                   load_words(folder / "result_complements.txt"))
 
 
 @functools.cache

@@ -88,3 +88,24 @@ def test_a_compound_of_a_word_the_lexicon_translates_and_a_plan_word_is_no_unmen
     qa = a.analyze("天津这份基层规划，写没写护士的夜宵补助？", [], live)
     found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
     assert "夜宵" in Gate(live, qa, found.hits, a.params.gate).outside
+
+
+def test_a_grammar_character_glued_to_a_plan_word_or_a_verb_of_a_result_is_no_unmentioned_word(full_index):
+    # Everyday speech glues grammar onto a word ("药能不能…" → 药能) and ends an ask with a verb of its
+    # result ("…能赶到"); the plans say both in their own words. A thing no plan writes still is one.
+    from assistant.gate import Gate
+    from assistant.pipeline import Assistant
+    from assistant.retrieval import retrieve
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    live = a.live()
+
+    def outside(q: str) -> str:
+        qa = a.analyze(q, [], live)
+        found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
+        return Gate(live, qa, found.hits, a.params.gate).outside
+
+    assert outside("天津这份基层规划，写没写慢性病的药能长期开？") == ""
+    assert outside("天津这份基层规划，写没写出诊的医生多久能赶到？") == ""
+    assert "夜宵" in outside("天津这份基层规划，写没写护士的夜宵补助？")
