@@ -285,7 +285,7 @@ class Gate:
                 unmentioned(whose_words, in_scope, own, live.idf()) if whose else "") or (
                 lead if lead and not in_scope(lead) and not own(lead) else "") or (
                 # "…医院停车": what is to be done is the topic's head, though no noun.
-                # "…救护车多久能赶到": a verb of a result ("赶到", "保住") the plans say in their own verbs.
+                # "…医生多久能赶到": a verb of a result ("赶到", "保住") the plans say in their own verbs.
                 verb if (verb := trailing_verb(named_part(topic, live.lexicon.example_words)))
                 and not in_scope(verb) and not own(verb) and verb[-1] not in live.lexicon.result_complements
                 else "") or absent_concept(topic, live.synonyms, in_scope)
