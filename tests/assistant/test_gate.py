@@ -70,9 +70,8 @@ def test_a_word_of_a_plans_alias_the_question_does_not_say_is_a_topic_word(full_
     assert covers("天津全市总诊疗人次占比") == covers("总诊疗人次占比")
 
 
-def test_a_compound_of_a_word_the_lexicon_translates_and_a_plan_word_is_no_unmentioned_word(full_index):
-    # "工资待遇" is one word to the segmenter; the primary-care plan writes 待遇, and 工资 is in a
-    # synonym group whose 薪酬 it writes: the topic is mentioned in the plan's words.
+def _mention_gate(full_index):
+    """question → (its analysis, why the gate reads it as unmentioned, '' when it does not)."""
     from assistant.gate import Gate
     from assistant.pipeline import Assistant
     from assistant.retrieval import retrieve
@@ -80,32 +79,30 @@ def test_a_compound_of_a_word_the_lexicon_translates_and_a_plan_word_is_no_unmen
 
     a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
     live = a.live()
-    qa = a.analyze("天津这份基层规划，写没写护士的工资待遇？", [], live)
+
+    def outside(q: str):
+        qa = a.analyze(q, [], live)
+        found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
+        return qa, Gate(live, qa, found.hits, a.params.gate).outside
+
+    return outside
+
+
+def test_a_compound_of_a_word_the_lexicon_translates_and_a_plan_word_is_no_unmentioned_word(full_index):
+    # "工资待遇" is one word to the segmenter; the primary-care plan writes 待遇, and 工资 is in a
+    # synonym group whose 薪酬 it writes: the topic is mentioned in the plan's words.
+    outside = _mention_gate(full_index)
+    qa, why = outside("天津这份基层规划，写没写护士的工资待遇？")
     assert "工资待遇" in qa.topic_named
-    found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
-    assert Gate(live, qa, found.hits, a.params.gate).outside == ""
+    assert why == ""
     # A compound neither of whose halves the plan writes or the lexicon knows stays unmentioned.
-    qa = a.analyze("天津这份基层规划，写没写护士的夜宵补助？", [], live)
-    found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
-    assert "夜宵" in Gate(live, qa, found.hits, a.params.gate).outside
+    assert "夜宵" in outside("天津这份基层规划，写没写护士的夜宵补助？")[1]
 
 
 def test_a_grammar_character_glued_to_a_plan_word_or_a_verb_of_a_result_is_no_unmentioned_word(full_index):
     # Everyday speech glues grammar onto a word ("药能不能…" → 药能) and ends an ask with a verb of its
     # result ("…能赶到"); the plans say both in their own words. A thing no plan writes still is one.
-    from assistant.gate import Gate
-    from assistant.pipeline import Assistant
-    from assistant.retrieval import retrieve
-    from assistant.settings import Settings
-
-    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
-    live = a.live()
-
-    def outside(q: str) -> str:
-        qa = a.analyze(q, [], live)
-        found = retrieve(live.corpus, qa, a.filters(live, qa, None), a.params.retrieve)
-        return Gate(live, qa, found.hits, a.params.gate).outside
-
-    assert outside("天津这份基层规划，写没写慢性病的药能长期开？") == ""
-    assert outside("天津这份基层规划，写没写出诊的医生多久能赶到？") == ""
-    assert "夜宵" in outside("天津这份基层规划，写没写护士的夜宵补助？")
+    outside = _mention_gate(full_index)
+    assert outside("天津这份基层规划，写没写慢性病的药能长期开？")[1] == ""
+    assert outside("天津这份基层规划，写没写出诊的医生多久能赶到？")[1] == ""
+    assert "夜宵" in outside("天津这份基层规划，写没写护士的夜宵补助？")[1]
