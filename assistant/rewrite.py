@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 
+from assistant.parallel import FILLER, parallel
 from assistant.referents import (
     FACILITY_HEADS,
     LEAD,
@@ -41,7 +42,6 @@ _IT = re.compile(r"(?<!其)它(?:俩|们)?")  # "其它" is "others", no pronoun
 # "那埇桥呢？这一项…": a plan put in the previous question's place, then a question of its own.
 _SWAP = re.compile(r"^((?:那么|那|还有)?\s*[^，,？?。]{2,12}?呢)[？?，,\s]+(\S.*)$")
 _OWN_SUBJECT = re.compile(r"^(?:那么|那|还有|另外)?\s*([^，,？?]{2,16}?)呢[，,]\s*(.+)$")
-_FILLER = re.compile(r"(定的|定为|规划的|的目标|目标|的)?(是|为)?(多少|几|什么|怎样|怎么样|如何)?$")
 _QUESTION = re.compile(f"{ASKS_WHAT.pattern}|是否|吗|有没有")
 _PREV_TAIL = re.compile(r"(的?(目标|指标|计划|要求))?(值|数)?(是|为|要|要达到|达到|定的是|定为)?(多少|几|什么|啥)[^，。]*$")
 
@@ -123,38 +123,6 @@ def _starts_with_predicate(core: str) -> bool:
 
 
 
-
-_SIDE = re.compile(r"([东西南北])(?:部|边|面|侧|片)")
-_SUBDIVISIONS = "街镇乡村"  # the endings of a district's streets and towns
-_THERE = re.compile(r"(?:那边|这边|那块|那里|那儿)(?=[呢吗？?]*$)")  # "万新街那边呢": the place itself
-
-
-def parallel(rest: str, prev: str) -> str:
-    """The previous question asked of the part a follow-up puts in its place, a part of the same kind
-    (a side of a district, or a name ending as one the question wrote): ('那南边', '甲区西部的卫生院由谁
-    帮扶？') → '甲区南部的卫生院由谁帮扶？'; ('二级医院', '要建几家三级医院？') → '要建几家二级医院？'; '' when the
-    previous question names no such part."""
-    part = _FILLER.sub("", re.sub(r"^(?:那么|那|还有)", "", rest))
-    side = _SIDE.fullmatch(part)
-    if side:
-        m = _SIDE.search(prev)
-        return prev[: m.start(1)] + side.group(1) + prev[m.end(1):] if m and m.group(1) != side.group(1) else ""
-    for k in range(len(part) - 1, max(1, len(part) // 2 - 1), -1):
-        # A shared ending of two or more characters, not shorter than what differs, is the kind ("级医院");
-        # what comes before it, the part ("第五中心医院" against "中医医院" differs in more than it shares).
-        head, lead = part[-k:], part[:-k]
-        at = prev.find(head)
-        if at >= len(lead) and re.fullmatch(r"[\u4e00-\u9fff\d]+", prev[at - len(lead): at]) and \
-                prev[at - len(lead): at] != lead:
-            return prev[: at - len(lead)] + part + prev[at + k:]
-    place = _FILLER.sub("", re.sub(r"^(?:那么|那|还有)", "", _THERE.sub("", rest)))
-    if len(place) >= 3 and place[-1] in _SUBDIVISIONS:
-        # "那万新街呢？" after "…金钟街的…": one character ends the name of a street or town.
-        m = next((x for x in re.finditer(rf"[\u4e00-\u9fff]{{{len(place) - 1}}}{place[-1]}", prev)
-                  if x.group(0) != place), None)
-        if m:
-            return prev[: m.start()] + place + prev[m.end():]
-    return ""
 
 
 def _without_position(question: str) -> str:
@@ -282,7 +250,7 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
     # "东丽区 那万新街呢" after "东丽金钟街…": the same plan, called by another of its names.
     same_plan = not q_names or q_names in prev or bool(q_docs := analyzer.doc_mentions(q_names)) and \
         set(q_docs) <= set(analyzer.doc_mentions(prev))
-    if same_plan and len(rest) <= 8 and not _QUESTION.search(rest) and (swapped := parallel(rest, prev)):
+    if same_plan and len(rest) <= 8 and not _QUESTION.search(rest) and (swapped := parallel(rest, prev, plan_uses)):
         # "那南边呢？" after "…西部的卫生院由谁帮扶？": the same question of the part it contrasts.
         return swapped
     this = THIS_FACILITY.search(core)
@@ -296,11 +264,11 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return f"{prev_names}{POINTING.sub(own.group(1), own.group(2), count=1)}"
     swap = _SWAP.match(q)
     if swap and prev_spans and q_spans and _alias_spans(analyzer, swap.group(1)) and \
-            len(_FILLER.sub("", _TAIL.sub("", LEAD.sub("", swap.group(1))).replace(q_names, ""))) == 0:
+            len(FILLER.sub("", _TAIL.sub("", LEAD.sub("", swap.group(1))).replace(q_names, ""))) == 0:
         # "那埇桥呢？这一项属于约束性指标吗？": the previous question asked of another plan, then more.
         return f"{_replace_spans(prev, prev_spans, q_names).rstrip('？?。')}，{swap.group(2)}"
     rest = _AT_THE_TIME.sub("", rest) if _YEAR.search(rest) else rest
-    bare = _FILLER.sub("", rest)
+    bare = FILLER.sub("", rest)
     if q_names and (len(bare) <= 2 or prev_spans and (_names_nothing(rest, (*follow_up_words, *_COMPARING,
                                                                           *_POINTING))
                                                       or _COMPARED.search(rest) and len(rest) <= 10)):

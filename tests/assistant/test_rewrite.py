@@ -307,3 +307,12 @@ def test_the_rest_of_a_list_is_asked_without_the_item_asked_for_by_position(anal
     first = "振安专栏2里有哪些建设内容？先讲第一项"
     assert rewrite("剩下那几项都是什么？", _hist(first), analyzer, lex.follow_up_words, 0, None, lex.more_cues) == \
         "振安专栏2里有哪些建设内容，剩下那几项都是什么"
+
+
+def test_a_part_put_in_the_place_of_a_written_names_part_asks_of_that_name(analyzer):
+    # Some plan writes both names with one ending: the follow-up's part takes the other's place.
+    plans = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "docs_src").glob("*.txt"))
+    words = shipped().follow_up_words
+    got = rewrite("那5岁以下儿童的呢？", _hist("东丽区在婴儿死亡率上，二〇二五年的上限是多少呢？"), analyzer, words,
+                  alone_chars=8, plan_uses=plans.__contains__)
+    assert got == "东丽区在5岁以下儿童死亡率上，二〇二五年的上限是多少呢？", got
