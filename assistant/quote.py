@@ -17,6 +17,7 @@ from assistant.answerable import Verdict
 from assistant.extract import (
     Candidate,
     Composed,
+    carries,
     compose,
     covered_share,
     pair_share,
@@ -123,11 +124,11 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # says the rest of it (its units, its date, its figures).
         # The sentence it gave is what is pointed at, not the answer ("这批钱都花在哪儿了？"): the rest
         # of its passage says more of it. Asked who or when, the sentence may end with the answer
-        # ("…（责任单位：区卫健委）"), so it keeps its place.
+        # ("…（责任单位：区卫健委）"), so it keeps its place when it holds a unit or a time.
         gave = [pair_share(c.text, qa.referent) >= TOLD_SHARE for c in out]
         given = {c.hit_index for c, g in zip(out, gave, strict=True) if g}
-        again = 1.0 if info.asks in ("responsibility", "time") else p.referent_told
-        out = [replace(c, score=c.score * p.referent * (again if g else 1.0)) if c.hit_index in given else c
+        out = [replace(c, score=c.score * p.referent * ((1.0 if carries(info.asks, c.text) else p.referent_told)
+                                                          if g else 1.0)) if c.hit_index in given else c
                for c, g in zip(out, gave, strict=True)]
     quoted = [m.group(1) for m in QUOTED.finditer(qa.ask) if len(m.group(1)) >= 3]
     if quoted:

@@ -93,6 +93,14 @@ def test_a_pronoun_follow_up_asks_about_the_item_the_previous_answer_gave(assist
     assert "区住房建设委" in a.text and "新城镇社区卫生服务中心" in a.text, a.text
 
 
+
+def test_asked_when_the_sentence_just_given_without_a_time_is_not_given_again(assistant):
+    # The sentence the previous answer gave holds no time; the one of its passage that does answers.
+    told = "深入开展控烟宣传教育，加大控烟力度，开展控烟戒烟履约服务，推进公共场所控烟立法，实现公共场所全面禁烟。"
+    turns = _turns(("埇桥规划在控烟上打算怎么做？", told))
+    a = assistant.answer("这些事要做到哪一年？", turns)
+    assert "到2025年" in a.text and "全面禁烟" not in a.text, a.text
+
 def test_lexicon_cues_for_a_dedicated_passage_and_people_counted_with_ge():
     from question.lexicon import shipped
     from question.scope import mention_topic
