@@ -33,7 +33,9 @@ STOPWORDS = frozenset(
      # How a list is asked for ("一条一条说说都是啥"), not what it is about.
      "啥", "说说", "讲讲", "一条", "条条", "一条条", "一项", "项项", "一项项", "逐条",
      # What a word or item means ("具体指什么"), not what it is.
-     "指"]
+     "指",
+     # "其中…" picks a part of what was just said; in a plan's sentence it opens a breakdown of anything.
+     "其中"]
 )
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _TOKEN_FILE = "userdict.txt"

@@ -344,3 +344,20 @@ def test_a_passage_meaning_search_ranks_far_down_counts_less_than_its_shared_wor
     # Comparing plans, each plan's own best sentence is wanted whatever meaning search ranked first.
     best = max(score_candidates(cands, *args, p, compared=True, far={0}), key=lambda c: c.score)
     assert best.text == booking
+
+
+def test_a_second_passage_sharing_only_the_word_that_picks_a_part_does_not_join():
+    from assistant.extract import score_candidates
+    from vectorstore.bm25 import Tokenizer
+    from vectorstore.query import QueryInfo
+
+    # "其中…" picks a part of what was said before; a plan's "其中" opens a breakdown of anything.
+    lacking = "乙区社区医院普遍缺少全科医生。"
+    breakdown = "乙区共有医疗卫生机构12家，其中社区医院5家。"
+    hits = [_hit("dongli", lacking), _hit("dongli", breakdown)]
+    info = QueryInfo("其中社区医院主要缺什么", (), (), False, ())
+    p = load_params().quote
+    scored = score_candidates([Candidate(0, lacking), Candidate(1, breakdown)], info, Tokenizer().tokens,
+                              lambda t: 1.0, p)
+    out = compose(scored, hits, False, p)
+    assert out.used == (0,) and "全科医生" in out.text, out
