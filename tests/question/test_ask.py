@@ -51,6 +51,18 @@ def test_an_ask_pointing_back_keeps_the_sentence_it_points_at() -> None:
     assert plain.pointed == "" and plain.situation == "我妈得糖尿病十年了。"
 
 
+
+def test_solving_with_no_object_of_its_own_points_back_at_the_problem_told() -> None:
+    from question.lexicon import shipped
+
+    pointing = shipped().pointing_words
+    told = "我老家在埇桥乡下的小村子，那儿卫生室常用药老是断货，看个感冒都得跑镇上。"
+    got = split_ask(told + "区里的规划打算怎么解决？", CUES, NAMES, pointing)
+    assert got.pointed == told and got.situation == "", got
+    # "…把X的问题解决掉" names what it solves: the situation stays apart.
+    own = split_ask(told + "规划里提没提过，要把乡镇卫生院缺医生的问题解决掉？", CUES, NAMES, pointing)
+    assert own.pointed == "" and own.situation == told, own
+
 def test_a_one_sentence_message_opening_with_who_the_writer_is_sets_that_aside() -> None:
     msg = "我是埇桥区人民医院的护工，院里说要建一个护理站，规划里这个站要配几个人？"
     got = split_ask(msg, CUES, NAMES)
