@@ -94,7 +94,7 @@ def _clip(s: str) -> str:
 
 def carries(asks: str, text: str) -> bool:
     """Whether a sentence holds what a question of that kind asks for: ('time', '…到2025年基本建成…') → True;
-    ('time', '按照…的架构来建设') → False; False for a kind with no such words."""
+    ('time', '加大控烟力度。') → False; False for a kind with no such words."""
     want = _WANTS.get(asks)
     return want is not None and bool(want.search(text))
 
