@@ -159,8 +159,7 @@ def score_candidates(
             factor *= 1.15
         elif how_much and not FIGURE.search(c.text):
             factor *= p.no_figure
-        want = _WANTS.get(info.asks)
-        if want is not None and want.search(c.text):
+        if carries(info.asks, c.text):
             factor *= 1.5
         for y in info.years:
             if y in c.text:

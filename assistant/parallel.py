@@ -16,6 +16,7 @@ _SIDE = re.compile(r"([东西南北])(?:部|边|面|侧|片)")
 _SUBDIVISIONS = "街镇乡村"  # the endings of a district's streets and towns
 _THERE = re.compile(r"(?:那边|这边|那块|那里|那儿)(?=[呢吗？?]*$)")  # "万新街那边呢": the place itself
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[\u4e00-\u9fff\d]+")
 _NAME = re.compile(r"[\u4e00-\u9fff\d]*[\u4e00-\u9fff][\u4e00-\u9fff\d]*")  # "5岁以下儿童"
 _LEAD = re.compile(r"^(?:那么|那|还有)")
 # A name's shared ending ("管理率", "患者…管理率") is this long; the part before it this long at most.
@@ -37,7 +38,7 @@ def parallel(rest: str, prev: str, plan_uses: Callable[[str], bool] | None = Non
         # what comes before it, the part ("第五中心医院" against "中医医院" differs in more than it shares).
         head, lead = part[-k:], part[:-k]
         at = prev.find(head)
-        if at >= len(lead) and re.fullmatch(r"[\u4e00-\u9fff\d]+", prev[at - len(lead): at]) and \
+        if at >= len(lead) and _WORD.fullmatch(prev[at - len(lead): at]) and \
                 prev[at - len(lead): at] != lead:
             return prev[: at - len(lead)] + part + prev[at + k:]
     place = FILLER.sub("", _LEAD.sub("", _THERE.sub("", rest)))

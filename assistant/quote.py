@@ -127,9 +127,8 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
         # ("…（责任单位：区卫健委）"), so it keeps its place when it holds a unit or a time.
         gave = [pair_share(c.text, qa.referent) >= TOLD_SHARE for c in out]
         given = {c.hit_index for c, g in zip(out, gave, strict=True) if g}
-        out = [replace(c, score=c.score * p.referent * ((1.0 if carries(info.asks, c.text) else p.referent_told)
-                                                          if g else 1.0)) if c.hit_index in given else c
-               for c, g in zip(out, gave, strict=True)]
+        out = [replace(c, score=c.score * p.referent * (p.referent_told if g and not carries(info.asks, c.text) else 1.0))
+               if c.hit_index in given else c for c, g in zip(out, gave, strict=True)]
     quoted = [m.group(1) for m in QUOTED.finditer(qa.ask) if len(m.group(1)) >= 3]
     if quoted:
         # "…“智医助理”要做啥": a name the writer quotes is the plan's own; its sentence is about it.
