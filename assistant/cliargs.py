@@ -101,6 +101,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--sample", type=int, default=0, help="N items spread evenly over the gold set (slow LLM runs)")
     c.add_argument("--style", default="", help="only items of these comma-separated styles, e.g. followup,citizen "
                                               "(a slow LLM run on the styles being worked on)")
+    c.add_argument("--untimed", action="store_true",
+                   help="quality only, about a third faster: a question's vectors are kept across suites and items, "
+                        "so no latency is measured (the gate in `make test` runs this way)")
 
     c = cmd("eval-diff", "two eval reports side by side: each change with its 95% interval and the items scored better and worse")
     c.add_argument("old", type=Path, help="the report before the change (eval/reports/*.json)")

@@ -57,7 +57,7 @@ def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Fil
         if not counts:
             continue
         # One pattern for all the words: each passage is read once, not once per word.
-        counting = re.compile("|".join(f"(?:{c.pattern})" for c in counts))
+        counting = _any_of(tuple(c.pattern for c in counts))
         holding = next((h for h in hits if counting.search(h.chunk.text)), None)
         if holding is not None:
             # Found lower down, the plan's counted list still comes first.
@@ -67,6 +67,12 @@ def _counted_list(retriever: HybridRetriever, qa: QuestionAnalysis, filters: Fil
         if found is not None:
             return found
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern matching any of them."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def _holds(pattern: re.Pattern[str], text: str) -> bool:

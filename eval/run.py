@@ -222,7 +222,8 @@ def write_report(results: Sequence[SuiteResult], out_dir: Path | None = None, st
             md += [f"## {r.label} — {r.suite}", "", table({"all": r.overall}, cols, "scope"), "", "### by kind", "",
                    table(r.by_kind, cols, "kind"), "", "### by style", "", table(r.by_style, cols, "style"), "",
                    "### by document", "", table(r.by_doc, cols, "doc"), "",
-                   "### latency", "", "\n".join(f"- {k}: {fmt(v)}" for k, v in r.latency.items()), ""]
+                   "### latency", "", "\n".join(f"- {k}: {fmt(v)}" for k, v in r.latency.items())
+                   or "not measured (an --untimed run)", ""]
             png = base.parent / f"{base.name}-{r.dataset}-{r.split}-{r.suite}.png"
             if _chart(r, png):
                 md += [f"![{r.suite} by kind]({png.name})", ""]

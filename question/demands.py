@@ -58,6 +58,8 @@ def list_lengths(ask: str) -> set[int]:
     return {n for m in _COUNTED_ITEMS.finditer(ask) if (n := ordinal(f"第{m.group(1)}条"))}
 
 
+# Kept compiled: a list question asks for a dozen words and their synonyms, more than re's own cache keeps.
+@functools.lru_cache(maxsize=4096)
 def counted_of(head: str) -> re.Pattern[str]:
     """A sentence naming a group of any number of ``head``: '能力' → '7大能力', '九项能力'."""
     return re.compile(rf"(?<![\d.])(?:\d{{1,2}}|[一二三四五六七八九十两]{{1,3}})(?:个|项|条|点|件|大|种|类){re.escape(head)}")
@@ -66,7 +68,13 @@ def counted_of(head: str) -> re.Pattern[str]:
 def counts_of_asked(words: Sequence[str]) -> list[re.Pattern[str]]:
     """For a list question's words, the patterns of a sentence counting one of them ('…转变' → '“六个转变”：');
     the word ends the counted noun ('5种中医康复适宜技术' counts techniques, not 中医)."""
-    return [re.compile(counted_of(w).pattern + r"(?![\u4e00-\u9fff])") for w in words]
+    return [_ending_count(w) for w in words]
+
+
+@functools.lru_cache(maxsize=4096)
+def _ending_count(word: str) -> re.Pattern[str]:
+    """counted_of(word) where the word ends the counted noun."""
+    return re.compile(counted_of(word).pattern + r"(?![\u4e00-\u9fff])")
 
 
 # Words that mark the end of the part of a question before an indicator ("东丽到2025年孕产妇系统管理率").

@@ -16,7 +16,7 @@ from eval.run import check_thresholds, load_baseline
 
 def _args(**kw: object) -> argparse.Namespace:
     base = dict(suite="all", config=None, compare=None, no_report=False, write_baseline=False, limit=0, sample=0,
-                set="all", split="both", style="")
+                set="all", split="both", style="", untimed=False)
     base.update(kw)
     return argparse.Namespace(**base)
 
@@ -29,7 +29,8 @@ def reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_retrieval_and_answer_suites_meet_committed_thresholds(full_settings, reports, capsys):
-    code = run_eval(full_settings, _args(split="test"))  # the gate reads the test splits
+    # The gate reads the test splits, for quality only: remembered vectors keep it within the 10 minutes.
+    code = run_eval(full_settings, _args(split="test", untimed=True))
     out = capsys.readouterr()
     assert code == 0, out.err
     assert "all thresholds met" in out.out
@@ -49,6 +50,7 @@ def test_retrieval_and_answer_suites_meet_committed_thresholds(full_settings, re
     assert "list_completeness" in realistic["overall"] and "followup_key_recall" in realistic["overall"]
     assert set(answers["gold/test"]["answer"]["by_style"]) >= {"staff", "followup", "unanswerable"}
     assert "| gold/test | realistic/test |" in out.out.replace("  ", " ")
+    assert "realistic/test latency: not measured (--untimed)" in out.out  # no warm seconds passed off as latency
 
 
 @pytest.mark.slow  # make test-slow: kept out of the default run's 10 minutes
