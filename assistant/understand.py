@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from assistant.live import LiveIndex
 from assistant.params import FollowUpParams
+from assistant.positional import by_position
 from assistant.referents import named_in_situation
 from assistant.rewrite import (
     ITEM_OF_LIST,
@@ -83,6 +84,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     standalone = _same_plan(ask.strip(), turns, live, shared_idf, points_back(
         ask, live.corpus.analyzer, lexicon.follow_up_words, alone_chars) or bool(ITEM_OF_LIST.search(ask))
     ) if alone else inherit_section(whole, turns, live)
+    if standalone == whole and (item := by_position(ask, _last_answer(turns))):  # "排第五的…": the answer's fifth
+        standalone = " ".join(_first_name(live, d) for d in analyzer.doc_mentions(whole)) + f" {item}"
     told = _told(ask, turns, lexicon.more_cues)
     # "这事/它…": what the previous answer named is what the message points at (unless the rewrite
     # put the name it points at in its place: "建它…" → "建甲医院…", searched by that name).
@@ -145,8 +148,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     # "列了几个突出问题，都是哪些": the count was of the items a list names, which listing answers.
     items_counted = len(wants) < len(listed) and not wants
     return QuestionAnalysis(message=message, ask=ask, situation=split.situation, standalone=standalone, info=info,
-                            intent=intent, demands=wants,
-                            topic_words=topic_words,
+                            intent=intent, demands=wants, topic_words=topic_words,
                             topic_named=tuple(w for w in topic_words if w not in lexicon.empty_nouns),
                             amount_asked=bool(wants) or (not items_counted and bool(_AMOUNT.search(
                                 HOW_MANY_ITEMS.sub(" ", standalone) if intent is Intent.LIST else standalone))),
@@ -262,9 +264,7 @@ def _city_names(live: LiveIndex) -> list[str]:
 def _without(answer: str, cities: Sequence[str]) -> str:
     """An answer without the plans' city names: "…达到天津市临床医学重点学科水平" names a level, not the
     city-wide plan; an answer says which plan it quotes by the district's name or the plan's own."""
-    for city in cities:
-        answer = answer.replace(city, " ")
-    return answer
+    return re.sub("|".join(map(re.escape, cities)), " ", answer) if cities else answer
 
 
 def _named_outside_facilities(question: str, plans: Sequence[str], facilities: Sequence[str],
@@ -287,8 +287,7 @@ def _named_outside_facilities(question: str, plans: Sequence[str], facilities: S
 def _within(named: Sequence[str], local: str, live: LiveIndex) -> bool:
     """Whether the plans a message names are only city-wide plans of the city a street's or town's
     district plan is in ('天津' names the 天津 plan; 小王庄镇 is in 滨海新区, a district of 天津), or none."""
-    docs = live.corpus.build.docs
-    city = docs[local].meta.city
+    docs, city = live.corpus.build.docs, live.corpus.build.docs[local].meta.city
     return all(not docs[d].meta.district and docs[d].meta.city == city for d in named if d in docs)
 
 
