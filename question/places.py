@@ -191,6 +191,7 @@ class PlaceSpeller:
 
 
 _LOCAL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|街|镇|乡)")
+_SUFFIX = re.compile(r"(?:街道|街|镇|乡)$")
 _NAMED_FREQ = 10  # a street's or town's name is no word of jieba's dictionary ("小城镇" is)
 _NOT_LOCAL = set("的我们这那个在问说想听看去到要对给了住是有里家")
 
@@ -208,6 +209,10 @@ def local_place_plan(message: str, texts: Mapping[str, str], facility_suffixes: 
             if _word_freq(tail[-2:]) >= COMMON_WORD_FREQ or _word_freq(tail) >= _NAMED_FREQ:
                 continue  # a word, not a name: "医生下乡", "城乡", "商业街"
             docs = {doc for doc, text in texts.items() if tail in text}
+            # "我家在甲庄街": a plan may write the street without its 街 ("甲庄、乙村社区卫生服务中心").
+            bare = _SUFFIX.sub("", tail)
+            if not docs and len(bare) >= 2 and _word_freq(bare) < _NAMED_FREQ:
+                docs = {doc for doc, text in texts.items() if bare in text}
             if docs:
                 found |= docs
                 break

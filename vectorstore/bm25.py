@@ -100,11 +100,18 @@ class Tokenizer:
 def corpus_terms(texts: Iterable[str], extra: Iterable[str] = ()) -> list[str]:
     """Domain terms found in the corpus: table indicator names without their units, names of places."""
     found: set[str] = set(extra)
+    plans = [e for e in found if len(e) >= 2]
     for t in texts:
         for m in re.finditer(r"每(?:千|万)(?:常住)?人口[\u4e00-\u9fa5（）()]{2,14}?数", t):
             found.add(m.group(0))
         for m in re.finditer(r"[\u4e00-\u9fa5]{2,8}(?:街道?|镇|乡)(?=社区卫生服务中心|卫生院)", t):
             found.add(m.group(0))
+        # "带动甲庄、乙村街社区卫生服务中心": the streets of a list, each a name a citizen writes alone
+        # ("我家在甲庄街").
+        for m in re.finditer(r"(?:带动|包括|覆盖|[，,；;：:])((?:[\u4e00-\u9fa5]{2,4}、)+[\u4e00-\u9fa5]{2,4}?)(?:街道?|镇)?"
+                             r"(?=社区卫生服务中心|卫生院)", t):
+            # Not one holding a plan's name ("甲区湖"): cut whole, it would no longer say that plan's name.
+            found.update(i for i in m.group(1).split("、") if not any(n in i and n != i for n in plans))
         # A rate stated with its figure ("居民签约率100%"): kept whole, so a question's "签约率定了…"
         # is not read as the word "率定" (calibrate) and loses the rate it asks about.
         for m in re.finditer(r"[\u4e00-\u9fa5]{2}率(?=\s*(?:达到|提高到|提升到|超过|不低于|保持在|控制在|为|\d))", t):

@@ -116,3 +116,10 @@ def test_where_the_writer_says_they_are_from_names_the_plan_writing_that_place()
     assert local_place_plan("家住天津柳林堡，离医院远。", texts) == "hexi"
     # A word ("农村") only one plan happens to write is no place of that plan.
     assert local_place_plan("我是农村的，看病不方便。", texts) == ""
+
+
+def test_a_street_a_plan_writes_without_its_suffix_names_that_plan() -> None:
+    # A plan lists streets before one 社区卫生服务中心 and drops their 街; the writer says where they live.
+    texts = {"hexi": "以区中医院带动柳林堡、青河湾社区卫生服务中心的发展。", "city": "各街道均建有基层医疗卫生机构。"}
+    assert local_place_plan("我家在柳林堡街，头疼脑热都去社区。哪家医院带我们这个中心？", texts) == "hexi"
+    assert local_place_plan("我家在商业街，想问问社区医院的事。", texts) == ""  # a word, not a name
