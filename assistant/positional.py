@@ -58,28 +58,19 @@ def inline_lists(answer: str) -> list[list[str]]:
 def by_position(ask: str, answer: str) -> str:
     """The follow-up with the item its position names put in that place, '' when it names none or
     the previous answer ran no list that long (see the module docstring)."""
-    if not answer or len(_NUMBERED.findall(answer)) >= 2:
-        return ""
     at = ORDINAL.search(ask)
-    two = _OF_TWO.search(ask) if at is None else None
-    if at is None and two is None:
+    span = at or _OF_TWO.search(ask)
+    if span is None or not answer or len(_NUMBERED.findall(answer)) >= 2:
         return ""
-    lists = inline_lists(answer)
-    item = ""
     if at is not None:
-        n = ordinal(at.group(0)) if at.group(1) else LAST
-        n = n if n is not None else 0
-        fitting = [xs for xs in lists if n == LAST or len(xs) >= n >= 1]
-        if fitting:
-            item = fitting[0][-1] if n == LAST else fitting[0][n - 1]
-    elif two is not None:
-        pairs = [xs for xs in lists if len(xs) == 2]
-        if pairs:
-            item = pairs[0][-1] if two.group("last") else pairs[0][0]
+        n = (ordinal(at.group(0)) or 0) if at.group(1) else LAST
+        fitting = [xs for xs in inline_lists(answer) if n == LAST or len(xs) >= n >= 1]
+        item = (fitting[0][-1] if n == LAST else fitting[0][n - 1]) if fitting else ""
+    else:
+        pairs = [xs for xs in inline_lists(answer) if len(xs) == 2]
+        item = (pairs[0][-1] if span.group("last") else pairs[0][0]) if pairs else ""
     if not item:
         return ""
-    span = at or two
-    assert span is not None
     start, end = span.span()
     # "排在第三个的", "后面那个行动": the words around the position name no more than the item does.
     start -= 2 if ask[max(0, start - 2):start] == "排在" else 1 if ask[max(0, start - 1):start] == "排" else 0

@@ -85,7 +85,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         ask, live.corpus.analyzer, lexicon.follow_up_words, alone_chars) or bool(ITEM_OF_LIST.search(ask))
     ) if alone else inherit_section(whole, turns, live)
     if standalone == whole and (item := by_position(ask, _last_answer(turns))):  # "排第五的…": the answer's fifth
-        standalone = " ".join(_first_name(live, d) for d in analyzer.doc_mentions(whole)) + f" {item}"
+        standalone = " ".join([*(_first_name(live, d) for d in analyzer.doc_mentions(whole)), item])
     told = _told(ask, turns, lexicon.more_cues)
     # "这事/它…": what the previous answer named is what the message points at (unless the rewrite
     # put the name it points at in its place: "建它…" → "建甲医院…", searched by that name).

@@ -190,8 +190,9 @@ class PlaceSpeller:
         return _word_freq(window) == 0
 
 
-_LOCAL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|街|镇|乡)")
-_SUFFIX = re.compile(r"(?:街道|街|镇|乡)$")
+_ENDINGS = "(?:街道|街|镇|乡)"  # of a street's, town's or township's name
+_LOCAL = re.compile(rf"[\u4e00-\u9fff]{{2,4}}?{_ENDINGS}")
+_SUFFIX = re.compile(rf"{_ENDINGS}$")
 _NAMED_FREQ = 10  # a street's or town's name is no word of jieba's dictionary ("小城镇" is)
 _NOT_LOCAL = set("的我们这那个在问说想听看去到要对给了住是有里家")
 
