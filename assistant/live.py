@@ -93,6 +93,24 @@ class LiveIndex:
         """Every name a plan is known by (districts, titles, aliases)."""
         return [a for a, _ in self.corpus.analyzer.aliases]
 
+    def city_names(self) -> list[str]:
+        """The plans' city names, longest first ('天津市', '天津', …)."""
+        cities = {d.meta.city for d in self.corpus.build.docs.values() if d.meta.city}
+        return sorted(cities | {c.removesuffix("市") for c in cities}, key=len, reverse=True)
+
+    def label(self, doc_id: str) -> str:
+        """How a plan is named in a question: its district, else its city, else its title."""
+        meta = self.corpus.build.docs[doc_id].meta
+        return str(meta.district or meta.city or meta.title)
+
+    def first_name(self, doc_id: str) -> str:
+        """The first alias the manifest gives a plan, else its district, city or title."""
+        return str(next(iter(self.corpus.build.docs[doc_id].meta.aliases), "") or self.label(doc_id))
+
+    def titles(self) -> list[str]:
+        """Each plan's title: ["天津市东丽区卫生健康事业发展“十四五”规划", …]."""
+        return [str(d.meta.title) for d in self.corpus.build.docs.values()]
+
     def tokens(self) -> Callable[[str], list[str]]:
         return self.corpus.build.bm25.tokenizer.tokens  # type: ignore[no-any-return]
 

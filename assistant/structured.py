@@ -1,6 +1,6 @@
 """Stage 4, before any sentence is scored: answers the plans' structure gives whole, or the decline.
 
-In order: the indicator store (a figure, a comparison, a table's list of indicators), the outline of
+In order: a question about the document itself (docfacts.py), the indicator store (a figure, a comparison, a table's list of indicators), the outline of
 a section the question names, the whole '一是…二是…' run a list question's best passage starts —
 else, when the gate does not pass, the decline with the closest passages. None: sentences decide.
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant import listing, quote
+from assistant import docfacts, listing, quote
 from assistant.fromstore import StoreWords, from_store
 from assistant.gate import Gate
 from assistant.live import LiveIndex
@@ -28,6 +28,10 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
                filters: Filters | None, *, reply: bool, generator: str, nearby: int) -> Answer | None:
     """The answer from the store or the plan's structure, the decline, or None (see the module docstring)."""
     hits = found.hits
+    # "此计划几号印发？": the document's own date line, or that its text gives none.
+    ans = None if g.out_of_scope else docfacts.issued(live, qa, hits, reply=reply, generator=generator, nearby=nearby)
+    if ans is not None:
+        return ans
     if not g.out_of_scope:
         outline = quote.outlined(qa, found)
         if outline is not None and _named_in_full(qa, found):

@@ -32,7 +32,13 @@ from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import ASKS_WHAT, asked_part, split_ask
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
 from question.places import local_place_plan
-from question.scope import content_words, mention_topic, named_facilities, numbered_facilities
+from question.scope import (
+    asks_issue_date,
+    content_words,
+    mention_topic,
+    named_facilities,
+    numbered_facilities,
+)
 from vectorstore.errors import GeneratorError
 from vectorstore.points import as_lines, runs
 from vectorstore.query import tense
@@ -70,11 +76,11 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     analyzer = live.corpus.analyzer
     if split.situation and not analyzer.doc_mentions(ask) and (named := analyzer.doc_mentions(split.situation)):
         # "我在某生态城上班。…": a plan the situation names by any alias scopes the ask (not the place itself).
-        ask = " ".join(_first_name(live, d) for d in named) + " " + ask
+        ask = " ".join(live.first_name(d) for d in named) + " " + ask
     local = local_place_plan(text, live.doc_texts, lexicon.facility_suffixes)  # the ask is analysed again only then
     if local and _within(live.corpus.analyzer.analyze(ask).doc_ids, local, live):
         # "我住新河街…": a street names the district whose plan writes it.
-        ask = f"{_label(live, local)} {ask}"
+        ask = f"{live.label(local)} {ask}"
     turns = resolved(tuple({**t, "content": speller.correct(t["content"])[0]} if t.get("role") == "user" else t
                            for t in history), live, alone_chars)
     # The whole message: a pointing word of a citizen's ask points at the situation told before it.
@@ -85,7 +91,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         ask, live.corpus.analyzer, lexicon.follow_up_words, alone_chars) or bool(ITEM_OF_LIST.search(ask))
     ) if alone else inherit_section(whole, turns, live)
     if standalone == whole and (item := by_position(ask, _last_answer(turns))):  # "排第五的…": the answer's fifth
-        standalone = " ".join([*(_first_name(live, d) for d in analyzer.doc_mentions(whole)), item])
+        standalone = " ".join([*(live.first_name(d) for d in analyzer.doc_mentions(whole)), item])
     told = _told(ask, turns, lexicon.more_cues)
     # "这事/它…": what the previous answer named is what the message points at (unless the rewrite
     # put the name it points at in its place: "建它…" → "建甲医院…", searched by that name).
@@ -161,7 +167,8 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             member_heads=member_heads(ask) if intent is Intent.LIST else (),
                             list_words=tuple(dict.fromkeys(w for w in live.tokens()(ask) if len(w) >= 2))
                             if intent is Intent.LIST else (),
-                            told=told, referent=referent, part=part)
+                            told=told, referent=referent, part=part, issue_date=asks_issue_date(
+                                ask, lexicon.document_words, live.names(), live.titles()))
 
 
 def _part_word(part: str, question: str, live: LiveIndex) -> str:
@@ -244,7 +251,7 @@ def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: 
     if len(docs) != 1:
         return ask
     if pointing:
-        return f"{_label(live, docs[0])} {ask}"
+        return f"{live.label(docs[0])} {ask}"
     tokens, idf = live.tokens(), live.idf()
     # Of the question before, its ask: a word its situation told ("老人带不动…") is no topic of it.
     lex = live.lexicon
@@ -252,13 +259,7 @@ def _same_plan(ask: str, turns: Sequence[Message], live: LiveIndex, shared_idf: 
     # A word no plan writes ("多少", "哪些") asks; it names no topic, whatever its idf.
     shared = [t for t in tokens(ask) if t in before and len(t) > 1 and not t.isdigit() and live.df.get(t, 0)
               and idf(t) >= shared_idf]
-    return f"{_label(live, docs[0])} {ask}" if shared else ask
-
-
-def _city_names(live: LiveIndex) -> list[str]:
-    """The plans' city names, longest first ('天津市', '天津', …)."""
-    cities = {d.meta.city for d in live.corpus.build.docs.values() if d.meta.city}
-    return sorted(cities | {c.removesuffix("市") for c in cities}, key=len, reverse=True)
+    return f"{live.label(docs[0])} {ask}" if shared else ask
 
 
 def _without(answer: str, cities: Sequence[str]) -> str:
@@ -291,17 +292,6 @@ def _within(named: Sequence[str], local: str, live: LiveIndex) -> bool:
     return all(not docs[d].meta.district and docs[d].meta.city == city for d in named if d in docs)
 
 
-def _first_name(live: LiveIndex, doc_id: str) -> str:
-    """The first alias the manifest gives a plan, else its district, city or title."""
-    return str(next(iter(live.corpus.build.docs[doc_id].meta.aliases), "") or _label(live, doc_id))
-
-
-def _label(live: LiveIndex, doc_id: str) -> str:
-    """How a plan is named in a question: its district, else its city, else its title."""
-    meta = live.corpus.build.docs[doc_id].meta
-    return str(meta.district or meta.city or meta.title)
-
-
 def _plan_uses(live: LiveIndex) -> Callable[[str], bool]:
     """Whether some plan writes a word or a word of its synonym group: '宠物医院' → False when no plan
     names one."""
@@ -317,7 +307,7 @@ def resolved(history: Sequence[Message], live: LiveIndex, alone_chars: int = 0) 
     ['埇桥…床位数是多少？', '振安…床位数是多少？']."""
     out: list[Message] = []
     analyzer = live.corpus.analyzer
-    cities = _city_names(live)
+    cities = live.city_names()
     # The plans each answer names, read once: an answer says which plan a question naming none was of.
     answered = [analyzer.doc_mentions(_without(t["content"], cities)) if t.get("role") == "assistant" else ()
                 for t in history]
@@ -335,7 +325,7 @@ def resolved(history: Sequence[Message], live: LiveIndex, alone_chars: int = 0) 
             own = answered[i + 1] if i + 1 < len(history) else ()
             plan = own[0] if len(own) == 1 else current
             if plan:
-                t, named = {**t, "content": f"{_label(live, plan)} {t['content']}"}, (plan,)
+                t, named = {**t, "content": f"{live.label(plan)} {t['content']}"}, (plan,)
         current = named[0] if len(named) == 1 else "" if named else current
         out.append(t)
     return tuple(out)

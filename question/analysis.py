@@ -58,6 +58,7 @@ class QuestionAnalysis:
     part: str = ""  # the part of a whole asked about ("其中中医床位有几张" → "中医床位有几张"), '' if it names none
     told: str = ""  # the previous answer, when a follow-up asks for what it did not give ("还有别的吗？")
     referent: str = ""  # the previous answer, when a follow-up points at what it named ("这件事由谁负责？")
+    issue_date: bool = False  # asks when the plan document itself was issued ("此计划几号印发？")
 
     @property
     def context(self) -> str:

@@ -23,9 +23,10 @@ FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.t
          "facility_suffixes.txt", "follow_up_words.txt", "demand_cues.txt", "not_measures.txt",
          "section_roles.txt", "pointing_words.txt", "place_partners.txt", "more_cues.txt",
          "empty_nouns.txt", "verb_complements.txt", "example_words.txt", "home_words.txt",
-         "glued_characters.txt", "result_complements.txt")
+         "glued_characters.txt", "result_complements.txt", "document_words.txt")
 INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems", "projects")  # the section roles section_roles.txt may name
+DOCUMENT_KINDS = ("issued", "when", "document")  # the kinds of word document_words.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
 CUE_KINDS = ("money", "beds", "days", "distance", "area", "age", "minutes", "phone", "address", "hours", "weekdays",
              "procedure", "total", "when", "level", "duration", "frequency")
@@ -182,6 +183,8 @@ class Lexicon:
     example_words: tuple[str, ...] = ()  # "比如": what follows illustrates a topic, it is not part of it
     glued_characters: tuple[str, ...] = ()  # "能" of "药能": grammar the segmenter glued to a word
     result_complements: tuple[str, ...] = ()  # "到" of "赶到": a verb's result, said otherwise by the plans
+    # ("issued", ("印发", …)), ("when", …), ("document", …): a question about the plan document itself
+    document_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def role(self, path: Sequence[str]) -> str:
         """A section's role from its headings ('review', 'problems', '' for a plan's tasks):
@@ -207,7 +210,8 @@ class Lexicon:
                    load_words(folder / "pointing_words.txt"), load_words(folder / "more_cues.txt"),
                    load_words(folder / "empty_nouns.txt"), load_words(folder / "verb_complements.txt"),
                    load_words(folder / "example_words.txt"), load_words(folder / "glued_characters.txt"),
-                   load_words(folder / "result_complements.txt"))
+                   load_words(folder / "result_complements.txt"),
+                   load_intents(folder / "document_words.txt", DOCUMENT_KINDS, "a kind of document word"))
 
 
 @functools.cache
