@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from vectorstore.sections import LAST, ORDINAL, ordinal
+from vectorstore.sections import LAST, ORDINAL, chinese_number, ordinal
 
 # The first or the second of two things said just before: "后面那个", "前一个", "后者".
 _OF_TWO = re.compile(r"(?:(?P<last>后面那|后边那|后一|后者)|(?P<first>前面那|前边那|前一|前者|头一))(?:个|项|条|种)?")
@@ -26,6 +26,10 @@ _PAIR = re.compile(r"(?:包括|分为|分成|分|有|是|即)([^，。；：、]
                    r"(?:两|二)(?:部分|项|个|方面|类|块|大|条|种)")
 # An answer that numbers its items ("1.…；2.…", "（一）…", "一是…二是…") counts them by those numbers.
 _NUMBERED = re.compile(r"(?:^|[\s；;：:。，,])(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]是)")
+# "第四类", "第二种": a kind among the items a sentence listed (no section of a plan is numbered by 类).
+_KIND = re.compile(r"第([一二两三四五六七八九十\d]{1,2})(?:类|种)")
+# "社区卫生服务中心124家": an item given with its figure is named without it.
+_FIGURE_END = re.compile(r"\d[\d.,]*\s*(?:万|千)?(?:家|个|所|张|名|人|项|座|处|%|％)?$")
 _CLAUSES = re.compile(r"[，,。；;：:！!？?\n]")
 _MOST_CHARS = 14  # an item longer than this is a clause, not a name in a list
 
@@ -58,14 +62,19 @@ def inline_lists(answer: str) -> list[list[str]]:
 def by_position(ask: str, answer: str) -> str:
     """The follow-up with the item its position names put in that place, '' when it names none or
     the previous answer ran no list that long (see the module docstring)."""
-    at = ORDINAL.search(ask)
+    at, kind = ORDINAL.search(ask), _KIND.search(ask)
+    at = at or kind
     span = at or _OF_TWO.search(ask)
     if span is None or not answer or len(_NUMBERED.findall(answer)) >= 2:
         return ""
-    if at is not None:
+    if at is kind and kind is not None:
+        n = int(kind.group(1)) if kind.group(1).isdigit() else chinese_number(kind.group(1)) or 0
+        fitting = [xs for xs in inline_lists(answer) if len(xs) >= n >= 1]
+        item = _FIGURE_END.sub("", fitting[0][n - 1]) if fitting else ""
+    elif at is not None:
         n = (ordinal(at.group(0)) or 0) if at.group(1) else LAST
         fitting = [xs for xs in inline_lists(answer) if n == LAST or len(xs) >= n >= 1]
-        item = (fitting[0][-1] if n == LAST else fitting[0][n - 1]) if fitting else ""
+        item = _FIGURE_END.sub("", fitting[0][-1] if n == LAST else fitting[0][n - 1]) if fitting else ""
     else:
         pairs = [xs for xs in inline_lists(answer) if len(xs) == 2]
         item = (pairs[0][-1] if span.group("last") else pairs[0][0]) if pairs else ""

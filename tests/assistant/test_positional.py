@@ -27,6 +27,13 @@ def test_a_position_names_that_item_in_its_place():
     assert by_position("前一个呢？", pair) == "“甲村改水行动”呢？"
 
 
+def test_a_kind_named_by_its_place_among_counted_items_is_named_without_its_count():
+    counted = "全县共有机构90家，其中甲类中心12家、乙类站点30家、丙类诊室48家。"
+    assert by_position("第二类有几家？", counted) == "“乙类站点”有几家？"
+    assert by_position("最后一个呢？", counted) == "“丙类诊室”呢？"
+    assert by_position("第五类有几家？", counted) == ""  # three were given
+
+
 def test_no_item_is_named_beyond_the_list_or_without_a_position():
     assert by_position("第九个是哪个？", _SPECIALTIES) == ""  # six were given
     assert by_position("急诊科要建成什么水平？", _SPECIALTIES) == ""
