@@ -2,7 +2,7 @@
 
 A question is declined, with what was looked for and the closest passages, when it names a place
 no plan covers, asks for a year past every plan's period, asks whether the plans mention a topic
-none of them uses a word of, or when the best passages cover too little of it or lack the kind of
+none of them uses a word of (or whose passages are all far from it in meaning), or when the best passages cover too little of it or lack the kind of
 figure it asks for (answerable.py).
 
     Gate(live, qa, hits, params).decline(reply=False, generator="extractive") → "所查规划未设定2035年的目标或数值。" or ""
@@ -19,7 +19,7 @@ from assistant.cite import REFUSAL
 from assistant.extract import candidates as sentence_candidates
 from assistant.extract import coverage, question_terms
 from assistant.live import LiveIndex
-from assistant.meaning import closeness
+from assistant.meaning import closeness, cosines
 from assistant.params import GateParams
 from assistant.types import Answer, Citation
 from question.analysis import Intent, QuestionAnalysis
@@ -293,7 +293,19 @@ class Gate:
                 said_as = self._standout()
                 why = f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"
                 return ("", said_as) if said_as else (why, "")
+        if topic and self._far():
+            return f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（最接近的段落意思也相去较远）。", ""
         return "", ""
+
+    def _far(self) -> bool:
+        """Whether the passages found say something else: the meaning search put the first passage
+        low (``params.mention_far_rank`` or lower) and no sentence of the plans asked about comes
+        within ``params.mention_far`` cosine of the topic."""
+        hits = [h for h in self.hits if not self.qa.plans or h.chunk.doc_id in self.qa.plans]
+        if not hits or hits[0].ranks.get("dense", 0) < self.params.mention_far_rank:
+            return False
+        raw = cosines(self.live.corpus, self.qa.topic, sentence_candidates(hits), hits)
+        return max((v for v in raw if v is not None), default=1.0) < self.params.mention_far
 
     def _standout(self) -> str:
         """The sentence of the plans asked about whose meaning stands out as the mention's topic, the
@@ -302,9 +314,15 @@ class Gate:
         none does."""
         hits = [h for h in self.hits if not self.qa.plans or h.chunk.doc_id in self.qa.plans]
         cands = sentence_candidates(hits)
-        near = closeness(self.live.corpus, self.qa.topic, cands, hits)
+        raw = cosines(self.live.corpus, self.qa.topic, cands, hits)
+        near = closeness(self.live.corpus, self.qa.topic, cands, hits, raw)
         best = max(range(len(cands)), key=near.__getitem__, default=None)
-        return cands[best].text if best is not None and near[best] >= self.params.meaning_standout else ""
+        if best is None:
+            return ""
+        # Or close in meaning outright, in the passage both searches put first.
+        agreed = hits[0].ranks.get("dense") == 1 and cands[best].hit_index == 0
+        close = agreed and (raw[best] or 0.0) >= self.params.meaning_close
+        return cands[best].text if near[best] >= self.params.meaning_standout or close else ""
 
     def decline(self, reply: bool, generator: str) -> Answer:
         """The decline, saying what was looked for, with the closest passages to judge by."""

@@ -27,6 +27,9 @@ class GateParams:
     about_share: float
     description_chars: int
     meaning_standout: float
+    meaning_close: float
+    mention_far: float
+    mention_far_rank: int
     trust_llm_refusal_below: float
     nearby: int
 

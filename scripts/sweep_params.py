@@ -6,9 +6,11 @@ wrongly declined, unanswerable ones declined, list completeness.
 
 Run: .venv/bin/python scripts/sweep_params.py quote.second_ratio 0.8,0.9,1.01
      .venv/bin/python scripts/sweep_params.py quote.meaning_far 1,0.7 --halves
+     .venv/bin/python scripts/sweep_params.py gate.mention_far 0,0.88 --styles mention_yes,mention_no
 
 --halves reads the realistic dev split as two fixed halves (by a hash of each id): a change that moves
 only the half whose items were diagnosed fixed those items, not their shape; keep it when both move.
+--styles reads only the realistic dev items of those styles (a number only they reach), no gold items.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def main() -> None:
     ap.add_argument("name", help="table.key of params.toml, e.g. quote.second_ratio")
     ap.add_argument("values", help="comma-separated values, e.g. 0.8,0.9,1.01")
     ap.add_argument("--halves", action="store_true", help="realistic dev as two fixed halves, each its own row")
+    ap.add_argument("--styles", default="", help="only realistic items of these styles, e.g. mention_yes,mention_no")
     args = ap.parse_args()
     table, _, key = args.name.partition(".")
     params = load_params()
@@ -46,6 +49,9 @@ def main() -> None:
         ap.error(f"{args.name}: no such number in assistant/params.toml (table.key, e.g. quote.second_ratio)")
     # label → (the set its items belong to, the items)
     sets = {name: (name, gold_items(dataset=name, split="dev")) for name in ("gold", "realistic")}
+    if args.styles:
+        wanted = set(args.styles.split(","))
+        sets = {"realistic": ("realistic", [it for it in sets["realistic"][1] if it.style_name in wanted])}
     if args.halves:
         _, real = sets.pop("realistic")
         for h in (0, 1):
