@@ -293,7 +293,9 @@ class Gate:
                 said_as = self._standout()
                 why = f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"
                 return ("", said_as) if said_as else (why, "")
-        if topic and self._far():
+        # A topic the lexicon translates into the plans' words ("拍片子" → 医学影像) is judged by those
+        # words, which its meaning vector does not see.
+        if topic and not any(known(w) for w in content_words(topic)) and self._far():
             return f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（最接近的段落意思也相去较远）。", ""
         return "", ""
 
