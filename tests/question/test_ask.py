@@ -63,6 +63,19 @@ def test_solving_with_no_object_of_its_own_points_back_at_the_problem_told() -> 
     own = split_ask(told + "规划里提没提过，要把乡镇卫生院缺医生的问题解决掉？", CUES, NAMES, pointing)
     assert own.pointed == "" and own.situation == told, own
 
+
+def test_this_with_no_noun_after_it_points_back_at_what_was_told() -> None:
+    from question.lexicon import shipped
+
+    pointing = shipped().pointing_words
+    told = "我们小区离镇上的卫生院要走一个多钟头，老人看病太不方便。"
+    got = split_ask(told + "镇里的规划有没有把这个写成要补的短板？", CUES, NAMES, pointing)
+    assert got.pointed == told and got.situation == "", got
+    # "这个站" names its own thing.
+    own = split_ask(told + "镇里规划说的这个站要配几个人？", CUES, NAMES, pointing)
+    assert own.pointed == "" and own.situation == told, own
+
+
 def test_a_one_sentence_message_opening_with_who_the_writer_is_sets_that_aside() -> None:
     msg = "我是埇桥区人民医院的护工，院里说要建一个护理站，规划里这个站要配几个人？"
     got = split_ask(msg, CUES, NAMES)
