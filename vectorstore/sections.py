@@ -30,7 +30,10 @@ LOOSE_MIN_CHARS = 6  # a heading's ending this long names it beside an ordinal (
 # names '“十三五”东丽区卫生健康事业发展的主要成就': 十三/三五/成就 are rare, 卫生/健康/发展 everywhere).
 WEIGHTED_SHARE = 0.25
 MARGIN = 2.0
-ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|块|部分|方面|款)|最后[一那这]?个?(?:条|项|点|块|部分|方面|款)|最后[一那这]个")
+# "第三条", "最后一项"; a rank needs no measure word ("排第一的是哪个", "排在第二位").
+ORDINAL = re.compile(r"第([一二两三四五六七八九十\d]{1,3})(?:条|项|点|个|块|部分|方面|款"
+                     r"|(?:(?<=排第.)|(?<=排第..)|(?<=排在第.)|(?<=排在第..))(?=的|位|名|[，,。？?]|$))"
+                     r"|最后[一那这]?个?(?:条|项|点|块|部分|方面|款)|最后[一那这]个")
 QUOTED = re.compile(r"“([^”]{2,16})”")  # a name a question quotes: "“九项能力”的第三项"
 LAST = -1  # "最后一项": the ordinal of a section's last item, whatever their number
 _NOISE = re.compile(r"[\s“”\"'‘’《》「」『』（）()、，,。？?！!：:；;·]")

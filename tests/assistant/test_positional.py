@@ -22,6 +22,7 @@ def test_the_items_a_sentence_runs_together_are_read_whole_and_in_order():
 def test_a_position_names_that_item_in_its_place():
     assert by_position("第四个学科是哪个？", _SPECIALTIES).startswith("“急诊科”")
     assert by_position("最后一个呢？", _SPECIALTIES) == "“高级别创伤科”呢？"
+    assert by_position("排第五的是哪个？", _SPECIALTIES) == "“危重症医学科”是哪个？"
     pair = "这项工程包括甲村改水行动和乙镇绿化行动两部分。"
     assert by_position("后面那项行动要做什么？", pair) == "“乙镇绿化行动”要做什么？"
     assert by_position("前一个呢？", pair) == "“甲村改水行动”呢？"

@@ -13,6 +13,8 @@ from vectorstore.sections import core, ordinal
     ("重点问题中第三条说的是啥？", 3), ("第12项是什么", 12), ("第十一条", 11), ("第二十个方面", 20),
     ("第十条", 10), ("十三五期间", None), ("第一次会议", None),
     ("最后一项", -1), ("最后那个方面讲的什么", -1), ("最后这条呢", -1), ("最后一个", -1), ("最后要建成几所", None),
+    # A rank needs no measure word; a "第一" of a name is none.
+    ("几个难处里排第一的是哪个？", 1), ("排在第二位的是什么", 2), ("排第十一", 11), ("第一类疫苗", None), ("第一的", None),
 ])
 def test_ordinal(text, n):
     assert ordinal(text) == n
