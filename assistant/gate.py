@@ -2,8 +2,8 @@
 
 A question is declined, with what was looked for and the closest passages, when it names a place
 no plan covers, asks for a year past every plan's period, asks whether the plans mention a topic
-none of them uses a word of (or whose passages are all far from it in meaning), or when the best passages cover too little of it or lack the kind of
-figure it asks for (answerable.py).
+none of them uses a word of (or whose passages are all far from it in meaning), or when the best
+passages cover too little of it or lack the kind of figure it asks for (answerable.py).
 
     Gate(live, qa, hits, params).decline(reply=False, generator="extractive") → "所查规划未设定2035年的目标或数值。" or ""
 """
