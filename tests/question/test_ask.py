@@ -52,27 +52,21 @@ def test_an_ask_pointing_back_keeps_the_sentence_it_points_at() -> None:
 
 
 
-def test_solving_with_no_object_of_its_own_points_back_at_the_problem_told() -> None:
+@pytest.mark.parametrize(("told", "pointing_ask", "own_ask"), [
+    # Solving with no object of its own solves the problem told; "…把X的问题解决掉" names what it solves.
+    ("我老家在埇桥乡下的小村子，那儿卫生室常用药老是断货，看个感冒都得跑镇上。", "区里的规划打算怎么解决？",
+     "规划里提没提过，要把乡镇卫生院缺医生的问题解决掉？"),
+    # "把这个…" with no noun after 这个 is the thing told; "这个站" names its own thing.
+    ("我们小区离镇上的卫生院要走一个多钟头，老人看病太不方便。", "镇里的规划有没有把这个写成要补的短板？",
+     "镇里规划说的这个站要配几个人？"),
+])
+def test_an_ask_with_no_thing_of_its_own_points_back_at_what_was_told(told: str, pointing_ask: str, own_ask: str) -> None:
     from question.lexicon import shipped
 
     pointing = shipped().pointing_words
-    told = "我老家在埇桥乡下的小村子，那儿卫生室常用药老是断货，看个感冒都得跑镇上。"
-    got = split_ask(told + "区里的规划打算怎么解决？", CUES, NAMES, pointing)
+    got = split_ask(told + pointing_ask, CUES, NAMES, pointing)
     assert got.pointed == told and got.situation == "", got
-    # "…把X的问题解决掉" names what it solves: the situation stays apart.
-    own = split_ask(told + "规划里提没提过，要把乡镇卫生院缺医生的问题解决掉？", CUES, NAMES, pointing)
-    assert own.pointed == "" and own.situation == told, own
-
-
-def test_this_with_no_noun_after_it_points_back_at_what_was_told() -> None:
-    from question.lexicon import shipped
-
-    pointing = shipped().pointing_words
-    told = "我们小区离镇上的卫生院要走一个多钟头，老人看病太不方便。"
-    got = split_ask(told + "镇里的规划有没有把这个写成要补的短板？", CUES, NAMES, pointing)
-    assert got.pointed == told and got.situation == "", got
-    # "这个站" names its own thing.
-    own = split_ask(told + "镇里规划说的这个站要配几个人？", CUES, NAMES, pointing)
+    own = split_ask(told + own_ask, CUES, NAMES, pointing)
     assert own.pointed == "" and own.situation == told, own
 
 
