@@ -303,18 +303,23 @@ class Gate:
         """Whether the passages found say something else: the meaning search put the first passage
         low (``params.mention_far_rank`` or lower) and no sentence of the plans asked about comes
         within ``params.mention_far`` cosine of the topic."""
-        hits = [h for h in self.hits if not self.qa.plans or h.chunk.doc_id in self.qa.plans]
+        hits = self._asked_hits
         if not hits or hits[0].ranks.get("dense", 0) < self.params.mention_far_rank:
             return False
         raw = cosines(self.live.corpus, self.qa.topic, sentence_candidates(hits), hits)
         return max((v for v in raw if v is not None), default=1.0) < self.params.mention_far
+
+    @functools.cached_property
+    def _asked_hits(self) -> list[Hit]:
+        """The passages of the plans asked about: "振安规划里有没有提…" is not answered by another plan's words."""
+        return [h for h in self.hits if not self.qa.plans or h.chunk.doc_id in self.qa.plans]
 
     def _standout(self) -> str:
         """The sentence of the plans asked about whose meaning stands out as the mention's topic, the
         plan saying the writer's words in its own ("…移动支付、诊间结算…" for "看完病拿手机交钱"):
         ``params.meaning_standout`` spreads or more above the mean of the passages' sentences; '' when
         none does."""
-        hits = [h for h in self.hits if not self.qa.plans or h.chunk.doc_id in self.qa.plans]
+        hits = self._asked_hits
         cands = sentence_candidates(hits)
         raw = cosines(self.live.corpus, self.qa.topic, cands, hits)
         near = closeness(self.live.corpus, self.qa.topic, cands, hits, raw)

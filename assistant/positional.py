@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from vectorstore.sections import LAST, ORDINAL, chinese_number
+from vectorstore.sections import LAST, ORDINAL, numeral
 
 # The first or the second of two things said just before: "后面那个", "前一个", "后者".
 _OF_TWO = re.compile(r"(?:(?P<last>后面那|后边那|后一|后者)|(?P<first>前面那|前边那|前一|前者|头一))(?:个|项|条|种)?")
@@ -59,25 +59,15 @@ def inline_lists(answer: str) -> list[list[str]]:
     return found
 
 
-def _number(digits: str) -> int:
-    """'五' → 5, '12' → 12 (0 when it is no number)."""
-    return int(digits) if digits.isdigit() else chinese_number(digits) or 0
-
-
 def by_position(ask: str, answer: str) -> str:
     """The follow-up with the item its position names put in that place, '' when it names none or
     the previous answer ran no list that long (see the module docstring)."""
-    at, kind = ORDINAL.search(ask), _KIND.search(ask)
-    at = at or kind
+    at = ORDINAL.search(ask) or _KIND.search(ask)
     span = at or _OF_TWO.search(ask)
     if span is None or not answer or len(_NUMBERED.findall(answer)) >= 2:
         return ""
-    if at is kind and kind is not None:
-        n = _number(kind.group(1))
-        fitting = [xs for xs in inline_lists(answer) if len(xs) >= n >= 1]
-        item = _FIGURE_END.sub("", fitting[0][n - 1]) if fitting else ""
-    elif at is not None:
-        n = _number(at.group(1)) if at.group(1) else LAST
+    if at is not None:
+        n = numeral(at.group(1)) if at.group(1) else LAST
         fitting = [xs for xs in inline_lists(answer) if n == LAST or len(xs) >= n >= 1]
         item = _FIGURE_END.sub("", fitting[0][-1] if n == LAST else fitting[0][n - 1]) if fitting else ""
     else:

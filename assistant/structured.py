@@ -1,8 +1,9 @@
 """Stage 4, before any sentence is scored: answers the plans' structure gives whole, or the decline.
 
-In order: a question about the document itself (docfacts.py), the indicator store (a figure, a comparison, a table's list of indicators), the outline of
-a section the question names, the whole '一是…二是…' run a list question's best passage starts —
-else, when the gate does not pass, the decline with the closest passages. None: sentences decide.
+In order: a question about the document itself (docfacts.py), the indicator store (a figure, a
+comparison, a table's list of indicators), the outline of a section the question names, the whole
+'一是…二是…' run a list question's best passage starts — else, when the gate does not pass, the
+decline with the closest passages. None: sentences decide.
 
     structured(live, qa, found, g, words, None, reply=False, generator="extractive", nearby=3)
     → Answer("“重点项目”包括：\\n（一）社区医院建设[1]\\n…") or None

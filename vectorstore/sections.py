@@ -72,10 +72,12 @@ def ordinal(text: str) -> int | None:
     m = ORDINAL.search(text)
     if not m:
         return None
-    s = m.group(1)
-    if s is None:
-        return LAST
-    return int(s) if s.isdigit() else chinese_number(s)
+    return LAST if m.group(1) is None else numeral(m.group(1))
+
+
+def numeral(digits: str) -> int:
+    """An ordinal's number as written: '十一' → 11, '12' → 12 (0 when it is none)."""
+    return int(digits) if digits.isdigit() else chinese_number(digits) or 0
 
 
 def title(heading: str) -> str:
