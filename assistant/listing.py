@@ -11,7 +11,7 @@ question naming the section by its heading is answered by the outline (quote.out
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from assistant.extract import Composed, pair_share
 from assistant.retrieval import Retrieved
@@ -76,14 +76,50 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
     return None
 
 
+def rest_of_run(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunks: Sequence[Chunk]
+                ) -> tuple[Composed, tuple[Hit, ...]] | None:
+    """Asked for more ('其他几项呢？') after an answer that gave some points of a numbered run, the run's
+    other points, after its lead: (told '…研究生以上学历提高到15%以上…') → '…达到以下水平：[1]\n1.每千人口
+    执业医师数…[1]\n4.…[1]'. None when nothing more is asked or no run near the top was partly given."""
+    if not qa.told:
+        return None
+    for hit in found.hits[:NTH_HITS]:
+        if qa.plans and hit.chunk.doc_id not in qa.plans:
+            continue
+        for run in _runs_holding(hit.chunk.id, sections, chunks):
+            given = [_gave(point, qa.told) for _, point in run]
+            if any(given) and not all(given):
+                return _cited(run, found.hits, chunks, skip={k for k, g in enumerate(given) if g})
+    return None
+
+
+AHEAD = 3  # passages after a point in which its run may go on (a point the chunker read as a heading)
+
+
+def _runs_holding(chunk_id: str, sections: SectionIndex, chunks: Sequence[Chunk]) -> list[list[tuple[int, str]]]:
+    """The runs with a point in this passage, the longest first: those starting there, and those going
+    on into the next passages ('1.…；2.…' here, '3.…' and '4.…' read by the chunker as headings of their own)."""
+    at = next((n for n, c in enumerate(chunks) if c.id == chunk_id), None)
+    if at is None:
+        return []
+    ahead = [c.id for c in chunks[at + 1 : at + 1 + AHEAD] if c.doc_id == chunks[at].doc_id]
+    found = [*sections.runs_at(chunk_id), *sections.runs_through(chunk_id),
+             *(r for j in ahead for r in sections.runs_through(j) if any(i == at for i, _ in r))]
+    return sorted(found, key=len, reverse=True)
+
+
 RETOLD_SHARE = 0.6  # of a point's (first clause's) character pairs that an answer holds: it gave the point
 
 
+def _gave(point: str, told: str) -> bool:
+    """Whether an answer gave a point, quoted or in its own words: most of the character pairs of its
+    first clause ('一是公共卫生体系亟待完善，…' → '一是公共卫生体系亟待完善') stand in the answer."""
+    return pair_share(re.split(r"[，,；;。：:]", point, maxsplit=1)[0], told) >= RETOLD_SHARE
+
+
 def _retold(run: Sequence[tuple[int, str]], told: str) -> bool:
-    """Whether an answer gave this run's points (quoted or in its own words): most of the points' first
-    clauses ('一是公共卫生体系亟待完善，…' → '一是公共卫生体系亟待完善') have most of their character pairs in it."""
-    given = sum(pair_share(re.split(r"[，,；;。：:]", point, maxsplit=1)[0], told) >= RETOLD_SHARE for _, point in run)
-    return 2 * given > len(run)
+    """Whether an answer gave most of this run's points (see _gave)."""
+    return 2 * sum(_gave(point, told) for _, point in run) > len(run)
 
 
 _DIGITS = "零一二三四五六七八九十"
@@ -133,10 +169,10 @@ def _intro(run: Sequence[tuple[int, str]], chunks: Sequence[Chunk]) -> str:
     return text[max(0, at - 30) : at]
 
 
-def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequence[Chunk], only: int | None = None
-           ) -> tuple[Composed, tuple[Hit, ...]]:
-    """The run as lines (or its lead and point ``only``), each citing its passage; passages not
-    among the hits are added to them."""
+def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequence[Chunk], only: int | None = None,
+           skip: Container[int] = ()) -> tuple[Composed, tuple[Hit, ...]]:
+    """The run as lines (or its lead and point ``only``, or without the points ``skip``), each citing
+    its passage; passages not among the hits are added to them."""
     hits = list(found)
     at = {h.chunk.id: n for n, h in enumerate(hits)}
     used: list[int] = []
@@ -152,7 +188,8 @@ def _cited(run: Sequence[tuple[int, str]], found: Sequence[Hit], chunks: Sequenc
 
     lead = _lead(chunks[run[0][0]].text, run[0][1])
     lines = [f"{lead}[{cite(run[0][0])}]"] if lead else []
-    lines += [f"{point}[{cite(i)}]" for k, (i, point) in enumerate(run) if only is None or k == only]
+    lines += [f"{point}[{cite(i)}]" for k, (i, point) in enumerate(run)
+              if (only is None or k == only) and k not in skip]
     return Composed("\n".join(lines), tuple(used)), tuple(hits)
 
 

@@ -389,6 +389,16 @@ def test_asked_for_more_after_part_of_a_list_the_sentence_with_the_rest_is_quote
     assert "采储结合、节约高效" in a.text, a.text
 
 
+def test_asking_for_the_rest_of_numbered_points_gives_the_points_not_told(assistant):
+    # Points 3 and 4 of that run are passages of their own, read by the chunker as headings.
+    history = [{"role": "user", "content": "东丽区人才队伍到2025年定了哪些数？"},
+               {"role": "assistant", "content": "规划提出每千人口执业医师数提高到2.8的水平；正高级专业技术人员力争提高至"
+                                                "4%以上，副高级提高至12%以上。"}]
+    a = assistant.answer("剩下的几条呢？", history)
+    assert [line[:2] for line in a.text.splitlines()] == ["2.", "3.", "5."] and _lines_cited(a.text), a.text
+    assert "研究生以上学历" in a.text and "区级名医10名" in a.text and "2.8" not in a.text, a.text
+
+
 def test_a_name_the_question_quotes_keeps_the_answer_on_it(assistant):
     # After an answer about family doctors, "“治未病服务包”" is the plan's own name: every sentence quoted
     # is about that service, none only about Chinese medicine in general.
