@@ -115,7 +115,8 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     if qa.told:
         # "还有别的吗？": what the previous answer gave is not the answer again; the rest is usually
         # written beside it ("建档率90.59%；…高血压患者规范管理率75.7%；…").
-        told = [was_told(c.text, qa.told) for c in out]
+        told = [was_told(c.text, qa.told, [d.text for d in out if d.hit_index == c.hit_index and d is not c])
+                for c in out]
         beside = {c.hit_index for c, t in zip(out, told, strict=True) if t}
         out = [replace(c, score=c.score * (p.told if t else p.told_beside if c.hit_index in beside else 1.0))
                for c, t in zip(out, told, strict=True)]
@@ -192,7 +193,8 @@ def untold_items(text: str, told: str) -> bool:
     ('…提供分时段预约诊疗、智能导医分诊、候诊提醒、移动支付等线上服务。', '…分时段预约诊疗、智能导医分诊等…') → True."""
     for clause in re.split(r"[，,；;。：:]", text):
         items = clause.split("、")
-        if len(items) >= MIN_LISTED and any(pair_share(i, told) < TOLD_SHARE for i in items if len(i) > 1):
+        shares = [pair_share(i, told) >= TOLD_SHARE for i in items if len(i) > 1]
+        if len(items) >= MIN_LISTED and any(shares) and not all(shares):
             return True
     return False
 
@@ -202,16 +204,36 @@ def plan_words_for(word: str, synonyms: Sequence[Sequence[str]], used: Container
     return [w for g in synonyms if word in g for w in g if w != word and w in used]
 
 
-def was_told(text: str, told: str) -> bool:
+def was_told(text: str, told: str, siblings: Sequence[str] = ()) -> bool:
     """Whether a sentence gives what the previous answer gave: most of its character pairs stand in
     it, or it states figures (not years) and each of them is the previous answer's: ('…，到2025年，推广
-    不少于5种…，80%以上…', '推广不少于5种…80%以上…') → True."""
+    不少于5种…，80%以上…', '推广不少于5种…80%以上…') → True. Of a sentence written like the other
+    sentences of its passage (``siblings``: "西部地区以甲医院带动…的发展；北部地区以乙医院带动…"), the
+    pairs they lack must stand in it too: the pattern they share says nothing of which one was told."""
     if untold_items(text, told):
         return False  # the rest of its list is what "还有别的吗" asks for
-    if pair_share(text, told) >= TOLD_SHARE:
+    if pair_share(text, told) >= TOLD_SHARE and _own_share(text, told, siblings) >= TOLD_SHARE:
         return True
     figures = set(_FIGURE.findall(text))
-    return bool(figures) and figures <= set(_FIGURE.findall(told))
+    if figures and figures <= set(_FIGURE.findall(told)):
+        return True
+    # A sentence the answer gave a clause of, the rest of it a lead-in with nothing counted ("（一）发挥区域
+    # 优势，…突出特色东部地区以甲医院带动…"): the clause is what it says of the thing asked.
+    return not figures and any(len(c) >= TOLD_CLAUSE_CHARS and pair_share(c, text) >= TOLD_CLAUSE_SHARE
+                               for c in re.split(r"[，,；;。：:]", told))
+
+
+def _own_share(text: str, told: str, siblings: Sequence[str]) -> float:
+    """pair_share of the sentence's character pairs its siblings lack (of all, when under MIN_OWN_PAIRS)."""
+    pairs = [text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii()]
+    own = [p for p in pairs if not any(p in s for s in siblings)]
+    use = own if len(own) >= MIN_OWN_PAIRS else pairs
+    return sum(p in told for p in use) / len(use) if use else 0.0
+
+
+MIN_OWN_PAIRS = 4  # fewer pairs of its own than this: the sentence is judged by all of its pairs
+TOLD_CLAUSE_CHARS = 12  # a clause of the previous answer this long says one thing of its own
+TOLD_CLAUSE_SHARE = 0.9  # of its character pairs in a sentence: the sentence holds it
 
 
 def _named_share(hit: Hit, matched: frozenset[str], said: Sequence[str]) -> float:

@@ -316,6 +316,9 @@ def rewrite(question: str, history: Sequence[Mapping[str, str]], analyzer: Query
         return prev.replace(subject, plan + rest, 1)
     # An item asked by position counts in the name the previous question quoted ("“九项能力”").
     quoted = "".join(m.group(0) for m in QUOTED.finditer(prev)) if ORDINAL.search(rest) else ""
+    if len(rest) <= 8 and not _QUESTION.search(rest) and not q_names and any(rest.startswith(c) for c in more_cues):
+        # "别的片区呢？": more of what the previous question asked about, in the kind it names.
+        return f"{_without_position(prev).rstrip('？?。，,')}，{core}"
     if len(rest) <= 8 and not _QUESTION.search(rest) and (plan_uses is None or not asks_to_tell(rest, plan_uses)):
         # "护士呢？": same plan, year and question, another indicator.
         names = q_names or prev_names

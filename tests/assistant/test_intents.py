@@ -399,6 +399,16 @@ def test_asking_for_the_rest_of_numbered_points_gives_the_points_not_told(assist
     assert "研究生以上学历" in a.text and "区级名医10名" in a.text and "2.8" not in a.text, a.text
 
 
+def test_asking_for_the_other_areas_gives_the_sentences_written_alike_not_the_one_told(assistant):
+    # The plan writes each area's sentence alike ("…地区以…带动…社区卫生服务中心的发展"): most of a
+    # sibling's character pairs are in the answer given, yet it was not given.
+    history = [{"role": "user", "content": "东丽区张贵庄那一片的社区卫生服务中心归哪家医院带？"},
+               {"role": "assistant", "content": "西部地区以中医医院（张贵庄院区）带动万新、张贵庄社区卫生服务中心的发展。"}]
+    a = assistant.answer("别的片区呢？", history)
+    assert "北部地区以中医医院（东丽湖院区）" in a.text and "中部地区以东丽医院" in a.text, a.text
+    assert "张贵庄院区" not in a.text and _lines_cited(a.text), a.text
+
+
 def test_a_name_the_question_quotes_keeps_the_answer_on_it(assistant):
     # After an answer about family doctors, "“治未病服务包”" is the plan's own name: every sentence quoted
     # is about that service, none only about Chinese medicine in general.

@@ -170,6 +170,16 @@ def test_asking_for_the_rest_of_a_list_is_not_asking_how_many(analyzer):
     assert got == "甲区规划里的“三项行动”有哪些，剩下的"
 
 
+def test_asking_for_the_others_of_a_kind_is_the_previous_question_not_a_new_indicator(analyzer):
+    from question.lexicon import shipped
+
+    words = shipped()
+    # "别的片区" names no indicator of its own ("护士呢？" would): the previous question, for the others.
+    got = rewrite("别的片区呢？", _hist("甲区北边那一片的卫生院归哪家医院带？"), analyzer, words.follow_up_words,
+                  more_cues=words.more_cues)
+    assert got == "甲区北边那一片的卫生院归哪家医院带，别的片区"
+
+
 def test_another_plans_figure_asked_with_a_comparison_is_the_same_question_for_both(analyzer):
     out = rewrite("滨海的是多少，和埇桥一样吗？", _hist("埇桥2025年每千常住人口注册护士数定的是多少？"), analyzer,
                   ("目标", "具体"))
