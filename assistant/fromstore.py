@@ -64,10 +64,11 @@ def plans_of(build: object, texts: Mapping[str, str] | None = None) -> dict[str,
 
 def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, words: StoreWords,
                texts: Mapping[str, str], agrees: Callable[[], bool], reply: bool = False,
-               filters: Filters | None = None) -> Answer | None:
+               filters: Filters | None = None, written: str = "") -> Answer | None:
     """The store's answer, or None when the question is not one it settles. ``texts`` are the
     plans' texts; ``agrees`` says whether retrieval's passages answer the question, asked only
-    when the question names its indicator loosely ('新生儿死亡率' is not '婴儿死亡率')."""
+    when the question names its indicator loosely ('新生儿死亡率' is not '婴儿死亡率'); ``written``: the
+    writer's own words, whose indicator name comes before one the synonyms match as well."""
     records = build.indicators.all()  # type: ignore[attr-defined]
     chunks = build.chunks  # type: ignore[attr-defined]
     plans = plans_of(build, texts)
@@ -79,7 +80,7 @@ def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, word
         return None
     ranked = [h.chunk.id for h in hits if h.chunk.kind == "table_row"]
     asked = ask(q, info.doc_ids, info.years, info.expansions, records, words.names, words.cues,
-                figure=info.indicator, ranked=ranked, past=info.tense == "past")
+                figure=info.indicator, ranked=ranked, past=info.tense == "past", written=written)
     if asked is None or not asked.sure and not agrees():
         return None
     if asked.intent is Intent.CATEGORY_LIST and not asked.category and not asked.keys and \

@@ -49,7 +49,7 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
         # "其中重症病房的床位…": the whole's row is not the part's figure, so the store reads the part alone.
         ans = None if qa.intent is Intent.HOW else from_store(
             qa.part or qa.standalone, qa.info, list(hits), live.corpus.build, words, live.doc_texts,
-            lambda: g.passes(of_year=False), reply, filters)  # the store says itself which years a row has
+            lambda: g.passes(of_year=False), reply, filters, qa.ask)  # the store says itself which years a row has
         if ans is not None:
             return ans
         if outline is not None:

@@ -93,6 +93,9 @@ class IndicatorAsk:
             max(self.scores.values(), default=0.0) >= SURE
 
 
+OWN_WORDS = 0.1  # before a name matched as well only through synonyms, and before the best-ranked row
+
+
 @lru_cache(maxsize=8192)
 def _name_pairs(variant: str) -> frozenset[str]:
     """A name's character pairs, once per name: every question compares against every record."""
@@ -106,12 +109,13 @@ def name_score(variant: str, question_pairs: set[str]) -> float:
 
 
 def match_keys(question: str, expansions: Sequence[str], records: Sequence[Indicator], names: IndicatorNames,
-               cues: Cues, ranked: Sequence[str] = ()) -> dict[str, float]:
+               cues: Cues, ranked: Sequence[str] = (), written: str = "") -> dict[str, float]:
     """Keys the question names, with their scores (best first). ``ranked`` are row passage ids in
     retrieval's order: their keys need a lower score. A per-population rate ('每千常住人口床位数')
     is named only by a question that names a population base ('每千人', '千人口'), not by one
     asking a total ('多少张床位')."""
     q = normalise(question)
+    own = char_pairs(normalise(written or question))
     qpairs = char_pairs(q)
     for e in expansions:
         qpairs |= char_pairs(normalise(e))
@@ -125,7 +129,10 @@ def match_keys(question: str, expansions: Sequence[str], records: Sequence[Indic
         s = max(name_score(v, qpairs) for v in variants)
         need = NAME_MATCH_RANKED if r.chunk_id in top else NAME_MATCH
         if s >= need:
-            scores[r.key] = max(scores.get(r.key, 0.0), s + (0.05 if r.chunk_id in top else 0.0))
+            # Of names the synonyms match alike, the one the question writes in its own words: "健康预期寿命"
+            # is that row, not "人均预期寿命", which the group of "预期寿命" names too.
+            said = OWN_WORDS if max(name_score(v, own) for v in variants) >= SURE else 0.0
+            scores[r.key] = max(scores.get(r.key, 0.0), s + said + (0.05 if r.chunk_id in top else 0.0))
     return dict(sorted(scores.items(), key=lambda kv: -kv[1]))
 
 
@@ -141,12 +148,13 @@ def _category(q: str, records: Sequence[Indicator]) -> str:
 
 def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions: Sequence[str],
         records: Sequence[Indicator], names: IndicatorNames, cues: Cues, figure: bool,
-        ranked: Sequence[str] = (), past: bool = False) -> IndicatorAsk | None:
+        ranked: Sequence[str] = (), past: bool = False, written: str = "") -> IndicatorAsk | None:
     """What the question asks of the store, or None when it is not a question about indicators.
 
     ``figure`` says the question asks for a figure at all (the question analysis decides);
     ``ranked`` are the ids of retrieved row passages, best first; ``past`` says it asks about what
-    was achieved, not planned (a change then is the last period's, which only the prose reports)."""
+    was achieved, not planned (a change then is the last period's, which only the prose reports);
+    ``written``: the words the writer wrote themselves (a follow-up's, not the question it inherits)."""
     q = normalise(question)
     scope = [r for r in records if not doc_ids or r.doc_id in doc_ids]
     if not scope:
@@ -155,7 +163,7 @@ def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions:
     attribute = next((a for a in (Attribute.BINDING, Attribute.EXPECTED) if a.value in q), Attribute.NONE)
     listing, counting = cues.has("list", q), cues.has("count", q)
     tables = [r for r in scope if r.origin == Origin.TABLE]
-    keys = match_keys(q, expansions, scope, names, cues, ranked)
+    keys = match_keys(q, expansions, scope, names, cues, ranked, written)
     base = IndicatorAsk(Intent.VALUE, tuple(doc_ids), years=ys, named_docs=bool(doc_ids), scores=keys)
     if (listing or counting) and attribute and not keys and not tables and doc_ids:
         # The plans named have no indicator table, so nothing in them is marked 约束性 or 预期性.

@@ -96,6 +96,13 @@ def test_a_follow_up_keeps_the_indicator_and_changes_the_plan(assistant: Assista
     assert a.generator == "indicators" and "≥3.8" in a.text and _rows(a) == ["zhenan"]
 
 
+def test_a_name_written_in_full_is_its_row_not_one_its_synonyms_also_name(assistant: Assistant) -> None:
+    # "预期寿命" is a synonym of "人均预期寿命"; the question writes another row's whole name around it.
+    a = assistant.answer("振安区的健康预期寿命2025年定的啥目标？")
+    assert a.generator == "indicators" and "健康预期寿命" in a.text and "同比例提高" in a.text, a.text
+    assert "人均预期寿命" not in a.text, a.text
+
+
 def test_request_filters_and_reply_drafts(assistant: Assistant) -> None:
     a = assistant.answer("每千常住人口注册护士数的目标是多少？", filters=Filters(doc_ids=("yongqiao",)))
     assert _rows(a) == ["yongqiao"] and "未设定" not in a.text
