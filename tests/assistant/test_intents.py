@@ -391,7 +391,7 @@ def test_asked_for_more_after_part_of_a_list_the_sentence_with_the_rest_is_quote
 
 def test_asking_for_the_rest_of_numbered_points_gives_the_points_not_told(assistant):
     # Points 3 and 4 of that run are passages of their own, read by the chunker as headings.
-    history = [{"role": "user", "content": "东丽区人才队伍到2025年定了哪些数？"},
+    history = [{"role": "user", "content": "东丽区卫生人才方面有哪几条量化要求？"},
                {"role": "assistant", "content": "规划提出每千人口执业医师数提高到2.8的水平；正高级专业技术人员力争提高至"
                                                 "4%以上，副高级提高至12%以上。"}]
     a = assistant.answer("剩下的几条呢？", history)
@@ -402,7 +402,7 @@ def test_asking_for_the_rest_of_numbered_points_gives_the_points_not_told(assist
 def test_asking_for_the_other_areas_gives_the_sentences_written_alike_not_the_one_told(assistant):
     # The plan writes each area's sentence alike ("…地区以…带动…社区卫生服务中心的发展"): most of a
     # sibling's character pairs are in the answer given, yet it was not given.
-    history = [{"role": "user", "content": "东丽区张贵庄那一片的社区卫生服务中心归哪家医院带？"},
+    history = [{"role": "user", "content": "张贵庄一带的社区中心，东丽规划让哪家医院扶持？"},
                {"role": "assistant", "content": "西部地区以中医医院（张贵庄院区）带动万新、张贵庄社区卫生服务中心的发展。"}]
     a = assistant.answer("别的片区呢？", history)
     assert "北部地区以中医医院（东丽湖院区）" in a.text and "中部地区以东丽医院" in a.text, a.text

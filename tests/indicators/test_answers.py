@@ -98,7 +98,7 @@ def test_a_follow_up_keeps_the_indicator_and_changes_the_plan(assistant: Assista
 
 def test_a_name_written_in_full_is_its_row_not_one_its_synonyms_also_name(assistant: Assistant) -> None:
     # "预期寿命" is a synonym of "人均预期寿命"; the question writes another row's whole name around it.
-    a = assistant.answer("振安区的健康预期寿命2025年定的啥目标？")
+    a = assistant.answer("振安规划给健康预期寿命设了什么目标值？")
     assert a.generator == "indicators" and "健康预期寿命" in a.text and "同比例提高" in a.text, a.text
     assert "人均预期寿命" not in a.text, a.text
 
