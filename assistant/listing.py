@@ -79,8 +79,9 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
 def rest_of_run(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunks: Sequence[Chunk]
                 ) -> tuple[Composed, tuple[Hit, ...]] | None:
     """Asked for more ('其他几项呢？') after an answer that gave some points of a numbered run, the run's
-    other points, after its lead: (told '…研究生以上学历提高到15%以上…') → '…达到以下水平：[1]\n1.每千人口
-    执业医师数…[1]\n4.…[1]'. None when nothing more is asked or no run near the top was partly given."""
+    other points, each cited (after the run's lead when their passage holds it): (told '…研究生以上学历提高
+    到15%以上…') → '1.每千人口执业医师数…[1]\n3.…[2]\n4.…[3]'. None when nothing more is asked or no run
+    near the top was partly given."""
     if not qa.told:
         return None
     for hit in found.hits[:NTH_HITS]:

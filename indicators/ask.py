@@ -113,7 +113,8 @@ def match_keys(question: str, expansions: Sequence[str], records: Sequence[Indic
     """Keys the question names, with their scores (best first). ``ranked`` are row passage ids in
     retrieval's order: their keys need a lower score. A per-population rate ('每千常住人口床位数')
     is named only by a question that names a population base ('每千人', '千人口'), not by one
-    asking a total ('多少张床位')."""
+    asking a total ('多少张床位'). A name ``written`` whole (the writer's own words; the question's
+    when empty) comes first (OWN_WORDS)."""
     q = normalise(question)
     own = char_pairs(normalise(written or question))
     qpairs = char_pairs(q)
