@@ -78,7 +78,7 @@ def nth_point(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, ch
 
 def rest_of_run(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, chunks: Sequence[Chunk]
                 ) -> tuple[Composed, tuple[Hit, ...]] | None:
-    """Asked for more ('其他几项呢？') after an answer that gave some points of a numbered run, the run's
+    """Asked for more ('余下那几点呢？') after an answer that gave some points of a numbered run, the run's
     other points, each cited (after the run's lead when their passage holds it): (told '…研究生以上学历提高
     到15%以上…') → '1.每千人口执业医师数…[1]\n3.…[2]\n4.…[3]'. None when nothing more is asked or no run
     near the top was partly given."""

@@ -33,7 +33,7 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
     ans = None if g.out_of_scope else docfacts.issued(live, qa, hits, reply=reply, generator=generator, nearby=nearby)
     if ans is not None:
         return ans
-    # "其他几项呢？" after an answer that gave some points of a numbered run: the rest of that run.
+    # "余下那几点呢？" after an answer that gave some points of a numbered run: the rest of that run.
     rest = None if g.out_of_scope else listing.rest_of_run(qa, found, live.corpus.sections, live.corpus.chunks)
     if rest is not None:
         return quote.quoted(qa.standalone, rest[0], rest[1], reply=reply, note="", generator="extractive",
