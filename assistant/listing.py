@@ -87,26 +87,13 @@ def rest_of_run(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, 
     for hit in found.hits[:NTH_HITS]:
         if qa.plans and hit.chunk.doc_id not in qa.plans:
             continue
-        for run in _runs_holding(hit.chunk.id, sections, chunks):
+        # Those starting here (or after its lead-in) and those it is a point of: the longest first.
+        held = [*sections.runs_at(hit.chunk.id), *sections.runs_holding(hit.chunk.id)]
+        for run in sorted(held, key=len, reverse=True):
             given = [_gave(point, qa.told) for _, point in run]
             if any(given) and not all(given):
                 return _cited(run, found.hits, chunks, skip={k for k, g in enumerate(given) if g})
     return None
-
-
-AHEAD = 3  # passages after a point in which its run may go on (a point the chunker read as a heading)
-
-
-def _runs_holding(chunk_id: str, sections: SectionIndex, chunks: Sequence[Chunk]) -> list[list[tuple[int, str]]]:
-    """The runs with a point in this passage, the longest first: those starting there, and those going
-    on into the next passages ('1.…；2.…' here, '3.…' and '4.…' read by the chunker as headings of their own)."""
-    at = next((n for n, c in enumerate(chunks) if c.id == chunk_id), None)
-    if at is None:
-        return []
-    ahead = [c.id for c in chunks[at + 1 : at + 1 + AHEAD] if c.doc_id == chunks[at].doc_id]
-    found = [*sections.runs_at(chunk_id), *sections.runs_through(chunk_id),
-             *(r for j in ahead for r in sections.runs_through(j) if any(i == at for i, _ in r))]
-    return sorted(found, key=len, reverse=True)
 
 
 RETOLD_SHARE = 0.6  # of a point's (first clause's) character pairs that an answer holds: it gave the point

@@ -115,8 +115,10 @@ def scored(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], verdict: 
     if qa.told:
         # "还有别的吗？": what the previous answer gave is not the answer again; the rest is usually
         # written beside it ("建档率90.59%；…高血压患者规范管理率75.7%；…").
-        told = [was_told(c.text, qa.told, [d.text for d in out if d.hit_index == c.hit_index and d is not c])
-                for c in out]
+        of_hit: dict[int, list[str]] = {}
+        for c in out:
+            of_hit.setdefault(c.hit_index, []).append(c.text)
+        told = [was_told(c.text, qa.told, [t for t in of_hit[c.hit_index] if t != c.text]) for c in out]
         beside = {c.hit_index for c, t in zip(out, told, strict=True) if t}
         out = [replace(c, score=c.score * (p.told if t else p.told_beside if c.hit_index in beside else 1.0))
                for c, t in zip(out, told, strict=True)]

@@ -203,6 +203,12 @@ class SectionIndex:
         """The runs of numbered points that start in an earlier passage of the section and go on in
         this one ('4.正高级…' of a list whose lead-in and first points are passages before it)."""
         i = self._index.get(chunk_id)
+        return [r for r in self.runs_holding(chunk_id) if i is not None and r[0][0] < i]
+
+    def runs_holding(self, chunk_id: str) -> list[list[tuple[int, str]]]:
+        """The runs of numbered points of the passage's section with a point in this passage, wherever
+        they start ('1.…；2.…' here, '3.…' and '4.…' passages the chunker read as headings of their own)."""
+        i = self._index.get(chunk_id)
         if i is None or not self._chunks[i].section_path:
             return []
         c = self._chunks[i]
@@ -219,7 +225,7 @@ class SectionIndex:
         while end < len(self._chunks) and within(end):
             end += 1
         passages = [(j, self._chunks[j].text) for j in range(start, end) if self._chunks[j].kind == "text"]
-        return [r for r in runs(passages) if r[0][0] < i and any(at == i for at, _ in r)]
+        return [r for r in runs(passages) if any(at == i for at, _ in r)]
 
     def _candidates(self, q: str, tails: bool) -> list[tuple[str, str, str]]:
         """The headings whose first (or, with ``tails``, last) character pair stands in ``q``."""
