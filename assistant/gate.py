@@ -286,7 +286,7 @@ class Gate:
                 lead if lead and not in_scope(lead) and not own(lead) else "") or (
                 # "…医院停车": what is to be done is the topic's head, though no noun.
                 # "…医生多久能赶到": a verb of a result ("赶到", "保住") the plans say in their own verbs.
-                verb if (verb := trailing_verb(named_part(topic, live.lexicon.example_words)))
+                verb if (verb := trailing_verb(without_empty_head(named_part(topic, live.lexicon.example_words), empty)))
                 and not in_scope(verb) and not own(verb) and verb[-1] not in live.lexicon.result_complements
                 else "") or absent_concept(topic, live.synonyms, in_scope)
             if word:
@@ -358,6 +358,15 @@ def absent_concept(topic: str, synonyms: Sequence[Sequence[str]], in_scope: Call
         if said and not any(in_scope(w) for w in group):
             return max(said, key=len)
     return ""
+
+
+def without_empty_head(topic: str, empty: Sequence[str]) -> str:
+    """A topic without the empty noun it ends with, and the word pointing at it: '护士的夜宵补助这回事' →
+    '护士的夜宵补助' (the segmenter tags 回事 a verb, which would stand for what is asked to be done)."""
+    for noun in empty:
+        if topic.endswith(noun) and len(topic) > len(noun):
+            return topic[: -len(noun)].rstrip("这那此个件种")
+    return topic
 
 
 def verb_of(term: str, endings: Sequence[str], plans: Container[str]) -> str:

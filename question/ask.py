@@ -72,8 +72,10 @@ def _told_first(text: str, cues: Sequence[str]) -> list[str]:
     return ["".join(clauses[:told]), "".join(clauses[told:])]
 
 
-def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointing: Sequence[str] = ()) -> Ask:
-    """The message's asking sentences and its situation (see the module docstring)."""
+def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointing: Sequence[str] = (),
+              aliases: Sequence[str] = ()) -> Ask:
+    """The message's asking sentences and its situation (see the module docstring). A name inside a
+    longer alias the situation writes ("天津" of an area named "某某天津生态城") is the alias's, not carried."""
     sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
     if len(sentences) < 2:
         sentences = _told_first(text, cues)
@@ -105,7 +107,11 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointin
         pointed = sentences[first - 1]
     ask = "".join(sentences[i] for i in sorted(keep))
     situation = "".join(s for i, s in enumerate(sentences) if i not in keep)
-    carried = [n for n in names if n in situation and n not in ask]
+    told = situation
+    for alias in sorted(aliases, key=len, reverse=True):
+        if any(n in alias and n != alias for n in names):
+            told = told.replace(alias, "、")
+    carried = [n for n in names if n in told and n not in ask]
     # Longest first, and none inside another ("东丽区" carries "东丽").
     carried = [n for n in sorted(carried, key=len, reverse=True)]
     kept: list[str] = []

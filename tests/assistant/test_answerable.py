@@ -187,6 +187,9 @@ def test_a_sentence_set_aside_still_sets_how_near_the_rest_must_come():
     # "咱区", "我们区": the writer's own district, after a period's name or not.
     ("想问问十三五末咱区的床位有多少张？", []),
     ("我们区的护士够不够？", []),
+    # A time word before the district as a level of government ("…期间区财政…") is no name.
+    ("十四五期间区财政给卫生投多少？", []),
+    ("目前县医院有几家？", []),
 ])
 def test_places_no_plan_mentions(question, unknown):
     corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区 到北京上海等地进修学习 杭州道街"

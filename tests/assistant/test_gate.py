@@ -106,3 +106,12 @@ def test_a_grammar_character_glued_to_a_plan_word_or_a_verb_of_a_result_is_no_un
     assert outside("天津这份基层规划，写没写慢性病的药能长期开？")[1] == ""
     assert outside("天津这份基层规划，写没写出诊的医生多久能赶到？")[1] == ""
     assert "夜宵" in outside("天津这份基层规划，写没写护士的夜宵补助？")[1]
+
+
+def test_a_topic_ending_in_an_empty_noun_the_segmenter_tags_a_verb_is_judged_by_its_words(full_index):
+    # "…这回事": 回事 points back at what the writer named; no plan writes it, and it is no verb asked.
+    outside = _mention_gate(full_index)
+    assert outside("东丽规划有没有写献血这回事？")[1] == ""
+    # A thing no plan writes is still unmentioned, judged by its own words, not by 回事.
+    why = outside("天津这份基层规划，写没写护士的夜宵补助这回事？")[1]
+    assert "未提及" in why and "回事”一词" not in why, why
