@@ -40,6 +40,7 @@ from question.scope import (
     unmentioned,
     unnamed_facilities,
     unwritten_year,
+    without_empty_head,
 )
 from vectorstore.types import DocMeta, Hit
 
@@ -358,15 +359,6 @@ def absent_concept(topic: str, synonyms: Sequence[Sequence[str]], in_scope: Call
         if said and not any(in_scope(w) for w in group):
             return max(said, key=len)
     return ""
-
-
-def without_empty_head(topic: str, empty: Sequence[str]) -> str:
-    """A topic without the empty noun it ends with, and the word pointing at it: '护士的夜宵补助这回事' →
-    '护士的夜宵补助' (the segmenter tags 回事 a verb, which would stand for what is asked to be done)."""
-    for noun in empty:
-        if topic.endswith(noun) and len(topic) > len(noun):
-            return topic[: -len(noun)].rstrip("这那此个件种")
-    return topic
 
 
 def verb_of(term: str, endings: Sequence[str], plans: Container[str]) -> str:

@@ -173,6 +173,15 @@ def trailing_verb(topic: str) -> str:
         and last.word[0] != last.word[1] else ""
 
 
+def without_empty_head(topic: str, empty: Sequence[str]) -> str:
+    """A topic without the empty noun it ends with, and the word pointing at it: '护士的夜宵补助这回事' →
+    '护士的夜宵补助' (the segmenter tags 回事 a verb, which would stand for what is asked to be done)."""
+    for noun in empty:
+        if topic.endswith(noun) and len(topic) > len(noun):
+            return topic[: -len(noun)].rstrip("这那此个件种")
+    return topic
+
+
 def holds(text: str, word: str) -> bool:
     """Whether a text holds a topic word, also split by a few characters of one clause as plans list
     things ('碘缺乏病' in '碘缺乏等地方病'): all but its last character, then that character."""
