@@ -192,6 +192,10 @@ def judge(demanded: Sequence[Demand], sentences: Sequence[tuple[str, bool]], yea
               if cov[i] >= (bar / 2 if near[i] else bar) and meets(d, s, synonyms=synonyms, plan_writes=own[i]) and year_ok(years, s, row)
               and (not d.about or (d.about in s and not summed_over(s, d.about, d.evidence))
                    or (d.about in around[i] and not listed_only(around[i], d.about)))]
+        # "那2017年呢": of the sentences giving such a figure, those dated the year asked give that
+        # year's; an undated one gives some other year's.
+        dated = [i for i in ok if any(f"{y}年" in sentences[i][0] for y in years)]
+        ok = dated or ok
         met.append(set(ok))
         if ok:
             supporting.extend(i for i in ok if i not in supporting)

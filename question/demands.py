@@ -198,7 +198,7 @@ _RATE_EVIDENCE = re.compile(_NUM + r"(?:%|％|‰)|/(?:10|十)?万|百分之|千
                             r"[（(][^）)]{0,8}(?:%|％|‰|万)[）)][^。；]{0,40}\d")
 _FIGURE_EVIDENCE = re.compile(r"\d")
 _ASKING = re.compile(r"多大|多少|几")  # "多大岁数" is a question, not an indicator's name
-_SHARE = re.compile(r"占比|比例|百分比|百分之几|百分之多少|几成")
+_SHARE = re.compile(r"占比|比例|百分比|百分之几|百分之多少|几成|占[^，。？?！!]{0,8}?(?:多少|几)")
 _REQUIRED = re.compile(r"(?:有|定|提)(?:没有|了)?(?:什么)?要求|要求(?:是|多|达)")
 
 
@@ -263,10 +263,12 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
             # "要让多少人接受指导": the plans count people as a share of them ("…指导率达到95%以上").
             evidence = re.compile(f"{evidence.pattern}|{_RATE_EVIDENCE.pattern}")
         out.append(Demand(DemandKind.COUNT, evidence, counted=noun))
-    if _SHARE.search(q) and (_ASKS_AMOUNT.search(q) or _REQUIRED.search(q)) and \
-            not any(d.kind in (DemandKind.RATE, DemandKind.COUNT) for d in out):
-        # "…读过研的占比有要求吗": a share asked for names no indicator a plan would write.
-        out.append(Demand(DemandKind.RATE, _RATE_EVIDENCE))
+    if _SHARE.search(q) and (_ASKS_AMOUNT.search(q) or _REQUIRED.search(q)):
+        # "自己掏的钱占总花费多少": the money is what the share is of; a share is asked.
+        out = [d for d in out if d.kind != DemandKind.MONEY]
+        if not any(d.kind in (DemandKind.RATE, DemandKind.COUNT) for d in out):
+            # "…读过研的占比有要求吗": a share asked for names no indicator a plan would write.
+            out.append(Demand(DemandKind.RATE, _RATE_EVIDENCE))
     if not _ASKS_AMOUNT.search(q):
         return out
     for term in _indicator_terms(q):

@@ -254,7 +254,8 @@ def is_place_word(word: str) -> bool:
 # A character that makes a span a piece of a sentence, not a name ("想问问区里的医院", "我们这个县");
 # a facility's name also never holds a conjunction ("社区和医院").
 NOT_IN_NAME = "的我们这那个在问说想听看去到要对给了住是有里"
-_NOT_IN_FACILITY = NOT_IN_NAME + "和与及或跟几哪啥"  # nor a question word ("几级医院")
+# nor a question word ("几级医院"), nor a preposition of where ("离区医院挺远", "从镇卫生院转上来").
+_NOT_IN_FACILITY = NOT_IN_NAME + "和与及或跟几哪啥离从往"
 
 
 def shortened(core: str, kind: str, text: str) -> bool:

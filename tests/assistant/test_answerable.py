@@ -415,3 +415,16 @@ def test_a_count_of_a_word_the_plan_writes_only_by_its_synonym_is_in_one_clause_
     ask = Demand(DemandKind.COUNT, count_evidence("辆", shipped().measure_words), counted="救护车")
     assert meets(ask, "配齐急救车辆，新增急救车12辆。", synonyms=shipped().synonyms)
     assert not meets(ask, "新建成9个院前急救站点，安置了除颤仪40台。", synonyms=shipped().synonyms)
+
+
+def test_of_sentences_giving_a_figure_the_one_dated_the_year_asked_supports_it():
+    # Both sentences give a share; only one gives the share of the year asked.
+    undated = "全区共有诊所48家，比上一个五年增长了12.5%。"
+    dated = "2018年，基层诊疗人次占全区总诊疗人次的40.2%。"
+    v = judge(demands("2018年基层看病的人次占全区多少？"), [(undated, False), (dated, False)], ["2018"],
+              _everything, synonyms=shipped().synonyms)
+    assert v.answerable and v.supporting == (1,), v
+    # With no sentence dated that year, every sentence giving the figure still supports it.
+    v = judge(demands("2019年基层看病的人次占全区多少？"), [(undated, False), (dated, False)], ["2019"],
+              _everything, synonyms=shipped().synonyms)
+    assert v.supporting == (0, 1), v

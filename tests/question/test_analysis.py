@@ -45,6 +45,9 @@ def test_how_long_until_help_arrives_asks_minutes_and_a_share_asks_a_rate() -> N
     assert [d.kind for d in demands("护士里本科毕业的占比有要求吗？")] == ["rate"]
     assert demands("护士里本科毕业的占比有要求吗？")[0].evidence.search("本科学历提高到90%以上")
     assert demands("提高护士比例有哪些办法？") == []  # a share named, no figure asked
+    # Money of which a share is asked ("…的钱占…多少") asks the share: a rate, not an amount in 元.
+    (share,) = demands("住院时自己出的钱占全部费用多少？")
+    assert share.kind == "rate" and share.evidence.search("比例控制在28%左右"), share
 
 
 def test_how_far_asks_a_distance_and_a_word_after_a_mention_cue_is_no_topic() -> None:

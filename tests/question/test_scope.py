@@ -160,6 +160,9 @@ def test_a_facility_no_plan_names_is_found_and_a_named_one_is_not() -> None:
     # A clause ending in a facility word is not a name; a synonym stands for the plans' word.
     assert unnamed_facilities("哪些社区中心能建成社区医院？", suffixes, [], plans, lambda t: False) == []
     assert unnamed_facilities("看病总往外地大医院跑怎么办？", suffixes, [], plans, lambda t: False) == []
+    # Where from or how far ("离…远", "从…转来") is no part of a name.
+    assert unnamed_facilities("我们村离县医院有二十里路，规划管不管？", suffixes, [], plans, lambda t: False) == []
+    assert unnamed_facilities("病人从镇卫生院转上来要排队吗？", suffixes, [], plans, lambda t: False) == []
     # A count of facilities names none of them.
     assert unnamed_facilities("东丽有两家医院要扩建，是哪两家？", suffixes, ["东丽"], plans, lambda t: False) == []
     assert unnamed_facilities("区里新建3个中心都在哪？", suffixes, [], plans, lambda t: False) == []
