@@ -16,6 +16,7 @@ from collections.abc import Container, Sequence
 from assistant.extract import Composed, pair_share
 from assistant.retrieval import Retrieved
 from question.analysis import Intent, QuestionAnalysis
+from question.ask import without_excepted
 from question.demands import list_lengths
 from vectorstore.sections import LAST, QUOTED, SectionIndex, ordinal
 from vectorstore.types import Chunk, Hit
@@ -132,6 +133,7 @@ def _wanted(ask: str, found_runs: Sequence[Sequence[tuple[int, str]]], chunks: S
     shares most of the question's character pairs ('…积极发挥“五个作用”：（1）…')."""
     if len(found_runs) == 1:
         return found_runs[0]
+    ask = without_excepted(ask)  # "除了这九项，…哪几个作用": not the run set aside
     sizes = list_lengths(ask)
     grams = _pairs(ask)
 

@@ -126,3 +126,13 @@ def asked_part(question: str) -> str:
     '' when it asks for no part."""
     _, sep, part = question.rpartition("其中")
     return part.strip("，, ") if sep and len(part.strip("，,。？? ")) >= 2 else ""
+
+
+_EXCEPTED = re.compile(r"除了?[^，,。；;？?！!]{1,20}?(?:之外|以外|外)?[，,]")
+
+
+def without_excepted(question: str) -> str:
+    """A question without what it sets aside ("除了…，"): what it asks for is what follows.
+    '除了这三项，还要做到哪几条？' → '还要做到哪几条？'."""
+    return _EXCEPTED.sub("", question)
+

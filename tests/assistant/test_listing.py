@@ -23,3 +23,10 @@ def test_the_run_as_long_as_the_count_asked_for_is_chosen():
 def test_without_a_count_the_run_its_introduction_names_is_chosen():
     found, chunks = _runs()
     assert _wanted("落实的机制有哪些？", found, chunks)[0][1] == "（1）月报；"
+
+
+def test_a_run_the_question_sets_aside_is_not_the_one_it_asks_for():
+    found, chunks = _runs()
+    # "除了三件事，…" names the other run's count; what is asked follows it.
+    assert _wanted("除了这三件事，后面落实的机制都有哪些？", found, chunks)[0][1] == "（1）月报；"
+    assert _wanted("除了两个机制以外，那三件事是哪些？", found, chunks)[0][1] == "（1）建好档案；"
