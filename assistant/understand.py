@@ -154,7 +154,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
         wants = tuple(d for d in wants if d.kind != "count" or "几" not in topic)
     # "列了几个突出问题，都是哪些": the count was of the items a list names, which listing answers.
     items_counted = len(wants) < len(listed) and not wants
-    listed = without_excepted(ask)  # "除了这九项，…哪几个": the list asked is not the one set aside
+    asked_list = without_excepted(ask)  # "除了这九项，…哪几个": the list asked is not the one set aside
     return QuestionAnalysis(message=message, ask=ask, situation=split.situation, standalone=standalone, info=info,
                             intent=intent, demands=wants, topic_words=topic_words,
                             topic_named=tuple(w for w in topic_words if w not in lexicon.empty_nouns),
@@ -163,11 +163,11 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             topic=topic,
                             corrections=tuple(fixes), history=turns,
                             facilities=facilities, pointed=split.pointed, carried=carried,
-                            list_sizes=tuple(sorted(n for n in list_lengths(listed) if n >= MIN_COUNTED))
+                            list_sizes=tuple(sorted(n for n in list_lengths(asked_list) if n >= MIN_COUNTED))
                             if intent is Intent.LIST else (),
-                            list_heads=counted_heads(listed) if intent is Intent.LIST else (),
-                            member_heads=member_heads(listed) if intent is Intent.LIST else (),
-                            list_words=tuple(dict.fromkeys(w for w in live.tokens()(listed) if len(w) >= 2))
+                            list_heads=counted_heads(asked_list) if intent is Intent.LIST else (),
+                            member_heads=member_heads(asked_list) if intent is Intent.LIST else (),
+                            list_words=tuple(dict.fromkeys(w for w in live.tokens()(asked_list) if len(w) >= 2))
                             if intent is Intent.LIST else (),
                             told=told, referent=referent, part=part, issue_date=asks_issue_date(
                                 ask, lexicon.document_words, live.names(), live.titles()))
