@@ -115,3 +115,12 @@ def test_a_topic_ending_in_an_empty_noun_the_segmenter_tags_a_verb_is_judged_by_
     # A thing no plan writes is still unmentioned, judged by its own words, not by 回事.
     why = outside("天津这份基层规划，写没写护士的夜宵补助这回事？")[1]
     assert "未提及" in why and "回事”一词" not in why, why
+
+
+def test_modal_and_measure_words_glued_to_a_verb_and_an_empty_noun_of_how_name_nothing_unmentioned(full_index):
+    # "要学…" is cut 要学 and "…的做法" names only how: what the plans write is judged.
+    outside = _mention_gate(full_index)
+    assert outside("天津这份基层规划，写没写要学外地家庭医生签约的做法？")[1] == ""
+    assert outside("振安规划有没有写学三明医改的做法？")[1] == ""
+    # An everyday phrase the lexicon translates ("从头到尾" → 全过程) is the plan's word.
+    assert outside("东丽规划有没有写预算绩效要从头到尾管？")[1] == ""
