@@ -190,6 +190,7 @@ def test_a_sentence_set_aside_still_sets_how_near_the_rest_must_come():
     # A time word before the district as a level of government ("…期间区财政…") is no name.
     ("十四五期间区财政给卫生投多少？", []),
     ("目前县医院有几家？", []),
+    ("孩子看病老得往市外跑，规划管吗？", []),  # 市外: outside the writer's city
 ])
 def test_places_no_plan_mentions(question, unknown):
     corpus = "天津市东丽区卫生健康规划 宿州市埇桥区 丹东市振安区 滨海新区 社区卫生服务中心 城区 到北京上海等地进修学习 杭州道街"

@@ -124,3 +124,7 @@ def test_modal_and_measure_words_glued_to_a_verb_and_an_empty_noun_of_how_name_n
     assert outside("振安规划有没有写学三明医改的做法？")[1] == ""
     # An everyday phrase the lexicon translates ("从头到尾" → 全过程) is the plan's word.
     assert outside("东丽规划有没有写预算绩效要从头到尾管？")[1] == ""
+    # Everyday names the lexicon gives the plans' terms: tap water (末梢水), a private hospital (社会办医).
+    assert outside("振安规划有没有写要抽查水龙头的水质？")[1] == ""
+    assert outside("振安规划有没有写对私人开医院不设限？")[1] == ""
+
