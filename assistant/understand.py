@@ -68,11 +68,11 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     lexicon = live.lexicon
     speller = live.speller
     text, fixes = speller.correct(message)
-    names = speller.names
-    split = split_ask(text, lexicon.ask_cues, names, lexicon.pointing_words, live.names())
+    split = split_ask(text, lexicon.ask_cues, speller.names, lexicon.pointing_words, live.names())
     if not split.pointed and _ONLY_POINTING.fullmatch(mention_topic(split.ask, lexicon.mention_cues, live.names())):
         # "…想带孩子去打流感疫苗。规划有没有提到这个？": what is asked about is the sentence before.
-        split = split_ask(text, lexicon.ask_cues, names, (*lexicon.pointing_words, "这", "它", "此"), live.names())
+        split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"),
+                          live.names())
     ask = named_in_situation(split.ask, split.situation)
     analyzer = live.corpus.analyzer
     if split.situation and not analyzer.doc_mentions(ask) and (named := analyzer.doc_mentions(split.situation)):

@@ -107,11 +107,11 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointin
         pointed = sentences[first - 1]
     ask = "".join(sentences[i] for i in sorted(keep))
     situation = "".join(s for i, s in enumerate(sentences) if i not in keep)
-    told = situation
+    said = situation
     for alias in sorted(aliases, key=len, reverse=True):
         if any(n in alias and n != alias for n in names):
-            told = told.replace(alias, "、")
-    carried = [n for n in names if n in told and n not in ask]
+            said = said.replace(alias, "、")
+    carried = [n for n in names if n in said and n not in ask]
     # Longest first, and none inside another ("东丽区" carries "东丽").
     carried = [n for n in sorted(carried, key=len, reverse=True)]
     kept: list[str] = []
@@ -128,11 +128,10 @@ def asked_part(question: str) -> str:
     return part.strip("，, ") if sep and len(part.strip("，,。？? ")) >= 2 else ""
 
 
-_EXCEPTED = re.compile(r"除了?[^，,。；;？?！!]{1,20}?(?:之外|以外|外)?[，,]")
+_EXCEPTED = re.compile(r"除了[^，,。；;？?！!]{1,20}?(?:之外|以外|外)?[，,]")
 
 
 def without_excepted(question: str) -> str:
     """A question without what it sets aside ("除了…，"): what it asks for is what follows.
     '除了这三项，还要做到哪几条？' → '还要做到哪几条？'."""
     return _EXCEPTED.sub("", question)
-
