@@ -264,10 +264,10 @@ def demands(question: str, names: Sequence[str] = (), lexicon: Lexicon | None = 
             evidence = re.compile(f"{evidence.pattern}|{_RATE_EVIDENCE.pattern}")
         out.append(Demand(DemandKind.COUNT, evidence, counted=noun))
     if _SHARE.search(q) and (_ASKS_AMOUNT.search(q) or _REQUIRED.search(q)):
-        # "自己掏的钱占总花费多少": the money is what the share is of; a share is asked.
+        # "自己付的钱在总费用里占多少": the money is what the share is of; a share is asked.
         out = [d for d in out if d.kind != DemandKind.MONEY]
         if not any(d.kind in (DemandKind.RATE, DemandKind.COUNT) for d in out):
-            # "…读过研的占比有要求吗": a share asked for names no indicator a plan would write.
+            # "…有研究生学历的占比有要求吗": a share asked for names no indicator a plan would write.
             out.append(Demand(DemandKind.RATE, _RATE_EVIDENCE))
     if not _ASKS_AMOUNT.search(q):
         return out

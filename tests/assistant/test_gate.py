@@ -111,7 +111,7 @@ def test_a_grammar_character_glued_to_a_plan_word_or_a_verb_of_a_result_is_no_un
 def test_a_topic_ending_in_an_empty_noun_the_segmenter_tags_a_verb_is_judged_by_its_words(full_index):
     # "…这回事": 回事 points back at what the writer named; no plan writes it, and it is no verb asked.
     outside = _mention_gate(full_index)
-    assert outside("东丽规划有没有写献血这回事？")[1] == ""
+    assert outside("东丽这份规划写没写献血这回事？")[1] == ""
     # A thing no plan writes is still unmentioned, judged by its own words, not by 回事.
     why = outside("天津这份基层规划，写没写护士的夜宵补助这回事？")[1]
     assert "未提及" in why and "回事”一词" not in why, why
@@ -121,10 +121,10 @@ def test_modal_and_measure_words_glued_to_a_verb_and_an_empty_noun_of_how_name_n
     # "要学…" is cut 要学 and "…的做法" names only how: what the plans write is judged.
     outside = _mention_gate(full_index)
     assert outside("天津这份基层规划，写没写要学外地家庭医生签约的做法？")[1] == ""
-    assert outside("振安规划有没有写学三明医改的做法？")[1] == ""
+    assert outside("振安这份规划写没写学三明医改的做法？")[1] == ""
     # An everyday phrase the lexicon translates ("从头到尾" → 全过程) is the plan's word.
-    assert outside("东丽规划有没有写预算绩效要从头到尾管？")[1] == ""
+    assert outside("东丽这份规划写没写预算绩效要从头到尾管？")[1] == ""
     # Everyday names the lexicon gives the plans' terms: tap water (末梢水), a private hospital (社会办医).
-    assert outside("振安规划有没有写要抽查水龙头的水质？")[1] == ""
-    assert outside("振安规划有没有写对私人开医院不设限？")[1] == ""
+    assert outside("振安这份规划写没写要抽查水龙头的水质？")[1] == ""
+    assert outside("振安这份规划写没写对私人开医院不设限？")[1] == ""
 

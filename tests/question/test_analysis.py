@@ -100,5 +100,5 @@ def test_a_plan_the_situation_names_by_any_alias_scopes_the_ask(full_index: Path
     other = a.analyze("我在东疆保税港区的码头上班，经常加夜班。东丽规划里床位目标定的是多少？", [], live)
     assert other.plans == ("dongli",), other.plans
     # An alias holding a shorter name (the city inside the area's name) scopes the ask by the whole alias.
-    inside = a.analyze("我单位在中新天津生态城，平时管社区那摊事。规划里床位目标定的是多少？", [], live)
+    inside = a.analyze("我单位地处中新天津生态城内，平时管社区那摊事。规划里床位数目标是怎么定的？", [], live)
     assert inside.plans == ("binhai",), inside.plans
