@@ -89,8 +89,8 @@ def rest_of_run(qa: QuestionAnalysis, found: Retrieved, sections: SectionIndex, 
         if qa.plans and hit.chunk.doc_id not in qa.plans:
             continue
         # Those starting here (or after its lead-in) and those it is a point of: the longest first.
-        held = [*sections.runs_at(hit.chunk.id), *sections.runs_holding(hit.chunk.id)]
-        for run in sorted(held, key=len, reverse=True):
+        held = {tuple(r): r for r in (*sections.runs_at(hit.chunk.id), *sections.runs_holding(hit.chunk.id))}
+        for run in sorted(held.values(), key=len, reverse=True):
             given = [_gave(point, qa.told) for _, point in run]
             if any(given) and not all(given):
                 return _cited(run, found.hits, chunks, skip={k for k, g in enumerate(given) if g})

@@ -68,11 +68,11 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     lexicon = live.lexicon
     speller = live.speller
     text, fixes = speller.correct(message)
-    split = split_ask(text, lexicon.ask_cues, speller.names, lexicon.pointing_words, live.names())
-    if not split.pointed and _ONLY_POINTING.fullmatch(mention_topic(split.ask, lexicon.mention_cues, live.names())):
+    plan_names = live.names()  # every name a plan is known by, read by several steps below
+    split = split_ask(text, lexicon.ask_cues, speller.names, lexicon.pointing_words, plan_names)
+    if not split.pointed and _ONLY_POINTING.fullmatch(mention_topic(split.ask, lexicon.mention_cues, plan_names)):
         # "…想带孩子去打流感疫苗。规划有没有提到这个？": what is asked about is the sentence before.
-        split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"),
-                          live.names())
+        split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"), plan_names)
     ask = named_in_situation(split.ask, split.situation)
     analyzer = live.corpus.analyzer
     if split.situation and not analyzer.doc_mentions(ask) and (named := analyzer.doc_mentions(split.situation)):
@@ -118,15 +118,15 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if split.pointed:
         # "…我们中心去年刚评上先进。像我们这样的中心今后往哪个方向建？": the situation's time is not what the ask asks about.
         info = replace(info, tense=tense(standalone.replace(split.pointed, " ")))
-    facilities = named_facilities(standalone, lexicon.facility_suffixes, live.names(), live.plan_text.__contains__)
+    facilities = named_facilities(standalone, lexicon.facility_suffixes, plan_names, live.plan_text.__contains__)
     if info.doc_ids and facilities:
         info = replace(info, doc_ids=_named_outside_facilities(standalone, info.doc_ids, facilities, live))
-    topic = mention_topic(standalone, lexicon.mention_cues, live.names())
+    topic = mention_topic(standalone, lexicon.mention_cues, plan_names)
     if _ONLY_POINTING.fullmatch(topic):
         topic = ""  # the situation's sentence it points at is searched with the ask instead
     # "写没写医生多久上门一回": the words asking for a figure name no part of the topic.
     topic_words = tuple(content_words(live.asking.sub(" ", topic) if live.asking else topic)) if topic else ()
-    wants = tuple(demands(standalone, live.names(), lexicon, _plan_uses(live)))
+    wants = tuple(demands(standalone, plan_names, lexicon, _plan_uses(live)))
     named = (*facilities, *numbered_facilities(standalone, lexicon.facility_suffixes, live.plan_text.__contains__))
     if len(set(named)) == 1:
         # "第三中心医院…建好了能有多少张床位": the figure is that facility's, not the district's (a rate per
@@ -170,7 +170,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             list_words=tuple(dict.fromkeys(w for w in live.tokens()(asked_list) if len(w) >= 2))
                             if intent is Intent.LIST else (),
                             told=told, referent=referent, part=part, issue_date=asks_issue_date(
-                                ask, lexicon.document_words, live.names(), live.titles()))
+                                ask, lexicon.document_words, plan_names, live.titles()))
 
 
 def _part_word(part: str, question: str, live: LiveIndex) -> str:

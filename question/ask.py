@@ -108,7 +108,7 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointin
     ask = "".join(sentences[i] for i in sorted(keep))
     situation = "".join(s for i, s in enumerate(sentences) if i not in keep)
     said = situation
-    for alias in sorted(aliases, key=len, reverse=True):
+    for alias in sorted((a for a in aliases if a in situation), key=len, reverse=True):
         if any(n in alias and n != alias for n in names):
             said = said.replace(alias, "、")
     carried = [n for n in names if n in said and n not in ask]
