@@ -87,7 +87,7 @@ def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, word
             _another_topic(q, [r for r in records if not asked.docs or r.doc_id in asked.docs], build,
                            words.cues.words["table"]):
         return None  # "中医药服务能力提升定了哪几条指标": targets the prose lists, not the whole table
-    got = compose(asked, records, plans)
+    got = compose(asked, records, plans, words.names.variants)
     if got is None:
         return None
     if got.refused:

@@ -28,7 +28,8 @@ CUES_FILE = "indicator_cues.txt"
 # synonyms); a row retrieval ranked first needs less, since the passage search already agrees.
 NAME_MATCH = 0.7
 NAME_MATCH_RANKED = 0.45
-_INTENTS = ("list", "count", "change", "versus", "rank", "high", "baseline", "per_capita", "table", "prose")
+_INTENTS = ("list", "count", "change", "versus", "rank", "high", "baseline", "per_capita", "table", "prose",
+            "number")
 SURE = 0.9  # a name written (nearly) as a plan or the lexicon writes it
 _PER_CAPITA = re.compile(r"^每[百千万]")
 
@@ -84,6 +85,7 @@ class IndicatorAsk:
     baseline: bool = False  # no year named, but the figure before the plan is asked
     high: bool = True  # RANK: the highest (else the lowest)
     named_docs: bool = False  # the question named its plans
+    number: bool = False  # a number is asked ("多少岁"), which a target in words ("同比例提高") does not give
     scores: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -194,4 +196,5 @@ def ask(question: str, doc_ids: Sequence[str], years: Sequence[str], expansions:
     # is set against its own baseline.
     if cues.has("change", q) or (cues.has("versus", q) and len(doc_ids) < 2):
         return None if past else replace(base, intent=Intent.CHANGE, keys=chosen)
-    return replace(base, keys=chosen, attribute=attribute, baseline=cues.has("baseline", q))
+    return replace(base, keys=chosen, attribute=attribute, baseline=cues.has("baseline", q),
+                   number=cues.has("number", q))

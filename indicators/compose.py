@@ -11,12 +11,12 @@ precisely, with the row shown as the closest passage.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from indicators.ask import IndicatorAsk, Intent
-from indicators.prose import states_year
+from indicators.prose import states_figure, states_year
 from indicators.types import Indicator, Op, Origin, Role, Value
 from indicators.values import with_unit
 
@@ -110,11 +110,15 @@ def _asked_value(r: Indicator, ask: IndicatorAsk) -> tuple[Value | None, str]:
         return None, ""
     if v.blank:
         return None, f"{value_label(v)}一栏为“{v.text or '空'}”，未给出数值"
+    if ask.number and not re.search(r"\d", v.text):
+        return None, f"{value_label(v)}一栏为“{v.text}”，未给出具体数值"
     return v, ""
 
 
-def compose(ask: IndicatorAsk, records: Sequence[Indicator], plans: Mapping[str, Plan]) -> StoreAnswer | None:
-    """The store's answer to an analysed question, or None when retrieval should answer instead."""
+def compose(ask: IndicatorAsk, records: Sequence[Indicator], plans: Mapping[str, Plan],
+            variants: Callable[[str], Sequence[str]] = lambda key: ()) -> StoreAnswer | None:
+    """The store's answer to an analysed question, or None when retrieval should answer instead.
+    ``variants``: an indicator key's other names (the name lexicon), as prose may write them."""
     scope = [r for r in records if not ask.docs or r.doc_id in ask.docs]
     if ask.intent in (Intent.CATEGORY_LIST, Intent.ATTRIBUTE_LIST, Intent.COUNT):
         return _listing(ask, scope, plans)
@@ -125,7 +129,7 @@ def compose(ask: IndicatorAsk, records: Sequence[Indicator], plans: Mapping[str,
         return _rank(ask, per, plans)
     if ask.intent == Intent.CHANGE:
         return _change(ask, per, plans)
-    return _value(ask, per, plans)
+    return _value(ask, per, plans, variants)
 
 
 def _label(plans: Mapping[str, Plan], doc_id: str) -> str:
@@ -133,7 +137,8 @@ def _label(plans: Mapping[str, Plan], doc_id: str) -> str:
     return p.label if p else doc_id
 
 
-def _value(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[str, Plan]) -> StoreAnswer | None:
+def _value(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[str, Plan],
+           variants: Callable[[str], Sequence[str]]) -> StoreAnswer | None:
     cite = _Cites()
     order = sorted(per, key=lambda d: _sort_key(_target_number(per[d])))
     lines: list[str] = []
@@ -142,9 +147,11 @@ def _value(ask: IndicatorAsk, per: dict[str, list[Indicator]], plans: Mapping[st
         for r in per[d]:
             v, why = _asked_value(r, ask)
             year = ask.years[-1] if ask.years else None
-            if why and year is None and r.baseline is None:
+            if why and year is None and r.baseline is None and (
+                    (p := plans.get(d)) is None or states_figure(p.text, r, variants(r.key))):
                 # 'Now' asked of a table with targets only: the plan's review of the last period
-                # ("十三五…成就") reports such figures in prose, often without a year.
+                # ("十三五…成就") reports such figures in prose, often without a year. A plan whose
+                # prose gives no figure of it has no 'now' to find.
                 return None
             if why and year is not None and (p := plans.get(d)) is not None and states_year(p.text, r, year):
                 return None  # the prose states, for that year, what the table leaves open

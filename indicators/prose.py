@@ -11,7 +11,7 @@ a reader quoting the plan may want either, so a table answer shows both.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from indicators.types import Indicator, Role, Value
 from indicators.values import five_year_name
@@ -90,5 +90,15 @@ def states_year(text: str, r: Indicator, year: int) -> bool:
     for sent in _SENTENCE.split(text):
         if str(year) in sent and (r.norm in sent or len(core) >= 2 and core in sent and per_head in sent) \
                 and _NUM.search(sent.replace(str(year), "")):
+            return True
+    return False
+
+
+def states_figure(text: str, r: Indicator, variants: Sequence[str] = ()) -> bool:
+    """Whether any sentence of the prose names the indicator (or one of its names' ``variants``) with
+    a figure that is not a year: a baseline the table leaves out may be reported in the plan's review
+    of the last period."""
+    for s in _sentences(text):
+        if (names(s, r) or any(v in s for v in variants)) and _NUM.search(re.sub(r"(?:19|20)\d{2}年?", "", s)):
             return True
     return False
