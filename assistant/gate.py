@@ -294,6 +294,10 @@ class Gate:
                 said_as = self._standout()
                 why = f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"
                 return ("", said_as) if said_as else (why, "")
+        elif topic and (word := absent_concept(topic, live.synonyms, in_scope)) and not self._standout():
+            # A description ("签了约以后…报销比例能更高") still names a thing the lexicon knows by name,
+            # which no plan in scope writes by any of its words.
+            return f"{where}未提及“{word}”。", ""
         # A topic the lexicon translates into the plans' words ("拍片子" → 医学影像) is judged by those
         # words, which its meaning vector does not see.
         if topic and not any(known(w) for w in content_words(topic)) and self._far():
@@ -382,15 +386,9 @@ def decline(question: str, reply: bool, generator: str, nearby: int, missing: st
             places: Sequence[str] = (), outside: str = "", hits: Sequence[Hit] = (), searched: str = "") -> Answer:
     """'规划文件中未找到相关内容。' with the reason as a note (else what was ``searched``) and the
     ``nearby`` closest passages."""
-    notes: tuple[str, ...] = ()
-    if places:
-        notes = (f"现有规划文件均未提及{'、'.join(places)}。",)
-    elif outside:
-        notes = (outside,)
-    elif missing:
-        notes = (f"检索到的规划段落中没有问题所问的{missing}。",)
-    elif searched:
-        notes = (searched,)
+    note = (f"现有规划文件均未提及{'、'.join(places)}。" if places else outside
+            or (f"检索到的规划段落中没有问题所问的{missing}。" if missing else searched))
+    notes = (note,) if note else ()
     text = (
         f"您好！感谢您的关注。经查阅现行卫生健康规划文件，{REFUSAL}，暂无法就此事项作出具体答复，"
         "也不能作出规划以外的承诺。如需进一步了解，请咨询相关主管部门。"

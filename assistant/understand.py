@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from assistant.live import LiveIndex
@@ -70,9 +70,13 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     text, fixes = speller.correct(message)
     plan_names = live.names()  # every name a plan is known by, read by several steps below
     split = split_ask(text, lexicon.ask_cues, speller.names, lexicon.pointing_words, plan_names)
-    if not split.pointed and _ONLY_POINTING.fullmatch(mention_topic(split.ask, lexicon.mention_cues, plan_names)):
-        # "…想带孩子去打流感疫苗。规划有没有提到这个？": what is asked about is the sentence before.
-        split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"), plan_names)
+    asked_of = mention_topic(split.ask, lexicon.mention_cues, plan_names)
+    if not split.pointed and split.situation and (
+            _ONLY_POINTING.fullmatch(asked_of) or asked_of and not _names_a_thing(asked_of, lexicon.empty_nouns)):
+        # "…想带孩子去打流感疫苗。规划有没有提到这个？": what is asked about is the sentence before; so
+        # it is when the topic names no thing ("…以后覆盖更多人"), only what is to be done with it.
+        split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"), plan_names,
+                          points_back=not _ONLY_POINTING.fullmatch(asked_of))
     ask = named_in_situation(split.ask, split.situation)
     analyzer = live.corpus.analyzer
     if split.situation and not analyzer.doc_mentions(ask) and (named := analyzer.doc_mentions(split.situation)):
@@ -122,7 +126,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if info.doc_ids and facilities:
         info = replace(info, doc_ids=_named_outside_facilities(standalone, info.doc_ids, facilities, live))
     topic = mention_topic(standalone, lexicon.mention_cues, plan_names)
-    if _ONLY_POINTING.fullmatch(topic):
+    if _ONLY_POINTING.fullmatch(topic) or split.pointed and not _names_a_thing(topic, lexicon.empty_nouns):
         topic = ""  # the situation's sentence it points at is searched with the ask instead
     # "写没写医生多久上门一回": the words asking for a figure name no part of the topic.
     topic_words = tuple(content_words(live.asking.sub(" ", topic) if live.asking else topic)) if topic else ()
@@ -171,6 +175,13 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             if intent is Intent.LIST else (),
                             told=told, referent=referent, part=part, issue_date=asks_issue_date(
                                 ask, lexicon.document_words, plan_names, live.titles()))
+
+
+def _names_a_thing(topic: str, empty: Collection[str]) -> bool:
+    """Whether a mention's topic names a thing, not only whom or where ('以后覆盖更多人' → False);
+    one of no noun at all ('减负') is judged by its verb, so it names one."""
+    words = content_words(topic)
+    return not words or any(len(w) > 1 and w not in empty for w in words)
 
 
 def _part_word(part: str, question: str, live: LiveIndex) -> str:

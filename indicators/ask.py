@@ -32,6 +32,7 @@ _INTENTS = ("list", "count", "change", "versus", "rank", "high", "baseline", "pe
             "number")
 SURE = 0.9  # a name written (nearly) as a plan or the lexicon writes it
 _PER_CAPITA = re.compile(r"^每[百千万]")
+_AGES = re.compile(r"(\d+)(?:周)?岁")  # the age a name is of ("3岁以下儿童…"), which tells two rows apart
 
 
 class Intent(StrEnum):
@@ -125,9 +126,12 @@ def match_keys(question: str, expansions: Sequence[str], records: Sequence[Indic
     top = set(ranked[:1])
     scores: dict[str, float] = {}
     per_capita = cues.has("per_capita", q)
+    written_ages = _AGES.findall(q)
     for r in records:
         if not per_capita and _PER_CAPITA.match(bare(r.norm)):
             continue
+        if written_ages and (ages := _AGES.findall(r.norm)) and not set(ages) & set(written_ages):
+            continue  # "7岁以下的" is not the row of "3岁以下", however alike the rest of the names
         variants = {r.norm, r.key, *names.variants(r.key)}
         s = max(name_score(v, qpairs) for v in variants)
         need = NAME_MATCH_RANKED if r.chunk_id in top else NAME_MATCH

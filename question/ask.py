@@ -73,9 +73,10 @@ def _told_first(text: str, cues: Sequence[str]) -> list[str]:
 
 
 def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointing: Sequence[str] = (),
-              aliases: Sequence[str] = ()) -> Ask:
+              aliases: Sequence[str] = (), *, points_back: bool = False) -> Ask:
     """The message's asking sentences and its situation (see the module docstring). A name inside a
-    longer alias the situation writes ("天津" of an area named "某某天津生态城") is the alias's, not carried."""
+    longer alias the situation writes ("天津" of an area named "某某天津生态城") is the alias's, not carried.
+    ``points_back``: the ask is about the sentence before it, whatever words it writes."""
     sentences = [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
     if len(sentences) < 2:
         sentences = _told_first(text, cues)
@@ -101,7 +102,7 @@ def split_ask(text: str, cues: Sequence[str], names: Sequence[str] = (), pointin
     pointed = ""
     if _chinese(bare) < MIN_ASK_CHARS and first > 0:
         keep.add(first - 1)
-    elif first > 0 and any(w in bare for w in pointing):
+    elif first > 0 and (points_back or any(w in bare for w in pointing)):
         # "规划里对这类病人有什么帮扶？": the kind of patient is named in the sentence before.
         keep.add(first - 1)
         pointed = sentences[first - 1]

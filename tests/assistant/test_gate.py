@@ -128,3 +128,13 @@ def test_modal_and_measure_words_glued_to_a_verb_and_an_empty_noun_of_how_name_n
     assert outside("振安这份规划写没写要抽查水龙头的水质？")[1] == ""
     assert outside("振安这份规划写没写对私人开医院不设限？")[1] == ""
 
+
+
+def test_a_description_naming_a_thing_the_lexicon_knows_and_no_plan_in_scope_writes_is_unmentioned(full_index):
+    # A long description in the writer's words still names 医保报销, which the city-wide primary-care
+    # plan never writes by any of its lexicon group's words.
+    qa, why = _mention_gate(full_index)("天津基层这份规划，有没有写到家里老人跟社区签约以后，在社区看病拿慢病药的时候医保报销能多给一些？")
+    assert "未提及“医保报销”" in why, why
+    # "大家" says whom a thing is for: the plan's 减盐、减油 are what the topic asks about.
+    qa, why = _mention_gate(full_index)("东丽这份规划有没有号召大家吃饭少放盐、少放油？")
+    assert why == "", why

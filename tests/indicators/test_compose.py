@@ -50,3 +50,20 @@ def test_now_asked_of_a_row_with_a_target_only_is_declined_unless_the_prose_give
     # A review giving a figure, under another name the lexicon knows, is left to retrieval.
     said = {"zhenan": Plan("zhenan", "振安区", "振安规划", text="十三五末，全区健康寿命达到70.5岁。")}
     assert compose(ask, rows, said, lambda key: ("健康寿命",)) is None
+
+
+def test_an_age_the_question_writes_picks_the_row_of_that_age(plans) -> None:
+    from pathlib import Path
+
+    from indicators.ask import CUES_FILE, Cues, match_keys
+    from indicators.names import IndicatorNames
+
+    lexicon = Path(__file__).resolve().parents[2] / "lexicon"
+    rows = plans["dongli"][0]
+    names = IndicatorNames.load(lexicon / "indicator_names.txt")
+    cues = Cues.load(lexicon / CUES_FILE)
+    # Two rows alike but for the age: the one of the age written wins, whatever else the words share.
+    keys = match_keys("东丽7岁以下儿童系统管理率目标", (), rows, names, cues)
+    assert keys and next(iter(keys)).startswith("7岁以下"), keys
+    keys = match_keys("东丽3岁以下儿童系统管理率目标", (), rows, names, cues)
+    assert keys and next(iter(keys)).startswith("3岁以下"), keys

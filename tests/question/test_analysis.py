@@ -102,3 +102,17 @@ def test_a_plan_the_situation_names_by_any_alias_scopes_the_ask(full_index: Path
     # An alias holding a shorter name (the city inside the area's name) scopes the ask by the whole alias.
     inside = a.analyze("我单位地处中新天津生态城内，平时管社区那摊事。规划里床位数目标是怎么定的？", [], live)
     assert inside.plans == ("binhai",), inside.plans
+
+
+def test_a_mention_asked_of_no_thing_is_about_the_sentence_before_it(full_index: Path) -> None:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(data_dir=full_index, llm_mode="extractive"))
+    live = a.live()
+    # "…以后能让更多人享受到" names only whom: what is asked about is the screening the writer told of.
+    qa = a.analyze("我老伴在埇桥乡下住，前年在镇上免费做过乳腺癌检查。规划里有没有说以后能让更多人享受到？", [], live)
+    assert "乳腺癌" in qa.standalone and qa.topic == "", (qa.standalone, qa.topic)
+    # A topic naming a thing keeps its own sentence; the situation stays apart.
+    own = a.analyze("我老伴在埇桥乡下住，前年在镇上免费做过乳腺癌检查。规划里有没有提到宫颈癌筛查？", [], live)
+    assert "乳腺癌" not in own.standalone and "宫颈癌" in own.topic, (own.standalone, own.topic)
