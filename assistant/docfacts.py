@@ -1,11 +1,13 @@
-"""Stage 4, for a question about a plan document itself rather than what it plans: when it was issued.
+"""Stage 4, for a question about a plan document itself rather than what it plans: when it was issued,
+its document number, whom it was sent to, the office that issued it.
 
-A notice ends its front matter with the office that signs it and a line holding only the date
-("天津市滨海新区人民政府办公室" / "2021年3月14日"); that line, not a deadline of the plan's tasks nor
-the year in its title, is the issue date. A plan whose text holds no such line does not say when it
-was issued, and the answer says so with the closest passages.
+A notice opens with its number ("津滨政办发〔2021〕7号") and the line naming whom it is sent to
+("各开发区管委会，各委局、各街镇、各单位："), and ends its front matter with the office that signs it
+and a line holding only the date ("天津市滨海新区人民政府办公室" / "2021年3月14日"); that line, not a
+deadline of the plan's tasks nor the year in its title, is the issue date. A plan whose text holds
+no such line does not say it, and the answer says so with the closest passages.
 
-    issued(live, qa, hits, reply=False, generator="extractive", nearby=3)
+    answer_document(live, qa, hits, reply=False, generator="extractive", nearby=3)
     → Answer("《滨海新区2021年卫生健康事业补短板工作计划》于2021年3月14日印发，落款为天津市滨海新区人民政府办公室。[1]")
 """
 
@@ -19,7 +21,7 @@ from assistant.gate import decline
 from assistant.live import LiveIndex
 from assistant.quote import quoted
 from assistant.types import Answer
-from question.analysis import QuestionAnalysis
+from question.analysis import DocFact, QuestionAnalysis
 from vectorstore.types import Chunk, Hit
 
 # The date alone on its line, or a colophon's "office  date印发" at the plan's end.
@@ -27,6 +29,10 @@ _DATE_LINE = re.compile(r"^[ \t\u3000]*(?:(\S{2,30})[ \t\u3000]+)?((?:19|20)\d{2
                         r"(?:印发|发布)?[ \t\u3000]*$", re.M)
 SIGNER_CHARS = 30  # a longer line before the date is a sentence of the text, not the office signing it
 _SENTENCE_END = ("。", "；", "：", "，", "！", "？")
+_NUMBER_LINE = re.compile(r"^[ \t\u3000]*(\S{1,16}〔(?:19|20)\d{2}〕\d{1,4}号)[ \t\u3000]*$", re.M)
+# Whom a notice is sent to: a short line of offices, separated by commas, ending in a colon.
+_ADDRESSEES_LINE = re.compile(r"^[ \t\u3000]*([^\s。：:]{2,20}(?:[，,、][^\s。：:]{2,20})+)[：:][ \t\u3000]*$", re.M)
+FRONT_CHARS = 1500  # a notice's front matter: lines further in are the plan's own text
 
 
 def issue_line(text: str) -> tuple[str, str] | None:
@@ -44,34 +50,70 @@ def issue_line(text: str) -> tuple[str, str] | None:
     return signer, m.group(2)
 
 
-def _holding(chunks: Sequence[Chunk], doc_id: str, signer: str, date: str) -> Chunk | None:
-    """The first passage of the plan that holds its date line (with its signer, when there is one)."""
-    return next((c for c in chunks if c.doc_id == doc_id and date in c.text and signer in c.text), None)
+def _holding(chunks: Sequence[Chunk], doc_id: str, value: str, signer: str = "") -> Chunk | None:
+    """The first passage of the plan that holds a fact of its front matter (a date with its signer,
+    when there is one)."""
+    return next((c for c in chunks if c.doc_id == doc_id and value in c.text and signer in c.text), None)
 
 
-def issued(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], *, reply: bool, generator: str,
-           nearby: int) -> Answer | None:
-    """The issue date of each plan asked about, cited from its date line; the decline naming the plans
-    whose text gives none; None when the question does not ask it (see the module docstring)."""
-    if not qa.issue_date:
+def front_matter(text: str) -> dict[DocFact, str]:
+    """The facts a plan text's front matter states, as written: {DocFact.NUMBER: '津滨政办发〔2021〕7号',
+    DocFact.ADDRESSEES: '各开发区管委会，各委局…', DocFact.SIGNER: '…办公室', DocFact.DATE: '2021年3月14日'}."""
+    out: dict[DocFact, str] = {}
+    head = text[:FRONT_CHARS]
+    if m := _NUMBER_LINE.search(head):
+        out[DocFact.NUMBER] = m.group(1)
+    if m := _ADDRESSEES_LINE.search(head):
+        out[DocFact.ADDRESSEES] = m.group(1)
+    if found := issue_line(text):
+        signer, date = found
+        out[DocFact.DATE] = date
+        if signer:
+            out[DocFact.SIGNER] = signer
+    return out
+
+
+_SAID = {DocFact.DATE: "于{}印发", DocFact.NUMBER: "文号为{}", DocFact.ADDRESSEES: "主送{}",
+         DocFact.SIGNER: "由{}印发"}
+_NAMED = {DocFact.DATE: "印发日期", DocFact.NUMBER: "文号", DocFact.ADDRESSEES: "主送单位", DocFact.SIGNER: "印发单位"}
+
+
+def answer_document(live: LiveIndex, qa: QuestionAnalysis, hits: Sequence[Hit], *, reply: bool, generator: str,
+                    nearby: int) -> Answer | None:
+    """The facts of each plan document asked about, cited from its front matter; the decline naming
+    the plans whose text gives none; None when the question does not ask one (see the module docstring)."""
+    if not qa.document:
         return None
     # "此文何时印发？" naming no plan asks of the document the search found first.
     docs = qa.plans or tuple(h.chunk.doc_id for h in hits[:1])
     if not docs:
         return None
-    lines, cited, undated = [], [], []
+    lines: list[str] = []
+    cited: list[Hit] = []
+    missing: list[str] = []
     for doc_id in docs:
         title = str(live.corpus.build.docs[doc_id].meta.title)
-        found = issue_line(live.doc_texts.get(doc_id, ""))
-        chunk = _holding(live.corpus.chunks, doc_id, *found) if found else None
-        if found is None or chunk is None:
-            undated.append(f"《{title}》")
-            continue
-        signer, date = found
-        cited.append(Hit(chunk, 1.0, "document"))
-        by = f"，落款为{signer}" if signer else ""
-        lines.append(f"《{title}》于{date}印发{by}。[{len(cited)}]")
-    none_given = f"{'、'.join(undated)}文本中没有写明印发日期。" if undated else ""
+        facts = front_matter(live.doc_texts.get(doc_id, ""))
+        said: list[str] = []
+        for fact in qa.document:
+            if fact is DocFact.SIGNER and DocFact.DATE in qa.document and DocFact.DATE in facts:
+                continue  # the date's line names its signer
+            value = facts.get(fact)
+            held = value and _holding(live.corpus.chunks, doc_id, value, facts.get(DocFact.SIGNER, "")
+                                      if fact is DocFact.DATE else "")
+            if not value or not held:
+                missing.append(f"《{title}》文本中没有写明{_NAMED[fact]}")
+                continue
+            if held.id not in {h.chunk.id for h in cited}:
+                cited.append(Hit(held, 1.0, "document"))
+            n = 1 + [h.chunk.id for h in cited].index(held.id)
+            if fact is DocFact.DATE and facts.get(DocFact.SIGNER):
+                said.append(f"于{value}印发，落款为{facts[DocFact.SIGNER]}[{n}]")
+            else:
+                said.append(_SAID[fact].format(value) + f"[{n}]")
+        if said:
+            lines.append(f"《{title}》" + "，".join(said) + "。")
+    none_given = "；".join(missing) + "。" if missing else ""
     if not lines:
         return decline(qa.standalone, reply, generator, nearby, outside=none_given, hits=hits)
     text = "\n".join([*lines, none_given] if none_given else lines)

@@ -29,8 +29,8 @@ def structured(live: LiveIndex, qa: QuestionAnalysis, found: Retrieved, g: Gate,
                filters: Filters | None, *, reply: bool, generator: str, nearby: int) -> Answer | None:
     """The answer from the store or the plan's structure, the decline, or None (see the module docstring)."""
     hits = found.hits
-    # "此计划几号印发？": the document's own date line, or that its text gives none.
-    ans = None if g.out_of_scope else docfacts.issued(live, qa, hits, reply=reply, generator=generator, nearby=nearby)
+    # "此计划几号印发？": the document's own front matter, or that its text gives none.
+    ans = None if g.out_of_scope else docfacts.answer_document(live, qa, hits, reply=reply, generator=generator, nearby=nearby)
     if ans is not None:
         return ans
     # "余下那几点呢？" after an answer that gave some points of a numbered run: the rest of that run.

@@ -31,9 +31,9 @@ from assistant.rewrite import (
 from question.analysis import Intent, Message, QuestionAnalysis, intent_of
 from question.ask import ASKS_WHAT, asked_part, split_ask, without_excepted
 from question.demands import HOW_MANY_ITEMS, counted_heads, demands, list_lengths, member_heads
+from question.document import document_facts
 from question.places import local_place_plan
 from question.scope import (
-    asks_issue_date,
     content_words,
     mention_topic,
     named_facilities,
@@ -173,7 +173,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
                             member_heads=member_heads(asked_list) if intent is Intent.LIST else (),
                             list_words=tuple(dict.fromkeys(w for w in live.tokens()(asked_list) if len(w) >= 2))
                             if intent is Intent.LIST else (),
-                            told=told, referent=referent, part=part, issue_date=asks_issue_date(
+                            told=told, referent=referent, part=part, document=document_facts(
                                 ask, lexicon.document_words, plan_names, live.titles()))
 
 

@@ -30,6 +30,15 @@ class Intent(enum.StrEnum):
     OPEN = "open"  # anything else: the best passage
 
 
+class DocFact(enum.StrEnum):
+    """A fact of the plan document itself, from its front matter (question/document.py)."""
+
+    DATE = "date"  # when it was issued
+    NUMBER = "number"  # its document number ("津滨政办发〔2021〕7号")
+    ADDRESSEES = "addressees"  # whom it was sent to
+    SIGNER = "signer"  # the office that issued it
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     """A message as every stage reads it (see ``assistant/understand.py`` for how it is made)."""
@@ -58,7 +67,7 @@ class QuestionAnalysis:
     part: str = ""  # the part of a whole asked about ("其中中医床位有几张" → "中医床位有几张"), '' if it names none
     told: str = ""  # the previous answer, when a follow-up asks for what it did not give ("还有别的吗？")
     referent: str = ""  # the previous answer, when a follow-up points at what it named ("这件事由谁负责？")
-    issue_date: bool = False  # asks when the plan document itself was issued ("此计划几号印发？")
+    document: tuple[DocFact, ...] = ()  # facts of the plan document itself asked ("此计划几号印发？")
 
     @property
     def context(self) -> str:

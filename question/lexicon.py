@@ -26,7 +26,7 @@ FILES = ("ask_cues.txt", "mention_cues.txt", "intent_cues.txt", "measure_words.t
          "glued_characters.txt", "result_complements.txt", "document_words.txt")
 INTENTS = ("responsibility", "time", "list", "how")  # the intents intent_cues.txt may name
 ROLES = ("review", "problems", "projects")  # the section roles section_roles.txt may name
-DOCUMENT_KINDS = ("issued", "when", "document")  # the kinds of word document_words.txt may name
+DOCUMENT_KINDS = ("issued", "when", "document", "number", "addressees", "signer")  # the kinds of word document_words.txt may name
 # The kinds of figure demand_cues.txt may name (question/demands.py DemandKind; counts come from measure words).
 CUE_KINDS = ("money", "beds", "days", "distance", "area", "age", "minutes", "phone", "address", "hours", "weekdays",
              "procedure", "total", "when", "level", "duration", "frequency")

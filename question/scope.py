@@ -366,18 +366,3 @@ def _noun_phrase(text: str) -> bool:
     import jieba.posseg
 
     return all(w.flag.startswith("n") or w.flag in ("j", "m", "nz") for w in jieba.posseg.cut(text))
-
-
-def asks_issue_date(ask: str, words: Sequence[tuple[str, Sequence[str]]], names: Sequence[str],
-                    titles: Sequence[str]) -> bool:
-    """Whether an ask wants the date a plan document was issued, and nothing of what it plans:
-    '滨海那个计划几号下发？' → True; '东丽哪年发布家庭医生签约的政策？' → False (a topic besides
-    the document). ``words``: lexicon/document_words.txt; ``names``/``titles``: the plans' own."""
-    kinds = dict(words)
-    if not (any(w in ask for w in kinds.get("issued", ())) and any(w in ask for w in kinds.get("when", ()))):
-        return False
-    rest = ask
-    for w in sorted({*names, *(w for ws in kinds.values() for w in ws)}, key=len, reverse=True):
-        rest = rest.replace(w, " ")
-    # A word of the title ("补短板" of "…补短板工作计划") names the document, not a topic in it.
-    return not [w for w in content_words(rest) if not any(w in t for t in titles)]
