@@ -65,6 +65,13 @@ def mentioned_in(qa: QuestionAnalysis, hits: Sequence[Hit], synonyms: Sequence[S
         # "提没提过…，今年打算培养多少人": the figure asked stands in a sentence of its own ("2021年，…培养
         # 40名…"), which the mention answer quotes too: the best-scoring one (no sort of every sentence).
         figure = min((s for s in scored if has_figure(s[3].text)), key=lambda s: s[:3], default=None)
+        if figure is None:
+            # Or in one saying the message's words the lexicon translates ("打120" → 院前急救), which
+            # answers alone: the sentences holding the topic's words give no figure.
+            figure = next(((0.0, c.hit_index, n, c) for n, c in enumerate(sentence_candidates(hits))
+                           if (not qa.plans or hits[c.hit_index].chunk.doc_id in qa.plans)
+                           and has_figure(c.text) and any(holds(c.text, e) for e in qa.info.expansions)), None)
+            chosen = [] if figure is not None else chosen
         if figure is not None:
             chosen.append(figure)
     used: list[int] = []
