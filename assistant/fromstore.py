@@ -8,6 +8,7 @@ asked to retell them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,8 @@ def from_store(q: str, info: QueryInfo, hits: Sequence[Hit], build: object, word
     cited, text = list(got.cited), got.text
     if asked.intent is Intent.VALUE:
         text += _in_prose(records, asked, cited, chunks, texts, plans)
+    elif asked.intent in (Intent.COUNT, Intent.CATEGORY_LIST) and not asked.category:
+        text += _count_in_prose(records, asked, cited, chunks, texts)
     cites = tuple(Citation(i + 1, chunks[c]) for i, c in enumerate(cited))
     if reply:
         text = (f"您好！感谢您对卫生健康工作的关注。经查阅规划文件中的主要指标，相关内容如下：\n{text}\n"
@@ -126,4 +129,24 @@ def _in_prose(records: Sequence[Indicator], asked: IndicatorAsk, cited: list[str
             line = f"{label}：{s}[{cited.index(at) + 1}]"
             if line not in lines:
                 lines.append(line)
+    return "".join(f"\n{ln}" for ln in lines)
+
+
+def _count_in_prose(records: Sequence[Indicator], asked: IndicatorAsk, cited: list[str], chunks: Mapping[str, Chunk],
+                    texts: Mapping[str, str]) -> str:
+    """A plan's sentence stating how many indicators its table holds, in its own words ('…等6类30个发展
+    关键指标'), cited ('' when no plan states it): the count a reader may quote. Appends its passage."""
+    lines: list[str] = []
+    for doc in dict.fromkeys(r.doc_id for r in records if r.origin == Origin.TABLE):
+        if asked.docs and doc not in asked.docs:
+            continue
+        n = sum(r.doc_id == doc and r.origin == Origin.TABLE for r in records)
+        said = re.search(rf"[^。；\n]*(?<!\d){n}(?:个|项)[^。；\n]{{0,12}}指标[^。；\n]*", texts.get(doc, ""))
+        at = next((c.id for c in chunks.values() if c.doc_id == doc and c.kind != "table_row"
+                   and said and said.group(0).strip() in c.text), None) if said else None
+        if said is None or at is None:
+            continue
+        if at not in cited:
+            cited.append(at)
+        lines.append(f"规划正文：{said.group(0).strip()}[{cited.index(at) + 1}]")
     return "".join(f"\n{ln}" for ln in lines)

@@ -141,3 +141,12 @@ def test_the_prose_sentence_is_found_with_its_numerals_written_in_characters(ass
     a = assistant.answer("宿州埇桥规划里每千人口3岁以下婴幼儿托位数，2025年的目标定了多少？")
     assert a.generator == "indicators"
     assert any(ln.startswith("规划正文：") and "三岁以下婴幼儿托位数达到千人口3.4个" in ln for ln in a.text.splitlines()), a.text
+
+
+def test_a_count_of_a_plans_indicators_quotes_the_plans_own_sentence_stating_it(assistant: Assistant) -> None:
+    ans = assistant.answer("振安那份规划的主要指标总共是几项？")
+    assert not ans.refused and "指标共30项" in ans.text and "6类30个" in ans.text, ans.text
+    assert any("6类30个" in c.chunk.text and c.chunk.kind != "table_row" for c in ans.citations)
+    # A plan whose prose states no count is answered from its table alone.
+    ans = assistant.answer("东丽那份规划的主要指标总共是几项？")
+    assert not ans.refused and "指标共14项" in ans.text and "规划正文" not in ans.text, ans.text
