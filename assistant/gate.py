@@ -295,7 +295,7 @@ class Gate:
                 why = f"{where}未提及“{named_part(topic, live.lexicon.example_words)}”（未出现“{word}”一词）。"
                 return ("", said_as) if said_as else (why, "")
         elif topic and (word := absent_concept(topic, live.synonyms, in_scope)) and not self._standout():
-            # A description ("签了约以后…报销比例能更高") still names a thing the lexicon knows by name,
+            # A description ("签约以后…报销能多给一些") still names a thing the lexicon knows by name,
             # which no plan in scope writes by any of its words.
             return f"{where}未提及“{word}”。", ""
         # A topic the lexicon translates into the plans' words ("拍片子" → 医学影像) is judged by those

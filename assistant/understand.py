@@ -74,7 +74,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
     if not split.pointed and split.situation and (
             _ONLY_POINTING.fullmatch(asked_of) or asked_of and not _names_a_thing(asked_of, lexicon.empty_nouns)):
         # "…想带孩子去打流感疫苗。规划有没有提到这个？": what is asked about is the sentence before; so
-        # it is when the topic names no thing ("…以后覆盖更多人"), only what is to be done with it.
+        # it is when the topic names no thing ("…今后让更多人也能做"), only what is to be done with it.
         split = split_ask(text, lexicon.ask_cues, speller.names, (*lexicon.pointing_words, "这", "它", "此"), plan_names,
                           points_back=not _ONLY_POINTING.fullmatch(asked_of))
     ask = named_in_situation(split.ask, split.situation)
@@ -178,7 +178,7 @@ def analyze(message: str, history: Sequence[Message], live: LiveIndex,
 
 
 def _names_a_thing(topic: str, empty: Collection[str]) -> bool:
-    """Whether a mention's topic names a thing, not only whom or where ('以后覆盖更多人' → False);
+    """Whether a mention's topic names a thing, not only whom or where ('今后让更多人也能做' → False);
     one of no noun at all ('减负') is judged by its verb, so it names one."""
     words = content_words(topic)
     return not words or any(len(w) > 1 and w not in empty for w in words)

@@ -2,7 +2,7 @@
 its document number, whom it was sent to, who signed it (assistant/docfacts.py answers from the
 document's front matter).
 
-    document_facts("滨海那个计划几号下发，文号多少？", words, names, titles) → (DocFact.DATE, DocFact.NUMBER)
+    document_facts("滨海那个计划何时下发？文号呢？", words, names, titles) → (DocFact.DATE, DocFact.NUMBER)
     document_facts("东丽哪年发布家庭医生签约的政策？", …) → ()   (a topic besides the document)
 """
 

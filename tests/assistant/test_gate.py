@@ -133,16 +133,16 @@ def test_modal_and_measure_words_glued_to_a_verb_and_an_empty_noun_of_how_name_n
 def test_a_description_naming_a_thing_the_lexicon_knows_and_no_plan_in_scope_writes_is_unmentioned(full_index):
     # A long description in the writer's words still names 医保报销, which the city-wide primary-care
     # plan never writes by any of its lexicon group's words.
-    qa, why = _mention_gate(full_index)("天津基层这份规划，有没有写到家里老人跟社区签约以后，在社区看病拿慢病药的时候医保报销能多给一些？")
+    qa, why = _mention_gate(full_index)("天津市基层卫生那份规划提没提到，家里老人跟社区签约以后，在社区看病拿慢病药的时候医保报销能多给一些？")
     assert "未提及“医保报销”" in why, why
     # "大家" says whom a thing is for: the plan's 减盐、减油 are what the topic asks about.
-    qa, why = _mention_gate(full_index)("东丽这份规划有没有号召大家吃饭少放盐、少放油？")
+    qa, why = _mention_gate(full_index)("东丽这份规划提没提号召大家饮食上减盐减油？")
     assert why == "", why
 
 
 def test_a_vehicle_no_plan_in_scope_writes_is_unmentioned_though_the_plans_write_of_emergency_care(full_index):
     # 救护车 is the plans' 急救车 (one plan writes it), not their 院前急救 service in general.
-    qa, why = _mention_gate(full_index)("天津基层这份规划写没写社区卫生服务中心添置救护车？")
+    qa, why = _mention_gate(full_index)("给社区医院买救护车，天津市基层卫生那份规划有无提及？")
     assert "救护车" in why, why
     qa, why = _mention_gate(full_index)("埇桥这份规划写没写急救车上装监护设备？")
     assert why == "", why

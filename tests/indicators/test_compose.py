@@ -63,7 +63,7 @@ def test_an_age_the_question_writes_picks_the_row_of_that_age(plans) -> None:
     names = IndicatorNames.load(lexicon / "indicator_names.txt")
     cues = Cues.load(lexicon / CUES_FILE)
     # Two rows alike but for the age: the one of the age written wins, whatever else the words share.
-    keys = match_keys("东丽7岁以下儿童系统管理率目标", (), rows, names, cues)
+    keys = match_keys("东丽的7岁以下儿童系统管理率数值", (), rows, names, cues)
     assert keys and next(iter(keys)).startswith("7岁以下"), keys
-    keys = match_keys("东丽3岁以下儿童系统管理率目标", (), rows, names, cues)
+    keys = match_keys("东丽的3岁以下儿童系统管理率数值", (), rows, names, cues)
     assert keys and next(iter(keys)).startswith("3岁以下"), keys
