@@ -138,11 +138,3 @@ def test_a_description_naming_a_thing_the_lexicon_knows_and_no_plan_in_scope_wri
     # "大家" says whom a thing is for: the plan's 减盐、减油 are what the topic asks about.
     qa, why = _mention_gate(full_index)("东丽这份规划提没提号召大家饮食上减盐减油？")
     assert why == "", why
-
-
-def test_a_vehicle_no_plan_in_scope_writes_is_unmentioned_though_the_plans_write_of_emergency_care(full_index):
-    # 救护车 is the plans' 急救车 (one plan writes it), not their 院前急救 service in general.
-    qa, why = _mention_gate(full_index)("给社区医院买救护车，天津市基层卫生那份规划有无提及？")
-    assert "救护车" in why, why
-    qa, why = _mention_gate(full_index)("埇桥这份规划写没写急救车上装监护设备？")
-    assert why == "", why
